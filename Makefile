@@ -1,0 +1,57 @@
+# Carnet — the two commands a newcomer runs: `make site` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CARNET := $(VENV)/bin/carnet
+STAMP := $(VENV)/.carnet-installed
+TODAY ?=
+# Debian packages the tests need (browser tests, PDF text, fast WeasyPrint subsetting).
+TEST_DEBS := chromium libharfbuzz-subset0 poppler-utils
+PYTEST_WORKERS ?= 2
+
+.PHONY: site test install system-deps lint pytest schema bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installation de Carnet dans $(VENV)…"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make site: install, validate and summarise the bundled example business.
+site: $(STAMP)
+	@$(CARNET) validate
+	@$(CARNET) summary
+
+## make test: system packages when root, then ruff and the whole pytest suite.
+test: system-deps $(STAMP) lint pytest
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  missing=""; \
+	  for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "apt-get install$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	else \
+	  echo "(not root: skipping apt-get; install $(TEST_DEBS) yourself if missing)"; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+pytest: $(STAMP)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+schema: $(STAMP)
+	$(CARNET) schema
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build .carnet-cache

@@ -1,0 +1,153 @@
+"""The Book: every valid record, frozen and cross-linked, with views computed once.
+
+Renderers (site, extranet, documents, reports) read only the Book. It is built after
+validation by :func:`build_book`; nothing in it is recomputed in templates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from generator.checks.base import Entry, Records
+from generator.inventory import replay
+from generator.schema import Settings
+from generator.schema.common import State
+
+
+@dataclass(frozen=True, slots=True)
+class StageTotal:
+    """Opportunities at one stage of a pipeline: how many, and their budgets' sum."""
+
+    stage: str
+    count: int
+    amount: Decimal
+
+
+def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in index.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """The whole business as of ``today``, read-only."""
+
+    settings: Settings
+    today: date
+    companies: Mapping[str, Entry]
+    contacts: Mapping[str, Entry]
+    projects: Mapping[str, Entry]
+    interactions: Mapping[str, Entry]
+    products: Mapping[str, Entry]
+    movements: Mapping[str, Entry]
+    interactions_by_company: Mapping[str, tuple[str, ...]]
+    interactions_by_contact: Mapping[str, tuple[str, ...]]
+    interactions_by_project: Mapping[str, tuple[str, ...]]
+    interactions_by_user: Mapping[str, tuple[str, ...]]
+    contacts_by_company: Mapping[str, tuple[str, ...]]
+    opportunities: tuple[str, ...]
+    documents: tuple[str, ...]
+    pipeline_totals: Mapping[str, tuple[StageTotal, ...]]
+    stock_on_hand: Mapping[str, Decimal]
+    serials_in_stock: Mapping[str, frozenset[str]]
+
+    def by_kind(self, kind: str) -> Mapping[str, Entry]:
+        """The records of ``kind`` (``company``, ``contact``, …) by id."""
+        return {
+            "company": self.companies,
+            "contact": self.contacts,
+            "project": self.projects,
+            "interaction": self.interactions,
+            "product": self.products,
+            "movement": self.movements,
+        }[kind]
+
+    def record(self, kind: str, record_id: str) -> Any:
+        """The model of ``kind/record_id``."""
+        return self.by_kind(kind)[record_id].record
+
+    def open_interactions_by_user(self) -> dict[str, int]:
+        """How many interactions each user has not finished."""
+        return {
+            user: sum(1 for i in ids if self.interactions[i].record.state is not State.DONE)
+            for user, ids in self.interactions_by_user.items()
+        }
+
+
+def build_book(records: Records, today: date) -> Book:
+    """Index valid records once. ``records.settings`` must be valid."""
+    if records.settings is None:
+        raise ValueError("a Book needs valid settings")
+    settings = records.settings
+    kinds = {
+        k: dict(sorted(records.by_kind.get(k, {}).items()))
+        for k in ("company", "contact", "project", "interaction", "product", "movement")
+    }
+    interactions = kinds["interaction"]
+    ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
+    by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
+    opportunities: list[str] = []
+    documents: list[str] = []
+    for entry in ordered:
+        r = entry.record
+        if r.company:
+            by_company[r.company].append(entry.id)
+        if r.contact:
+            by_contact[r.contact].append(entry.id)
+        if r.project:
+            by_project[r.project].append(entry.id)
+        by_user[r.user].append(entry.id)
+        (documents if r.document is not None else opportunities).append(entry.id)
+    contacts_by_company: dict[str, list[str]] = defaultdict(list)
+    for entry in kinds["contact"].values():
+        if entry.record.company:
+            contacts_by_company[entry.record.company].append(entry.id)
+    stock = replay(kinds["movement"].values(), until=today)
+    return Book(
+        settings=settings,
+        today=today,
+        companies=MappingProxyType(kinds["company"]),
+        contacts=MappingProxyType(kinds["contact"]),
+        projects=MappingProxyType(kinds["project"]),
+        interactions=MappingProxyType(interactions),
+        products=MappingProxyType(kinds["product"]),
+        movements=MappingProxyType(kinds["movement"]),
+        interactions_by_company=_freeze(by_company),
+        interactions_by_contact=_freeze(by_contact),
+        interactions_by_project=_freeze(by_project),
+        interactions_by_user=_freeze(by_user),
+        contacts_by_company=_freeze(contacts_by_company),
+        opportunities=tuple(opportunities),
+        documents=tuple(documents),
+        pipeline_totals=_pipeline_totals(settings, interactions, opportunities),
+        stock_on_hand=MappingProxyType(
+            {
+                p: stock.levels.get(p, Decimal(0))
+                for p in kinds["product"]
+                if kinds["product"][p].record.stock_managed
+            }
+        ),
+        serials_in_stock=MappingProxyType({p: frozenset(s) for p, s in stock.serials.items() if s}),
+    )
+
+
+def _pipeline_totals(
+    settings: Settings, interactions: Mapping[str, Entry], opportunities: list[str]
+) -> Mapping[str, tuple[StageTotal, ...]]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for record_id in opportunities:
+        r = interactions[record_id].record
+        counts[r.kind, r.type] += 1
+        sums[r.kind, r.type] += r.budget or Decimal(0)
+    return MappingProxyType(
+        {
+            key: tuple(StageTotal(s, counts[key, s], sums[key, s]) for s in pipeline.stages)
+            for key, pipeline in settings.pipelines.items()
+        }
+    )

@@ -1,0 +1,115 @@
+"""Legal identifiers (SIREN, SIRET, VAT, IBAN, BIC) and e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from stdnum import bic, iban
+from stdnum.eu import vat
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+from stdnum.fr import siren, siret
+
+from generator.checks.base import Records, at
+from generator.problems import Loc, Problem
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
+
+_DETAILS = {
+    InvalidChecksum: ("clé de contrôle incorrecte", "wrong check digit"),
+    InvalidLength: ("longueur incorrecte", "wrong length"),
+    InvalidFormat: ("format incorrect", "wrong format"),
+    InvalidComponent: ("pays ou composant inconnu", "unknown country or component"),
+}
+
+_VALIDATORS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "siren": ("siren-invalid", siren.validate),
+    "siret": ("siret-invalid", siret.validate),
+    "vat_number": ("vat-number-invalid", vat.validate),
+    "iban": ("iban-invalid", iban.validate),
+    "bic": ("bic-invalid", bic.validate),
+}
+
+
+def _detail(exc: ValidationError, lang: str) -> str:
+    for cls, (fr, en) in _DETAILS.items():
+        if isinstance(exc, cls):
+            return en if lang.startswith("en") else fr
+    return str(exc)
+
+
+def _identified(records: Records) -> Iterator[tuple[str, Loc, Any]]:
+    """(path, loc of the holder, holder) of every object with identifiers or e-mail."""
+    settings = records.settings
+    if settings is not None:
+        yield records.settings_path, ("firm",), settings.firm
+        for key, user in settings.users.items():
+            yield records.settings_path, ("users", key), user
+    for kind in ("company", "contact"):
+        for entry in records.of(kind):
+            yield entry.path, (), entry.record
+
+
+def check_identifiers(records: Records) -> list[Problem]:
+    """Checksums of SIREN/SIRET/VAT/IBAN/BIC, SIRET within SIREN, e-mail syntax."""
+    problems: list[Problem] = []
+    lang = records.lang
+    for path, loc, holder in _identified(records):
+        for field, (code, validate) in _VALIDATORS.items():
+            value = getattr(holder, field, None)
+            if not value:
+                continue
+            try:
+                validate(value)
+            except ValidationError as exc:
+                problems.append(
+                    at(
+                        records,
+                        path,
+                        (*loc, field),
+                        code,
+                        value=value,
+                        detail=_detail(exc, lang),
+                        hint=_vat_hint(field, value, lang),
+                    )
+                )
+        siren_value = getattr(holder, "siren", None)
+        siret_value = getattr(holder, "siret", None)
+        if (
+            siren_value
+            and siret_value
+            and siret.compact(siret_value)[:9] != siren.compact(siren_value)
+        ):
+            problems.append(
+                at(
+                    records,
+                    path,
+                    (*loc, "siret"),
+                    "siren-siret-mismatch",
+                    siret=siret_value,
+                    siren=siren_value,
+                )
+            )
+        email = getattr(holder, "email", None)
+        if email and not EMAIL.match(email):
+            problems.append(at(records, path, (*loc, "email"), "email-invalid", value=email))
+    return problems
+
+
+def _vat_hint(field: str, value: str, lang: str) -> str:
+    if field != "vat_number":
+        return ""
+    if value[:2].isdigit():
+        return (
+            "an EU VAT number starts with its country code, e.g. FR"
+            if lang.startswith("en")
+            else "un numéro de TVA commence par le code pays, par exemple FR"
+        )
+    return ""

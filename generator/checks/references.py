@@ -1,0 +1,103 @@
+"""Every reference points at an existing record, user or resource."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.checks.base import Entry, Records, at, did_you_mean, label
+from generator.problems import Loc, Problem
+
+
+def _candidates(records: Records, target: str) -> set[str]:
+    settings = records.settings
+    if target == "user":
+        return set(settings.users) if settings else set()
+    if target == "resource":
+        return set(settings.resources) if settings else set()
+    return records.ids.get(target, set())
+
+
+def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
+    """(loc, target kind, id) of every reference a record holds."""
+    r = entry.record
+    if entry.kind == "contact":
+        yield ("company",), "company", r.company
+    elif entry.kind == "project":
+        for i, m in enumerate(r.members):
+            yield ("members", i, "user"), "user", m.user
+        for i, link in enumerate(r.companies):
+            yield ("companies", i, "id"), "company", link.id
+        for i, link in enumerate(r.contacts):
+            yield ("contacts", i, "id"), "contact", link.id
+    elif entry.kind == "interaction":
+        yield ("user",), "user", r.user
+        yield ("contact",), "contact", r.contact
+        yield ("company",), "company", r.company
+        yield ("project",), "project", r.project
+        for i, res in enumerate(r.resources):
+            yield ("resources", i), "resource", res
+        doc = r.document
+        if doc is not None:
+            yield ("document", "from"), "interaction", doc.from_
+            yield ("document", "order"), "interaction", doc.order
+            yield ("document", "corrects"), "interaction", doc.corrects
+            for i, line in enumerate(doc.lines):
+                yield ("document", "lines", i, "product"), "product", line.product
+    elif entry.kind == "product":
+        yield ("supplier",), "company", r.supplier
+    elif entry.kind == "movement":
+        yield ("origin",), "interaction", r.origin
+        for i, line in enumerate(r.lines):
+            yield ("lines", i, "product"), "product", line.product
+
+
+def check_references(records: Records) -> list[Problem]:
+    """Unknown ids, users and resources, each with a did-you-mean hint."""
+    problems: list[Problem] = []
+    cache: dict[str, set[str]] = {}
+    for kind in ("contact", "project", "interaction", "product", "movement"):
+        for entry in records.of(kind):
+            for loc, target, value in _refs(entry):
+                if value is None:
+                    continue
+                known = cache.get(target)
+                if known is None:
+                    known = cache[target] = _candidates(records, target)
+                if value in known:
+                    continue
+                problems.append(
+                    at(
+                        records,
+                        entry.path,
+                        loc,
+                        "ref-unknown",
+                        target=label(target, records.lang),
+                        id=value,
+                        suggestion=did_you_mean(value, known, records.lang),
+                    )
+                )
+    return problems
+
+
+def check_contact_company(records: Records) -> list[Problem]:
+    """An interaction's contact works for the interaction's company (warning)."""
+    problems: list[Problem] = []
+    for entry in records.of("interaction"):
+        r = entry.record
+        if not (r.contact and r.company):
+            continue
+        contact = records.get("contact", r.contact)
+        if contact is None or contact.company is None or contact.company == r.company:
+            continue
+        problems.append(
+            at(
+                records,
+                entry.path,
+                ("contact",),
+                "contact-company-mismatch",
+                contact=r.contact,
+                contact_company=contact.company,
+                company=r.company,
+            )
+        )
+    return problems

@@ -1,0 +1,204 @@
+"""The ``carnet`` command line: parse arguments, call the library, print, exit.
+
+No business logic lives here (DESIGN.md rule 7). Exit codes: 0 done, 1 problems found
+or operation refused, 2 usage or unreadable repository.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.problems import Problem, apply_strict, count_by_severity, to_json
+
+
+@dataclass(frozen=True, slots=True)
+class Env:
+    """Global options shared by every command."""
+
+    repo: Path
+    today: date
+    debug: bool
+    lang: str | None
+
+
+class CarnetGroup(click.Group):
+    """A group that turns unexpected exceptions into one line (or a traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            click.echo(
+                f"carnet: erreur inattendue : {exc.__class__.__name__}: {exc} "
+                "(relancez avec --debug pour le détail)",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+def _today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"date attendue AAAA-MM-JJ, pas « {value} »") from exc
+
+
+@click.group(cls=CarnetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CARNET_REPO",
+    default=".",
+    show_default="le dossier courant, ou CARNET_REPO",
+    help="Dépôt de travail qui contient data/.",
+)
+@click.option("--today", envvar="CARNET_TODAY", help="Fixe « aujourd'hui » (AAAA-MM-JJ).")
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), envvar="CARNET_LANG", help="Langue des messages."
+)
+@click.option("--debug", is_flag=True, help="Affiche la trace complète d'une erreur inattendue.")
+@click.version_option(__version__, prog_name="carnet")
+@click.pass_context
+def main(ctx: click.Context, repo: Path, today: str | None, lang: str | None, debug: bool) -> None:
+    """Carnet : CRM et ERP léger dont les données sont un dépôt git de fichiers YAML.
+
+    \b
+    Exemples :
+      carnet validate
+      carnet --repo ~/mon-entreprise --today 2026-11-25 summary
+    """
+    ctx.obj = Env(repo=repo, today=_today(today), debug=debug, lang=lang)
+
+
+def _require_repo(env: Env) -> None:
+    """Exit 2 when the repository cannot be used at all."""
+    if not env.repo.is_dir():
+        click.echo(f"carnet: dépôt introuvable : {env.repo}", err=True)
+        sys.exit(2)
+    if not (env.repo / "data").is_dir():
+        click.echo(
+            f"carnet: {env.repo} ne contient pas de dossier data/ (utilisez --repo DIR)", err=True
+        )
+        sys.exit(2)
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(to_json(problems))
+    else:
+        for problem in problems:
+            click.echo(problem.format_text())
+
+
+def _summary_line(problems: list[Problem], files: int, lang: str | None) -> str:
+    counts = count_by_severity(problems)
+    errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
+    if lang == "en":
+        return f"{files} files checked: {errors} error(s), {warnings} warning(s)"
+    return f"{files} fichiers vérifiés : {errors} erreur(s), {warnings} avertissement(s)"
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json : une liste d'objets sur la sortie standard.",
+)
+@click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs.")
+@click.option("--no-cache", is_flag=True, help="Ignore et n'écrit pas .carnet-cache/.")
+@click.pass_obj
+def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
+    """Vérifie toutes les données et signale chaque problème (chemin:ligne:colonne).
+
+    N'écrit rien d'autre que son cache. Sortie 0 sans erreur, 1 avec erreurs.
+
+    \b
+    Exemples :
+      carnet validate
+      carnet validate --strict --format json > problemes.json
+    """
+    from generator.load import load
+
+    _require_repo(env)
+    result = load(env.repo, today=env.today, lang=env.lang, use_cache=not no_cache, need_book=False)
+    problems = apply_strict(result.problems) if strict else result.problems
+    _print_problems(problems, fmt)
+    click.echo(_summary_line(problems, sum(result.files.values()) + 1, env.lang), err=True)
+    sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="N'écrit rien ; sortie 1 si un schéma est périmé.")
+@click.pass_obj
+def schema(env: Env, check: bool) -> None:
+    """Écrit les schémas JSON des fiches dans schemas/<nature>.schema.json.
+
+    Les éditeurs (VS Code YAML, JetBrains) s'en servent pour compléter et signaler les
+    erreurs pendant la saisie.
+
+    \b
+    Exemple :
+      carnet schema
+    """
+    from generator.load import load_settings
+    from generator.schema.export import schemas, write_schemas
+
+    _require_repo(env)
+    settings, _ = load_settings(env.repo, env.lang)
+    if check:
+        import json
+
+        stale = [
+            name
+            for name, content in schemas(settings).items()
+            if not (p := env.repo / "schemas" / f"{name}.schema.json").exists()
+            or json.loads(p.read_text(encoding="utf-8")) != content
+        ]
+        for name in stale:
+            click.echo(f"schemas/{name}.schema.json est périmé : lancez « carnet schema »")
+        sys.exit(1 if stale else 0)
+    for path in write_schemas(env.repo, settings):
+        click.echo(path.relative_to(env.repo).as_posix())
+
+
+@main.command()
+@click.pass_obj
+def summary(env: Env) -> None:
+    """Résumé d'une page : fiches par nature, interactions ouvertes par utilisateur.
+
+    \b
+    Exemple :
+      carnet summary
+    """
+    from generator.load import load
+    from generator.summary import print_summary
+
+    _require_repo(env)
+    result = load(env.repo, today=env.today, lang=env.lang)
+    print_summary(result, env.repo, lang=env.lang or "fr")
+    sys.exit(1 if result.errors else 0)
+
+
+def run() -> None:
+    """Entry point that never lets a traceback reach the user."""
+    main(prog_name="carnet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,98 @@
+"""Stock replay: validated movements in date order → levels and serials in stock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from generator.schema.common import Direction, MovementStatus
+
+
+@dataclass(slots=True)
+class StockIssue:
+    """Something the replay found wrong, located on a movement line (or serial)."""
+
+    code: str
+    movement_id: str
+    path: str
+    loc: tuple[str | int, ...]
+    params: dict[str, Any]
+
+
+@dataclass(slots=True)
+class StockState:
+    """Levels and serials in stock after a replay, and the issues met on the way."""
+
+    levels: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    serials: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    issues: list[StockIssue] = field(default_factory=list)
+
+
+def movement_order(entry: Any) -> tuple[date, int, str]:
+    """Movements of a day: receipts before shipments, then by id."""
+    r = entry.record
+    return (r.date, 0 if r.direction is Direction.IN else 1, entry.id)
+
+
+def replay(movements: Iterable[Any], until: date | None = None) -> StockState:
+    """Apply validated movements (``Entry`` objects) up to ``until`` included."""
+    state = StockState()
+    validated = [m for m in movements if m.record.status is MovementStatus.VALIDATED]
+    validated.sort(key=movement_order)
+    for entry in validated:
+        r = entry.record
+        if until is not None and r.date > until:
+            break
+        sign = 1 if r.direction is Direction.IN else -1
+        for index, line in enumerate(r.lines):
+            product = line.product
+            before = state.levels[product]
+            after = before + sign * line.quantity
+            state.levels[product] = after
+            if after < 0 <= before:
+                state.issues.append(
+                    StockIssue(
+                        "stock-negative",
+                        entry.id,
+                        entry.path,
+                        ("lines", index, "quantity"),
+                        {"product": product, "level": after, "date": r.date, "available": before},
+                    )
+                )
+            in_stock = state.serials[product]
+            for s_index, serial in enumerate(line.serials):
+                loc = ("lines", index, "serials", s_index)
+                if sign > 0:
+                    if serial in in_stock:
+                        state.issues.append(
+                            StockIssue(
+                                "serial-already-in-stock",
+                                entry.id,
+                                entry.path,
+                                loc,
+                                {"product": product, "serial": serial, "date": r.date},
+                            )
+                        )
+                    in_stock.add(serial)
+                elif serial in in_stock:
+                    in_stock.remove(serial)
+                else:
+                    state.issues.append(
+                        StockIssue(
+                            "serial-not-in-stock",
+                            entry.id,
+                            entry.path,
+                            loc,
+                            {
+                                "product": product,
+                                "serial": serial,
+                                "date": r.date,
+                                "in_stock": sorted(in_stock),
+                            },
+                        )
+                    )
+    return state

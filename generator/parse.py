@@ -1,0 +1,275 @@
+"""One file's bytes → one validated record (or none) and the problems found in it.
+
+This is the per-file half of the pipeline: it needs nothing but the file and the
+settings' timezone, so it runs in worker processes and its results are cached by the
+file's content.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from difflib import get_close_matches
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from generator.problems import Loc, Problem, make_problem
+from generator.yamlio import InvalidDate, ParsedFile, node_at, parse_bytes, position_of
+
+ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
+_BLOCKING = frozenset({"yaml-anchor", "yaml-alias", "yaml-tag", "yaml-multiple-documents"})
+"""YAML traps after which the value cannot be trusted at all."""
+
+
+def parse_record(
+    model: type[BaseModel], path: str, raw: bytes, *, tz: str = "Europe/Paris", lang: str = "fr"
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Parse and validate one record file; ``None`` when it cannot be used."""
+    parsed = parse_bytes(raw, path, lang)
+    problems = list(parsed.problems)
+    if parsed.value is None:
+        return None, problems
+    if any(p.code in _BLOCKING for p in problems):
+        return None, problems
+    record, schema_problems = validate_value(model, parsed, tz=tz, lang=lang)
+    already = {(p.line, p.column) for p in problems}
+    problems.extend(p for p in schema_problems if (p.line, p.column) not in already)
+    return record, problems
+
+
+def check_id(stem: str, path: str, lang: str = "fr") -> list[Problem]:
+    """A record id is its file name: lowercase letters, digits and ``-``."""
+    if ID_PATTERN.match(stem):
+        return []
+    suggestion = re.sub(r"[^a-z0-9-]+", "-", _strip_accents(stem.lower())).strip("-") or "nouvel-id"
+    return [make_problem("id-invalid", path, lang=lang, id=stem, suggestion=suggestion)]
+
+
+def _strip_accents(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def validate_value(
+    model: type[BaseModel], parsed: ParsedFile, *, tz: str, lang: str
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate a parsed file against ``model``; unknown keys are warnings, then dropped."""
+    context = {"tz": tz}
+    try:
+        return model.model_validate(parsed.value, context=context), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+    problems = [_unknown_key_problem(model, e["loc"], parsed, lang) for e in unknown]
+    if unknown:
+        cleaned = _without(parsed.value, [e["loc"] for e in unknown])
+        try:
+            return model.model_validate(cleaned, context=context), problems
+        except ValidationError as exc:
+            errors = [e for e in exc.errors(include_url=False) if e["type"] != "extra_forbidden"]
+    seen: set[tuple[int, int, str]] = set()
+    for error in errors:
+        problem = _schema_problem(error, parsed, lang)
+        if problem is None:
+            continue
+        key = (problem.line, problem.column, problem.code)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return None, problems
+
+
+def _without(value: Any, locs: list[tuple[Any, ...]]) -> Any:
+    """A copy of ``value`` without the keys at ``locs``."""
+    import copy
+
+    cleaned = copy.deepcopy(value)
+    for loc in locs:
+        target = cleaned
+        for part in loc[:-1]:
+            try:
+                target = target[part]
+            except (KeyError, IndexError, TypeError):
+                target = None
+                break
+        if isinstance(target, dict):
+            target.pop(loc[-1], None)
+    return cleaned
+
+
+def dotted(loc: Loc) -> str:
+    """``document.lines[2].unit_price`` for ``("document", "lines", 1, "unit_price")``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(racine)"
+
+
+def _unknown_key_problem(
+    model: type[BaseModel], loc: tuple[Any, ...], parsed: ParsedFile, lang: str
+) -> Problem:
+    line, column = position_of(parsed.root, loc, key=True)
+    known = fields_at(model, loc[:-1])
+    matches = get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    if matches:
+        suggestion = (
+            f"did you mean '{matches[0]}'?"
+            if lang.startswith("en")
+            else f"vouliez-vous dire « {matches[0]} » ?"
+        )
+    else:
+        suggestion = (
+            "known fields: " if lang.startswith("en") else "champs connus : "
+        ) + ", ".join(sorted(known))
+    return make_problem(
+        "field-unknown",
+        parsed.path,
+        line=line,
+        column=column,
+        lang=lang,
+        field=dotted(loc),
+        suggestion=suggestion,
+    )
+
+
+def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names (aliases) of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None and part is not loc[-1]:
+            # dict[str, Model]: the next part is a free key
+            current = _dict_value_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType, list, tuple):
+        for arg in get_args(annotation):
+            inner = _inner_model(arg)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _dict_value_model(annotation: Any) -> Any:
+    for arg in get_args(annotation):
+        if get_origin(arg) is dict or arg is dict:
+            return _inner_model(get_args(arg)[1])
+    if get_origin(annotation) is dict:
+        return _inner_model(get_args(annotation)[1])
+    return None
+
+
+_EXPECTED = {
+    "string": ("du texte", "text"),
+    "int": ("un nombre entier", "a whole number"),
+    "decimal": ("un nombre", "a number"),
+    "float": ("un nombre", "a number"),
+    "bool": ("true ou false", "true or false"),
+    "list": ("une liste", "a list"),
+    "dict": ("un dictionnaire « clé: valeur »", "a 'key: value' mapping"),
+    "model": ("un dictionnaire « clé: valeur »", "a 'key: value' mapping"),
+}
+
+
+def describe(value: Any, lang: str) -> str:
+    """A short description of a YAML value's type, for messages."""
+    en = lang.startswith("en")
+    if value is None:
+        return "nothing" if en else "rien"
+    if isinstance(value, bool):
+        return f"the boolean {value}" if en else f"le booléen {value}"
+    if isinstance(value, int | float | Decimal):
+        return f"the number {value}" if en else f"le nombre {value}"
+    if isinstance(value, dict):
+        return "a mapping" if en else "un dictionnaire"
+    if isinstance(value, list):
+        return "a list" if en else "une liste"
+    if isinstance(value, datetime | date):
+        return f"the date {value}" if en else f"la date {value}"
+    return f"« {value} »" if not en else f"'{value}'"
+
+
+def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None:
+    etype: str = error["type"]
+    loc: tuple[Any, ...] = tuple(error["loc"])
+    value = error.get("input")
+    path = parsed.path
+    if isinstance(value, InvalidDate):
+        return None
+    field = dotted(loc)
+    if etype == "missing":
+        parent_key, parent = node_at(parsed.root, loc[:-1])
+        node = parent_key if parent_key is not None else parent
+        line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        return make_problem("field-missing", path, line=line, column=column, lang=lang, field=field)
+    line, column = position_of(parsed.root, loc)
+    where = {"line": line, "column": column, "lang": lang}
+    _, node = node_at(parsed.root, loc)
+    text = getattr(node, "value", value)
+    key = str(loc[-1]) if loc and isinstance(loc[-1], str) else field
+    if etype == "string_type" and isinstance(value, bool):
+        return make_problem("yaml-boolean", path, text=text, value=value, key=key, **where)
+    if etype == "string_type" and isinstance(value, int | Decimal):
+        return make_problem(
+            "yaml-number", path, text=text, value=value, key=key, detail=_lost(text, lang), **where
+        )
+    if etype.startswith(("date", "datetime")) or "date attendue" in str(error.get("msg")):
+        return make_problem("date-invalid", path, text=text, **where)
+    if etype in ("enum", "literal_error"):
+        allowed = str(error.get("ctx", {}).get("expected", ""))
+        if not lang.startswith("en"):
+            allowed = allowed.replace(" or ", " ou ")
+        return make_problem("enum-invalid", path, field=field, value=text, allowed=allowed, **where)
+    family = etype.split("_", 1)[0]
+    if etype.endswith(("_type", "_parsing")) and family in _EXPECTED:
+        fr, en = _EXPECTED[family]
+        return make_problem(
+            "type-invalid",
+            path,
+            field=field,
+            expected=en if lang.startswith("en") else fr,
+            found=describe(value, lang),
+            **where,
+        )
+    detail = str(error.get("msg", etype)).removeprefix("Value error, ")
+    return make_problem("value-invalid", path, field=field, detail=detail, **where)
+
+
+def _lost(text: Any, lang: str) -> str:
+    text = str(text)
+    if len(text) > 1 and text.startswith("0") and text.isdigit():
+        if set(text) <= set("01234567"):
+            return (
+                ": read as an octal number"
+                if lang.startswith("en")
+                else " : lu en octal, le zéro initial est perdu"
+            )
+        return (
+            ": the leading zero is lost"
+            if lang.startswith("en")
+            else " : le zéro initial est perdu"
+        )
+    return ""

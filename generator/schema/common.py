@@ -1,0 +1,176 @@
+"""Building blocks shared by every record model: base config, typed scalars, enums."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+
+
+class Record(BaseModel):
+    """Base of every model: immutable, unknown keys reported, French titles in schemas."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        validate_default=False,
+        ser_json_inf_nan="strings",
+    )
+
+
+def _reject_numbers(value: Any) -> Any:
+    if isinstance(value, bool | int | float | Decimal):
+        raise ValueError("date attendue au format AAAA-MM-JJ")
+    return value
+
+
+def _localize(value: datetime, info: ValidationInfo) -> datetime:
+    """Naive date-times are local to ``settings.timezone`` (given in the context)."""
+    if value.tzinfo is None:
+        tz = (info.context or {}).get("tz") or "Europe/Paris"
+        return value.replace(tzinfo=ZoneInfo(tz))
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_reject_numbers)]
+"""A calendar date, ``YYYY-MM-DD``."""
+
+LocalDateTime = Annotated[datetime, BeforeValidator(_reject_numbers), AfterValidator(_localize)]
+"""A date-time ``YYYY-MM-DDTHH:MM[:SS]``, local to ``settings.timezone``."""
+
+Amount = Decimal
+"""Money or quantity: exact decimal, never a float."""
+
+RecordId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+"""The id of another record (its file name without ``.yaml``)."""
+
+
+def F(title: str, description: str = "", default: Any = ..., **extra: Any) -> Any:
+    """A field with its French title and description (editor hovers)."""
+    if default is ...:
+        return Field(..., title=title, description=description or title, **extra)
+    return Field(default, title=title, description=description or title, **extra)
+
+
+def FL(title: str, description: str = "", **extra: Any) -> Any:
+    """A list field defaulting to an empty list."""
+    return Field(default_factory=list, title=title, description=description or title, **extra)
+
+
+class State(StrEnum):
+    """État d'une interaction."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+STATE_LABELS = {
+    State.OPEN: ("Ouvert", "Open"),
+    State.IN_PROGRESS: ("En cours", "In progress"),
+    State.DONE: ("Terminé", "Done"),
+}
+
+
+class CompanyKind(StrEnum):
+    """Nature d'une société."""
+
+    CLIENT = "client"
+    PROSPECT = "prospect"
+    SUPPLIER = "supplier"
+    PARTNER = "partner"
+
+
+class BounceKind(StrEnum):
+    """Type de retour d'e-mail (bounce)."""
+
+    SOFT = "soft"
+    HARD = "hard"
+    DOMAIN = "domain"
+
+
+class DocumentKind(StrEnum):
+    """Nature d'un document commercial."""
+
+    QUOTE = "quote"
+    ORDER = "order"
+    INVOICE = "invoice"
+    DEPOSIT_INVOICE = "deposit_invoice"
+    INTERMEDIATE_INVOICE = "intermediate_invoice"
+    BALANCE_INVOICE = "balance_invoice"
+    CREDIT_NOTE = "credit_note"
+    DELIVERY_NOTE = "delivery_note"
+    PURCHASE_ORDER = "purchase_order"
+
+
+INVOICE_KINDS = frozenset(
+    {
+        DocumentKind.INVOICE,
+        DocumentKind.DEPOSIT_INVOICE,
+        DocumentKind.INTERMEDIATE_INVOICE,
+        DocumentKind.BALANCE_INVOICE,
+        DocumentKind.CREDIT_NOTE,
+    }
+)
+"""Documents numbered in the one gap-free invoice series."""
+
+
+class VatCategory(StrEnum):
+    """Catégorie de TVA EN 16931 (UNTDID 5305)."""
+
+    STANDARD = "S"
+    ZERO = "Z"
+    EXEMPT = "E"
+    REVERSE_CHARGE = "AE"
+    INTRA_EU = "K"
+    EXPORT = "G"
+    OUTSIDE_SCOPE = "O"
+
+
+class Direction(StrEnum):
+    """Sens d'un mouvement de stock."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class MovementStatus(StrEnum):
+    """Statut d'un mouvement de stock."""
+
+    DRAFT = "draft"
+    VALIDATED = "validated"
+
+
+class BudgetSign(StrEnum):
+    """Signe attendu du budget d'un pipeline."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    ANY = "any"
+
+
+class Nature(StrEnum):
+    """Nature des opérations : biens ou services."""
+
+    GOODS = "goods"
+    SERVICE = "service"
+
+
+class Address(Record):
+    """Adresse postale."""
+
+    street: str | None = F("Rue", "Numéro et voie", None)
+    street2: str | None = F("Complément", "Complément d'adresse (bâtiment, BP…)", None)
+    postcode: str | None = F("Code postal", 'Code postal, entre guillemets : "69003"', None)
+    city: str | None = F("Ville", "Commune", None)
+    country: str = F("Pays", "Code pays ISO 3166 à deux lettres", "FR", pattern=r"^[A-Z]{2}$")
+
+    def one_line(self) -> str:
+        """The address on one line, as a directions service expects it."""
+        parts = [self.street, self.street2, " ".join(p for p in (self.postcode, self.city) if p)]
+        return ", ".join(p for p in parts if p)

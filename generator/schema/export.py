@@ -1,0 +1,82 @@
+"""JSON Schemas for editors, generated from the models and the repository's settings.
+
+The models give structure, French titles and descriptions; the settings add the lists
+a user picks from (pipelines and their stages, users, media, sources, interests,
+resources), so that VS Code and JetBrains autocomplete them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.schema import KINDS, Settings
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _enum(node: dict[str, Any], values: list[str]) -> None:
+    """Restrict a string schema (possibly nullable) to ``values``, keeping its docs."""
+    if not values:
+        return
+    if "anyOf" in node:
+        for option in node["anyOf"]:
+            if option.get("type") == "string":
+                option["enum"] = values
+        return
+    node["enum"] = values
+
+
+def _field(schema: dict[str, Any], *path: str) -> dict[str, Any]:
+    """The sub-schema at ``path`` (``$defs`` names and property names)."""
+    node = schema
+    for part in path:
+        node = node["$defs"][part] if part[0].isupper() else node["properties"][part]
+    return node
+
+
+def schemas(settings: Settings | None) -> dict[str, dict[str, Any]]:
+    """Every record kind's JSON Schema, plus ``settings``."""
+    result: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        result[kind.name] = kind.model.model_json_schema(by_alias=True)
+    result["settings"] = Settings.model_json_schema(by_alias=True)
+    if settings is not None:
+        _add_settings_lists(result, settings)
+    for name, schema in result.items():
+        schema["$schema"] = SCHEMA_DIALECT
+        schema["$id"] = f"{name}.schema.json"
+    return result
+
+
+def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -> None:
+    stages = [s for p in settings.pipelines.values() for s in p.stages]
+    users = list(settings.users)
+    interaction = result["interaction"]
+    _enum(_field(interaction, "kind"), list(settings.pipelines))
+    _enum(_field(interaction, "type"), stages)
+    _enum(_field(interaction, "user"), users)
+    _enum(_field(interaction, "media"), settings.media)
+    _enum(_field(interaction, "source"), settings.sources)
+    _enum(_field(interaction, "resources")["items"], list(settings.resources))
+    for name in ("company", "contact"):
+        _enum(_field(result[name], "interests")["items"], settings.interests)
+    project = result["project"]
+    _enum(project["$defs"]["Member"]["properties"]["user"], users)
+    _enum(project["$defs"]["Extranet"]["properties"]["kinds"]["items"], list(settings.pipelines))
+
+
+def write_schemas(repo: Path, settings: Settings | None) -> list[Path]:
+    """Write ``schemas/<kind>.schema.json``; return the paths written (changed or not)."""
+    from generator.yamlio import atomic_write
+
+    folder = repo / "schemas"
+    written: list[Path] = []
+    for name, schema in schemas(settings).items():
+        path = folder / f"{name}.schema.json"
+        text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write(path, text)
+        written.append(path)
+    return written

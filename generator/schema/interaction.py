@@ -1,0 +1,126 @@
+"""Interactions, the heart of Carnet, and their optional commercial ``document`` block."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from generator.schema.common import (
+    FL,
+    Amount,
+    Day,
+    DocumentKind,
+    F,
+    LocalDateTime,
+    Record,
+    RecordId,
+    State,
+    VatCategory,
+)
+
+
+class DocumentLine(Record):
+    """Une ligne de document commercial."""
+
+    product: RecordId | None = F("Produit", "Identifiant du produit (ligne libre sinon)", None)
+    description: str | None = F("Désignation", "", None)
+    comment: str | None = F("Commentaire", "Imprimé sous la ligne", None)
+    quantity: Amount = F("Quantité", "", 1)
+    unit: str | None = F("Unité", "pièce, heure, jour…", None)
+    unit_price: Amount = F("Prix unitaire HT", "En euros, hors taxes")
+    vat_rate: Amount = F("Taux de TVA", "En pour cent, parmi settings.vat_rates", 20)
+    vat_category: VatCategory = F(
+        "Catégorie de TVA",
+        "S normale, Z taux zéro, E exonérée (+ vat_exemption), AE autoliquidation",
+        VatCategory.STANDARD,
+    )
+    vat_exemption: str | None = F(
+        "Motif d'exonération", "Mention imprimée pour la catégorie E", None
+    )
+    discount: Amount = F("Remise (%)", "Remise en pour cent", 0, ge=0, le=100)
+    serials: list[str] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
+
+
+class Payment(Record):
+    """Un versement reçu."""
+
+    date: Day = F("Date", "Date de réception")
+    amount: Amount = F("Montant", "Montant TTC reçu", gt=0)
+    method: str | None = F("Moyen", "virement, chèque, carte…", None)
+    reference: str | None = F("Référence", "", None)
+
+
+class Part(Record):
+    """La part d'une commande que facture une facture partielle."""
+
+    label: str | None = F("Mention", "Par exemple « Acompte 30 % »", None)
+    percent: Amount | None = F("Pourcentage", "Part du total HT de la commande", None, gt=0, le=100)
+    amount: Amount | None = F("Montant HT", "Montant hors taxes facturé", None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> Part:
+        if (self.percent is None) == (self.amount is None):
+            raise ValueError("indiquez soit « percent », soit « amount »")
+        return self
+
+
+class Document(Record):
+    """Bloc document : fait de l'interaction un devis, une commande, une facture…"""
+
+    kind: DocumentKind = F(
+        "Nature", "quote, order, invoice, deposit_invoice, credit_note, delivery_note…"
+    )
+    number: str | None = F("Numéro", "Attribué à l'émission, jamais saisi", None)
+    issued: Day | None = F("Date d'émission", "Date prévue pour un brouillon", None)
+    due: Day | None = F("Échéance", "", None)
+    delivery_date: Day | None = F("Date de livraison", "Date de la vente si elle diffère", None)
+    template: str | None = F("Modèle", "Modèle de document (défaut selon la nature)", None)
+    from_: RecordId | None = F(
+        "Depuis", "Le document d'origine (devis → commande → facture)", None, alias="from"
+    )
+    order: RecordId | None = F("Commande", "La commande que facture une facture partielle", None)
+    part: Part | None = F("Part", "Part de la commande facturée", None)
+    corrects: RecordId | None = F(
+        "Facture corrigée", "Pour un avoir : la facture qu'il corrige", None
+    )
+    lines: list[DocumentLine] = FL("Lignes", "")
+    payments: list[Payment] = FL("Versements reçus", "Argent reçu : payé / dû / en retard")
+    note: str | None = F("Mention", "Texte imprimé sur le document", None)
+
+
+class Interaction(Record):
+    """Une interaction : vente, achat, tâche de projet, support…"""
+
+    kind: str = F("Nature", "Clé de settings.pipelines : sale, purchase, project, support")
+    type: str = F("Type", "Étape du pipeline, par exemple « Vente - 3 - Devis »")
+    user: str = F("Utilisateur", "Qui suit l'interaction (le changer la délègue)")
+    subject: str = F("Sujet", "Famille produit / produit / client")
+    date: Day = F("Date action", "Échéance ou date de clôture espérée")
+    next_step: str | None = F("Étape suivante", "Par exemple « Tel 28/03 pour relance »", None)
+    contact: RecordId | None = F("Contact", "", None)
+    company: RecordId | None = F("Société", "", None)
+    project: RecordId | None = F("Projet", "", None)
+    document_ref: str | None = F("Réf. document", "Référence d'un document externe", None)
+    attachment: str | None = F("Pièce jointe", "Chemin depuis la racine du dépôt", None)
+    budget: Amount | None = F(
+        "Budget",
+        "Signé : ventes positives, achats et coûts négatifs ; calculé sur les documents",
+        None,
+    )
+    note: str | None = F("Note", "Visible dans l'extranet du client (Markdown)", None)
+    internal_note: str | None = F("Note interne", "Jamais publiée hors du site interne", None)
+    media: str | None = F("Média", "Canal, parmi settings.media", None)
+    source: str | None = F("Source", "Parmi settings.sources", None)
+    state: State = F("État", "open (Ouvert), in_progress (En cours), done (Terminé)")
+    start: LocalDateTime | None = F("Début", "AAAA-MM-JJTHH:MM", None)
+    end: LocalDateTime | None = F("Fin", "AAAA-MM-JJTHH:MM", None)
+    recurrence: str | None = F(
+        "Récurrence", "Règle RRULE, par exemple FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260630", None
+    )
+    resources: list[str] = FL("Ressources", "Ressources réservées (settings.resources)")
+    renewal: Day | None = F("Renouvellement", "Date de renouvellement du contrat gagné", None)
+    document: Document | None = F("Document", "Fait de l'interaction un document commercial", None)
+
+    @property
+    def is_document(self) -> bool:
+        """A commercial document, not an opportunity (PRODUCT.md "Counting")."""
+        return self.document is not None
