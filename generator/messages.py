@@ -63,6 +63,14 @@ CATALOGUE: dict[str, Message] = {
         None,
         "fichiers",
     ),
+    "file-unreadable": Message(
+        "error",
+        "fichier illisible (lien cassé, droits, ou pas un fichier ordinaire)",
+        "unreadable file (broken link, permissions, or not a regular file)",
+        None,
+        None,
+        "fichiers",
+    ),
     "settings-missing": Message(
         "error",
         "data/settings.yaml est absent",

@@ -72,6 +72,7 @@ def validate_value(
         except ValidationError as exc:
             errors = [e for e in exc.errors(include_url=False) if e["type"] != "extra_forbidden"]
     seen: set[tuple[int, int, str]] = set()
+    partial = _partial_record(model, parsed.value, errors, [e["loc"] for e in unknown], context)
     for error in errors:
         problem = _schema_problem(error, parsed, lang)
         if problem is None:
@@ -80,7 +81,28 @@ def validate_value(
         if key not in seen:
             seen.add(key)
             problems.append(problem)
-    return None, problems
+    return partial, problems
+
+
+def _partial_record(
+    model: type[BaseModel],
+    value: Any,
+    errors: list[Any],
+    unknown: list[tuple[Any, ...]],
+    context: dict[str, Any],
+) -> BaseModel | None:
+    """The record without its faulty top-level fields, when that still validates.
+
+    Cross-record checks then run on the rest of it, so that one typo does not hide
+    the file's other problems. Errors were reported: such a record never reaches a Book.
+    """
+    faulty = {e["loc"][:1] for e in errors if e["loc"]} | {loc[:1] for loc in unknown}
+    if not faulty or () in faulty:
+        return None
+    try:
+        return model.model_validate(_without(value, list(faulty)), context=context)
+    except ValidationError:
+        return None
 
 
 def _without(value: Any, locs: list[tuple[Any, ...]]) -> Any:
@@ -231,7 +253,8 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     text = getattr(node, "value", value)
     key = str(loc[-1]) if loc and isinstance(loc[-1], str) else field
     if etype == "string_type" and isinstance(value, bool):
-        return make_problem("yaml-boolean", path, text=text, value=value, key=key, **where)
+        shown = str(value).lower()
+        return make_problem("yaml-boolean", path, text=text, value=shown, key=key, **where)
     if etype == "string_type" and isinstance(value, int | Decimal):
         return make_problem(
             "yaml-number", path, text=text, value=value, key=key, detail=_lost(text, lang), **where

@@ -27,14 +27,34 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.problems import Loc, Problem, make_problem
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml absent
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_RESOLVED: dict[str, str] = {}
+"""Tags of plain scalars already resolved: keys and values repeat across files."""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's safe loader with a memo in front of PyYAML's (Python) tag resolver."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < 200_000:
+                    _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 TIMESTAMP, MERGE = _T + "timestamp", _T + "merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_MAYBE_NODE_PROPERTY = re.compile(r"(?:^[ \t]*|[:\-\[{,?][ \t]*)[&*!][^\s,\]}]", re.MULTILINE)
+"""Where an anchor, alias or tag may start; confirmed on the event stream."""
 _DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _WESTERN = {
     "cp1252",
@@ -117,7 +137,7 @@ def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:
                 lang=lang,
             )
         )
-    if "&" in text or "*" in text or "!" in text:
+    if _MAYBE_NODE_PROPERTY.search(text):
         problems.extend(_anchor_and_tag_problems(text, path, lang))
     root = documents[0]
     if not isinstance(root, MappingNode):

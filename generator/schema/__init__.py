@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.layout import FOLDERS, SETTINGS_PATH
 from generator.schema.common import Record
 from generator.schema.interaction import Interaction
 from generator.schema.parties import Company, Contact, Project
@@ -23,18 +24,18 @@ class Kind:
     label_en: str
 
 
-KINDS: tuple[Kind, ...] = (
-    Kind("company", "data/companies", Company, False, "société", "company"),
-    Kind("contact", "data/contacts", Contact, False, "contact", "contact"),
-    Kind("project", "data/projects", Project, False, "projet", "project"),
-    Kind("interaction", "data/interactions", Interaction, True, "interaction", "interaction"),
-    Kind("product", "data/stock/products", Product, False, "produit", "product"),
-    Kind(
-        "movement", "data/stock/movements", Movement, True, "mouvement de stock", "stock movement"
-    ),
+_MODELS: dict[str, tuple[type[Record], str, str]] = {
+    "company": (Company, "société", "company"),
+    "contact": (Contact, "contact", "contact"),
+    "project": (Project, "projet", "project"),
+    "interaction": (Interaction, "interaction", "interaction"),
+    "product": (Product, "produit", "product"),
+    "movement": (Movement, "mouvement de stock", "stock movement"),
+}
+KINDS: tuple[Kind, ...] = tuple(
+    Kind(f.kind, f.path, _MODELS[f.kind][0], f.nested, *_MODELS[f.kind][1:]) for f in FOLDERS
 )
 KINDS_BY_NAME = {k.name: k for k in KINDS}
-SETTINGS_PATH = "data/settings.yaml"
 
 __all__ = [
     "KINDS",

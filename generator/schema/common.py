@@ -52,8 +52,6 @@ RecordId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
 
 def F(title: str, description: str = "", default: Any = ..., **extra: Any) -> Any:
     """A field with its French title and description (editor hovers)."""
-    if default is ...:
-        return Field(..., title=title, description=description or title, **extra)
     return Field(default, title=title, description=description or title, **extra)
 
 

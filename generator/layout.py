@@ -1,0 +1,35 @@
+"""Where records live in a repository. Light on purpose: no model is imported here."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Folder(NamedTuple):
+    """The folder of one kind of record, and whether it may have sub-folders."""
+
+    kind: str
+    path: str
+    nested: bool
+
+
+FOLDERS: tuple[Folder, ...] = (
+    Folder("company", "data/companies", False),
+    Folder("contact", "data/contacts", False),
+    Folder("project", "data/projects", False),
+    Folder("interaction", "data/interactions", True),
+    Folder("product", "data/stock/products", False),
+    Folder("movement", "data/stock/movements", True),
+)
+SETTINGS_PATH = "data/settings.yaml"
+AUXILIARY_FOLDERS = ("data/assets", "data/templates", "data/documents", "data/imports")
+"""Folders under ``data/`` that hold files other than records."""
+
+
+def kind_of(rel: str) -> str | None:
+    """The kind of record at repository path ``rel``, or ``None`` if misplaced."""
+    for folder in FOLDERS:
+        if rel.startswith(folder.path + "/"):
+            inside = rel[len(folder.path) + 1 :]
+            return folder.kind if (folder.nested or "/" not in inside) else None
+    return None
