@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime, timedelta
+from itertools import islice
 
 from babel.dates import format_datetime
-from dateutil.rrule import rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
 from generator.checks.base import Records, at
 from generator.problems import Problem
@@ -14,19 +16,90 @@ from generator.problems import Problem
 MAX_OCCURRENCES = 1000
 """Occurrences expanded per recurring interaction when checking bookings."""
 
+HORIZON = timedelta(days=366 * 5)
+"""How far past its start a recurrence is expanded (a rule without end stops there)."""
+
 
 def occurrences(start: datetime, rule: str | None, limit: int = MAX_OCCURRENCES) -> list[datetime]:
-    """Start times of an interaction: ``start`` alone, or its recurrence (raises ValueError)."""
+    """Start times of an interaction: ``start`` alone, or its recurrence.
+
+    Raises ValueError for a rule dateutil cannot read. Expansion is bounded in count
+    and in time, so that a rule that never matches (30 February) cannot spin.
+    """
     if not rule:
         return [start]
     naive = start.replace(tzinfo=None)
-    recurrence = rrulestr(rule, dtstart=naive, forceset=True)
-    result: list[datetime] = []
-    for occurrence in recurrence:
-        result.append(occurrence.replace(tzinfo=start.tzinfo))
-        if len(result) >= limit:
-            break
-    return result
+    # An UNTIL in UTC ("…Z") is read as local time: dateutil refuses it with a naive start.
+    rule = re.sub(r"(UNTIL=\d{8}(?:T\d{6})?)Z", r"\1", rule.strip())
+    try:
+        parsed = rrulestr(rule, dtstart=naive)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(str(exc)) from exc
+    if not isinstance(parsed, rrule):
+        raise ValueError("une seule règle RRULE est attendue")
+    _check_parts(parsed)
+    count = parsed._count
+    period = _PERIOD.get(parsed._freq, HORIZON / limit)
+    cap = naive + min(HORIZON, period * parsed._interval * limit)
+    until = parsed._until
+    bounded = parsed.replace(count=None, until=min(until, cap) if until else cap)
+    wanted = min(count, limit) if count is not None else limit
+    try:
+        return [o.replace(tzinfo=start.tzinfo) for o in islice(bounded, wanted)]
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(str(exc)) from exc
+
+
+_PERIOD = {DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
+
+_DAYS_PER_PERIOD = {DAILY: 1, WEEKLY: 7, MONTHLY: 31, YEARLY: 366}
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+_RANGES = {
+    "_bymonth": (1, 12),
+    "_bymonthday": (-31, 31),
+    "_byyearday": (-366, 366),
+    "_byweekno": (-53, 53),
+    "_bysetpos": (-366, 366),
+    "_byhour": (0, 23),
+    "_byminute": (0, 59),
+    "_bysecond": (0, 59),
+}
+
+
+def _check_parts(parsed: rrule) -> None:
+    """Refuse what RFC 5545 forbids and dateutil lets through.
+
+    dateutil only stops at UNTIL when a date matches: a rule that never matches spins
+    until the year 9999. Sub-daily rules are refused (an agenda needs none), and rules
+    that cannot match any date are refused outright, which bounds every expansion.
+    """
+    if parsed._freq not in (DAILY, WEEKLY, MONTHLY, YEARLY):
+        raise ValueError("FREQ doit valoir DAILY, WEEKLY, MONTHLY ou YEARLY")
+    if not 1 <= parsed._interval <= 10_000:
+        raise ValueError("INTERVAL doit être compris entre 1 et 10000")
+    if parsed._count is not None and parsed._count < 1:
+        raise ValueError("COUNT doit valoir au moins 1")
+    for attribute, (low, high) in _RANGES.items():
+        for value in getattr(parsed, attribute) or ():
+            if not low <= value <= high or (value == 0 and low < 0):
+                name = attribute.removeprefix("_").upper()
+                raise ValueError(f"{name}={value} hors des bornes ({low}..{high})")
+    widest = 5 if parsed._freq == MONTHLY else 53
+    for _weekday, ordinal in parsed._bynweekday or ():
+        if not -widest <= ordinal <= widest or ordinal == 0:
+            raise ValueError(f"BYDAY : rang {ordinal} hors des bornes (±{widest})")
+    months = parsed._bymonth or range(1, 13)
+    days = [abs(d) for d in (*(parsed._bymonthday or ()), *(parsed._bynmonthday or ()))]
+    if days and min(days) > max(_DAYS_IN_MONTH[m - 1] for m in months):
+        raise ValueError("la règle ne tombe jamais (jour absent de ces mois)")
+    per_day = (
+        len(parsed._byhour or (0,)) * len(parsed._byminute or (0,)) * len(parsed._bysecond or (0,))
+    )
+    per_period = per_day * _DAYS_PER_PERIOD[parsed._freq]
+    for position in parsed._bysetpos or ():
+        if abs(position) > per_period:
+            raise ValueError(f"BYSETPOS={position} : au plus {per_period} dates par période")
 
 
 def check_dates_order(records: Records) -> list[Problem]:
@@ -54,7 +127,7 @@ def check_recurrences(records: Records) -> list[Problem]:
             continue
         try:
             occurrences(r.start, r.recurrence, limit=1)
-        except (ValueError, TypeError) as exc:
+        except ValueError as exc:
             problems.append(
                 at(records, entry.path, ("recurrence",), "recurrence-invalid", detail=str(exc))
             )
@@ -74,7 +147,7 @@ def check_bookings(records: Records) -> list[Problem]:
         duration = (r.end - r.start) if r.end is not None else timedelta(hours=1)
         try:
             starts = occurrences(r.start, r.recurrence)
-        except (ValueError, TypeError):
+        except ValueError:
             continue
         for index, resource in enumerate(r.resources):
             for begin in starts:
