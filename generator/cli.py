@@ -195,6 +195,27 @@ def summary(env: Env) -> None:
     sys.exit(1 if result.errors else 0)
 
 
+@main.command()
+@click.argument("record", required=False)
+@click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
+@click.pass_obj
+def history(env: Env, record: str | None, since: str | None) -> None:
+    """Historique champ par champ d'une fiche, ou de toute l'entreprise, depuis git.
+
+    \b
+    Exemples :
+      carnet history company/mes-beaux-sapins
+      carnet history --since 2026-11-01
+    """
+    from generator.historyview import show_history
+
+    _require_repo(env)
+    if record is None and since is None:
+        raise click.UsageError("indiquez une fiche ou --since DATE")
+    since_date = _today(since) if since else None
+    sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
+
+
 def run() -> None:
     """Entry point that never lets a traceback reach the user."""
     main(prog_name="carnet")
