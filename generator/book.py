@@ -14,8 +14,16 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from generator.analytics import (
+    ProjectMargin,
+    monthly_purchases,
+    monthly_turnover,
+    project_margins,
+    totals_of_documents,
+)
 from generator.checks.base import Entry, Records
 from generator.inventory import replay
+from generator.money import Totals
 from generator.schema import Settings
 from generator.schema.common import State
 
@@ -55,6 +63,10 @@ class Book:
     pipeline_totals: Mapping[str, tuple[StageTotal, ...]]
     stock_on_hand: Mapping[str, Decimal]
     serials_in_stock: Mapping[str, frozenset[str]]
+    document_totals: Mapping[str, Totals]
+    project_margins: Mapping[str, ProjectMargin]
+    turnover_by_month: Mapping[str, Decimal]
+    purchases_by_month: Mapping[str, Decimal]
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -108,6 +120,8 @@ def build_book(records: Records, today: date) -> Book:
         if entry.record.company:
             contacts_by_company[entry.record.company].append(entry.id)
     stock = replay(kinds["movement"].values(), until=today)
+    totals = totals_of_documents(interactions)
+    frozen_by_project = _freeze(by_project)
     return Book(
         settings=settings,
         today=today,
@@ -119,7 +133,7 @@ def build_book(records: Records, today: date) -> Book:
         movements=MappingProxyType(kinds["movement"]),
         interactions_by_company=_freeze(by_company),
         interactions_by_contact=_freeze(by_contact),
-        interactions_by_project=_freeze(by_project),
+        interactions_by_project=frozen_by_project,
         interactions_by_user=_freeze(by_user),
         contacts_by_company=_freeze(contacts_by_company),
         opportunities=tuple(opportunities),
@@ -133,6 +147,12 @@ def build_book(records: Records, today: date) -> Book:
             }
         ),
         serials_in_stock=MappingProxyType({p: frozenset(s) for p, s in stock.serials.items() if s}),
+        document_totals=MappingProxyType(totals),
+        project_margins=MappingProxyType(
+            project_margins(settings, interactions, frozen_by_project, totals)
+        ),
+        turnover_by_month=MappingProxyType(monthly_turnover(interactions, totals)),
+        purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
     )
 
 

@@ -1,0 +1,62 @@
+"""User-facing formatting through Babel: amounts, dates, labels, French by default."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from generator.schema.common import STATE_LABELS, State
+
+
+def babel_locale(lang: str) -> str:
+    """The Babel locale for a Carnet language (``fr`` → ``fr_FR``)."""
+    return "en_GB" if lang.startswith("en") else "fr_FR"
+
+
+def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR") -> str:
+    """``1 500,00 €`` (narrow no-break space as group separator in French)."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=babel_locale(lang))
+
+
+def number(value: Decimal | int | None, lang: str = "fr") -> str:
+    """A quantity: ``12,5``."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=babel_locale(lang))
+
+
+def long_date(day: date | None, lang: str = "fr") -> str:
+    """``lundi 5 novembre 2018``."""
+    if day is None:
+        return ""
+    return format_date(day, "EEEE d MMMM y", locale=babel_locale(lang))
+
+
+def short_date(day: date | None, lang: str = "fr") -> str:
+    """``05/11/2018`` (sortable tables use the ISO date as their key)."""
+    if day is None:
+        return ""
+    return (
+        format_date(day, "short", locale=babel_locale(lang))
+        if lang.startswith("en")
+        else day.strftime("%d/%m/%Y")
+    )
+
+
+def date_time(moment: datetime | None, lang: str = "fr") -> str:
+    """``lundi 1 juin 2026 à 09:00``."""
+    if moment is None:
+        return ""
+    pattern = "EEEE d MMMM y 'à' HH:mm" if not lang.startswith("en") else "EEEE d MMMM y 'at' HH:mm"
+    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=babel_locale(lang))
+
+
+def state_label(state: State | str, lang: str = "fr") -> str:
+    """Ouvert, En cours, Terminé."""
+    fr, en = STATE_LABELS[State(state)]
+    return en if lang.startswith("en") else fr
