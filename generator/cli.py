@@ -196,6 +196,37 @@ def summary(env: Env) -> None:
 
 
 @main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier du site (défaut : build/site).",
+)
+@click.option(
+    "--at", "rev", help="Construit le site tel qu'il était à ce commit, tag, branche ou date."
+)
+@click.option(
+    "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
+)
+@click.pass_obj
+def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
+    """Construit le site interne (MkDocs Material) à partir des données.
+
+    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1).
+
+    \b
+    Exemples :
+      carnet build
+      carnet build --out /srv/intranet
+      carnet build --at 2026-06-30 --out build/site-juin
+    """
+    from generator.sitebuild import run_build
+
+    _require_repo(env)
+    target = out if out is not None else env.repo / "build" / "site"
+    sys.exit(run_build(env.repo, target, rev=rev, today=env.today, lang=env.lang, strict=strict))
+
+
+@main.command()
 @click.argument("record", required=False)
 @click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
 @click.pass_obj

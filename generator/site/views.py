@@ -1,0 +1,274 @@
+"""Page data for the internal site, computed from the Book (templates only lay it out)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from generator import locale as fmt
+from generator.book import Book
+from generator.checks.agenda import occurrences
+from generator.schema.common import State
+from generator.site import charts
+
+WINDOW = 14
+"""Days around today on the dashboard."""
+RECENTLY_DONE = timedelta(days=90)
+"""Finished interactions stay on the working lists this long."""
+
+_STATE_SERIES = (("s-open", State.OPEN), ("s-progress", State.IN_PROGRESS), ("s-done", State.DONE))
+
+
+def title_of(kind: str, record: Any) -> str:
+    """The display name of a record."""
+    if kind == "contact":
+        return record.full_name
+    if kind == "project":
+        return record.title
+    return record.name
+
+
+def _entries(book: Book, ids: tuple[str, ...] | list[str]) -> list[Any]:
+    return [book.interactions[i] for i in ids]
+
+
+def dashboard(book: Book, lang: str) -> dict[str, Any]:
+    """Pipelines per stage, actions per user, states around today, money per month."""
+    today = book.today
+    overdue: dict[str, list[Any]] = defaultdict(list)
+    upcoming: dict[str, list[Any]] = defaultdict(list)
+    horizon = today + timedelta(days=WINDOW)
+    per_day: dict[date, dict[State, int]] = defaultdict(lambda: dict.fromkeys(State, 0))
+    first = today - timedelta(days=WINDOW)
+    for entry in book.interactions.values():
+        r = entry.record
+        if first <= r.date <= horizon:
+            per_day[r.date][r.state] += 1
+        if r.state is State.DONE:
+            continue
+        if r.date < today:
+            overdue[r.user].append(entry)
+        elif r.date <= horizon:
+            upcoming[r.user].append(entry)
+    days = [first + timedelta(days=n) for n in range(2 * WINDOW + 1)]
+    en = lang.startswith("en")
+    states_chart = charts.stacked_columns(
+        [(d.strftime("%d/%m"), [per_day[d][s] for _, s in _STATE_SERIES]) for d in days],
+        [(css, fmt.state_label(s, lang)) for css, s in _STATE_SERIES],
+        "Interactions by state" if en else "Interactions par état",
+        highlight=WINDOW,
+    )
+    months = _last_months(today, 12)
+    money_chart = charts.grouped_columns(
+        [
+            (
+                m,
+                [
+                    book.turnover_by_month.get(m, Decimal(0)),
+                    book.purchases_by_month.get(m, Decimal(0)),
+                ],
+            )
+            for m in months
+        ],
+        [
+            ("turnover", "Chiffre d'affaires HT" if not en else "Turnover"),
+            ("purchases", "Achats" if not en else "Purchases"),
+        ],
+        "Turnover and purchases" if en else "Chiffre d'affaires et achats",
+    )
+    users = book.settings.users
+    return {
+        "pipelines": pipelines(book),
+        "actions": [
+            {
+                "user": users[u].name if u in users else u,
+                "overdue": sorted(overdue.get(u, []), key=lambda e: e.record.date),
+                "upcoming": sorted(upcoming.get(u, []), key=lambda e: e.record.date),
+            }
+            for u in sorted(
+                set(overdue) | set(upcoming), key=lambda u: users[u].name if u in users else u
+            )
+        ],
+        "states_chart": states_chart,
+        "money_chart": money_chart,
+        "months": [
+            (
+                m,
+                book.turnover_by_month.get(m, Decimal(0)),
+                book.purchases_by_month.get(m, Decimal(0)),
+            )
+            for m in months
+        ],
+        "stock_alerts": stock_alerts(book),
+        "window": WINDOW,
+    }
+
+
+def _last_months(today: date, count: int) -> list[str]:
+    year, month = today.year, today.month
+    result = []
+    for _ in range(count):
+        result.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return result[::-1]
+
+
+def pipelines(book: Book) -> list[dict[str, Any]]:
+    """Each pipeline with its per-stage totals and a chart."""
+    result = []
+    for key, pipeline in book.settings.pipelines.items():
+        totals = book.pipeline_totals[key]
+        result.append(
+            {
+                "key": key,
+                "label": pipeline.label,
+                "totals": totals,
+                "count": sum(t.count for t in totals),
+                "amount": sum((t.amount for t in totals), Decimal(0)),
+                "chart": charts.horizontal_bars(
+                    [(t.stage, t.count, f"{t.count} · {fmt.money(t.amount)}") for t in totals],
+                    pipeline.label,
+                ),
+            }
+        )
+    return result
+
+
+def board(book: Book, kind: str) -> dict[str, Any]:
+    """Columns per stage with the open opportunities' cards."""
+    pipeline = book.settings.pipelines[kind]
+    columns: dict[str, list[Any]] = {stage: [] for stage in pipeline.stages}
+    for record_id in book.opportunities:
+        entry = book.interactions[record_id]
+        r = entry.record
+        if r.kind == kind and r.type in columns and _on_working_list(book, r):
+            columns[r.type].append(entry)
+    return {
+        "pipeline": pipeline,
+        "kind": kind,
+        "columns": [
+            (stage, sorted(cards, key=lambda e: e.record.date)) for stage, cards in columns.items()
+        ],
+    }
+
+
+def _on_working_list(book: Book, record: Any) -> bool:
+    return record.state is not State.DONE or record.date >= book.today - RECENTLY_DONE
+
+
+def interaction_list(book: Book, kind: str) -> dict[str, Any]:
+    """The working list of a pipeline: unfinished, or finished in the last 90 days."""
+    rows = [e for e in book.interactions.values() if e.record.kind == kind]
+    shown = [e for e in rows if _on_working_list(book, e.record)]
+    return {
+        "pipeline": book.settings.pipelines[kind],
+        "rows": sorted(shown, key=lambda e: (e.record.date, e.id), reverse=True),
+        "archived": len(rows) - len(shown),
+    }
+
+
+def record_list(book: Book, kind: str) -> dict[str, Any]:
+    """Rows of a list page."""
+    return {"rows": list(book.by_kind(kind).values())}
+
+
+def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str, Any]:
+    """A record's own data, its related records and its timeline."""
+    entry = book.by_kind(kind)[record_id]
+    index = {
+        "company": book.interactions_by_company,
+        "contact": book.interactions_by_contact,
+        "project": book.interactions_by_project,
+    }.get(kind)
+    timeline = _entries(book, index.get(record_id, ())) if index is not None else []
+    context: dict[str, Any] = {
+        "entry": entry,
+        "r": entry.record,
+        "timeline": sorted(timeline, key=lambda e: (e.record.date, e.id), reverse=True),
+        "changes": changes,
+    }
+    if kind == "company":
+        context["contacts"] = [
+            book.contacts[c] for c in book.contacts_by_company.get(record_id, ())
+        ]
+        context["projects"] = [
+            p
+            for p in book.projects.values()
+            if any(link.id == record_id for link in p.record.companies)
+        ]
+    elif kind == "contact":
+        context["projects"] = [
+            p
+            for p in book.projects.values()
+            if any(link.id == record_id for link in p.record.contacts)
+        ]
+    elif kind == "project":
+        context["margin"] = book.project_margins.get(record_id)
+    elif kind == "product":
+        context["on_hand"] = book.stock_on_hand.get(record_id)
+        context["serials"] = sorted(book.serials_in_stock.get(record_id, ()))
+        context["movements"] = sorted(
+            (
+                m
+                for m in book.movements.values()
+                if any(line.product == record_id for line in m.record.lines)
+            ),
+            key=lambda m: (m.record.date, m.id),
+            reverse=True,
+        )
+    return context
+
+
+def stock_alerts(book: Book) -> list[tuple[Any, Decimal]]:
+    """Stock-managed products at or below their alert level."""
+    default = book.settings.stock.alert_level
+    alerts = []
+    for product_id, level in book.stock_on_hand.items():
+        entry = book.products[product_id]
+        threshold = entry.record.alert_level if entry.record.alert_level is not None else default
+        if level <= 0 or (threshold is not None and level < threshold):
+            alerts.append((entry, level))
+    return sorted(alerts, key=lambda a: a[1])
+
+
+def agenda(book: Book) -> dict[str, Any]:
+    """Dated interactions and timed sessions by week, 4 weeks back and 8 ahead."""
+    first = book.today - timedelta(days=book.today.weekday() + 28)
+    last = first + timedelta(weeks=12) - timedelta(days=1)
+    items: dict[date, list[tuple[Any, Any]]] = defaultdict(list)
+    for entry in book.interactions.values():
+        r = entry.record
+        if r.start is not None:
+            try:
+                starts = occurrences(r.start, r.recurrence)
+            except ValueError:
+                starts = [r.start]
+            for moment in starts:
+                if first <= moment.date() <= last:
+                    items[moment.date()].append((entry, moment))
+        elif first <= r.date <= last:
+            items[r.date].append((entry, None))
+    weeks = []
+    for week in range(12):
+        monday = first + timedelta(weeks=week)
+        days = [
+            (day, sorted(items[day], key=lambda i: (i[1] is None, i[1] or day, i[0].id)))
+            for day in (monday + timedelta(days=n) for n in range(7))
+            if items.get(day)
+        ]
+        weeks.append(
+            {
+                "monday": monday,
+                "number": monday.isocalendar()[1],
+                "days": days,
+                "current": monday <= book.today < monday + timedelta(days=7),
+            }
+        )
+    return {"weeks": weeks}
+
+
+def changes(book: Book, recent: Any) -> list[Any]:
+    """Recent field-level changes, newest first (at most 300)."""
+    return list(recent or [])[:300]

@@ -1,0 +1,88 @@
+"""The ``build`` command's library side: validate, read history, build, report."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.load import load
+from generator.problems import Problem
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Problems on stderr, one per line (with their hint)."""
+    for problem in problems:
+        click.echo(problem.format_text(), err=True)
+
+
+def load_history_for(repo: Path, until_commit: str | None = None) -> tuple[Any, str | None]:
+    """The git history of ``repo`` (or None) and an info notice when there is none."""
+    try:
+        from generator.history import load_history
+    except ImportError:  # pragma: no cover - during development only
+        return None, None
+    from generator.cache import Cache
+
+    history = load_history(repo, Cache(repo))
+    if history is None:
+        return None, "info: pas de dépôt git : le site n'aura pas d'historique"
+    if until_commit is not None and hasattr(history, "until"):
+        history = history.until(until_commit)
+    return history, None
+
+
+def run_build(
+    repo: Path,
+    out: Path,
+    *,
+    rev: str | None = None,
+    today: date | None = None,
+    lang: str | None = None,
+    strict: bool = False,
+) -> int:
+    """Validate then build the internal site into ``out``; the exit code."""
+    from generator.site.build import SiteError, build_site
+    from generator.timetravel import RevisionError, data_at
+
+    try:
+        source = data_at(repo, rev) if rev else nullcontext((repo, None))
+        with source as (data_repo, commit):
+            result = load(data_repo, today=today, lang=lang, use_cache=rev is None)
+            errors = [
+                p for p in result.problems if p.is_error or (strict and p.severity == "warning")
+            ]
+            if errors or result.book is None:
+                print_problems(result.problems)
+                click.echo("carnet: erreurs dans les données : site non construit", err=True)
+                return 1
+            history, notice = load_history_for(repo, commit)
+            if notice:
+                click.echo(notice, err=True)
+            report = build_site(
+                repo,
+                result.book,
+                out,
+                history=history,
+                lang=lang or result.book.settings.lang,
+                strict=strict,
+            )
+    except RevisionError as exc:
+        click.echo(f"carnet: révision inconnue : {exc}", err=True)
+        return 2
+    except SiteError as exc:
+        click.echo(f"carnet: {exc}", err=True)
+        return 1
+    for warning in report.warnings:
+        click.echo(f"mkdocs: {warning}", err=True)
+    mode = "complète" if report.clean else "incrémentale"
+    click.echo(
+        f"Site construit ({mode}, {report.pages} pages, {report.written} réécrites) : "
+        f"{report.out / 'index.html'}",
+        file=sys.stdout,
+    )
+    return 1 if strict and report.warnings else 0
