@@ -197,8 +197,8 @@ def _run_mkdocs(
     collector = _Collector()
     dirty_filter = DropDirtyWarning()
     logger.addHandler(collector)
-    for handler in (collector, *logger.handlers):
-        handler.addFilter(dirty_filter)
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    build_logger.addFilter(dirty_filter)
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
     try:
@@ -215,7 +215,6 @@ def _run_mkdocs(
         build(config, dirty=not clean)
     finally:
         logger.removeHandler(collector)
-        for handler in logger.handlers:
-            handler.removeFilter(dirty_filter)
+        build_logger.removeFilter(dirty_filter)
         logger.setLevel(previous_level)
     return collector.messages

@@ -1,0 +1,128 @@
+"""Incremental builds: reuse earlier work, never leave a stale or missing page or entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TODAY
+from test_site import _git, build, make_repo, read
+
+from generator.load import load
+from generator.locale import money
+
+
+def search_entries(site: Path) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def pages_of(entries: list[dict]) -> set[str]:
+    return {e["location"].split("#", 1)[0] for e in entries}
+
+
+@pytest.fixture
+def built(runner, tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    result = build(runner, repo)
+    assert result.exit_code == 0, result.output
+    assert "complète" in result.stdout
+    return repo, repo / "build" / "site"
+
+
+def test_rebuild_without_change_rewrites_and_renders_nothing(runner, built) -> None:
+    repo, site = built
+    page = site / "societes" / "mes-beaux-sapins" / "index.html"
+    before = page.stat().st_mtime_ns
+    entries = search_entries(site)
+    result = build(runner, repo)
+    assert "incrémentale" in result.stdout
+    assert "0 réécrites" in result.stdout
+    assert page.stat().st_mtime_ns == before, "an unchanged page was rendered again"
+    assert sorted(map(json.dumps, search_entries(site))) == sorted(map(json.dumps, entries))
+
+
+def test_edit_then_delete_keep_every_page_and_index_right(runner, built) -> None:
+    repo, site = built
+    untouched = site / "societes" / "pepinieres-du-rhone" / "index.html"
+    untouched_mtime = untouched.stat().st_mtime_ns
+    pages_before = pages_of(search_entries(site))
+
+    # 1. Edit a company's name.
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    company.write_text(
+        company.read_text(encoding="utf-8").replace(
+            "name: Mes Beaux Sapins", "name: Les Sapins Royaux"
+        ),
+        encoding="utf-8",
+    )
+    _git(repo, "commit", "-qam", "Renomme le client", when="2026-11-24T15:00:00")
+    result = build(runner, repo)
+    assert result.exit_code == 0, result.output
+    assert "incrémentale" in result.stdout
+    assert "Les Sapins Royaux" in read(site, "societes/mes-beaux-sapins")
+    assert "Les Sapins Royaux" in read(site, "societes")
+    assert "Mes Beaux Sapins" not in read(site, "societes")
+    assert "Les Sapins Royaux" in read(site, "pipelines/sale")  # board cards name the company
+    entries = search_entries(site)
+    assert pages_of(entries) == pages_before, "a page's search entries were lost"
+    titles = [e["title"] for e in entries if e["location"] == "societes/mes-beaux-sapins/"]
+    assert titles == ["Les Sapins Royaux"]
+    stale = [
+        e
+        for e in entries
+        if e["location"].split("#")[0] == "societes/"
+        and "Mes Beaux Sapins" in e["title"] + e["text"]
+    ]
+    assert not stale, "the companies list's search entry still holds the old name"
+    assert any("Les Sapins Royaux" in e["text"] for e in entries if e["location"] == "societes/")
+    assert untouched.stat().st_mtime_ns == untouched_mtime, "an unrelated page was rendered again"
+
+    # 2. Delete a contact and its interactions' link to it: the page and its entries go.
+    contact = repo / "data" / "contacts" / "lea-fontaine.yaml"
+    referenced = [
+        p
+        for p in (repo / "data").rglob("*.yaml")
+        if "lea-fontaine" in p.read_text(encoding="utf-8")
+    ]
+    for path in referenced:
+        if path != contact:
+            lines = [
+                line
+                for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                if "lea-fontaine" not in line
+            ]
+            path.write_text("".join(lines), encoding="utf-8")
+    contact.unlink()
+    _git(repo, "commit", "-qam", "Supprime un contact", when="2026-11-24T16:00:00")
+    result = build(runner, repo)
+    assert result.exit_code == 0, result.output
+    assert not (site / "contacts" / "lea-fontaine").exists()
+    assert "lea-fontaine" not in read(site, "contacts")
+    entries = search_entries(site)
+    assert "contacts/lea-fontaine/" not in pages_of(entries)
+    assert pages_of(entries) == pages_before - {"contacts/lea-fontaine/"}
+
+
+def test_dashboard_follows_a_budget_change(runner, built) -> None:
+    repo, site = built
+    before = read(site, "")
+    path = next((repo / "data" / "interactions").rglob("*.yaml"))
+    for candidate in sorted((repo / "data" / "interactions").rglob("*.yaml")):
+        text = candidate.read_text(encoding="utf-8")
+        if "kind: sale" in text and "budget:" in text and "document:" not in text:
+            path = candidate
+            break
+    text = path.read_text(encoding="utf-8")
+    lines = [
+        "budget: 987654.32" if line.startswith("budget:") else line for line in text.splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert build(runner, repo).exit_code == 0
+    after = read(site, "")
+    assert after != before
+    book = load(repo, today=TODAY, use_cache=False).book
+    stage = yaml.safe_load(text)["type"]
+    total = next(t.amount for t in book.pipeline_totals["sale"] if t.stage == stage)
+    assert money(total) in after
