@@ -119,7 +119,8 @@ def build_book(records: Records, today: date) -> Book:
     for entry in kinds["contact"].values():
         if entry.record.company:
             contacts_by_company[entry.record.company].append(entry.id)
-    stock = replay(kinds["movement"].values(), until=today)
+    managed = {p for p, e in kinds["product"].items() if e.record.stock_managed}
+    stock = replay(kinds["movement"].values(), managed, until=today)
     totals = totals_of_documents(interactions)
     frozen_by_project = _freeze(by_project)
     return Book(

@@ -38,8 +38,12 @@ def movement_order(entry: Any) -> tuple[date, int, str]:
     return (r.date, 0 if r.direction is Direction.IN else 1, entry.id)
 
 
-def replay(movements: Iterable[Any], until: date | None = None) -> StockState:
-    """Apply validated movements (``Entry`` objects) up to ``until`` included."""
+def replay(movements: Iterable[Any], managed: set[str], until: date | None = None) -> StockState:
+    """Apply validated movements (``Entry`` objects) up to ``until`` included.
+
+    Only lines of ``managed`` products count: a line of an unknown or unmanaged product
+    is reported by its own check, not as a stock problem too.
+    """
     state = StockState()
     validated = [m for m in movements if m.record.status is MovementStatus.VALIDATED]
     validated.sort(key=movement_order)
@@ -50,6 +54,8 @@ def replay(movements: Iterable[Any], until: date | None = None) -> StockState:
         sign = 1 if r.direction is Direction.IN else -1
         for index, line in enumerate(r.lines):
             product = line.product
+            if product not in managed:
+                continue
             before = state.levels[product]
             after = before + sign * line.quantity
             state.levels[product] = after

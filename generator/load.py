@@ -65,7 +65,10 @@ def load(
         counts[f.kind] = counts.get(f.kind, 0) + 1
     digests = {path: digest(raw) for path, raw in raws.items()}
     settings_file = repo / SETTINGS_PATH
-    settings_raw = settings_file.read_bytes() if settings_file.is_file() else None
+    try:
+        settings_raw: bytes | None = settings_file.read_bytes()
+    except OSError:
+        settings_raw = None
     cache = Cache(repo if use_cache else None)
     run_key = digest(
         repr((code_digest(), lang, settings_raw, sorted(digests.items()), notes)).encode()
@@ -120,6 +123,8 @@ def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None,
         raw = (repo / SETTINGS_PATH).read_bytes()
     except FileNotFoundError:
         return None, [make_problem("settings-missing", SETTINGS_PATH, lang=use_lang)]
+    except OSError:
+        return None, [make_problem("file-unreadable", SETTINGS_PATH, lang=use_lang)]
     settings, problems = parse_record(Settings, SETTINGS_PATH, raw, lang=use_lang)
     if lang is None and settings is not None and settings.lang != use_lang:
         return load_settings(repo, settings.lang)

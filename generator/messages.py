@@ -26,8 +26,8 @@ class Message:
     family: str = "données"
 
 
-_QUOTE_FR = 'mettez la valeur entre guillemets : {key}: "{text}"'
-_QUOTE_EN = 'quote the value: {key}: "{text}"'
+_QUOTE_FR = "mettez la valeur entre guillemets : {quoted}"
+_QUOTE_EN = "quote the value: {quoted}"
 
 CATALOGUE: dict[str, Message] = {
     # --- files and YAML syntax -----------------------------------------------------------
@@ -141,6 +141,14 @@ CATALOGUE: dict[str, Message] = {
         "YAML tag '{tag}' not allowed",
         "retirez l'étiquette ; mettez la valeur entre guillemets si c'est du texte",
         "remove the tag; quote the value if it is text",
+        "YAML",
+    ),
+    "yaml-merge": Message(
+        "error",
+        "clé de fusion YAML « << » non autorisée",
+        "YAML merge key '<<' not allowed",
+        "recopiez les champs au lieu de les fusionner",
+        "write the fields out instead of merging them",
         "YAML",
     ),
     "yaml-key-not-string": Message(
@@ -499,3 +507,17 @@ class _Defaults(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def markdown_table(lang: str = "fr") -> str:
+    """The README's table of problem codes (one row per code)."""
+
+    class _Dots(dict[str, Any]):
+        def __missing__(self, key: str) -> str:
+            return "…"
+
+    rows = []
+    for code, entry in CATALOGUE.items():
+        text = (entry.en if lang.startswith("en") else entry.fr).format_map(_Dots())
+        rows.append(f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows)

@@ -15,6 +15,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from yaml.nodes import ScalarNode
 
 from generator.problems import Loc, Problem, make_problem
 from generator.yamlio import InvalidDate, ParsedFile, node_at, parse_bytes, position_of
@@ -250,14 +251,20 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     line, column = position_of(parsed.root, loc)
     where = {"line": line, "column": column, "lang": lang}
     _, node = node_at(parsed.root, loc)
-    text = getattr(node, "value", value)
-    key = str(loc[-1]) if loc and isinstance(loc[-1], str) else field
+    text = node.value if isinstance(node, ScalarNode) else describe(value, lang)
+    quoted = f'{loc[-1]}: "{text}"' if loc and isinstance(loc[-1], str) else f'- "{text}"'
     if etype == "string_type" and isinstance(value, bool):
         shown = str(value).lower()
-        return make_problem("yaml-boolean", path, text=text, value=shown, key=key, **where)
+        return make_problem("yaml-boolean", path, text=text, value=shown, quoted=quoted, **where)
     if etype == "string_type" and isinstance(value, int | Decimal):
         return make_problem(
-            "yaml-number", path, text=text, value=value, key=key, detail=_lost(text, lang), **where
+            "yaml-number",
+            path,
+            text=text,
+            value=value,
+            quoted=quoted,
+            detail=_lost(text, lang),
+            **where,
         )
     if etype.startswith(("date", "datetime")) or "date attendue" in str(error.get("msg")):
         return make_problem("date-invalid", path, text=text, **where)
@@ -277,8 +284,42 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
             found=describe(value, lang),
             **where,
         )
-    detail = str(error.get("msg", etype)).removeprefix("Value error, ")
-    return make_problem("value-invalid", path, field=field, detail=detail, **where)
+    return make_problem("value-invalid", path, field=field, detail=_detail(error, lang), **where)
+
+
+_DETAILS_FR = {
+    "string_pattern_mismatch": "format attendu : {pattern}",
+    "finite_number": "nombre fini attendu",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "too_short": "au moins {min_length} élément(s) attendu(s)",
+    "too_long": "au plus {max_length} élément(s)",
+    "string_too_short": "au moins {min_length} caractère(s)",
+    "decimal_max_digits": "trop de chiffres",
+    "decimal_max_places": "trop de décimales",
+}
+_PATTERNS_FR = {
+    "^[a-z0-9-]+$": "un identifiant (lettres minuscules, chiffres et -)",
+    "^[A-Z]{2}$": "un code pays de deux lettres majuscules (FR)",
+    "^[A-Z]{3}$": "un code de devise de trois lettres (EUR)",
+    "^[A-Z_][A-Z0-9_]*$": "un nom de variable d'environnement (MAJUSCULES_ET_TIRETS_BAS)",
+    "^(fr|en)(_[A-Z]{2})?$": "fr_FR ou en",
+}
+
+
+def _detail(error: Any, lang: str) -> str:
+    """French wording of a pydantic error (its English message otherwise)."""
+    etype = error["type"]
+    message = str(error.get("msg", etype)).removeprefix("Value error, ")
+    if lang.startswith("en") or etype == "value_error":
+        return message
+    ctx = dict(error.get("ctx") or {})
+    if "pattern" in ctx:
+        ctx["pattern"] = _PATTERNS_FR.get(str(ctx["pattern"]), ctx["pattern"])
+    template = _DETAILS_FR.get(etype)
+    return template.format(**ctx) if template else message
 
 
 def _lost(text: Any, lang: str) -> str:

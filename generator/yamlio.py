@@ -127,7 +127,7 @@ def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:
     if not documents:
         return ParsedFile(path, None, None, [make_problem("file-empty", path, lang=lang)])
     if len(documents) > 1:
-        mark = documents[1].start_mark
+        mark = _second_document_start(text) or documents[1].start_mark
         problems.append(
             make_problem(
                 "yaml-multiple-documents",
@@ -196,6 +196,22 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, lang: str) 
     )
 
 
+def _second_document_start(text: str) -> yaml.Mark | None:
+    """Where the second document starts: its ``---`` line when there is one."""
+    starts = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            starts += 1
+            if starts == 2:
+                return event.start_mark
+    return None
+
+
+def show_tag(tag: str) -> str:
+    """A tag as the user typed it: ``!!str`` rather than ``tag:yaml.org,2002:str``."""
+    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
+
+
 def _anchor_and_tag_problems(text: str, path: str, lang: str) -> list[Problem]:
     problems: list[Problem] = []
     try:
@@ -213,7 +229,7 @@ def _anchor_and_tag_problems(text: str, path: str, lang: str) -> list[Problem]:
             problems.append(make_problem("yaml-anchor", path, name=anchor, **where))
         tag = getattr(event, "tag", None)
         if tag and isinstance(event, yaml.NodeEvent):
-            problems.append(make_problem("yaml-tag", path, tag=tag, **where))
+            problems.append(make_problem("yaml-tag", path, tag=show_tag(tag), **where))
     return problems
 
 
@@ -251,7 +267,8 @@ class _Converter:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
                 if isinstance(key_node, ScalarNode) and key_node.tag == MERGE:
-                    continue  # the alias it needs is reported already
+                    self._problem("yaml-merge", key_node)
+                    continue
                 shown = key_node.value if isinstance(key_node, ScalarNode) else "…"
                 found = _describe_tag(key_node)
                 self._problem("yaml-key-not-string", key_node, key=shown, found=found)

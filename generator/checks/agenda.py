@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from babel.dates import format_datetime
@@ -40,7 +40,10 @@ def occurrences(start: datetime, rule: str | None, limit: int = MAX_OCCURRENCES)
     _check_parts(parsed)
     count = parsed._count
     period = _PERIOD.get(parsed._freq, HORIZON / limit)
-    cap = naive + min(HORIZON, period * parsed._interval * limit)
+    try:
+        cap = naive + min(HORIZON, period * parsed._interval * limit)
+    except OverflowError:
+        cap = datetime.max
     until = parsed._until
     bounded = parsed.replace(count=None, until=min(until, cap) if until else cap)
     wanted = min(count, limit) if count is not None else limit
@@ -50,8 +53,12 @@ def occurrences(start: datetime, rule: str | None, limit: int = MAX_OCCURRENCES)
         raise ValueError(str(exc)) from exc
 
 
-_PERIOD = {DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
+_NEVER = (
+    "la règle ne produit aucune date (UNTIL avant le début ?)",
+    "the rule yields no date (UNTIL before the start?)",
+)
 
+_PERIOD = {DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
 _DAYS_PER_PERIOD = {DAILY: 1, WEEKLY: 7, MONTHLY: 31, YEARLY: 366}
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -110,9 +117,22 @@ def check_dates_order(records: Records) -> list[Problem]:
             r = entry.record
             if r.start is not None and r.end is not None and r.end < r.start:
                 problems.append(
-                    at(records, entry.path, ("end",), "dates-order", start=r.start, end=r.end)
+                    at(
+                        records,
+                        entry.path,
+                        ("end",),
+                        "dates-order",
+                        start=_when(r.start, records.lang),
+                        end=_when(r.end, records.lang),
+                    )
                 )
     return problems
+
+
+def _when(value: date | datetime, lang: str) -> str:
+    from generator.locale import date_time, long_date
+
+    return date_time(value, lang) if isinstance(value, datetime) else long_date(value, lang)
 
 
 def check_recurrences(records: Records) -> list[Problem]:
@@ -126,7 +146,8 @@ def check_recurrences(records: Records) -> list[Problem]:
             problems.append(at(records, entry.path, ("recurrence",), "recurrence-without-start"))
             continue
         try:
-            occurrences(r.start, r.recurrence, limit=1)
+            if not occurrences(r.start, r.recurrence, limit=1):
+                raise ValueError(_NEVER[records.lang.startswith("en")])
         except ValueError as exc:
             problems.append(
                 at(records, entry.path, ("recurrence",), "recurrence-invalid", detail=str(exc))
@@ -147,11 +168,12 @@ def check_bookings(records: Records) -> list[Problem]:
         duration = (r.end - r.start) if r.end is not None else timedelta(hours=1)
         try:
             starts = occurrences(r.start, r.recurrence)
-        except ValueError:
-            continue
+            spans = [(begin, begin + duration) for begin in starts]
+        except (ValueError, OverflowError):
+            continue  # unreadable rules are reported by check_recurrences; year 9999 has no room
         for index, resource in enumerate(r.resources):
-            for begin in starts:
-                slots[resource].append((begin, begin + duration, entry.id, entry.path, index))
+            for begin, end in spans:
+                slots[resource].append((begin, end, entry.id, entry.path, index))
     problems: list[Problem] = []
     reported: set[tuple[str, str, str]] = set()
     locale = "en" if records.lang.startswith("en") else "fr_FR"

@@ -8,12 +8,13 @@ from generator.checks.base import Entry, Records, at, did_you_mean, label
 from generator.problems import Loc, Problem
 
 
-def _candidates(records: Records, target: str) -> set[str]:
+def _candidates(records: Records, target: str) -> set[str] | None:
+    """Known ids for ``target``; None when they cannot be known (settings unusable)."""
     settings = records.settings
-    if target == "user":
-        return set(settings.users) if settings else set()
-    if target == "resource":
-        return set(settings.resources) if settings else set()
+    if target in ("user", "resource"):
+        if settings is None:
+            return None  # the settings' own problem is reported; no cascade
+        return set(settings.users) if target == "user" else set(settings.resources)
     return records.ids.get(target, set())
 
 
@@ -54,16 +55,16 @@ def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
 def check_references(records: Records) -> list[Problem]:
     """Unknown ids, users and resources, each with a did-you-mean hint."""
     problems: list[Problem] = []
-    cache: dict[str, set[str]] = {}
+    cache: dict[str, set[str] | None] = {}
     for kind in ("contact", "project", "interaction", "product", "movement"):
         for entry in records.of(kind):
             for loc, target, value in _refs(entry):
                 if value is None:
                     continue
-                known = cache.get(target)
-                if known is None:
-                    known = cache[target] = _candidates(records, target)
-                if value in known:
+                if target not in cache:
+                    cache[target] = _candidates(records, target)
+                known = cache[target]
+                if known is None or value in known:
                     continue
                 problems.append(
                     at(

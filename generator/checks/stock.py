@@ -75,7 +75,8 @@ def _serial_problems(records, path, loc, line, product) -> list[Problem]:
 
 def check_stock_replay(records: Records) -> list[Problem]:
     """Validated movements never drive a product below zero nor misuse a serial."""
-    state = replay(records.of("movement"))
+    managed = {e.id for e in records.of("product") if e.record.stock_managed}
+    state = replay(records.of("movement"), managed)
     problems: list[Problem] = []
     for issue in state.issues:
         params = dict(issue.params)

@@ -43,8 +43,32 @@ Day = Annotated[date, BeforeValidator(_reject_numbers)]
 LocalDateTime = Annotated[datetime, BeforeValidator(_reject_numbers), AfterValidator(_localize)]
 """A date-time ``YYYY-MM-DDTHH:MM[:SS]``, local to ``settings.timezone``."""
 
-Amount = Decimal
-"""Money or quantity: exact decimal, never a float."""
+LIMIT = Decimal("1e12")
+"""No amount or quantity in a small business reaches a thousand billion."""
+
+
+def _reasonable(value: Any) -> Any:
+    """Refuse infinite, huge or absurdly precise numbers before any arithmetic on them."""
+    number = value
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace("_", ""))
+        except ArithmeticError:
+            return value  # not a number: pydantic reports it
+    if isinstance(number, float):
+        number = Decimal(repr(number))
+    elif isinstance(number, int) and not isinstance(number, bool):
+        number = Decimal(number)
+    if isinstance(number, Decimal):
+        if not number.is_finite():
+            raise ValueError("nombre fini attendu")
+        if number and not -7 <= number.adjusted() < 12:
+            raise ValueError("nombre hors limites (au plus 999 999 999 999, 6 décimales)")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_reasonable)]
+"""Money or quantity: exact decimal, never a float, within sane bounds."""
 
 RecordId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
 """The id of another record (its file name without ``.yaml``)."""

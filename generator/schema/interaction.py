@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import model_validator
 
 from generator.schema.common import (
@@ -24,10 +26,10 @@ class DocumentLine(Record):
     product: RecordId | None = F("Produit", "Identifiant du produit (ligne libre sinon)", None)
     description: str | None = F("Désignation", "", None)
     comment: str | None = F("Commentaire", "Imprimé sous la ligne", None)
-    quantity: Amount = F("Quantité", "", 1)
+    quantity: Amount = F("Quantité", "", Decimal(1))
     unit: str | None = F("Unité", "pièce, heure, jour…", None)
     unit_price: Amount = F("Prix unitaire HT", "En euros, hors taxes")
-    vat_rate: Amount = F("Taux de TVA", "En pour cent, parmi settings.vat_rates", 20)
+    vat_rate: Amount = F("Taux de TVA", "En pour cent, parmi settings.vat_rates", Decimal(20))
     vat_category: VatCategory = F(
         "Catégorie de TVA",
         "S normale, Z taux zéro, E exonérée (+ vat_exemption), AE autoliquidation",
@@ -36,7 +38,7 @@ class DocumentLine(Record):
     vat_exemption: str | None = F(
         "Motif d'exonération", "Mention imprimée pour la catégorie E", None
     )
-    discount: Amount = F("Remise (%)", "Remise en pour cent", 0, ge=0, le=100)
+    discount: Amount = F("Remise (%)", "Remise en pour cent", Decimal(0), ge=0, le=100)
     serials: list[str] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
 
 
