@@ -27,10 +27,15 @@ INVALID_OLD, INVALID_NEW, INVALID_BOTH = "invalid-old", "invalid-new", "invalid-
 Change = tuple[str, Any, Any, str, str]
 """``(field, old, new, kind, note)``; ``field`` is ``""`` for the whole record."""
 
-_COL0 = re.compile(r"^(?=[^ \n#])(?!-(?: |$))", re.MULTILINE)
-"""Lines that start a top-level block (comments, blanks and ``- item`` lines do not)."""
+_BLOCK_START = re.compile(r"\n(?=[^ \n#-]|-[^ \n])")
+"""A line break before a line at column 0 that is no comment and no ``- item``."""
+_BLANK_OR_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\n|\Z))*\Z")
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: |$)", re.MULTILINE)
 _MISSING: Any = object()
+_BLOCK_VALUES: dict[str, Any] = {}
+"""Parsed values by block text: ``state: done`` is read once per run, not per version.
+Values are shared between changes, so nobody may mutate them."""
+_BLOCK_VALUES_MAX = 100_000
 
 
 class Version:
@@ -59,12 +64,15 @@ class Version:
         or when the block does not parse by itself)."""
         if key in self._parsed:
             return self._parsed[key]
-        blocks = self._blocks or {}
-        value: Any = _MISSING
-        if key in blocks:
-            parsed = parse_text(blocks[key], "").value
+        text = (self._blocks or {}).get(key)
+        value = _MISSING if text is None else _BLOCK_VALUES.get(text, _MISSING)
+        if value is _MISSING and text is not None:
+            parsed = parse_text(text, "").value
             if isinstance(parsed, dict) and len(parsed) == 1 and key in parsed:
                 value = parsed[key]
+            if len(_BLOCK_VALUES) >= _BLOCK_VALUES_MAX:
+                _BLOCK_VALUES.clear()
+            _BLOCK_VALUES[text] = value
         self._parsed[key] = value
         return value
 
@@ -78,20 +86,18 @@ class Version:
 
 def cut_blocks(text: str) -> dict[str, str] | None:
     """Cut a YAML mapping into top-level blocks, or ``None`` when unsure."""
-    starts = [m.start() for m in _COL0.finditer(text)]
-    head = text[: starts[0]] if starts else text
-    if any(line.strip() and not line.lstrip().startswith("#") for line in head.split("\n")):
-        return None
+    pieces = _BLOCK_START.split(text)
+    if _KEY.match(pieces[0]) is None:
+        if not _BLANK_OR_COMMENTS.match(pieces[0]):
+            return None  # content before the first key: not a plain block mapping
+        del pieces[0]
     blocks: dict[str, str] = {}
-    for i, start in enumerate(starts):
-        match = _KEY.match(text, start)
-        if match is None:
+    for piece in pieces:
+        match = _KEY.match(piece)
+        if match is None or match.group(1) in blocks:
             return None
-        key = match.group(1)
-        if key in blocks:
-            return None
-        blocks[key] = text[start : starts[i + 1] if i + 1 < len(starts) else len(text)]
-    return blocks
+        blocks[match.group(1)] = piece
+    return blocks or None
 
 
 def diff_versions(old: Version, new: Version) -> list[Change]:

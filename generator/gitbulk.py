@@ -218,20 +218,19 @@ class LogStream:
         if pending:
             yield pending
 
-    def _chunk(self) -> bytes:
-        """What git has written since the last call (waits for some); ``b""`` at the end."""
+    def _chunk(self) -> tuple[bytes, bool]:
+        """What git has written since the last call (waits for some), and whether it ended."""
         parts = [self._chunks.get()]
         while parts[-1] and not self._chunks.empty():
             parts.append(self._chunks.get_nowait())
-        return b"".join(parts) if parts[-1] else b""
+        return b"".join(parts), not parts[-1]
 
     def _commits(self) -> Iterator[list[RawCommit]]:
         rest = b""
         current: RawCommit | None = None
         done = False
         while not done:
-            chunk = self._chunk()
-            done = not chunk
+            chunk, done = self._chunk()
             tokens = (rest + chunk).split(b"\0")
             rest = b"" if done else tokens.pop()
             found: list[RawCommit] = []

@@ -519,5 +519,7 @@ def markdown_table(lang: str = "fr") -> str:
     rows = []
     for code, entry in CATALOGUE.items():
         text = (entry.en if lang.startswith("en") else entry.fr).format_map(_Dots())
-        rows.append(f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |")
+        rows.append(
+            f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |"
+        )
     return "\n".join(rows)

@@ -45,3 +45,14 @@ def carnet(runner: CliRunner):
         return runner.invoke(main, [*base, *args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example business's site, built once per session (in a git repository)."""
+    from test_site import build, make_repo
+
+    repo = make_repo(tmp_path_factory.mktemp("site") / "repo")
+    result = build(CliRunner(), repo, "--strict")
+    assert result.exit_code == 0, result.output
+    return repo / "build" / "site"

@@ -9,7 +9,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, TODAY
 
 from generator.cli import main
@@ -47,17 +46,6 @@ def build(runner, repo: Path, *args: str):
         ["--repo", str(repo), "--today", TODAY.isoformat(), "build", *args],
         catch_exceptions=False,
     )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The example business's site, built once for the session."""
-    from click.testing import CliRunner
-
-    repo = make_repo(tmp_path_factory.mktemp("site") / "repo")
-    result = build(CliRunner(), repo, "--strict")
-    assert result.exit_code == 0, result.output
-    return repo / "build" / "site"
 
 
 def read(site: Path, url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import logging
 import os
@@ -152,7 +153,8 @@ def _config_text(repo: Path, book: Book, out: Path, docs: Path, lang: str) -> st
     """The generated ``mkdocs.yml`` (JSON is valid YAML)."""
     config = {
         "INHERIT": str(base_config(repo).resolve()),
-        "site_name": f"{book.settings.firm.name} — Carnet",
+        # MkDocs' themes print site_name and titles unescaped: data is escaped here
+        "site_name": html.escape(f"{book.settings.firm.name} — Carnet"),
         "docs_dir": str(docs.resolve()),
         "site_dir": str(out.resolve()),
         "use_directory_urls": True,

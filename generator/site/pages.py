@@ -6,6 +6,7 @@ templates only lay it out.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -121,13 +122,16 @@ def render_page(spec: PageSpec, book: Book, lang: str) -> str:
 
 
 def nav(book: Book, lang: str = "fr") -> list[Any]:
-    """The navigation: sections and index pages only (record pages are reached by links)."""
+    """The navigation: sections and index pages only (record pages are reached by links).
+
+    MkDocs' themes print navigation titles unescaped: labels from the data are escaped here.
+    """
     en = lang.startswith("en")
-    pipelines = book.settings.pipelines
+    pipelines = {key: html.escape(p.label) for key, p in book.settings.pipelines.items()}
     return [
         {("Dashboard" if en else "Tableau de bord"): "index.md"},
         {"Pipelines": ["pipelines/index.md", *(f"pipelines/{k}.md" for k in pipelines)]},
-        {"Interactions": [{p.label: f"interactions/{k}.md"} for k, p in pipelines.items()]},
+        {"Interactions": [{label: f"interactions/{k}.md"} for k, label in pipelines.items()]},
         *({(english if en else fr): path} for path, fr, english in LIST_PAGES.values()),
         {"Agenda": "agenda.md"},
         {("Recent changes" if en else "Modifications récentes"): "modifications.md"},
