@@ -227,6 +227,28 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@click.pass_obj
+def serve(env: Env, host: str, port: int) -> None:
+    """Sert le site interne en local et le reconstruit à chaque modification.
+
+    Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
+    le navigateur se recharge tout seul.
+
+    \b
+    Exemple :
+      carnet serve --port 8000
+    """
+    from generator.siteserve import serve_site
+
+    _require_repo(env)
+    sys.exit(serve_site(env.repo, host=host, port=port, today=env.today, lang=env.lang))
+
+
+@main.command()
 @click.argument("record", required=False)
 @click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
 @click.pass_obj

@@ -1,0 +1,323 @@
+"""Measure Carnet against the floor of parsing every YAML file, on the same files.
+
+Example::
+
+    .venv/bin/python bench/run.py                      # scale 1, temporary repository
+    .venv/bin/python bench/run.py --scale 0.1 --only validate-warm
+    .venv/bin/python bench/run.py --repo /tmp/bench-repo --keep --json
+
+Every measurement runs in a fresh subprocess of this same Python (interpreter start
+counts on both sides), best of `--runs` wall-clock times; peak RSS comes from
+`os.wait4` (it includes reaped grandchildren such as worker processes). To add a
+section (site build, invoices, stock), write a function `(Bench) -> Result` and list
+it in `MEASUREMENTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import generate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RSS_TARGET_MIB = 1024
+FLOOR_SCRIPT = """\
+import sys
+from pathlib import Path
+import yaml
+files = sorted(Path(sys.argv[1], "data").rglob("*.yaml"))
+failed = 0
+for path in files:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    except Exception:  # the seeded syntax and date errors
+        failed += 1
+print(len(files), failed)
+"""
+
+
+@dataclass
+class ChildRun:
+    """One subprocess: wall-clock seconds, peak RSS (KiB), exit code, captured output."""
+
+    seconds: float
+    max_rss_kib: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Result:
+    """The figures of one measurement; `ratio` is filled in against the floor."""
+
+    name: str
+    description: str
+    seconds: float
+    runs: list[float]
+    peak_rss_mib: float
+    target_ratio: float | None = None
+    ratio: float | None = None
+    failed: str | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def time_ok(self) -> bool | None:
+        """True/False against the target ratio; None when there is no target."""
+        if self.failed:
+            return False
+        if self.target_ratio is None or self.ratio is None:
+            return None
+        return self.ratio <= self.target_ratio
+
+    @property
+    def rss_ok(self) -> bool:
+        """Peak RSS within `RSS_TARGET_MIB`."""
+        return self.peak_rss_mib <= RSS_TARGET_MIB
+
+
+@dataclass
+class Bench:
+    """What every measurement needs: the repository, the runs count, a scratch folder."""
+
+    repo: Path
+    runs: int
+    scratch: Path
+    seeded: list[tuple[str, str]] | None = None
+
+    def run(self, args: list[str], label: str) -> ChildRun:
+        """Run `args` once with this interpreter; output captured in the scratch folder."""
+        out_path, err_path = self.scratch / f"{label}.out", self.scratch / f"{label}.err"
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, *args],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                cwd=PROJECT_ROOT,
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - started
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        return ChildRun(
+            seconds,
+            usage.ru_maxrss,
+            proc.returncode,
+            out_path.read_text(encoding="utf-8", errors="replace"),
+            err_path.read_text(encoding="utf-8", errors="replace"),
+        )
+
+    def carnet(self, *args: str) -> list[str]:
+        """Arguments of a `carnet` command on the bench repository."""
+        return ["-m", "generator", "--repo", str(self.repo), *args]
+
+    def best_of(
+        self,
+        name: str,
+        description: str,
+        args: list[str],
+        before_each: Callable[[], None] = lambda: None,
+        ok_codes: tuple[int, ...] = (0, 1),
+    ) -> tuple[Result, ChildRun]:
+        """Run `args` `self.runs` times; the best time, the max peak RSS, the last run."""
+        times, rss, last = [], 0, None
+        for i in range(self.runs):
+            before_each()
+            last = self.run(args, f"{name}-{i}")
+            if last.returncode not in ok_codes:
+                failure = f"exit {last.returncode}: {last.stderr.strip()[-2000:]}"
+                return Result(name, description, last.seconds, [], 0, failed=failure), last
+            times.append(last.seconds)
+            rss = max(rss, last.max_rss_kib)
+        assert last is not None
+        return Result(name, description, min(times), times, rss / 1024), last
+
+
+def measure_floor(bench: Bench) -> Result:
+    """Bare `yaml.load(…, CSafeLoader)` of every file, in one process."""
+    result, last = bench.best_of(
+        "floor",
+        "yaml.load(CSafeLoader) de chaque fichier",
+        ["-c", FLOOR_SCRIPT, str(bench.repo)],
+        ok_codes=(0,),
+    )
+    if not result.failed:
+        files, failed = (int(n) for n in last.stdout.split())
+        result.notes = {"files": files, "unparsable": failed}
+    return result
+
+
+def _validate_notes(bench: Bench, run: ChildRun) -> dict[str, object]:
+    """Problems by severity and whether each seeded error was reported."""
+    try:
+        problems = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        return {"json": "invalid output"}
+    notes: dict[str, object] = dict(Counter(p["severity"] for p in problems))
+    if bench.seeded is not None:
+        reported = {p["path"] for p in problems}
+        missed = [
+            path
+            for path, what in bench.seeded
+            if not reported & {path, *re.findall(r"data/\S+\.yaml", what)}
+        ]
+        notes["seeded"] = f"{len(bench.seeded) - len(missed)}/{len(bench.seeded)} reported"
+        if missed:
+            notes["missed"] = missed
+    return notes
+
+
+def _drop_cache(bench: Bench) -> None:
+    shutil.rmtree(bench.repo / ".carnet-cache", ignore_errors=True)
+
+
+def measure_validate_cold(bench: Bench) -> Result:
+    """`carnet validate` with no cache (deleted before each run)."""
+    args = bench.carnet("validate", "--format", "json")
+    result, last = bench.best_of(
+        "validate-cold", "carnet validate, sans cache", args, lambda: _drop_cache(bench)
+    )
+    result.target_ratio = 1.5
+    if not result.failed:
+        result.notes = _validate_notes(bench, last)
+    return result
+
+
+def measure_validate_warm(bench: Bench) -> Result:
+    """`carnet validate` again, nothing changed since the cache was written."""
+    args = bench.carnet("validate", "--format", "json")
+    if not (bench.repo / ".carnet-cache").exists():
+        bench.run(args, "validate-prime")
+    result, last = bench.best_of("validate-warm", "carnet validate, cache chaud", args)
+    result.target_ratio = 0.2
+    if not result.failed:
+        result.notes = _validate_notes(bench, last)
+    return result
+
+
+MEASUREMENTS: list[tuple[str, Callable[[Bench], Result]]] = [
+    ("floor", measure_floor),
+    ("validate-cold", measure_validate_cold),
+    ("validate-warm", measure_validate_warm),
+]
+
+
+def warm_page_cache(repo: Path) -> int:
+    """Read every file under `data/` once (page cache); their total size in bytes."""
+    return sum(len(p.read_bytes()) for p in (repo / "data").rglob("*") if p.is_file())
+
+
+def count_files(repo: Path) -> dict[str, int]:
+    """YAML files per record kind, as `generate.KIND_FOLDERS` names them."""
+    counts: Counter[str] = Counter()
+    for path in (repo / "data").rglob("*.yaml"):
+        rel = path.relative_to(repo).as_posix()
+        counts[next((k for k, p in generate.KIND_FOLDERS if rel.startswith(p)), "other")] += 1
+    return {k: counts[k] for k, _ in [*generate.KIND_FOLDERS, ("other", "")] if counts[k]}
+
+
+def print_table(results: list[Result], counts: dict[str, int], size: int) -> None:
+    """The human-readable report."""
+    print("Files: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), end="")
+    print(f" — {sum(counts.values()):,} files, {size / 2**20:.1f} MiB")
+    print(f"{'measurement':<15}{'best s':>9}{'× floor':>9}{'target':>9}  {'time':<5}", end="")
+    print(f"{'peak RSS MiB':>14}  {'≤ 1 GiB':<7} notes")
+    for r in results:
+        if r.failed:
+            print(f"{r.name:<15}  FAILED {r.failed}")
+            continue
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
+        target = f"≤ {r.target_ratio}" if r.target_ratio is not None else "—"
+        verdict = {True: "OK", False: "MISS", None: ""}[r.time_ok]
+        notes = ", ".join(f"{k}={v}" for k, v in r.notes.items())
+        print(f"{r.name:<15}{r.seconds:>9.2f}{ratio:>9}{target:>9}  {verdict:<5}", end="")
+        print(f"{r.peak_rss_mib:>14.0f}  {'OK' if r.rss_ok else 'MISS':<7} {notes}")
+        if len(r.runs) > 1:
+            print(f"{'':<15}runs: " + ", ".join(f"{t:.2f}" for t in r.runs))
+
+
+def prepare_repo(args: argparse.Namespace) -> tuple[Path, list[tuple[str, str]] | None, bool]:
+    """The repository to measure, its seeded errors when generated now, and whether to delete it."""
+    if args.repo and (args.repo / "data" / "settings.yaml").exists():
+        return args.repo, None, False
+    repo = args.repo or Path(tempfile.mkdtemp(prefix="carnet-bench-"))
+    summary = generate.generate(repo, args.scale, args.seed, args.git_commits)
+    print(
+        f"Generated scale {args.scale} in {summary.seconds:.1f} s: {repo}",
+        file=sys.stderr if args.json else sys.stdout,
+    )
+    return repo, summary.seeded, args.repo is None and not args.keep
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point: 0 measured, 1 a target missed (with --check), 2 a failure."""
+    names = [name for name, _ in MEASUREMENTS]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="generated size (1 = reference)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repo", type=Path, help="measure this repository (generated if empty)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
+    parser.add_argument("--git-commits", type=int, default=0, help="history to generate")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--only", action="append", choices=names, help="measure only this")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    try:
+        import yaml
+
+        yaml.CSafeLoader  # noqa: B018 — the floor is meaningless without libyaml
+    except (ImportError, AttributeError):
+        parser.error(f"{sys.executable} has no PyYAML with libyaml (CSafeLoader)")
+    repo, seeded, delete = prepare_repo(args)
+    try:
+        size = warm_page_cache(repo)
+        counts = count_files(repo)
+        with tempfile.TemporaryDirectory(prefix="carnet-bench-out-") as scratch:
+            bench = Bench(repo, args.runs, Path(scratch), seeded)
+            wanted = {"floor", *(args.only or names)}
+            results = [measure(bench) for name, measure in MEASUREMENTS if name in wanted]
+    finally:
+        if delete:
+            shutil.rmtree(repo, ignore_errors=True)
+    floor = results[0]
+    for r in results[1:]:
+        if not r.failed and not floor.failed:
+            r.ratio = r.seconds / floor.seconds
+    if args.json:
+        payload = {
+            "scale": args.scale if seeded is not None else None,
+            "repo": str(repo) if not delete else None,
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "files": counts,
+            "bytes": size,
+            "results": [asdict(r) | {"time_ok": r.time_ok, "rss_ok": r.rss_ok} for r in results],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print_table(results, counts, size)
+    if any(r.failed for r in results):
+        return 2
+    missed = any(r.time_ok is False or not r.rss_ok for r in results)
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Helpers of the synthetic repository generator (`bench/generate.py`)."""

@@ -1,0 +1,59 @@
+"""``carnet serve``: a local server whose site follows the data."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import TODAY
+from test_site import make_repo
+
+from generator.siteserve import serve_site
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    ready = threading.Event()
+    servers: list = []
+
+    def on_ready(server) -> None:
+        servers.append(server)
+        ready.set()
+
+    thread = threading.Thread(
+        target=serve_site,
+        kwargs={"repo": repo, "port": 0, "today": TODAY, "on_ready": on_ready},
+        daemon=True,
+    )
+    thread.start()
+    assert ready.wait(60), "the server did not start"
+    server = servers[0]
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}/societes/mes-beaux-sapins/"
+    try:
+        assert "Mes Beaux Sapins" in fetch(url)
+        company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+        company.write_text(
+            company.read_text(encoding="utf-8").replace(
+                "name: Mes Beaux Sapins", "name: Sapins Servis"
+            ),
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if "Sapins Servis" in fetch(url):
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("the served page did not follow the edit")
+    finally:
+        server.shutdown()
+        thread.join(10)
+    assert not thread.is_alive()
