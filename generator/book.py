@@ -58,6 +58,9 @@ class Book:
     interactions_by_project: Mapping[str, tuple[str, ...]]
     interactions_by_user: Mapping[str, tuple[str, ...]]
     contacts_by_company: Mapping[str, tuple[str, ...]]
+    projects_by_company: Mapping[str, tuple[str, ...]]
+    projects_by_contact: Mapping[str, tuple[str, ...]]
+    movements_by_product: Mapping[str, tuple[str, ...]]
     opportunities: tuple[str, ...]
     documents: tuple[str, ...]
     pipeline_totals: Mapping[str, tuple[StageTotal, ...]]
@@ -120,6 +123,17 @@ def build_book(records: Records, today: date) -> Book:
         if entry.record.company:
             contacts_by_company[entry.record.company].append(entry.id)
     managed = {p for p, e in kinds["product"].items() if e.record.stock_managed}
+    projects_by_company: dict[str, list[str]] = defaultdict(list)
+    projects_by_contact: dict[str, list[str]] = defaultdict(list)
+    for entry in kinds["project"].values():
+        for link in entry.record.companies:
+            projects_by_company[link.id].append(entry.id)
+        for link in entry.record.contacts:
+            projects_by_contact[link.id].append(entry.id)
+    movements_by_product: dict[str, list[str]] = defaultdict(list)
+    for entry in sorted(kinds["movement"].values(), key=lambda e: (e.record.date, e.id)):
+        for product in dict.fromkeys(line.product for line in entry.record.lines):
+            movements_by_product[product].append(entry.id)
     stock = replay(kinds["movement"].values(), managed, until=today)
     totals = totals_of_documents(interactions)
     frozen_by_project = _freeze(by_project)
@@ -137,6 +151,9 @@ def build_book(records: Records, today: date) -> Book:
         interactions_by_project=frozen_by_project,
         interactions_by_user=_freeze(by_user),
         contacts_by_company=_freeze(contacts_by_company),
+        projects_by_company=_freeze(projects_by_company),
+        projects_by_contact=_freeze(projects_by_contact),
+        movements_by_product=_freeze(movements_by_product),
         opportunities=tuple(opportunities),
         documents=tuple(documents),
         pipeline_totals=_pipeline_totals(settings, interactions, opportunities),

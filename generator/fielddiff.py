@@ -16,6 +16,8 @@ alone is parsed whole, which is always right; the cut is only a shortcut.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from generator.yamlio import decode, parse_bytes, parse_text
@@ -32,6 +34,18 @@ _BLOCK_START = re.compile(r"\n(?=[^ \n#-]|-[^ \n])")
 _BLANK_OR_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?(?:\n|\Z))*\Z")
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: |$)", re.MULTILINE)
 _MISSING: Any = object()
+_TEXT = r"[^\x00-\x1f\x7f-\x9f\ufffe\uffff"
+_SIMPLE = re.compile(
+    rf'(?:"({_TEXT}"\\]*)"|\'({_TEXT}\']*)\'|(-?[0-9]+\.[0-9]+)|(0|[1-9][0-9]*)'
+    rf"|([0-9]{{4}}-[0-9][0-9]-[0-9][0-9])|([^\W\d_]{_TEXT}:#]*?))[ ]*"
+)
+_UNUSUAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
+_RESERVED = frozenset(
+    w
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for w in (word, word.capitalize(), word.upper())
+)
+"""Plain words YAML 1.1 reads as booleans or null."""
 _BLOCK_VALUES: dict[str, Any] = {}
 """Parsed values by block text: ``state: done`` is read once per run, not per version.
 Values are shared between changes, so nobody may mutate them."""
@@ -67,6 +81,8 @@ class Version:
         text = (self._blocks or {}).get(key)
         value = _MISSING if text is None else _BLOCK_VALUES.get(text, _MISSING)
         if value is _MISSING and text is not None:
+            value = simple_value(text, key)
+        if value is _MISSING and text is not None:
             parsed = parse_text(text, "").value
             if isinstance(parsed, dict) and len(parsed) == 1 and key in parsed:
                 value = parsed[key]
@@ -84,6 +100,51 @@ class Version:
         return self._full
 
 
+def simple_value(block: str, key: str) -> Any:
+    """The value of a one-line ``key: value`` block whose reading is beyond doubt.
+
+    Quoted strings without escapes, plain text starting with a letter (not a YAML 1.1
+    boolean or null), whole numbers, decimals and dates: the commonest edits, read here
+    exactly as :mod:`generator.yamlio` would, without a YAML parser. ``_MISSING`` otherwise.
+    """
+    body = block[len(key) + 2 :].rstrip("\n")
+    if not block.startswith(": ", len(key)):
+        return _MISSING
+    if body.startswith("|\n"):
+        return _literal(body[2:]) if block.endswith("\n") else _MISSING
+    if "\n" in body:
+        return _MISSING
+    match = _SIMPLE.fullmatch(body)
+    if match is None:
+        return _MISSING
+    quoted, single, decimal, whole, day, plain = match.groups()
+    if plain is not None:
+        return _MISSING if plain in _RESERVED else plain
+    if day is not None:
+        try:
+            return date.fromisoformat(day)
+        except ValueError:
+            return _MISSING  # the parser reports impossible dates
+    if decimal is not None:
+        return Decimal(decimal)
+    if whole is not None:
+        return int(whole)
+    return quoted if quoted is not None else single
+
+
+def _literal(content: str) -> Any:
+    """A ``|`` block scalar whose lines share one indentation, no blank line, no tab."""
+    lines = content.split("\n")
+    indent = len(lines[0]) - len(lines[0].lstrip(" "))
+    prefix = " " * indent
+    if not indent or _UNUSUAL.search(content):
+        return _MISSING
+    for line in lines:
+        if not line.startswith(prefix) or not line.strip():
+            return _MISSING
+    return "\n".join(line[indent:] for line in lines) + "\n"
+
+
 def cut_blocks(text: str) -> dict[str, str] | None:
     """Cut a YAML mapping into top-level blocks, or ``None`` when unsure."""
     pieces = _BLOCK_START.split(text)
@@ -92,11 +153,12 @@ def cut_blocks(text: str) -> dict[str, str] | None:
             return None  # content before the first key: not a plain block mapping
         del pieces[0]
     blocks: dict[str, str] = {}
-    for piece in pieces:
+    last = len(pieces) - 1
+    for i, piece in enumerate(pieces):
         match = _KEY.match(piece)
         if match is None or match.group(1) in blocks:
             return None
-        blocks[match.group(1)] = piece
+        blocks[match.group(1)] = piece + "\n" if i < last else piece  # the break it ends with
     return blocks or None
 
 
@@ -152,7 +214,7 @@ def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) -> 
     """``{"address": {"city": "Lyon"}}`` → ``{"address.city": "Lyon"}``; see the module doc."""
     if out is None:
         out = {}
-    if isinstance(value, dict) and value:
+    if isinstance(value, dict) and (value or not prefix):
         for key, item in value.items():
             flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list) and any(isinstance(i, dict | list) for i in value):

@@ -30,7 +30,12 @@ _CONFIG = (
     "core.quotePath=false",
     "-c",
     "color.ui=false",
+    "-c",
+    "log.showRoot=true",
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
 )
+"""Settings a user's configuration must not change for us."""
 _HEADER = "%x01%H%x00%aN%x00%aE%x00%aI%x00%s"
 _REGULAR = ("100644", "100755")
 _BATCH = 500
@@ -178,7 +183,9 @@ class LogStream:
     chain of states where each change's "before" is the previous change's "after".
     """
 
-    def __init__(self, git: Git, prefix: str) -> None:
+    def __init__(self, git: Git, prefix: str, start: str = "HEAD") -> None:
+        if start.startswith("-"):
+            raise ValueError(f"not a revision: {start!r}")
         self.prefix = prefix
         self.proc = git.popen(
             [
@@ -192,6 +199,7 @@ class LogStream:
                 "--no-color",
                 "--no-ext-diff",
                 f"--format={_HEADER}",
+                start,
                 "--",
                 "data",
             ]

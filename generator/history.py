@@ -4,7 +4,7 @@ Public API::
 
     history = load_history(repo, Cache(repo))   # None: no git, or not a work tree
     if history is None:
-        notice = history_notice(repo, lang)     # the one ``info`` line to report
+        notice = history_notice(repo, lang)     # the one ``info`` Problem to report
     history.changes_of("data/companies/x.yaml")  # list[FieldChange], newest first
     history.since(date(2026, 11, 1))             # across the business, newest first
     history.record_at(path, commit)              # the parsed record at a commit (or None)
@@ -30,6 +30,7 @@ first commit already known). A shallow clone starts at its oldest commit.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import weakref
 from collections.abc import Callable
@@ -39,22 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import Cache
-from generator.fielddiff import (
-    ADDED,
-    DELETED,
-    MODIFIED,
-    RENAMED,
-    Change,
-    Version,
-    diff_versions,
-)
-from generator.gitbulk import BlobReader, Git, StatusEntry, probe, read_status
-from generator.historylog import Entry, Record, diff_log, is_record
+from generator.fielddiff import RENAMED
+from generator.gitbulk import BlobReader, Git, Probe, StatusEntry, probe, read_status
+from generator.historylog import Entry, Record, diff_log, read_bytes, work_tree_changes
+from generator.problems import Problem, Severity
 from generator.yamlio import parse_bytes
 
 CACHE_NAME = "history"
 _CACHE_VERSION = 1
-_CONFLICT = "conflict"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +173,25 @@ class History:
                 return self._records[self._seq[commit]][0]
         return None
 
+    def until(self, commit: str) -> History:
+        """The history as it stood at ``commit`` (for ``--at``): no later commit, no
+        uncommitted work. A commit off the main line costs one more ``git log``, read only
+        down to the first commit already known."""
+        seq = self._seq.get(commit)
+        if seq is not None:
+            kept = self._records[: seq + 1]
+            return History(self.repo, self._git, self.prefix, kept, {}, 0)
+        known = [
+            (info.id, info.author, info.email, info.when, info.subject, entries)
+            for info, entries in reversed(self._records)
+            if info.id is not None
+        ]
+        try:
+            records, diffed, _ = diff_log(self._git, self.prefix, self._blobs, known, commit)
+        finally:
+            self._blobs.close()
+        return History(self.repo, self._git, self.prefix, _chronological(records), {}, diffed)
+
     def close(self) -> None:
         """End the ``git cat-file`` process that :meth:`record_at` may have started."""
         self._blobs.close()
@@ -260,7 +272,7 @@ class History:
         for name, commit in zip(names, commits, strict=True):
             raw = blobs.get(name) if commit and name else None
             if commit is None:
-                raw = _read(self.repo / path)
+                raw = read_bytes(self.repo / path)
             value = parse_bytes(raw, path).value if raw is not None else None
             out.append(value if isinstance(value, dict) else None)
         return out
@@ -278,95 +290,80 @@ def load_history(repo: Path, cache: Cache | None = None) -> History | None:
     status = read_status(git, facts.prefix) if facts else None
     if facts is None or status is None:
         return None
-    head, uncommitted = status
-    shallow = _read(facts.shallow_file) or b"" if facts.shallow else b""
-    key = (_CACHE_VERSION, facts.prefix, shallow)
-    stored = cache.load(CACHE_NAME) if cache is not None else None
-    known: list[Record] = []
-    if isinstance(stored, dict) and stored.get("key") == key:
-        known = stored["records"]
-    blobs = BlobReader(git)
+    collecting = gc.isenabled()
+    gc.disable()  # many small acyclic objects: the collector would only walk them, often
     try:
-        diffed = 0
-        if head is None:
-            records: list[Record] = []
-        elif stored and stored.get("key") == key and stored.get("head") == head:
-            records = known
-        else:
-            records, diffed = diff_log(git, facts.prefix, blobs, known)
-            if cache is not None:
-                cache.store(CACHE_NAME, {"key": key, "head": head, "records": records})
-        work, mtimes = _uncommitted(repo, uncommitted, blobs)
+        records, diffed, work, mtimes = _read_all(repo, git, facts, status, cache)
     finally:
-        blobs.close()
-    chronological = [
-        (CommitInfo(c, a, e, w, s), entries) for c, a, e, w, s, entries in reversed(records)
-    ]
+        if collecting:
+            gc.enable()
+    chronological = _chronological(records)
     if work:
         now = max(mtimes.values(), default=None) or datetime.now().astimezone()
         chronological.append((CommitInfo(None, "", "", now, ""), tuple(work)))
     return History(repo, git, facts.prefix, chronological, mtimes, diffed)
 
 
-def history_notice(repo: Path, lang: str = "fr") -> str | None:
-    """The ``info`` line to report when :func:`load_history` gives ``None``, else ``None``."""
+def _chronological(records: list[Record]) -> list[tuple[CommitInfo, tuple[Entry, ...]]]:
+    """Cached records (newest first) → commits oldest first."""
+    return [(CommitInfo(c, a, e, w, s), entries) for c, a, e, w, s, entries in reversed(records)]
+
+
+def _read_all(
+    repo: Path,
+    git: Git,
+    facts: Probe,
+    status: tuple[str | None, list[StatusEntry]],
+    cache: Cache | None,
+) -> tuple[list[Record], int, list[Entry], dict[str, datetime]]:
+    """Committed changes (from the cache, then the log), uncommitted ones and their dates."""
+    head, uncommitted = status
+    shallow = (read_bytes(facts.shallow_file) or b"") if facts.shallow else b""
+    key = (_CACHE_VERSION, facts.prefix, shallow)
+    stored = cache.load(CACHE_NAME) if cache is not None else None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        stored = {"head": None, "records": []}
+    blobs = BlobReader(git)
+    try:
+        diffed = 0
+        if head is None:
+            records: list[Record] = []
+        elif stored["head"] == head:
+            records = stored["records"]
+        else:
+            records, diffed, complete = diff_log(git, facts.prefix, blobs, stored["records"])
+            if cache is not None and complete:
+                cache.store(CACHE_NAME, {"key": key, "head": head, "records": records})
+        work, mtimes = work_tree_changes(repo, uncommitted, blobs)
+    finally:
+        blobs.close()
+    return records, diffed, work, mtimes
+
+
+def history_notice(repo: Path, lang: str = "fr") -> Problem | None:
+    """The one ``info`` notice to report when :func:`load_history` gives ``None``.
+
+    ``None`` when git and a work tree are there. Code ``history-unavailable``.
+    """
     en = lang.startswith("en")
     if shutil.which("git") is None:
-        return (
+        message = (
             "git not found: no history of records"
             if en
             else "git introuvable : pas d'historique des fiches"
         )
-    if probe(Git(repo)) is None:
-        return (
+        hint = "install git" if en else "installez git"
+    elif probe(Git(repo)) is None:
+        message = (
             "not a git repository: no history of records"
             if en
             else "pas de dépôt git : pas d'historique des fiches"
         )
-    return None
-
-
-def _uncommitted(
-    repo: Path, entries: list[StatusEntry], blobs: BlobReader
-) -> tuple[list[Entry], dict[str, datetime]]:
-    """Changes of the work tree (index included) against HEAD, and their files' dates."""
-    work: list[Entry] = []
-    mtimes: dict[str, datetime] = {}
-    heads = blobs.fetch(
-        [e.head_sha for e in entries if e.head_sha and not e.deleted and is_record(e.path)]
-    )
-    for e in entries:
-        old_path = e.orig_path or e.path
-        if e.deleted:
-            if e.head_sha and is_record(old_path):
-                work.append((old_path, "", None, None, DELETED, ""))
-            continue
-        if not is_record(e.path):
-            continue
-        try:
-            stat = (repo / e.path).stat()
-        except OSError:
-            continue
-        mtimes[e.path] = datetime.fromtimestamp(stat.st_mtime).astimezone()
-        raw = _read(repo / e.path)
-        changes: list[Change]
-        if e.conflict:
-            changes = [("", None, None, MODIFIED, _CONFLICT)]
-        elif e.head_sha is None or not is_record(old_path):
-            changes = [("", None, None, ADDED, "")]
-        else:
-            head_raw = heads.get(e.head_sha)
-            changes = []
-            if e.orig_path:
-                changes.append(("", e.orig_path, e.path, RENAMED, ""))
-            if head_raw != raw:
-                changes += diff_versions(Version(head_raw or b""), Version(raw or b""))
-        work += [(e.path, *change) for change in changes]
-    return work, mtimes
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
+        hint = (
+            "git init && git add data && git commit -m 'Reprise'"
+            if en
+            else "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'"
+        )
+    else:
         return None
+    return Problem(".git", 1, 1, Severity.INFO, "history-unavailable", message, hint)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from generator.fielddiff import (
@@ -18,16 +19,19 @@ from generator.fielddiff import (
     INVALID_OLD,
     MODIFIED,
     RENAMED,
+    Change,
     Version,
     diff_versions,
 )
-from generator.gitbulk import BlobReader, FileChange, Git, LogStream, RawCommit
+from generator.gitbulk import BlobReader, FileChange, Git, LogStream, RawCommit, StatusEntry
 from generator.layout import SETTINGS_PATH, kind_of
 
 Entry = tuple[str, str, Any, Any, str, str]
 """``(at_path, field, old, new, kind, note)``: a change as stored in the cache."""
 Record = tuple[str, str, str, datetime, str, tuple[Entry, ...]]
 """``(commit, author, email, when, subject, entries)``: a commit as stored in the cache."""
+CONFLICT = "conflict"
+"""Note of an uncommitted file left in conflict by a merge."""
 
 
 @cache
@@ -37,16 +41,17 @@ def is_record(path: str) -> bool:
 
 
 def diff_log(
-    git: Git, prefix: str, blobs: BlobReader, known: list[Record]
-) -> tuple[list[Record], int]:
-    """Every commit's changes, newest first, and how many commits had to be diffed.
+    git: Git, prefix: str, blobs: BlobReader, known: list[Record], start: str = "HEAD"
+) -> tuple[list[Record], int, bool]:
+    """Every commit's changes (newest first), how many commits were diffed, and whether
+    ``git log`` went through (a failed pass gives what it read, and is not cached).
 
     ``known`` is the cached list (newest first): reading stops at the first commit found
     in it, whose older part is reused as is (a commit's first-parent ancestry touching
-    ``data/`` does not change).
+    ``data/`` does not change). ``start`` is the commit the history ends with.
     """
     index = {record[0]: i for i, record in enumerate(known)}
-    stream = LogStream(git, prefix)
+    stream = LogStream(git, prefix, start)
     versions: dict[str, Version] = {}
     records: list[Record] = []
     try:
@@ -54,10 +59,10 @@ def diff_log(
             stop = next((i for i, c in enumerate(batch) if c.id in index), None)
             records += _diff_batch(batch if stop is None else batch[:stop], blobs, versions)
             if stop is not None:
-                return records + known[index[batch[stop].id] :], len(records)
+                return records + known[index[batch[stop].id] :], len(records), True
     finally:
         stream.close()
-    return records, len(records)
+    return records, len(records), stream.proc.returncode == 0
 
 
 def _diff_batch(
@@ -123,3 +128,54 @@ def _file_entries(f: FileChange, version: Any) -> list[Entry]:
     if old_is:
         return [(f.old_path, "", None, None, DELETED, "")]
     return []
+
+
+def work_tree_changes(
+    repo: Path, entries: list[StatusEntry], blobs: BlobReader
+) -> tuple[list[Entry], dict[str, datetime]]:
+    """Changes of the work tree (index included) against HEAD, and their files' dates.
+
+    One entry list for the whole work tree (it becomes the ``commit=None`` pseudo-commit);
+    a file in conflict is one whole-record change noted ``conflict``.
+    """
+    work: list[Entry] = []
+    mtimes: dict[str, datetime] = {}
+    heads = blobs.fetch(
+        [e.head_sha for e in entries if e.head_sha and not e.deleted and is_record(e.path)]
+    )
+    for e in entries:
+        old_path = e.orig_path or e.path
+        if e.deleted:
+            if e.head_sha and is_record(old_path):
+                work.append((old_path, "", None, None, DELETED, ""))
+            continue
+        if not is_record(e.path):
+            continue
+        try:
+            stat = (repo / e.path).stat()
+        except OSError:
+            continue
+        mtimes[e.path] = datetime.fromtimestamp(stat.st_mtime).astimezone()
+        raw = read_bytes(repo / e.path)
+        changes: list[Change]
+        if e.conflict:
+            changes = [("", None, None, MODIFIED, CONFLICT)]
+        elif e.head_sha is None or not is_record(old_path):
+            changes = [("", None, None, ADDED, "")]
+        else:
+            head_raw = heads.get(e.head_sha)
+            changes = []
+            if e.orig_path:
+                changes.append(("", e.orig_path, e.path, RENAMED, ""))
+            if head_raw != raw:
+                changes += diff_versions(Version(head_raw or b""), Version(raw or b""))
+        work += [(e.path, *change) for change in changes]
+    return work, mtimes
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or ``None`` when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -38,6 +38,8 @@ class LoadResult:
     book: Book | None = None
     files: dict[str, int] = field(default_factory=dict)
     from_cache: bool = False
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Content digest of every file read (records and ``data/settings.yaml``)."""
 
     @property
     def errors(self) -> int:
@@ -73,10 +75,10 @@ def load(
     run_key = digest(
         repr((code_digest(), lang, settings_raw, sorted(digests.items()), notes)).encode()
     )
-    if not need_book:
-        stored = cache.load("validate")
-        if stored is not None and stored[0] == run_key:
-            return LoadResult(stored[1], None, counts, from_cache=True)
+    stored = cache.load("validate")
+    known_result = stored[1] if stored is not None and stored[0] == run_key else None
+    if known_result is not None and not need_book:
+        return LoadResult(known_result, None, counts, from_cache=True)
 
     settings, problems = load_settings(repo, lang)
     lang = lang or (settings.lang if settings else "fr")
@@ -91,26 +93,31 @@ def load(
         )
         for n in notes
     ]
-    records, file_problems = _parse_records(
+    records, file_problems, parsed_now = _parse_records(
         files, raws, digests, cache, settings, lang, jobs, write_cache=need_book
     )
     del raws
-    problems += file_problems
-    from generator.checks import run_checks
+    if known_result is not None and not parsed_now:
+        problems = known_result  # same files, same code: the checks would say the same
+    else:
+        from generator.checks import run_checks
 
-    problems += locate(repo, run_checks(records), lang)
-    problems += [
-        make_problem("cache-unreadable", ".carnet-cache", lang=lang, detail=n)
-        for n in cache.notices
-    ]
-    problems = sort_problems(problems)
-    cache.store("validate", (run_key, problems))
+        problems += file_problems
+        problems += locate(repo, run_checks(records), lang)
+        problems += [
+            make_problem("cache-unreadable", ".carnet-cache", lang=lang, detail=n)
+            for n in cache.notices
+        ]
+        problems = sort_problems(problems)
+        cache.store("validate", (run_key, problems))
     book = None
     if need_book and settings is not None and not any(p.is_error for p in problems):
         from generator.book import build_book
 
         book = build_book(records, today or date.today())
-    return LoadResult(problems, book, counts)
+    if settings_raw is not None:
+        digests[SETTINGS_PATH] = digest(settings_raw)
+    return LoadResult(problems, book, counts, digests=digests)
 
 
 def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None, list[Problem]]:
@@ -141,8 +148,11 @@ def _parse_records(
     jobs: int | None,
     *,
     write_cache: bool,
-) -> tuple[Records, list[Problem]]:
-    """Parse every record file (reusing cached results) into ``Records``."""
+) -> tuple[Records, list[Problem], int]:
+    """Parse every record file (reusing cached results) into ``Records``.
+
+    Also returns how many files had to be parsed (not found in the cache).
+    """
     from generator.checks import Entry, Records
     from generator.parse import check_id
 
@@ -178,7 +188,7 @@ def _parse_records(
         records.ids.setdefault(f.kind, set()).add(f.id)
         if record is not None:
             records.by_kind.setdefault(f.kind, {})[f.id] = Entry(f.kind, f.id, f.path, record)
-    return records, problems
+    return records, problems, len(todo)
 
 
 def _parse_chunk(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -16,6 +17,7 @@ def babel_locale(lang: str) -> str:
     return "en_GB" if lang.startswith("en") else "fr_FR"
 
 
+@lru_cache(maxsize=8192)
 def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR") -> str:
     """``1 500,00 €`` (narrow no-break space as group separator in French)."""
     if amount is None:
@@ -23,6 +25,7 @@ def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR")
     return format_currency(amount, currency, locale=babel_locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def number(value: Decimal | int | None, lang: str = "fr") -> str:
     """A quantity: ``12,5``."""
     if value is None:
@@ -30,6 +33,7 @@ def number(value: Decimal | int | None, lang: str = "fr") -> str:
     return format_decimal(value, locale=babel_locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def long_date(day: date | None, lang: str = "fr") -> str:
     """``lundi 5 novembre 2018``."""
     if day is None:
@@ -37,6 +41,7 @@ def long_date(day: date | None, lang: str = "fr") -> str:
     return format_date(day, "EEEE d MMMM y", locale=babel_locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def short_date(day: date | None, lang: str = "fr") -> str:
     """``05/11/2018`` (sortable tables use the ISO date as their key)."""
     if day is None:

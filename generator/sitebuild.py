@@ -70,6 +70,7 @@ def run_build(
                 history=history,
                 lang=lang or result.book.settings.lang,
                 strict=strict,
+                digests=result.digests,
             )
     except RevisionError as exc:
         click.echo(f"carnet: révision inconnue : {exc}", err=True)

@@ -22,7 +22,7 @@ from typing import Any
 from generator.book import Book
 from generator.cache import code_digest
 from generator.site.incremental import DropDirtyWarning, SearchCachePlugin
-from generator.site.pages import nav, plan, render_page
+from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.render import template_files
 from generator.site.urls import SECTIONS, url_of
 from generator.templates import templates_dir
@@ -79,6 +79,7 @@ def build_site(
     lang: str = "fr",
     strict: bool = False,
     force_clean: bool = False,
+    digests: dict[str, bytes] | None = None,
 ) -> SiteReport:
     """Write the internal site of ``book`` into ``out``."""
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -87,14 +88,24 @@ def build_site(
         )
     stage = staging_dir(repo, out)
     docs = stage / "docs"
-    pages = {spec.path: render_page(spec, book, lang) for spec in plan(book, history, lang)}
-    written = _sync_pages(docs, pages)
-    _sync_assets(docs)
     config_path = stage / "mkdocs.yml"
     config_text = _config_text(repo, book, out, docs, lang)
     state_path = stage / "state.json"
-    key = _site_key(config_text, repo)
+    key = _site_key(config_text, repo, digests or {})
     previous = _read_state(state_path)
+    known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
+    cards = EventCards(book, lang)
+    pages: dict[str, str | None] = {}
+    page_keys: dict[str, str] = {}
+    for spec in plan(book, history, lang, digests, key):
+        if spec.key is not None:
+            page_keys[spec.path] = spec.key
+            if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
+                pages[spec.path] = None  # unchanged: its Markdown stays as written
+                continue
+        pages[spec.path] = render_page(spec, book, lang, cards)
+    written = _sync_pages(docs, pages)
+    _sync_assets(docs)
     clean = force_clean or previous.get("key") != key or not out.is_dir()
     removed = [p for p in previous.get("pages", []) if p not in pages]
     if not clean:
@@ -102,14 +113,17 @@ def build_site(
     atomic_write(config_path, config_text)
     warnings = _run_mkdocs(config_path, stage, set(map(url_of, pages)), clean, strict)
     (out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
-    atomic_write(state_path, json.dumps({"key": key, "pages": sorted(pages)}))
+    state = {"key": key, "pages": sorted(pages), "page_keys": page_keys}
+    atomic_write(state_path, json.dumps(state))
     return SiteReport(out, len(pages), written, len(removed), clean, tuple(warnings))
 
 
-def _sync_pages(docs: Path, pages: dict[str, str]) -> int:
-    """Write pages whose text changed; delete those that no longer exist."""
+def _sync_pages(docs: Path, pages: dict[str, str | None]) -> int:
+    """Write pages whose text changed (None: known unchanged); delete those gone."""
     written = 0
     for rel, text in pages.items():
+        if text is None:
+            continue
         path = docs / rel
         data = text.encode("utf-8")
         try:
@@ -166,8 +180,8 @@ def _config_text(repo: Path, book: Book, out: Path, docs: Path, lang: str) -> st
     return json.dumps(config, ensure_ascii=False, indent=1) + "\n"
 
 
-def _site_key(config_text: str, repo: Path) -> str:
-    """What every page depends on: config, base config, templates, Carnet, MkDocs."""
+def _site_key(config_text: str, repo: Path, digests: dict[str, bytes]) -> str:
+    """What every page depends on: config, settings, templates, Carnet, MkDocs."""
     import material
     import mkdocs
 
@@ -175,6 +189,7 @@ def _site_key(config_text: str, repo: Path) -> str:
     h.update(f"{STATE_VERSION}{mkdocs.__version__}{material.__version__}{code_digest()}".encode())
     h.update(config_text.encode())
     h.update(base_config(repo).read_bytes())
+    h.update(digests.get("data/settings.yaml", b""))
     for path in template_files():
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())

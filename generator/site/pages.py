@@ -7,13 +7,17 @@ templates only lay it out.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
+
+from markupsafe import Markup
 
 from generator.book import Book
 from generator.site import views
+from generator.site.depends import page_key
 from generator.site.render import render
 from generator.site.urls import SECTIONS, asset, record_page, relative
 
@@ -27,12 +31,17 @@ LIST_PAGES = {
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
-    """One page to write: its Markdown path, template and context."""
+    """One page to write: its Markdown path, template and context.
+
+    ``context`` is computed only when the page is rendered; ``key``, for record pages,
+    digests everything the page shows, so that an unchanged page is not rendered again.
+    """
 
     path: str
     template: str
     title: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: Callable[[], dict[str, Any]] = dict
+    key: str | None = None
 
 
 class Links:
@@ -59,55 +68,103 @@ class Links:
         return asset(self.page, path)
 
 
-def plan(book: Book, history: Any = None, lang: str = "fr") -> Iterator[PageSpec]:
+def plan(
+    book: Book,
+    history: Any = None,
+    lang: str = "fr",
+    digests: Mapping[str, bytes] | None = None,
+    global_key: str = "",
+) -> Iterator[PageSpec]:
     """Every page of the site, dashboard first."""
     en = lang.startswith("en")
     yield PageSpec(
         "index.md",
         "dashboard.md.j2",
         "Dashboard" if en else "Tableau de bord",
-        views.dashboard(book, lang),
+        lambda: views.dashboard(book, lang),
     )
     yield PageSpec(
-        "pipelines/index.md", "pipelines.md.j2", "Pipelines", {"pipelines": views.pipelines(book)}
+        "pipelines/index.md",
+        "pipelines.md.j2",
+        "Pipelines",
+        lambda: {"pipelines": views.pipelines(book)},
     )
     for key, pipeline in book.settings.pipelines.items():
-        yield PageSpec(f"pipelines/{key}.md", "board.md.j2", pipeline.label, views.board(book, key))
+        yield PageSpec(
+            f"pipelines/{key}.md", "board.md.j2", pipeline.label, partial(views.board, book, key)
+        )
         yield PageSpec(
             f"interactions/{key}.md",
             "interactions.md.j2",
             pipeline.label,
-            views.interaction_list(book, key),
+            partial(views.interaction_list, book, key),
         )
     for kind, (path, fr, english) in LIST_PAGES.items():
         yield PageSpec(
-            path, f"list_{kind}.md.j2", english if en else fr, views.record_list(book, kind)
+            path,
+            f"list_{kind}.md.j2",
+            english if en else fr,
+            partial(views.record_list, book, kind),
         )
     for kind in LIST_PAGES:
+        scope = f"{global_key}{book.today}" if kind == "product" else global_key
         for record_id, entry in book.by_kind(kind).items():
             changes = history.changes_of(entry.path) if history is not None else None
             yield PageSpec(
                 record_page(kind, record_id),
                 f"{kind}.md.j2",
                 views.title_of(kind, entry.record),
-                views.record_page(book, kind, record_id, changes),
+                partial(views.record_page, book, kind, record_id, changes),
+                page_key(book, kind, record_id, digests, scope, changes) if digests else None,
             )
-    yield PageSpec("agenda.md", "agenda.md.j2", "Agenda", views.agenda(book))
+    yield PageSpec("agenda.md", "agenda.md.j2", "Agenda", lambda: views.agenda(book))
     since = book.today - timedelta(days=30)
-    recent = history.since(since) if history is not None else None
     yield PageSpec(
         "modifications.md",
         "changes.md.j2",
         "Recent changes" if en else "Modifications récentes",
-        {
-            "changes": views.changes(book, recent),
+        lambda: {
+            "changes": views.changes(book, history.since(since) if history is not None else None),
             "since": since,
             "has_history": history is not None,
         },
     )
 
 
-def render_page(spec: PageSpec, book: Book, lang: str) -> str:
+class EventCards:
+    """Interaction cards, rendered once per build and reused on every page listing them.
+
+    Record pages all sit two levels deep (``societes/x/``, ``contacts/y/``…), so a card's
+    relative links are the same on each of them.
+    """
+
+    DEPTH_TWO_PAGE = "societes/_.md"
+
+    def __init__(self, book: Book, lang: str) -> None:
+        self.book = book
+        self.lang = lang
+        self.links = Links(self.DEPTH_TWO_PAGE, book)
+        self.rendered: dict[str, Markup] = {}
+
+    def __call__(self, entry: Any) -> Markup:
+        html = self.rendered.get(entry.id)
+        if html is None:
+            html = Markup(
+                render(
+                    "_event.html.j2",
+                    self.lang,
+                    e=entry,
+                    book=self.book,
+                    settings=self.book.settings,
+                    links=self.links,
+                    cards=self,
+                )
+            )
+            self.rendered[entry.id] = html
+        return html
+
+
+def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None = None) -> str:
     """The Markdown text of one page."""
     return render(
         spec.template,
@@ -117,7 +174,8 @@ def render_page(spec: PageSpec, book: Book, lang: str) -> str:
         settings=book.settings,
         links=Links(spec.path, book),
         today=book.today,
-        **spec.context,
+        cards=cards or EventCards(book, lang),
+        **spec.context(),
     )
 
 

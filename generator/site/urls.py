@@ -31,11 +31,13 @@ def url_of(page: str) -> str:
 
 
 def relative(from_page: str, to_page: str, anchor: str = "") -> str:
-    """A relative href from the page ``from_page`` to ``to_page`` (both Markdown paths)."""
-    start = url_of(from_page) or "."
-    target = url_of(to_page) or "."
-    href = posixpath.relpath(target, start)
-    href = "./" if href == "." else href + "/"
+    """A relative href from the page ``from_page`` to ``to_page`` (both Markdown paths).
+
+    Every URL is a directory (``societes/x/``), so going up one level per ``/`` of the
+    origin and then down to the target is always right, and much cheaper than relpath.
+    """
+    up = "../" * url_of(from_page).count("/")
+    href = (up + url_of(to_page)) or "./"
     return href + (f"#{anchor}" if anchor else "")
 
 

@@ -194,30 +194,20 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
             book.contacts[c] for c in book.contacts_by_company.get(record_id, ())
         ]
         context["projects"] = [
-            p
-            for p in book.projects.values()
-            if any(link.id == record_id for link in p.record.companies)
+            book.projects[p] for p in book.projects_by_company.get(record_id, ())
         ]
     elif kind == "contact":
         context["projects"] = [
-            p
-            for p in book.projects.values()
-            if any(link.id == record_id for link in p.record.contacts)
+            book.projects[p] for p in book.projects_by_contact.get(record_id, ())
         ]
     elif kind == "project":
         context["margin"] = book.project_margins.get(record_id)
     elif kind == "product":
         context["on_hand"] = book.stock_on_hand.get(record_id)
         context["serials"] = sorted(book.serials_in_stock.get(record_id, ()))
-        context["movements"] = sorted(
-            (
-                m
-                for m in book.movements.values()
-                if any(line.product == record_id for line in m.record.lines)
-            ),
-            key=lambda m: (m.record.date, m.id),
-            reverse=True,
-        )
+        context["movements"] = [
+            book.movements[m] for m in reversed(book.movements_by_product.get(record_id, ()))
+        ]
     return context
 
 

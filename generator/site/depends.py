@@ -1,0 +1,81 @@
+"""What each record page shows, as files: a page whose inputs did not change is reused.
+
+A record page shows its record, the records it lists (contacts, projects, movements)
+and interaction cards, each naming a company, a contact and a project. Its key is the
+digest of all those files' contents, of the record's history, and of everything global
+(settings, templates, Carnet itself); pages of lists, boards, agenda and dashboard are
+always rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.book import Book
+
+_INDEX = {
+    "company": "interactions_by_company",
+    "contact": "interactions_by_contact",
+    "project": "interactions_by_project",
+}
+
+
+def _paths(book: Book, kind: str, ids: Iterable[str | None]) -> Iterable[str]:
+    records = book.by_kind(kind)
+    for record_id in ids:
+        if record_id and record_id in records:
+            yield records[record_id].path
+
+
+def card_inputs(book: Book, interaction_id: str) -> set[str]:
+    """Files an interaction card shows."""
+    entry = book.interactions[interaction_id]
+    r = entry.record
+    return {
+        entry.path,
+        *_paths(book, "company", [r.company]),
+        *_paths(book, "contact", [r.contact]),
+        *_paths(book, "project", [r.project]),
+    }
+
+
+def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
+    """Files the page of ``kind/record_id`` shows."""
+    entry = book.by_kind(kind)[record_id]
+    r = entry.record
+    inputs = {entry.path}
+    if kind in _INDEX:
+        for interaction_id in getattr(book, _INDEX[kind]).get(record_id, ()):
+            inputs |= card_inputs(book, interaction_id)
+    if kind == "company":
+        inputs.update(_paths(book, "contact", book.contacts_by_company.get(record_id, ())))
+        inputs.update(_paths(book, "project", book.projects_by_company.get(record_id, ())))
+    elif kind == "contact":
+        inputs.update(_paths(book, "company", [r.company]))
+        inputs.update(_paths(book, "project", book.projects_by_contact.get(record_id, ())))
+    elif kind == "project":
+        inputs.update(_paths(book, "company", (link.id for link in r.companies)))
+        inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))
+    elif kind == "product":
+        inputs.update(_paths(book, "company", [r.supplier]))
+        inputs.update(_paths(book, "movement", book.movements_by_product.get(record_id, ())))
+    return inputs
+
+
+def page_key(
+    book: Book,
+    kind: str,
+    record_id: str,
+    digests: Mapping[str, bytes],
+    global_key: str,
+    changes: Any,
+) -> str:
+    """The digest of everything the record page shows."""
+    h = hashlib.blake2b(global_key.encode(), digest_size=16)
+    for path in sorted(page_inputs(book, kind, record_id)):
+        h.update(path.encode())
+        h.update(digests.get(path, b"?"))
+    h.update(repr(changes).encode())
+    return h.hexdigest()
