@@ -99,6 +99,19 @@ class Bench:
     runs: int
     scratch: Path
     seeded: list[tuple[str, str]] | None = None
+    scale: float = 1.0
+    seed: int = 42
+    history_commits: int = 20000
+    _clean: dict[int, Path] = field(default_factory=dict)
+
+    def clean_repo(self, git_commits: int = 0) -> Path:
+        """An error-free repository of the same scale (generated once per history size)."""
+        if git_commits not in self._clean:
+            target = self.scratch / f"clean-{git_commits}"
+            generate.generate(target, self.scale, self.seed, git_commits, False)
+            shutil.copy(PROJECT_ROOT / "mkdocs.yml", target / "mkdocs.yml")
+            self._clean[git_commits] = target
+        return self._clean[git_commits]
 
     def run(self, args: list[str], label: str) -> ChildRun:
         """Run `args` once with this interpreter; output captured in the scratch folder."""
@@ -211,10 +224,39 @@ def measure_validate_warm(bench: Bench) -> Result:
     return result
 
 
-MEASUREMENTS: list[tuple[str, Callable[[Bench], Result]]] = [
+def measure_site(bench: Bench) -> list[Result]:
+    """The internal site (issue 4): its own floor is MkDocs alone; see site_bench.py."""
+    import site_bench
+
+    repo = bench.clean_repo()
+    return site_bench.measure_site(bench, Result, repo)
+
+
+def measure_history(bench: Bench) -> list[Result]:
+    """History of every record against one bare `git log --name-status` (20,000 commits)."""
+    import history_bench
+
+    repo = bench.clean_repo(git_commits=bench.history_commits)
+    figures = history_bench.measure_history(repo)
+    result = Result(
+        "history",
+        f"historique de chaque fiche, {bench.history_commits} commits",
+        figures["history_s"],
+        [figures["history_s"]],
+        figures.get("peak_rss_mib", 0.0),
+        target_ratio=2.0,
+        ratio=figures["ratio"],
+        notes={"ratio_to": "git log --name-status", "git_log_s": round(figures["floor_s"], 2)},
+    )
+    return [result]
+
+
+MEASUREMENTS: list[tuple[str, Callable[[Bench], Result | list[Result]]]] = [
     ("floor", measure_floor),
     ("validate-cold", measure_validate_cold),
     ("validate-warm", measure_validate_warm),
+    ("site", measure_site),
+    ("history", measure_history),
 ]
 
 
@@ -275,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
     parser.add_argument("--git-commits", type=int, default=0, help="history to generate")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument(
+        "--history-commits",
+        type=int,
+        default=20000,
+        help="commits of the history measured by 'history'",
+    )
     parser.add_argument("--only", action="append", choices=names, help="measure only this")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -290,15 +338,21 @@ def main(argv: list[str] | None = None) -> int:
         size = warm_page_cache(repo)
         counts = count_files(repo)
         with tempfile.TemporaryDirectory(prefix="carnet-bench-out-") as scratch:
-            bench = Bench(repo, args.runs, Path(scratch), seeded)
+            bench = Bench(
+                repo, args.runs, Path(scratch), seeded, args.scale, args.seed, args.history_commits
+            )
             wanted = {"floor", *(args.only or names)}
-            results = [measure(bench) for name, measure in MEASUREMENTS if name in wanted]
+            results: list[Result] = []
+            for name, measure in MEASUREMENTS:
+                if name in wanted:
+                    measured = measure(bench)
+                    results.extend(measured if isinstance(measured, list) else [measured])
     finally:
         if delete:
             shutil.rmtree(repo, ignore_errors=True)
     floor = results[0]
     for r in results[1:]:
-        if not r.failed and not floor.failed:
+        if r.ratio is None and not r.failed and not floor.failed:
             r.ratio = r.seconds / floor.seconds
     if args.json:
         payload = {
