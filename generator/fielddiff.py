@@ -8,9 +8,13 @@ else in Carnet, and ``45.0`` → ``45.00`` is no change.
 
 Speed matters (a 20,000-commit history diffs 20,000 pairs of files), so a version is
 first cut into its top-level blocks — a key at column 0 and the lines under it — and
-only the blocks whose text differs are parsed. A file that does not cut cleanly (document
-markers, quoted or complex keys, CRLF, duplicate keys…) or a block that does not parse
-alone is parsed whole, which is always right; the cut is only a shortcut.
+only the blocks whose text differs are read — the commonest (``key: "text"``, a number,
+a date, a plain ``|`` note) without a YAML parser at all, see :func:`simple_value`. A
+file that does not cut cleanly (document markers, quoted or complex keys, CRLF,
+duplicate keys…) or a block that does not read alone is parsed whole, which is always
+right; the cut is only a shortcut (``tests/test_history.py`` checks both agree). One
+difference is deliberate: a file broken outside the edited blocks still gets its
+field-level changes, where a whole parse could only say "unreadable".
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from generator.cache import Cache
 from generator.fielddiff import RENAMED
 from generator.gitbulk import BlobReader, Git, Probe, StatusEntry, probe, read_status
 from generator.historylog import Entry, Record, diff_log, read_bytes, work_tree_changes
-from generator.problems import Problem, Severity
+from generator.problems import Problem, make_problem
 from generator.yamlio import parse_bytes
 
 CACHE_NAME = "history"
@@ -345,25 +345,23 @@ def history_notice(repo: Path, lang: str = "fr") -> Problem | None:
 
     ``None`` when git and a work tree are there. Code ``history-unavailable``.
     """
-    en = lang.startswith("en")
     if shutil.which("git") is None:
-        message = (
-            "git not found: no history of records"
-            if en
-            else "git introuvable : pas d'historique des fiches"
-        )
-        hint = "install git" if en else "installez git"
+        reason = ("git introuvable", "git not found")
+        hint = ("installez git", "install git")
     elif probe(Git(repo)) is None:
-        message = (
-            "not a git repository: no history of records"
-            if en
-            else "pas de dépôt git : pas d'historique des fiches"
-        )
+        reason = ("pas de dépôt git", "not a git repository")
         hint = (
-            "git init && git add data && git commit -m 'Reprise'"
-            if en
-            else "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'"
+            "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'",
+            "git init && git add data && git commit -m 'Reprise'",
         )
     else:
         return None
-    return Problem(".git", 1, 1, Severity.INFO, "history-unavailable", message, hint)
+    return make_problem(
+        "history-unavailable",
+        ".git",
+        lang=lang,
+        reason=reason[0],
+        reason_en=reason[1],
+        hint=hint[0],
+        hint_en=hint[1],
+    )

@@ -477,6 +477,14 @@ CATALOGUE: dict[str, Message] = {
         "stock",
     ),
     # --- environment -----------------------------------------------------------------------
+    "history-unavailable": Message(
+        "info",
+        "{reason} : pas d'historique des fiches",
+        "{reason_en}: no history of records",
+        "{hint}",
+        "{hint_en}",
+        "environnement",
+    ),
     "cache-unreadable": Message(
         "info",
         "cache illisible, ignoré ({detail})",

@@ -20,18 +20,17 @@ def print_problems(problems: list[Problem]) -> None:
         click.echo(problem.format_text(), err=True)
 
 
-def load_history_for(repo: Path, until_commit: str | None = None) -> tuple[Any, str | None]:
-    """The git history of ``repo`` (or None) and an info notice when there is none."""
-    try:
-        from generator.history import load_history
-    except ImportError:  # pragma: no cover - during development only
-        return None, None
+def load_history_for(
+    repo: Path, until_commit: str | None = None, lang: str = "fr"
+) -> tuple[Any, Problem | None]:
+    """The git history of ``repo`` (or None), and the ``info`` notice when there is none."""
     from generator.cache import Cache
+    from generator.history import history_notice, load_history
 
     history = load_history(repo, Cache(repo))
     if history is None:
-        return None, "info: pas de dépôt git : le site n'aura pas d'historique"
-    if until_commit is not None and hasattr(history, "until"):
+        return None, history_notice(repo, lang)
+    if until_commit is not None:
         history = history.until(until_commit)
     return history, None
 
@@ -60,9 +59,9 @@ def run_build(
                 print_problems(result.problems)
                 click.echo("carnet: erreurs dans les données : site non construit", err=True)
                 return 1
-            history, notice = load_history_for(repo, commit)
-            if notice:
-                click.echo(notice, err=True)
+            history, notice = load_history_for(repo, commit, lang or "fr")
+            if notice is not None:
+                print_problems([notice])
             report = build_site(
                 repo,
                 result.book,
