@@ -78,6 +78,10 @@ def test_edit_then_delete_keep_every_page_and_index_right(runner, built) -> None
     assert not stale, "the companies list's search entry still holds the old name"
     assert any("Les Sapins Royaux" in e["text"] for e in entries if e["location"] == "societes/")
     assert untouched.stat().st_mtime_ns == untouched_mtime, "an unrelated page was rendered again"
+    changes = read(site, "modifications")
+    assert "Les Sapins Royaux" in changes and "Renomme" not in changes  # field-level, no subject
+    history = read(site, "societes/mes-beaux-sapins")
+    assert "Les Sapins Royaux" in history.split("Historique", 1)[1]
 
     # 2. Delete a contact and its interactions' link to it: the page and its entries go.
     contact = repo / "data" / "contacts" / "lea-fontaine.yaml"
@@ -103,6 +107,8 @@ def test_edit_then_delete_keep_every_page_and_index_right(runner, built) -> None
     entries = search_entries(site)
     assert "contacts/lea-fontaine/" not in pages_of(entries)
     assert pages_of(entries) == pages_before - {"contacts/lea-fontaine/"}
+    changes = read(site, "modifications")
+    assert "data/contacts/lea-fontaine.yaml" in changes and "(suppression)" in changes
 
 
 def test_dashboard_follows_a_budget_change(runner, built) -> None:
@@ -126,3 +132,25 @@ def test_dashboard_follows_a_budget_change(runner, built) -> None:
     stage = yaml.safe_load(text)["type"]
     total = next(t.amount for t in book.pipeline_totals["sale"] if t.stage == stage)
     assert money(total) in after
+
+
+def test_build_at_a_past_revision_leaves_the_work_tree_alone(runner, tmp_path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    company.write_text(
+        company.read_text(encoding="utf-8").replace("name: Mes Beaux Sapins", "name: Sapins 2027"),
+        encoding="utf-8",
+    )
+    _git(repo, "commit", "-qam", "Nouveau nom", when="2026-11-24T15:00:00")
+    company.write_text(company.read_text(encoding="utf-8") + "\n# brouillon\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (repo / "data").rglob("*") if p.is_file()}
+    past = tmp_path / "past"
+    result = build(runner, repo, "--at", "2026-11-10", "--out", str(past))
+    assert result.exit_code == 0, result.output
+    assert "Mes Beaux Sapins" in (past / "societes" / "mes-beaux-sapins" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    result = build(runner, repo, "--at", "HEAD~1", "--out", str(past))
+    assert result.exit_code == 0, result.output
+    assert {p: p.read_bytes() for p in (repo / "data").rglob("*") if p.is_file()} == before
+    assert build(runner, repo, "--at", "pas-une-revision").exit_code == 2
