@@ -26,11 +26,11 @@ def digest(raw: bytes) -> bytes:
 
 @cache
 def code_digest() -> str:
-    """Digest of Carnet's own sources: a new version invalidates every cache."""
+    """Digest of Carnet's own sources and data files: a new version invalidates every cache."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT_VERSION).encode())
     root = Path(__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.yaml")]):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
