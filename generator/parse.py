@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from difflib import get_close_matches
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
 
-from generator.problems import Loc, Problem, make_problem
+from generator.problems import Loc, Problem, did_you_mean, make_problem
 from generator.yamlio import InvalidDate, ParsedFile, node_at, parse_bytes, position_of
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
@@ -140,17 +139,10 @@ def _unknown_key_problem(
 ) -> Problem:
     line, column = position_of(parsed.root, loc, key=True)
     known = fields_at(model, loc[:-1])
-    matches = get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    if matches:
-        suggestion = (
-            f"did you mean '{matches[0]}'?"
-            if lang.startswith("en")
-            else f"vouliez-vous dire « {matches[0]} » ?"
-        )
-    else:
-        suggestion = (
-            "known fields: " if lang.startswith("en") else "champs connus : "
-        ) + ", ".join(sorted(known))
+    suggestion = did_you_mean(str(loc[-1]), known, lang) or (
+        ("known fields: " if lang.startswith("en") else "champs connus : ")
+        + ", ".join(sorted(known))
+    )
     return make_problem(
         "field-unknown",
         parsed.path,

@@ -8,7 +8,9 @@ given its line and column later by :func:`generator.load.locate_problems`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from enum import StrEnum
 from typing import Any
 
@@ -88,6 +90,18 @@ def make_problem(
         message=message,
         hint=hint,
         loc=loc,
+    )
+
+
+def did_you_mean(value: str, candidates: Iterable[str], lang: str = "fr") -> str:
+    """A "did you mean" hint, or an empty string when nothing is close."""
+    matches = get_close_matches(str(value), list(candidates), n=1, cutoff=0.6)
+    if not matches:
+        return ""
+    return (
+        f"did you mean '{matches[0]}'?"
+        if lang.startswith("en")
+        else f"vouliez-vous dire « {matches[0]} » ?"
     )
 
 

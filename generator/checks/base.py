@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Any
 
 from generator.problems import Loc, Problem, make_problem
@@ -51,18 +50,6 @@ class Records:
 def at(records: Records, path: str, loc: Loc, code: str, **params: Any) -> Problem:
     """A problem on the value at ``loc`` in ``path``; its line is found later."""
     return make_problem(code, path, line=0, column=0, loc=loc, lang=records.lang, **params)
-
-
-def did_you_mean(value: str, candidates: Iterable[str], lang: str = "fr") -> str:
-    """A "did you mean" hint, or an empty string when nothing is close."""
-    matches = get_close_matches(str(value), list(candidates), n=1, cutoff=0.6)
-    if not matches:
-        return ""
-    return (
-        f"did you mean '{matches[0]}'?"
-        if lang.startswith("en")
-        else f"vouliez-vous dire « {matches[0]} » ?"
-    )
 
 
 TARGET_LABELS = {

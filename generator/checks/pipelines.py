@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.checks.base import Records, at, did_you_mean
-from generator.problems import Problem
+from generator.checks.base import Records, at
+from generator.problems import Problem, did_you_mean
 from generator.schema.common import BudgetSign
 
 _SIGN_WORDS = {

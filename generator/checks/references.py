@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.checks.base import Entry, Records, at, did_you_mean, label
-from generator.problems import Loc, Problem
+from generator.checks.base import Entry, Records, at, label
+from generator.problems import Loc, Problem, did_you_mean
 
 
 def _candidates(records: Records, target: str) -> set[str] | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.checks.base import Records, at, did_you_mean
+from generator.checks.base import Records, at
 from generator.inventory import replay
-from generator.problems import Problem
+from generator.problems import Problem, did_you_mean
 
 
 def check_movement_lines(records: Records) -> list[Problem]:

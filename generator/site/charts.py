@@ -20,6 +20,21 @@ def _svg(height: int, body: str, title: str) -> str:
     )
 
 
+def _column_label(x: float, y: int, label: str, css: str = "label") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y}" text-anchor="middle" class="{css}" font-size="9">'
+        f"{escape(label)}</text>"
+    )
+
+
+def _legend(series: Sequence[tuple[str, str]], height: int, spacing: int) -> str:
+    return "".join(
+        f'<rect x="{30 + i * spacing}" y="{height - 16}" width="10" height="10" class="{css}"/>'
+        f'<text x="{44 + i * spacing}" y="{height - 7}" class="label">{escape(name)}</text>'
+        for i, (css, name) in enumerate(series)
+    )
+
+
 def horizontal_bars(rows: Sequence[tuple[str, Decimal | int, str]], title: str) -> str:
     """One bar per row: (label, value, value shown as text)."""
     if not rows:
@@ -65,16 +80,8 @@ def stacked_columns(
                 f'class="{css}"><title>{escape(label)} — {escape(name)} : {count}</title></rect>'
             )
         css = "label today" if index == highlight else "label"
-        parts.append(
-            f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
-            f'class="{css}" font-size="9">{escape(label)}</text>'
-        )
-    legend = "".join(
-        f'<rect x="{30 + i * 140}" y="{height - 16}" width="10" height="10" class="{css}"/>'
-        f'<text x="{44 + i * 140}" y="{height - 7}" class="label">{escape(name)}</text>'
-        for i, (css, name) in enumerate(series)
-    )
-    return _svg(height, "".join(parts) + legend, title)
+        parts.append(_column_label(x + step * 0.35, height - bottom + 14, label, css))
+    return _svg(height, "".join(parts) + _legend(series, height, 140), title)
 
 
 def grouped_columns(
@@ -101,13 +108,5 @@ def grouped_columns(
                 f'height="{h:.1f}" class="{css}"><title>{escape(label)} — {escape(name)} : '
                 f"{value}</title></rect>"
             )
-        parts.append(
-            f'<text x="{x + step * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
-            f'class="label" font-size="9">{escape(label)}</text>'
-        )
-    legend = "".join(
-        f'<rect x="{30 + i * 160}" y="{height - 16}" width="10" height="10" class="{css}"/>'
-        f'<text x="{44 + i * 160}" y="{height - 7}" class="label">{escape(name)}</text>'
-        for i, (css, name) in enumerate(series)
-    )
-    return _svg(height, "".join(parts) + legend, title)
+        parts.append(_column_label(x + step * 0.4, height - bottom + 14, label))
+    return _svg(height, "".join(parts) + _legend(series, height, 160), title)
