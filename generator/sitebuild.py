@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import nullcontext
 from datetime import date
@@ -45,7 +46,7 @@ def run_build(
     strict: bool = False,
 ) -> int:
     """Validate then build the internal site into ``out``; the exit code."""
-    from generator.site.build import SiteError, build_site
+    from generator.site.build import SiteError, publish_site, stage_site
     from generator.timetravel import RevisionError, data_at
 
     try:
@@ -62,15 +63,17 @@ def run_build(
             history, notice = load_history_for(repo, commit, lang or "fr")
             if notice is not None:
                 print_problems([notice])
-            report = build_site(
+            staged = stage_site(
                 repo,
                 result.book,
                 out,
                 history=history,
                 lang=lang or result.book.settings.lang,
-                strict=strict,
                 digests=result.digests,
             )
+            del result, history  # MkDocs needs the memory more than we need the Book
+            gc.collect()
+            report = publish_site(staged, strict=strict)
     except RevisionError as exc:
         click.echo(f"carnet: révision inconnue : {exc}", err=True)
         return 2

@@ -43,16 +43,16 @@ def serve_site(
     server.watch(str(templates_dir()))
     if (repo / "mkdocs.yml").is_file():
         server.watch(str(repo / "mkdocs.yml"), recursive=False)
-    original_bind = server.server_bind
+    original_activate = server.server_activate
 
-    def bind_and_announce() -> None:
-        original_bind()
+    def activate_and_announce() -> None:
+        original_activate()  # listening from here on: clients may connect
         bound_host, bound_port = server.server_address[:2]
         click.echo(f"Site servi sur http://{bound_host}:{bound_port}/ (Ctrl+C pour arrêter)")
         if on_ready is not None:
             on_ready(server)
 
-    server.server_bind = bind_and_announce  # type: ignore[method-assign]
+    server.server_activate = activate_and_announce  # type: ignore[method-assign]
     try:
         server.serve()
     except KeyboardInterrupt:

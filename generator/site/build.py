@@ -9,6 +9,7 @@ Carnet itself triggers a clean build.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import html
 import json
@@ -21,7 +22,7 @@ from typing import Any
 
 from generator.book import Book
 from generator.cache import code_digest
-from generator.site.incremental import DropDirtyWarning, SearchCachePlugin
+from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.render import template_files
 from generator.site.urls import SECTIONS, url_of
@@ -70,6 +71,21 @@ def base_config(repo: Path) -> Path:
     return own if own.is_file() else templates_dir() / "mkdocs.base.yml"
 
 
+@dataclass(frozen=True, slots=True)
+class StagedSite:
+    """Markdown and ``mkdocs.yml`` written, ready for MkDocs (the Book is not needed)."""
+
+    out: Path
+    stage: Path
+    config_path: Path
+    key: str
+    pages: tuple[str, ...]
+    page_keys: dict[str, str]
+    written: int
+    removed: tuple[str, ...]
+    clean: bool
+
+
 def build_site(
     repo: Path,
     book: Book,
@@ -82,6 +98,23 @@ def build_site(
     digests: dict[str, bytes] | None = None,
 ) -> SiteReport:
     """Write the internal site of ``book`` into ``out``."""
+    staged = stage_site(
+        repo, book, out, history=history, lang=lang, force_clean=force_clean, digests=digests
+    )
+    return publish_site(staged, strict=strict)
+
+
+def stage_site(
+    repo: Path,
+    book: Book,
+    out: Path,
+    *,
+    history: Any = None,
+    lang: str = "fr",
+    force_clean: bool = False,
+    digests: dict[str, bytes] | None = None,
+) -> StagedSite:
+    """Render the pages that changed into the staging folder, one at a time."""
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise SiteError(
             f"{out} n'est pas vide et n'a pas été écrit par Carnet : choisissez un autre --out"
@@ -90,58 +123,72 @@ def build_site(
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
     config_text = _config_text(repo, book, out, docs, lang)
-    state_path = stage / "state.json"
     key = _site_key(config_text, repo, digests or {})
-    previous = _read_state(state_path)
+    previous = _read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
-    pages: dict[str, str | None] = {}
+    pages: list[str] = []
     page_keys: dict[str, str] = {}
+    written = 0
     for spec in plan(book, history, lang, digests, key):
+        pages.append(spec.path)
         if spec.key is not None:
             page_keys[spec.path] = spec.key
             if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
-                pages[spec.path] = None  # unchanged: its Markdown stays as written
-                continue
-        pages[spec.path] = render_page(spec, book, lang, cards)
-    written = _sync_pages(docs, pages)
+                continue  # unchanged: its Markdown stays as written
+        written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
+    _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
-    clean = force_clean or previous.get("key") != key or not out.is_dir()
-    removed = [p for p in previous.get("pages", []) if p not in pages]
-    if not clean:
-        _remove_outputs(out, removed)
     atomic_write(config_path, config_text)
-    warnings = _run_mkdocs(config_path, stage, set(map(url_of, pages)), clean, strict)
-    (out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
-    state = {"key": key, "pages": sorted(pages), "page_keys": page_keys}
-    atomic_write(state_path, json.dumps(state))
-    return SiteReport(out, len(pages), written, len(removed), clean, tuple(warnings))
+    clean = force_clean or previous.get("key") != key or not out.is_dir()
+    known = set(pages)
+    removed = tuple(p for p in previous.get("pages", []) if p not in known)
+    return StagedSite(
+        out, stage, config_path, key, tuple(pages), page_keys, written, removed, clean
+    )
 
 
-def _sync_pages(docs: Path, pages: dict[str, str | None]) -> int:
-    """Write pages whose text changed (None: known unchanged); delete those gone."""
-    written = 0
-    for rel, text in pages.items():
-        if text is None:
-            continue
-        path = docs / rel
-        data = text.encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
-        atomic_write(path, data)
-        written += 1
+def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
+    """Run MkDocs on a staged site (dirty unless a clean build is due), then finish it."""
+    if not staged.clean:
+        _remove_outputs(staged.out, list(staged.removed))
+    urls = set(map(url_of, staged.pages))
+    warnings, built = _run_mkdocs(staged.config_path, staged.clean, strict)
+    gc.collect()  # MkDocs' pages are gone: room for the search index
+    merge_search_index(staged.out, staged.stage / "search-cache.pickle", built, urls, staged.clean)
+    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
+    state = {"key": staged.key, "pages": sorted(staged.pages), "page_keys": staged.page_keys}
+    atomic_write(staged.stage / "state.json", json.dumps(state))
+    return SiteReport(
+        staged.out,
+        len(staged.pages),
+        staged.written,
+        len(staged.removed),
+        staged.clean,
+        tuple(warnings),
+    )
+
+
+def _write_page(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it; whether it was written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def _remove_stale_pages(docs: Path, pages: set[str]) -> None:
+    """Delete the Markdown of pages that no longer exist."""
     for folder in ("", *SECTIONS.values(), "pipelines", "interactions"):
         base = docs / folder
-        if not base.is_dir():
-            continue
-        for path in base.glob("*.md"):
-            rel = path.relative_to(docs).as_posix()
-            if rel not in pages:
-                path.unlink()
-    return written
+        if base.is_dir():
+            for path in base.glob("*.md"):
+                if path.relative_to(docs).as_posix() not in pages:
+                    path.unlink()
 
 
 def _sync_assets(docs: Path) -> None:
@@ -203,10 +250,8 @@ def _read_state(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _run_mkdocs(
-    config_path: Path, stage: Path, urls: set[str], clean: bool, strict: bool
-) -> list[str]:
-    """Build with MkDocs in this process; returns its warnings."""
+def _run_mkdocs(config_path: Path, clean: bool, strict: bool) -> tuple[list[str], set[str]]:
+    """Build with MkDocs in this process; its warnings and the URLs it rendered."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -218,20 +263,18 @@ def _run_mkdocs(
     build_logger.addFilter(dirty_filter)
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
+    built = BuiltPages()
     try:
         config = load_config(str(config_path), strict=strict)
-        plugin = SearchCachePlugin(stage / "search-cache.pickle", urls)
-        plugin.load_config({})
-        config.plugins["carnet-search-cache"] = plugin
-        if clean:
-            (stage / "search-cache.pickle").unlink(missing_ok=True)
-            out = Path(config.site_dir)
-            if out.is_dir():
-                shutil.rmtree(out)
+        built.load_config({})
+        config.plugins["carnet-built-pages"] = built
+        if clean and Path(config.site_dir).is_dir():
+            shutil.rmtree(config.site_dir)
         os.makedirs(config.site_dir, exist_ok=True)
         build(config, dirty=not clean)
+        del config
     finally:
         logger.removeHandler(collector)
         build_logger.removeFilter(dirty_filter)
         logger.setLevel(previous_level)
-    return collector.messages
+    return collector.messages, built.urls

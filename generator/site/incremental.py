@@ -2,9 +2,10 @@
 
 ``mkdocs build --dirty`` skips pages whose Markdown is older than their HTML, which is
 what we want (we only rewrite Markdown that changed), but it drops the skipped pages
-from Material's search index and never removes pages that disappeared. This plugin
-keeps every page's search entries in a cache and puts back those of the pages MkDocs
-skipped; :mod:`generator.site.build` deletes the HTML of removed pages.
+from Material's search index and never removes pages that disappeared. A small plugin
+notes which pages MkDocs rendered; once it has returned, every page's search entries
+are cached and those of the pages it skipped are put back; :mod:`generator.site.build`
+deletes the HTML of removed pages.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 
 from generator.yamlio import atomic_write
 
@@ -25,43 +26,51 @@ def page_url(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-class SearchCachePlugin(BasePlugin):  # type: ignore[type-arg]
-    """Keeps Material's search index whole across dirty builds."""
+class BuiltPages(BasePlugin):  # type: ignore[type-arg]
+    """Notes the URL of every page MkDocs actually rendered in this run."""
 
-    def __init__(self, state: Path, pages: set[str]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.state = state
-        self.pages = pages
-        self.built: set[str] = set()
+        self.urls: set[str] = set()
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """Note every page MkDocs actually rendered in this run."""
-        self.built.add(page.url)
+        """Record the page (called only for pages a dirty build renders again)."""
+        self.urls.add(page.url)
         return context
 
-    @event_priority(-100)  # after Material's search plugin has written its index
-    def on_post_build(self, *, config: Any) -> None:
-        """Merge cached entries of skipped pages into the index, drop removed pages'."""
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.exists():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        fresh: dict[str, list[dict[str, Any]]] = {}
-        for entry in index["docs"]:
-            fresh.setdefault(page_url(entry["location"]), []).append(entry)
-        cache = self._load()
-        for url in self.built:
-            cache[url] = fresh.get(url, [])
-        cache = {url: entries for url, entries in cache.items() if url in self.pages}
+
+def merge_search_index(
+    site: Path, state: Path, built: set[str], pages: set[str], clean: bool
+) -> None:
+    """Keep Material's search index whole across dirty builds.
+
+    Runs after MkDocs has returned (its pages are freed by then): the entries of the
+    pages it rendered are cached per page; after a dirty build, the cached entries of
+    the pages it skipped are put back and those of removed pages dropped.
+    """
+    path = site / "search" / "search_index.json"
+    if not path.exists():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    for entry in index["docs"]:
+        fresh.setdefault(page_url(entry["location"]), []).append(entry)
+    cache = {} if clean else _load(state)
+    for url in built:
+        cache[url] = fresh.get(url, [])
+    cache = {url: entries for url, entries in cache.items() if url in pages}
+    if not clean:
         index["docs"] = [entry for url in sorted(cache) for entry in cache[url]]
         atomic_write(path, json.dumps(index, separators=(",", ":"), ensure_ascii=False))
-        atomic_write(self.state, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    del index, fresh
+    atomic_write(state, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _load(self) -> dict[str, list[dict[str, Any]]]:
-        try:
-            return pickle.loads(self.state.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return {}
+
+def _load(state: Path) -> dict[str, list[dict[str, Any]]]:
+    try:
+        return pickle.loads(state.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return {}
 
 
 class DropDirtyWarning(logging.Filter):
