@@ -1,0 +1,52 @@
+"""The extranet's cryptography: PBKDF2-HMAC-SHA256 → AES-256-GCM, as WebCrypto reads it.
+
+Each build draws a new random 16-byte salt; each encrypted item gets its own random
+96-bit nonce. The browser derives the same key from the password (WebCrypto
+``deriveKey`` with the same salt and iterations) and decrypts with ``AES-GCM``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+ITERATIONS = 600_000
+"""PBKDF2 rounds (OWASP's 2023 figure for PBKDF2-HMAC-SHA256)."""
+SALT_BYTES = 16
+NONCE_BYTES = 12
+KEY_BYTES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class SiteKey:
+    """The key of one extranet build, with what the browser needs to derive it again."""
+
+    key: bytes
+    salt: bytes
+    iterations: int = ITERATIONS
+
+    def encrypt(self, plaintext: bytes, *, nonce: bytes | None = None) -> bytes:
+        """``nonce || ciphertext+tag`` (a fresh random nonce unless one is given)."""
+        nonce = nonce or os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self.key).encrypt(nonce, plaintext, None)
+
+    def decrypt(self, blob: bytes) -> bytes:
+        """Inverse of :meth:`encrypt`; raises ``InvalidTag`` on a wrong key or tampering."""
+        return AESGCM(self.key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], None)
+
+
+def derive(password: str, salt: bytes | None = None, iterations: int = ITERATIONS) -> SiteKey:
+    """The AES-256 key for ``password`` (a new random salt unless one is given)."""
+    salt = salt or os.urandom(SALT_BYTES)
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, iterations=iterations)
+    return SiteKey(kdf.derive(password.encode("utf-8")), salt, iterations)
+
+
+def b64(data: bytes) -> str:
+    """Standard base64 text (what ``atob`` reads)."""
+    return base64.b64encode(data).decode("ascii")

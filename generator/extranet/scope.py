@@ -1,0 +1,88 @@
+"""The Book a client may see: one project, its people, its allowed interactions.
+
+Everything else is left out, and what stays is stripped of what a client must never
+read: internal notes, interests, opt-in, bounces, KYC, notes on people, purchase and
+cost budgets, purchase prices, the team's hourly costs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.book import Book, build_book
+from generator.checks.base import Entry, Records
+
+HIDDEN_BUDGETS = frozenset({"purchase", "project"})
+"""Interaction kinds whose budgets are the firm's costs: never shown to a client."""
+
+
+def _strip(entry: Entry, **update: Any) -> Entry:
+    return Entry(entry.kind, entry.id, entry.path, entry.record.model_copy(update=update))
+
+
+def scoped_to(book: Book, project_id: str) -> Book:
+    """The Book of the extranet of ``project_id`` (its ``extranet.kinds`` decide)."""
+    project = book.projects[project_id]
+    extranet = project.record.extranet
+    kinds = set(extranet.kinds) if extranet is not None else set()
+    company_ids = {link.id for link in project.record.companies if link.id in book.companies}
+    contact_ids = {link.id for link in project.record.contacts if link.id in book.contacts}
+    settings = book.settings.model_copy(
+        update={
+            "users": {
+                key: user.model_copy(update={"hourly_cost": None, "start_address": None})
+                for key, user in book.settings.users.items()
+            },
+            "resources": {},
+        }
+    )
+    records = Records(settings=settings, lang=settings.lang)
+    records.by_kind["project"] = {
+        project_id: _strip(project, note=None, members=list(project.record.members))
+    }
+    records.by_kind["company"] = {
+        key: _strip(
+            book.companies[key],
+            note=None,
+            interests=[],
+            siren=None,
+            siret=None,
+            vat_number=None,
+            einvoice_address=None,
+        )
+        for key in sorted(company_ids)
+    }
+    records.by_kind["contact"] = {
+        key: _strip(
+            book.contacts[key],
+            note=None,
+            interests=[],
+            optin=None,
+            bounces=[],
+            kyc={},
+            address=None,
+            company=book.contacts[key].record.company
+            if book.contacts[key].record.company in company_ids
+            else None,
+        )
+        for key in sorted(contact_ids)
+    }
+    interactions: dict[str, Entry] = {}
+    for key in book.interactions_by_project.get(project_id, ()):
+        entry = book.interactions[key]
+        r = entry.record
+        if r.kind not in kinds or r.document is not None:
+            continue  # documents join the extranet with the invoicing issue
+        interactions[key] = _strip(
+            entry,
+            internal_note=None,
+            budget=None if r.kind in HIDDEN_BUDGETS else r.budget,
+            company=r.company if r.company in company_ids else None,
+            contact=r.contact if r.contact in contact_ids else None,
+            source=None,
+            resources=[],
+        )
+    records.by_kind["interaction"] = interactions
+    for kind, entries in records.by_kind.items():
+        records.ids[kind] = set(entries)
+    return build_book(records, book.today)
