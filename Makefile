@@ -20,10 +20,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make site: install, validate and summarise the bundled example business.
+## make site: install, validate, summarise and build everything from the bundled business.
 site: $(STAMP)
 	@$(CARNET) validate
 	@$(CARNET) summary
+	@$(CARNET) build
+	@echo
+	@echo "Site interne : $(CURDIR)/build/site/index.html  (ou : $(CARNET) serve)"
 
 ## make test: system packages when root, then ruff and the whole pytest suite.
 test: system-deps $(STAMP) lint pytest
