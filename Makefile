@@ -9,6 +9,9 @@ TODAY ?=
 # Debian packages the tests need (browser tests, PDF text, fast WeasyPrint subsetting).
 TEST_DEBS := chromium libharfbuzz-subset0 poppler-utils
 PYTEST_WORKERS ?= 2
+# Demo passwords of the example extranets (never in the data; set your own in production).
+export CARNET_EXTRANET_SAPINS ?= Sapins-de-Noel-2026-demo
+export CARNET_EXTRANET_BROTTEAUX ?= Garage-Brotteaux-2026-demo
 
 .PHONY: site test install system-deps lint pytest schema bench clean
 
@@ -25,8 +28,12 @@ site: $(STAMP)
 	@$(CARNET) validate
 	@$(CARNET) summary
 	@$(CARNET) build
+	@$(CARNET) extranet
 	@echo
 	@echo "Site interne : $(CURDIR)/build/site/index.html  (ou : $(CARNET) serve)"
+	@echo "Extranets (à servir en HTTPS, ou sur 127.0.0.1 pour essayer) :"
+	@echo "  $(CURDIR)/build/extranet/sapins-2026/  mot de passe : $(CARNET_EXTRANET_SAPINS)"
+	@echo "  $(CURDIR)/build/extranet/site-garage-brotteaux/  mot de passe : $(CARNET_EXTRANET_BROTTEAUX)"
 
 ## make test: system packages when root, then ruff and the whole pytest suite.
 test: system-deps $(STAMP) lint pytest

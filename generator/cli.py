@@ -249,6 +249,44 @@ def serve(env: Env, host: str, port: int) -> None:
 
 
 @main.command()
+@click.argument("projects", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier parent des extranets (défaut : build/extranet).",
+)
+@click.option("--allow-weak-password", is_flag=True, help="Accepte un mot de passe faible.")
+@click.pass_obj
+def extranet(
+    env: Env, projects: tuple[str, ...], out: Path | None, allow_weak_password: bool
+) -> None:
+    """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
+
+    Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
+    sinon de .carnet-secrets.yaml ; jamais des données.
+
+    \b
+    Exemples :
+      CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
+      carnet extranet --out /srv/extranets
+    """
+    from generator.extranet.command import run_extranets
+
+    _require_repo(env)
+    target = out if out is not None else env.repo / "build" / "extranet"
+    sys.exit(
+        run_extranets(
+            env.repo,
+            projects,
+            target,
+            today=env.today,
+            lang=env.lang,
+            allow_weak=allow_weak_password,
+        )
+    )
+
+
+@main.command()
 @click.argument("record", required=False)
 @click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
 @click.pass_obj

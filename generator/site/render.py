@@ -19,10 +19,10 @@ from generator.templates import templates_dir
 
 
 @cache
-def environment(lang: str = "fr") -> Environment:
-    """The site's template environment for ``lang``."""
+def environment(lang: str = "fr", folder: str = "site") -> Environment:
+    """The template environment of ``site_templates/<folder>`` for ``lang``."""
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir() / "site")),
+        loader=FileSystemLoader(str(templates_dir() / folder)),
         autoescape=select_autoescape(enabled_extensions=("j2", "html"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -41,9 +41,9 @@ def environment(lang: str = "fr") -> Environment:
     return env
 
 
-def render(template: str, lang: str, **context: object) -> str:
-    """Render ``template`` (a file of ``site_templates/site``) with ``context``."""
-    return environment(lang).get_template(template).render(lang=lang, **context)
+def render(template: str, lang: str, folder: str = "site", **context: object) -> str:
+    """Render ``template`` (a file of ``site_templates/<folder>``) with ``context``."""
+    return environment(lang, folder).get_template(template).render(lang=lang, **context)
 
 
 def template_files() -> list[Path]:

@@ -1,0 +1,64 @@
+"""``carnet extranet``: which projects, which passwords, build each, report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from generator.extranet.passwords import password_for
+from generator.load import load
+from generator.sitebuild import print_problems
+
+
+def run_extranets(
+    repo: Path,
+    names: tuple[str, ...],
+    out_root: Path,
+    *,
+    today: date | None = None,
+    lang: str | None = None,
+    allow_weak: bool = False,
+) -> int:
+    """Build the extranets of ``names`` (default: every enabled one); the exit code."""
+    from generator.extranet.build import build_extranet
+
+    result = load(repo, today=today, lang=lang)
+    if result.book is None:
+        print_problems(result.problems)
+        click.echo("carnet: erreurs dans les données : aucun extranet construit", err=True)
+        return 1
+    book = result.book
+    unknown = [n for n in names if n not in book.projects]
+    if unknown:
+        click.echo(f"carnet: projet inconnu : {', '.join(unknown)}", err=True)
+        return 2
+    chosen = list(names) or [
+        key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
+    ]
+    code = 0
+    for project_id in chosen:
+        extranet = book.projects[project_id].record.extranet
+        found = password_for(repo, project_id, extranet.password_env if extranet else None)
+        if found.password is None:
+            where = f"${extranet.password_env} ou " if extranet and extranet.password_env else ""
+            click.echo(
+                f"{project_id} : pas de mot de passe ({where}.carnet-secrets.yaml) : ignoré",
+                err=True,
+            )
+            code = max(code, 1 if project_id in names else 0)
+            continue
+        if found.weak_reason and not allow_weak:
+            click.echo(
+                f"{project_id} : mot de passe refusé ({found.weak_reason}, {found.source}) ; "
+                "--allow-weak-password pour passer outre",
+                err=True,
+            )
+            code = 1
+            continue
+        report = build_extranet(
+            book, project_id, out_root / project_id, found.password, lang=lang or book.settings.lang
+        )
+        click.echo(f"{report.out / 'index.html'}")
+    return code

@@ -1,0 +1,101 @@
+"""Sealing a built site: every page body encrypted, a neutral shell in its place.
+
+Each HTML file keeps its ``<head>`` (stylesheets, Material's start-up script) with a
+generic title, loses anything naming the client, gains a Content-Security-Policy and
+the key-derivation parameters; its ``<body>`` becomes a password form and the
+ciphertext, which ``carnet-extranet.js`` decrypts in the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html import escape
+from pathlib import Path
+
+from generator.extranet.crypto import SiteKey, b64
+
+TITLE = "Extranet"
+_BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
+_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL
+)
+_DROP_FROM_HEAD = (
+    re.compile(r"<title>.*?</title>", re.DOTALL),
+    re.compile(r"<meta\s+name=\"(?:description|author)\"[^>]*>"),
+    re.compile(r"<link\s+rel=\"(?:canonical|prev|next)\"[^>]*>"),
+)
+
+
+def _script_hashes(html: str) -> list[str]:
+    return sorted(
+        {
+            "'sha256-"
+            + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()
+            + "'"
+            for m in _INLINE_SCRIPT.finditer(html)
+        }
+    )
+
+
+def csp(html: str) -> str:
+    """The page's policy: only the site itself, its own inline scripts by hash, no plugin."""
+    scripts = " ".join(["'self'", *_script_hashes(html)])
+    return (
+        "default-src 'self'; "
+        f"script-src {scripts}; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' blob: data:; "
+        "font-src 'self' data:; "
+        "connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def seal_page(html: str, key: SiteKey, assets_prefix: str) -> str:
+    """The sealed version of one built page."""
+    match = _BODY.search(html)
+    if match is None:
+        raise ValueError("page without <body>")
+    attributes, body = match.group(1), match.group(2)
+    head = html[: match.start()]
+    for pattern in _DROP_FROM_HEAD:
+        head = pattern.sub("", head)
+    policy = csp(html)
+    kdf = f"{b64(key.salt)}:{key.iterations}"
+    head = head.replace(
+        "<head>",
+        "<head>\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(policy, quote=False)}">\n'
+        f'<meta name="carnet-kdf" content="{kdf}">\n'
+        f"<title>{TITLE}</title>",
+        1,
+    )
+    shell = (
+        f"<body{attributes}>\n"
+        '<main class="carnet-lock">\n<h1>Extranet</h1>\n'
+        '<form id="carnet-unlock" hidden>'
+        '<label>Mot de passe <input type="password" autocomplete="current-password" required></label> '
+        '<button type="submit">Ouvrir</button></form>\n'
+        '<p id="carnet-message" role="alert" hidden></p>\n'
+        "<noscript>Activez JavaScript pour ouvrir cet extranet.</noscript>\n</main>\n"
+        f'<script id="carnet-payload" type="application/octet-stream">{b64(key.encrypt(body.encode("utf-8")))}</script>\n'
+        f'<script src="{assets_prefix}assets/carnet-extranet.js"></script>\n'
+        "</body>"
+    )
+    return head + shell + html[match.end() :]
+
+
+def seal_site(site: Path, key: SiteKey) -> int:
+    """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed."""
+    for leak in ("sitemap.xml", "sitemap.xml.gz"):
+        (site / leak).unlink(missing_ok=True)
+    sealed = 0
+    for page in sorted(site.rglob("*.html")):
+        depth = len(page.relative_to(site).parts) - 1
+        page.write_text(
+            seal_page(page.read_text(encoding="utf-8"), key, "../" * depth), encoding="utf-8"
+        )
+        sealed += 1
+    return sealed

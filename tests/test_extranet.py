@@ -1,0 +1,172 @@
+"""Client extranets: built from the example business, sealed, opened in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, TODAY
+
+from generator.cli import main
+from generator.extranet.scope import scoped_to
+from generator.load import load
+
+PASSWORDS = {
+    "CARNET_EXTRANET_SAPINS": "Sapins-de-Noel-2026-test",
+    "CARNET_EXTRANET_BROTTEAUX": "Garage-Brotteaux-2026-test",
+}
+
+
+def run(repo: Path, *args: str, env: dict[str, str] | None = None):
+    return CliRunner(env=env if env is not None else PASSWORDS).invoke(
+        main,
+        ["--repo", str(repo), "--today", TODAY.isoformat(), "extranet", *args],
+        catch_exceptions=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    repo = tmp_path_factory.mktemp("extranet") / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    result = run(repo)
+    assert result.exit_code == 0, result.output
+    return repo
+
+
+def out_files(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*") if p.is_file()]
+
+
+def test_each_enabled_project_gets_its_extranet(built: Path) -> None:
+    assert sorted(p.name for p in (built / "build" / "extranet").iterdir()) == [
+        "sapins-2026",
+        "site-garage-brotteaux",
+    ]
+
+
+def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) -> None:
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    for project_id in ("sapins-2026", "site-garage-brotteaux"):
+        site = built / "build" / "extranet" / project_id
+        blob = b"\n".join(p.read_bytes() for p in out_files(site))
+        names = "\n".join(p.relative_to(site).as_posix() for p in out_files(site))
+        scoped = scoped_to(book, project_id)
+        secrets: set[str] = set()
+        for kind in ("company", "contact", "project", "interaction", "product"):
+            for entry in book.by_kind(kind).values():
+                r = entry.record
+                for field in (
+                    "name",
+                    "title",
+                    "subject",
+                    "email",
+                    "note",
+                    "internal_note",
+                    "next_step",
+                    "last_name",
+                    "phone",
+                ):
+                    value = getattr(r, field, None)
+                    if isinstance(value, str) and len(value) >= 6:
+                        secrets.add(value)
+        for text in secrets:
+            assert text.encode() not in blob, (project_id, text)
+            assert text not in names, (project_id, text)
+        assert project_id not in names
+        assert scoped.interactions, "the extranet has content to hide"
+
+
+def test_pages_are_sealed(built: Path) -> None:
+    site = built / "build" / "extranet" / "sapins-2026"
+    assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+    salts = set()
+    nonces = set()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert re.findall(r"<title>(.*?)</title>", html) == ["Extranet"]
+        assert "Content-Security-Policy" in html and "object-src 'none'" in html
+        assert "base-uri 'none'" in html and "https://" not in html.split("</head>")[0]
+        salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
+        assert int(iterations) >= 600_000
+        salts.add(salt)
+        payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
+        import base64
+
+        nonces.add(base64.b64decode(payload)[:12])
+    assert len(salts) == 1, "one salt per build"
+    assert len(nonces) == len(list(site.rglob("*.html"))), "one nonce per page"
+
+
+def test_a_new_build_draws_a_new_salt(tmp_path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    salts = []
+    for _ in range(2):
+        assert run(tmp_path, "sapins-2026").exit_code == 0
+        html = (tmp_path / "build" / "extranet" / "sapins-2026" / "index.html").read_text()
+        salts.append(re.search(r'name="carnet-kdf" content="([^:]+):', html).group(1))
+    assert salts[0] != salts[1]
+
+
+def test_passwords_missing_or_weak(tmp_path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    result = run(tmp_path, env={"CARNET_EXTRANET_SAPINS": "", "CARNET_EXTRANET_BROTTEAUX": ""})
+    assert result.exit_code == 0 and "pas de mot de passe" in result.stderr
+    assert run(tmp_path, "sapins-2026", env={"CARNET_EXTRANET_SAPINS": ""}).exit_code == 1
+    weak = {"CARNET_EXTRANET_SAPINS": "court"}
+    assert run(tmp_path, "sapins-2026", env=weak).exit_code == 1
+    assert run(tmp_path, "sapins-2026", "--allow-weak-password", env=weak).exit_code == 0
+    (tmp_path / ".carnet-secrets.yaml").write_text("sapins-2026: 'Un secret bien long 2026'\n")
+    assert run(tmp_path, "sapins-2026", env={"CARNET_EXTRANET_SAPINS": ""}).exit_code == 0
+
+
+@pytest.mark.browser
+def test_unlock_in_chromium(built: Path, tmp_path: Path) -> None:
+    from browser import browser, serve
+
+    site = tmp_path / "site"
+    shutil.copytree(built / "build" / "extranet" / "sapins-2026", site)
+    password = PASSWORDS["CARNET_EXTRANET_SAPINS"]
+    with serve(site) as base, browser() as chromium:
+        context = chromium.new_context()
+        page = context.new_page()
+        foreign: list[str] = []
+        page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(base) else None)
+        page.goto(base)
+        assert "Mes Beaux Sapins" not in page.content()
+        page.fill("#carnet-unlock input", "pas le bon mot de passe")
+        page.click("#carnet-unlock button")
+        page.locator("#carnet-message", has_text="incorrect").wait_for(timeout=20000)
+        assert "Mes Beaux Sapins" not in page.inner_text("body")
+        page.fill("#carnet-unlock input", password)
+        page.click("#carnet-unlock button")
+        page.wait_for_selector("html[data-unlocked]", timeout=20000)
+        assert "Mes Beaux Sapins" in page.inner_text("h1")
+        stored = page.evaluate("Object.values(sessionStorage)")
+        assert stored and password not in stored[0]
+        assert page.evaluate("localStorage.length") == 0 and context.cookies() == []
+        page.goto(base + "index.html")  # another page load: no new prompt
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        page.click("#carnet-logout")
+        page.wait_for_selector("#carnet-unlock:not([hidden])", timeout=10000)
+        other = chromium.new_context().new_page()  # a new browser context prompts again
+        other.goto(base)
+        other.wait_for_selector("#carnet-unlock:not([hidden])", timeout=10000)
+        assert not foreign, foreign
+
+    index = site / "index.html"
+    html = index.read_text(encoding="utf-8")
+    start = html.index('id="carnet-payload"')
+    start = html.index(">", start) + 40
+    flipped = "A" if html[start] != "A" else "B"
+    index.write_text(html[:start] + flipped + html[start + 1 :], encoding="utf-8")
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(base)
+        page.fill("#carnet-unlock input", password)
+        page.click("#carnet-unlock button")
+        page.locator("#carnet-message", has_text="altérée").wait_for(timeout=20000)
+        assert not page.evaluate("document.documentElement.dataset.unlocked")
