@@ -170,3 +170,46 @@ def test_unlock_in_chromium(built: Path, tmp_path: Path) -> None:
         page.click("#carnet-unlock button")
         page.locator("#carnet-message", has_text="altérée").wait_for(timeout=20000)
         assert not page.evaluate("document.documentElement.dataset.unlocked")
+
+
+def _open(page: Path, password: str) -> str:
+    """Decrypt a sealed page's body with ``password`` (as the browser does)."""
+    import base64
+
+    from generator.extranet.crypto import derive
+
+    html = page.read_text(encoding="utf-8")
+    salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
+    key = derive(password, base64.b64decode(salt), int(iterations))
+    payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
+    return key.decrypt(base64.b64decode(payload)).decode("utf-8")
+
+
+def test_news_lists_changes_with_current_values_only(tmp_path) -> None:
+    from test_site import _git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    task = repo / "data" / "interactions" / "2026" / "projet-brotteaux-photos-atelier.yaml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(
+        text.replace(
+            "next_step: Caler une date avec le photographe et M. Morel",
+            "next_step: Appeler Yann Le Gall, notre photographe",
+        ),
+        encoding="utf-8",
+    )
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "Reprise", when="2026-11-01T09:00:00")
+    task.write_text(text, encoding="utf-8")
+    _git(repo, "commit", "-qam", "Ne pas nommer le sous-traitant", when="2026-11-20T10:00:00")
+    assert run(repo, "site-garage-brotteaux").exit_code == 0
+    site = repo / "build" / "extranet" / "site-garage-brotteaux"
+    pages = [p for p in site.glob("*.html") if p.name not in ("index.html", "404.html")]
+    assert len(pages) == 1 and re.fullmatch(r"p[0-9a-f]{12}\.html", pages[0].name)
+    news = _open(pages[0], PASSWORDS["CARNET_EXTRANET_BROTTEAUX"])
+    assert "Nouveautés" in news and "Étape suivante" in news
+    assert "Caler une date avec le photographe" in news
+    assert "Le Gall" not in news, "a past value reached the client"
+    assert "Ne pas nommer" not in news and "Benoît" not in news.split("<h1>Nouveautés</h1>")[1]

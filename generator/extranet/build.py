@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.book import Book
 from generator.extranet.crypto import derive
+from generator.extranet.news import news
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.site.render import render
@@ -35,6 +38,7 @@ def build_extranet(
     *,
     lang: str = "fr",
     iterations: int | None = None,
+    history: Any = None,
 ) -> ExtranetReport:
     """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole)."""
     scoped = scoped_to(book, project_id)
@@ -55,6 +59,9 @@ def build_extranet(
             timeline=timeline,
         )
         atomic_write(docs / "index.md", text)
+        items = news(scoped, history)
+        page = render("news.md.j2", lang, "extranet", items=items)
+        atomic_write(docs / f"{_opaque('nouveautes', project_id)}.md", page)
         assets = templates_dir() / "extranet"
         atomic_write(
             docs / "assets" / "carnet-extranet.js", (assets / "carnet-extranet.js").read_bytes()
@@ -89,6 +96,11 @@ def build_extranet(
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(built, out)
     return ExtranetReport(project_id, out, pages)
+
+
+def _opaque(name: str, salt: str) -> str:
+    """A page file name that names neither the client nor a record."""
+    return "p" + hashlib.blake2b(f"{salt}/{name}".encode(), digest_size=6).hexdigest()
 
 
 def _mkdocs(config_path: Path) -> None:

@@ -30,6 +30,9 @@ def run_extranets(
         click.echo("carnet: erreurs dans les données : aucun extranet construit", err=True)
         return 1
     book = result.book
+    from generator.sitebuild import load_history_for
+
+    history, _ = load_history_for(repo)
     unknown = [n for n in names if n not in book.projects]
     if unknown:
         click.echo(f"carnet: projet inconnu : {', '.join(unknown)}", err=True)
@@ -58,7 +61,12 @@ def run_extranets(
             code = 1
             continue
         report = build_extranet(
-            book, project_id, out_root / project_id, found.password, lang=lang or book.settings.lang
+            book,
+            project_id,
+            out_root / project_id,
+            found.password,
+            lang=lang or book.settings.lang,
+            history=history,
         )
         click.echo(f"{report.out / 'index.html'}")
     return code
