@@ -23,6 +23,14 @@ from generator.analytics import (
 )
 from generator.checks.base import Entry, Records
 from generator.inventory import replay
+from generator.invoicing.ledger import (
+    Instalment,
+    InvoiceStatus,
+    OrderBilling,
+    instalments,
+    invoice_status,
+    order_billing,
+)
 from generator.money import Totals
 from generator.schema import Settings
 from generator.schema.common import State
@@ -70,6 +78,10 @@ class Book:
     project_margins: Mapping[str, ProjectMargin]
     turnover_by_month: Mapping[str, Decimal]
     purchases_by_month: Mapping[str, Decimal]
+    invoices: Mapping[str, InvoiceStatus]
+    orders: Mapping[str, OrderBilling]
+    instalments: Mapping[str, Instalment]
+    numbers: Mapping[str, str]
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -136,6 +148,7 @@ def build_book(records: Records, today: date) -> Book:
             movements_by_product[product].append(entry.id)
     stock = replay(kinds["movement"].values(), managed, until=today)
     totals = totals_of_documents(interactions)
+    orders = order_billing(interactions, totals)
     frozen_by_project = _freeze(by_project)
     return Book(
         settings=settings,
@@ -171,6 +184,16 @@ def build_book(records: Records, today: date) -> Book:
         ),
         turnover_by_month=MappingProxyType(monthly_turnover(interactions, totals)),
         purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
+        invoices=MappingProxyType(invoice_status(interactions, totals, today)),
+        orders=MappingProxyType(orders),
+        instalments=MappingProxyType(instalments(interactions, totals, orders)),
+        numbers=MappingProxyType(
+            {
+                e.record.document.number: key
+                for key, e in interactions.items()
+                if e.record.document is not None and e.record.document.number
+            }
+        ),
     )
 
 

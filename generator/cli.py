@@ -8,24 +8,13 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.cliutil import Env, parse_day, require_repo
 from generator.problems import Problem, apply_strict, count_by_severity, to_json
-
-
-@dataclass(frozen=True, slots=True)
-class Env:
-    """Global options shared by every command."""
-
-    repo: Path
-    today: date
-    debug: bool
-    lang: str | None
 
 
 class CarnetGroup(click.Group):
@@ -45,15 +34,6 @@ class CarnetGroup(click.Group):
                 err=True,
             )
             ctx.exit(1)
-
-
-def _today(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"date attendue AAAA-MM-JJ, pas « {value} »") from exc
 
 
 @click.group(cls=CarnetGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,19 +60,7 @@ def main(ctx: click.Context, repo: Path, today: str | None, lang: str | None, de
       carnet validate
       carnet --repo ~/mon-entreprise --today 2026-11-25 summary
     """
-    ctx.obj = Env(repo=repo, today=_today(today), debug=debug, lang=lang)
-
-
-def _require_repo(env: Env) -> None:
-    """Exit 2 when the repository cannot be used at all."""
-    if not env.repo.is_dir():
-        click.echo(f"carnet: dépôt introuvable : {env.repo}", err=True)
-        sys.exit(2)
-    if not (env.repo / "data").is_dir():
-        click.echo(
-            f"carnet: {env.repo} ne contient pas de dossier data/ (utilisez --repo DIR)", err=True
-        )
-        sys.exit(2)
+    ctx.obj = Env(repo=repo, today=parse_day(today), debug=debug, lang=lang)
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
@@ -135,7 +103,7 @@ def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
     """
     from generator.load import load
 
-    _require_repo(env)
+    require_repo(env)
     result = load(env.repo, today=env.today, lang=env.lang, use_cache=not no_cache, need_book=False)
     problems = apply_strict(result.problems) if strict else result.problems
     _print_problems(problems, fmt)
@@ -159,7 +127,7 @@ def schema(env: Env, check: bool) -> None:
     from generator.load import load_settings
     from generator.schema.export import schemas, write_schemas
 
-    _require_repo(env)
+    require_repo(env)
     settings, _ = load_settings(env.repo, env.lang)
     if check:
         import json
@@ -189,7 +157,7 @@ def summary(env: Env) -> None:
     from generator.load import load
     from generator.summary import print_summary
 
-    _require_repo(env)
+    require_repo(env)
     result = load(env.repo, today=env.today, lang=env.lang)
     print_summary(result, env.repo, lang=env.lang or "fr")
     sys.exit(1 if result.errors else 0)
@@ -221,7 +189,7 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
     """
     from generator.sitebuild import run_build
 
-    _require_repo(env)
+    require_repo(env)
     target = out if out is not None else env.repo / "build" / "site"
     sys.exit(run_build(env.repo, target, rev=rev, today=env.today, lang=env.lang, strict=strict))
 
@@ -244,7 +212,7 @@ def serve(env: Env, host: str, port: int) -> None:
     """
     from generator.siteserve import serve_site
 
-    _require_repo(env)
+    require_repo(env)
     sys.exit(serve_site(env.repo, host=host, port=port, today=env.today, lang=env.lang))
 
 
@@ -272,7 +240,7 @@ def extranet(
     """
     from generator.extranet.command import run_extranets
 
-    _require_repo(env)
+    require_repo(env)
     target = out if out is not None else env.repo / "build" / "extranet"
     sys.exit(
         run_extranets(
@@ -300,11 +268,17 @@ def history(env: Env, record: str | None, since: str | None) -> None:
     """
     from generator.historyview import show_history
 
-    _require_repo(env)
+    require_repo(env)
     if record is None and since is None:
         raise click.UsageError("indiquez une fiche ou --since DATE")
-    since_date = _today(since) if since else None
+    since_date = parse_day(since) if since else None
     sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
+
+
+from generator.invoicing.commands import COMMANDS as _INVOICING  # noqa: E402
+
+for _group in _INVOICING:
+    main.add_command(_group)
 
 
 def run() -> None:

@@ -72,8 +72,12 @@ def load(
     except OSError:
         settings_raw = None
     cache = Cache(repo if use_cache else None)
+    from generator.checks.frozen import git_state
+
     run_key = digest(
-        repr((code_digest(), lang, settings_raw, sorted(digests.items()), notes)).encode()
+        repr(
+            (code_digest(), lang, settings_raw, sorted(digests.items()), notes, git_state(repo))
+        ).encode()
     )
     stored = cache.load("validate")
     known_result = stored[1] if stored is not None and stored[0] == run_key else None
@@ -101,9 +105,10 @@ def load(
         problems = known_result  # same files, same code: the checks would say the same
     else:
         from generator.checks import run_checks
+        from generator.checks.frozen import check_frozen
 
         problems += file_problems
-        problems += locate(repo, run_checks(records), lang)
+        problems += locate(repo, run_checks(records) + check_frozen(repo, records), lang)
         problems += [
             make_problem("cache-unreadable", ".carnet-cache", lang=lang, detail=n)
             for n in cache.notices

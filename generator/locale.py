@@ -42,6 +42,14 @@ def long_date(day: date | None, lang: str = "fr") -> str:
 
 
 @lru_cache(maxsize=8192)
+def day_date(day: date | None, lang: str = "fr") -> str:
+    """``1 avril 2026`` (no weekday: dates inside sentences and document references)."""
+    if day is None:
+        return ""
+    return format_date(day, "d MMMM y", locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=8192)
 def short_date(day: date | None, lang: str = "fr") -> str:
     """``05/11/2018`` (sortable tables use the ISO date as their key)."""
     if day is None:

@@ -8,6 +8,7 @@ from generator.checks.agenda import check_bookings, check_dates_order, check_rec
 from generator.checks.base import Entry, Records
 from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.identifiers import check_identifiers
+from generator.checks.invoicing import check_billing, check_document_links, check_numbering
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
 from generator.checks.stock import check_movement_lines, check_stock_replay
@@ -27,6 +28,9 @@ CHECKS: tuple[Check, ...] = (
     check_bookings,
     check_vat_rates,
     check_document_numbers,
+    check_numbering,
+    check_document_links,
+    check_billing,
     check_movement_lines,
     check_stock_replay,
 )

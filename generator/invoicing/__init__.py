@@ -1,0 +1,1 @@
+"""Sales documents: numbering, billing views, and the commands that issue, split and credit."""

@@ -1,0 +1,73 @@
+"""``carnet invoice list``: invoices and credit notes in a rich table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from generator.book import Book
+from generator.invoicing.drafting import document_label
+from generator.locale import money, short_date
+
+STATE_LABELS = {
+    "draft": ("brouillon", "draft"),
+    "credit": ("avoir imputé", "credit applied"),
+    "paid": ("payée", "paid"),
+    "due": ("à payer", "due"),
+    "overdue": ("en retard", "overdue"),
+}
+
+
+def invoice_rows(book: Book, *, overdue_only: bool = False) -> list[str]:
+    """Invoice ids in the table's order: issued by number, then drafts by planned date."""
+    ids = [
+        key
+        for key, status in book.invoices.items()
+        if not overdue_only or (status.overdue and status.state == "overdue")
+    ]
+
+    def order(key: str) -> tuple[int, str, str]:
+        doc = book.interactions[key].record.document
+        planned = (doc.issued or book.interactions[key].record.date).isoformat()
+        return (0 if doc.number else 1, doc.number or planned, key)
+
+    return sorted(ids, key=order)
+
+
+def print_invoices(book: Book, *, overdue_only: bool = False, lang: str = "fr") -> None:
+    """Print the invoices (or the overdue ones) with total, paid, due, due date and state."""
+    en = lang.startswith("en")
+    table = Table(
+        "Number" if en else "Numéro",
+        "Kind" if en else "Nature",
+        "Date",
+        "Client",
+        "Total TTC",
+        "Paid" if en else "Payé",
+        "Due" if en else "Dû",
+        "Due date" if en else "Échéance",
+        "State" if en else "État",
+        title="Invoices" if en else "Factures",
+    )
+    for key in invoice_rows(book, overdue_only=overdue_only):
+        entry = book.interactions[key]
+        doc = entry.record.document
+        status = book.invoices[key]
+        client = entry.record.company or entry.record.contact or ""
+        if entry.record.company in book.companies:
+            client = book.companies[entry.record.company].record.name
+        state = STATE_LABELS[status.state][1 if en else 0]
+        if status.state == "overdue":
+            state += f" ({status.days_late} j)" if not en else f" ({status.days_late} d)"
+        table.add_row(
+            doc.number or key,
+            document_label(doc.kind, lang),
+            short_date(doc.issued, lang),
+            client,
+            money(status.total, lang),
+            money(status.paid, lang),
+            money(status.due, lang),
+            short_date(doc.due, lang),
+            state,
+        )
+    Console(width=160).print(table)
