@@ -285,3 +285,17 @@ def test_uncommitted_issue_is_a_warning(issued: Path, tmp_path: Path) -> None:
     shutil.copytree(repo / "data", plain / "data")
     outside = run(plain, "2026-06-05", "validate")
     assert "[history-unavailable]" in outside.output and outside.exit_code == 0
+
+
+def test_one_part_for_the_whole_order_is_a_plain_invoice(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    assert run(repo, "2026-03-02", "quote", "issue", "devis-sapins").exit_code == 0
+    assert run(repo, "2026-03-02", "quote", "accept", "devis-sapins").exit_code == 0
+    result = run(repo, "2026-03-02", "invoice", "split", "C2026-0001", "--part", "rest:2026-03-10")
+    assert result.exit_code == 0, result.output
+    doc = record(repo, f"data/interactions/2026/{ORDER}-facture-1.yaml")["document"]
+    assert doc["kind"] == "invoice" and "part" not in doc
+    assert [line["description"] for line in doc["lines"]] == [
+        "Sapin Nordmann 2 m",
+        "Livre « Le sapin »",
+    ]

@@ -18,6 +18,16 @@ STATE_LABELS = {
 }
 
 
+def buyer_name(book: Book, company: str | None, contact: str | None) -> str:
+    """The buyer's name: the company's, else the contact's first and last names."""
+    if company and company in book.companies:
+        return book.companies[company].record.name
+    if contact and contact in book.contacts:
+        person = book.contacts[contact].record
+        return " ".join(p for p in (person.first_name, person.last_name) if p)
+    return company or contact or ""
+
+
 def invoice_rows(book: Book, *, overdue_only: bool = False) -> list[str]:
     """Invoice ids in the table's order: issued by number, then drafts by planned date."""
     ids = [
@@ -53,9 +63,7 @@ def print_invoices(book: Book, *, overdue_only: bool = False, lang: str = "fr") 
         entry = book.interactions[key]
         doc = entry.record.document
         status = book.invoices[key]
-        client = entry.record.company or entry.record.contact or ""
-        if entry.record.company in book.companies:
-            client = book.companies[entry.record.company].record.name
+        client = buyer_name(book, entry.record.company, entry.record.contact)
         state = STATE_LABELS[status.state][1 if en else 0]
         if status.state == "overdue":
             state += f" ({status.days_late} j)" if not en else f" ({status.days_late} d)"

@@ -200,8 +200,8 @@ def split_order(
         else:
             kind = DocumentKind.INTERMEDIATE_INVOICE
         label = part.label or _default_label(kind, part)
-        if kind is DocumentKind.BALANCE_INVOICE:
-            lines = [line_data(line) for line in doc.lines]
+        if kind in (DocumentKind.BALANCE_INVOICE, DocumentKind.INVOICE):
+            lines = [line_data(line) for line in doc.lines]  # the whole order, restated
             lines += _draft_deductions(book, earlier, lang)
         else:
             lines = [
@@ -219,7 +219,7 @@ def split_order(
             "due": part.due,
             "template": part.template,
             "order": order.id,
-            "part": share,
+            "part": share if kind is not DocumentKind.INVOICE else None,
             "lines": lines,
         }
         path = changes.unused_path(
