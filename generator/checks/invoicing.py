@@ -5,7 +5,8 @@
 - A number is assigned at issue only: a number without an issue date is refused.
 - A credit note corrects an issued invoice; an invoice billing an order points at an order;
   the invoices of an order never bill more than the order.
-- Payments never exceed what an invoice leaves due; a budget is never typed on a document.
+- Payments never exceed what an invoice leaves due (a budget typed on a document is
+  :mod:`generator.checks.pipelines`' concern).
 
 Whether an issued document changed since its issuing commit is :mod:`generator.checks.frozen`.
 """
@@ -121,13 +122,11 @@ def _gaps_and_order(
 
 
 def check_document_links(records: Records) -> list[Problem]:
-    """Credit notes correct issued invoices; partial invoices bill orders; no typed budget."""
+    """Credit notes correct issued invoices; partial invoices bill orders."""
     problems: list[Problem] = []
     interactions = records.by_kind.get("interaction", {})
     for entry in _documents(records):
         doc = entry.record.document
-        if entry.record.budget is not None:
-            problems.append(at(records, entry.path, ("budget",), "budget-on-document"))
         if doc.kind is DocumentKind.CREDIT_NOTE:
             target = interactions.get(doc.corrects) if doc.corrects else None
             if doc.corrects is None:
