@@ -1,0 +1,92 @@
+"""Money rules (EN 16931): property tests on random documents, and the split's arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.invoicing.split import PartSpec, parse_decimal, parse_part
+from generator.money import ZERO, cents, document_totals, line_net
+from generator.schema.common import VatCategory
+
+
+@dataclass(frozen=True)
+class Line:
+    """What document_totals reads of a line."""
+
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    vat_rate: Decimal
+    vat_category: VatCategory
+
+
+amounts = st.decimals(min_value=Decimal("-5000"), max_value=Decimal("5000"), places=2)
+quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1000"), places=3)
+rates = st.sampled_from([Decimal(20), Decimal(10), Decimal("5.5"), Decimal("2.1"), Decimal(0)])
+categories = st.sampled_from([VatCategory.STANDARD, VatCategory.REVERSE_CHARGE, VatCategory.EXEMPT])
+lines = st.builds(
+    Line,
+    quantity=quantities,
+    unit_price=amounts,
+    discount=st.sampled_from([Decimal(0), Decimal(5), Decimal("12.5"), Decimal(100)]),
+    vat_rate=rates,
+    vat_category=categories,
+)
+
+
+@given(st.lists(lines, min_size=1, max_size=12))
+def test_totals_are_the_sum_of_the_breakdown_and_of_the_lines(doc: list[Line]) -> None:
+    totals = document_totals(doc)
+    assert totals.net == sum((v.base for v in totals.breakdown), ZERO)
+    assert totals.tax == sum((v.tax for v in totals.breakdown), ZERO)
+    assert totals.net == sum(totals.line_nets, ZERO)
+    assert totals.gross == totals.net + totals.tax
+    for amount in (totals.net, totals.tax, totals.gross, *totals.line_nets):
+        assert amount == cents(amount)  # everything is in cents
+    for vat in totals.breakdown:
+        if vat.category is VatCategory.STANDARD:
+            assert vat.tax == cents(vat.base * vat.rate / 100)  # VAT per rate, on the sum
+        else:
+            assert vat.tax == ZERO
+
+
+def test_rounding_is_half_up_per_line() -> None:
+    assert line_net(Decimal(3), Decimal("0.125")) == Decimal("0.38")
+    assert line_net(Decimal(1), Decimal("10.00"), Decimal("12.5")) == Decimal("8.75")
+    two = [Line(Decimal(1), Decimal("0.125"), ZERO, Decimal(20), VatCategory.STANDARD)] * 2
+    assert document_totals(two).net == Decimal("0.26")  # 0.13 + 0.13, not round(0.25)
+
+
+def test_amounts_typed_the_french_or_the_english_way() -> None:
+    assert parse_decimal("1500,00") == parse_decimal("1500.00") == Decimal("1500.00")
+    assert parse_decimal("1 500,50 €") == Decimal("1500.50")
+
+
+def test_parts_parse_percent_amount_and_rest() -> None:
+    assert parse_part("30%:2026-04-01:due=2026-05-01:template=acompte") == PartSpec(
+        Decimal(30), None, date(2026, 4, 1), due=date(2026, 5, 1), template="acompte"
+    )
+    assert parse_part("1500,00:2026-05-01").amount == Decimal("1500.00")
+    assert parse_part("rest:2026-06-01").rest
+
+
+def test_bad_parts_are_explained() -> None:
+    for text, words in (
+        ("30%", "PART:DATE"),
+        ("30%:2026-13-01", "AAAA-MM-JJ"),
+        ("130%:2026-04-01", "entre 0 et 100"),
+        ("-5:2026-04-01", "positif"),
+        ("30%:2026-04-01:color=red", "due="),
+        ("abc:2026-04-01", "illisible"),
+    ):
+        try:
+            parse_part(text)
+        except ValueError as exc:
+            assert words in str(exc), (text, str(exc))
+        else:
+            raise AssertionError(f"{text} accepted")
