@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.book import Book
-from generator.site import views
+from generator.site import documents, views
 from generator.site.depends import page_key
 from generator.site.render import render
 from generator.site.urls import SECTIONS, asset, record_page, relative
@@ -66,6 +66,16 @@ class Links:
     def asset(self, path: str) -> str:
         """Href to a static asset."""
         return asset(self.page, path)
+
+    def document(self, record_id: str) -> str:
+        """Href to a document's page."""
+        return relative(self.page, documents.document_page(record_id))
+
+    def pdf(self, record_id: str) -> str:
+        """Href to a document's PDF, copied into the site."""
+        return asset(
+            self.page, f"{documents.PDF_FOLDER}/{documents.pdf_name(self.book, record_id)}"
+        )
 
 
 def plan(
@@ -117,6 +127,20 @@ def plan(
                 partial(views.record_page, book, kind, record_id, changes),
                 page_key(book, kind, record_id, digests, scope, changes) if digests else None,
             )
+    yield PageSpec(
+        documents.INVOICES_PAGE,
+        "invoices.md.j2",
+        "Invoices" if en else "Factures",
+        lambda: documents.invoices(book, lang),
+    )
+    yield PageSpec(
+        documents.OTHERS_PAGE,
+        "documents.md.j2",
+        "Quotes and orders" if en else "Devis et commandes",
+        lambda: documents.other_documents(book, lang),
+    )
+    for path, title, context, key in documents.document_pages(book, lang, digests, global_key):
+        yield PageSpec(path, "document.md.j2", title, context, key)
     yield PageSpec("agenda.md", "agenda.md.j2", "Agenda", lambda: views.agenda(book))
     since = book.today - timedelta(days=30)
     yield PageSpec(
@@ -191,6 +215,8 @@ def nav(book: Book, lang: str = "fr") -> list[Any]:
         {"Pipelines": ["pipelines/index.md", *(f"pipelines/{k}.md" for k in pipelines)]},
         {"Interactions": [{label: f"interactions/{k}.md"} for k, label in pipelines.items()]},
         *({(english if en else fr): path} for path, fr, english in LIST_PAGES.values()),
+        {("Invoices" if en else "Factures"): documents.INVOICES_PAGE},
+        {("Quotes and orders" if en else "Devis et commandes"): documents.OTHERS_PAGE},
         {"Agenda": "agenda.md"},
         {("Recent changes" if en else "Modifications récentes"): "modifications.md"},
     ]
