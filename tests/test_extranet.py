@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +13,7 @@ from click.testing import CliRunner
 from conftest import ROOT, TODAY
 
 from generator.cli import main
+from generator.extranet.crypto import derive
 from generator.extranet.scope import scoped_to
 from generator.load import load
 
@@ -78,6 +81,21 @@ def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) ->
             assert text not in names, (project_id, text)
         assert project_id not in names
         assert scoped.interactions, "the extranet has content to hide"
+        sealed = [p for p in out_files(site) if p.parent == site / "c"]
+        shipped = [e.record.attachment for e in scoped.interactions.values() if e.record.attachment]
+        assert len(sealed) == 1 + len(shipped), "the search index and each attachment, sealed"
+        assert all("." not in p.name for p in sealed)
+        assert b"%PDF" not in blob and "search" not in names.replace("workers/search.", "")
+        for entry in book.interactions.values():
+            if entry.record.attachment:
+                original = (ROOT / entry.record.attachment).read_bytes()
+                for chunk in (original[:64], original[len(original) // 2 :][:64], original[-64:]):
+                    assert chunk not in blob, (project_id, entry.record.attachment)
+                name = Path(entry.record.attachment).name
+                assert name.encode() not in blob and Path(name).stem not in names
+    assert any(e.record.attachment for e in scoped_to(book, "sapins-2026").interactions.values()), (
+        "the example ships an attachment"
+    )
 
 
 def test_pages_are_sealed(built: Path) -> None:
@@ -94,8 +112,6 @@ def test_pages_are_sealed(built: Path) -> None:
         assert int(iterations) >= 600_000
         salts.add(salt)
         payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
-        import base64
-
         nonces.add(base64.b64decode(payload)[:12])
     assert len(salts) == 1, "one salt per build"
     assert len(nonces) == len(list(site.rglob("*.html"))), "one nonce per page"
@@ -172,15 +188,23 @@ def test_unlock_in_chromium(built: Path, tmp_path: Path) -> None:
         assert not page.evaluate("document.documentElement.dataset.unlocked")
 
 
+@functools.cache
+def _derive(password: str, salt: str, iterations: int):
+    return derive(password, base64.b64decode(salt), iterations)
+
+
+def site_key(site: Path, password: str):
+    """The key of a sealed extranet, derived from ``password`` as the browser does."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
+    return _derive(password, salt, int(iterations))
+
+
 def _open(page: Path, password: str) -> str:
     """Decrypt a sealed page's body with ``password`` (as the browser does)."""
-    import base64
-
-    from generator.extranet.crypto import derive
-
     html = page.read_text(encoding="utf-8")
     salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
-    key = derive(password, base64.b64decode(salt), int(iterations))
+    key = _derive(password, salt, int(iterations))
     payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
     return key.decrypt(base64.b64decode(payload)).decode("utf-8")
 
@@ -207,8 +231,9 @@ def test_news_lists_changes_with_current_values_only(tmp_path) -> None:
     assert run(repo, "site-garage-brotteaux").exit_code == 0
     site = repo / "build" / "extranet" / "site-garage-brotteaux"
     pages = [p for p in site.glob("*.html") if p.name not in ("index.html", "404.html")]
-    assert len(pages) == 1 and re.fullmatch(r"p[0-9a-f]{12}\.html", pages[0].name)
-    news = _open(pages[0], PASSWORDS["CARNET_EXTRANET_BROTTEAUX"])
+    assert all(re.fullmatch(r"p[0-9a-f]{12}\.html", p.name) for p in pages)
+    bodies = [_open(p, PASSWORDS["CARNET_EXTRANET_BROTTEAUX"]) for p in pages]
+    (news,) = [b for b in bodies if "<h1>Nouveautés</h1>" in b]
     assert "Nouveautés" in news and "Étape suivante" in news
     assert "Caler une date avec le photographe" in news
     assert "Le Gall" not in news, "a past value reached the client"

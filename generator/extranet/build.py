@@ -1,22 +1,35 @@
-"""Building one project's extranet: scoped Book → MkDocs site → sealed copy."""
+"""Building one project's extranet: scoped Book → MkDocs site → sealed copy.
+
+Two stages, kept apart so that each can be measured (``bench/extranet_bench.py``):
+:func:`stage_extranet` writes the pages and runs MkDocs (nothing encrypted yet, in a
+private temporary folder); :func:`seal_extranet` encrypts every page, the search
+index and the attachments with one key. :func:`build_extranet` runs both, deriving the
+key (PBKDF2, the costly part of sealing) in a thread while MkDocs builds, and
+replaces the output folder only once everything is written.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import os
+import secrets
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.book import Book
-from generator.extranet.crypto import derive
-from generator.extranet.news import news
+from generator.extranet.attachments import Attachment, AttachmentMap, plan_attachments
+from generator.extranet.attachments import seal_attachments as _seal_files
+from generator.extranet.crypto import ITERATIONS, SiteKey, derive
+from generator.extranet.names import OpaqueNames
+from generator.extranet.pages import write_pages
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
-from generator.site.render import render
+from generator.extranet.search import site_index
 from generator.templates import templates_dir
 from generator.yamlio import atomic_write
 
@@ -28,6 +41,79 @@ class ExtranetReport:
     project: str
     out: Path
     pages: int
+    files: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StagedExtranet:
+    """An extranet built by MkDocs but not yet sealed."""
+
+    project: str
+    site: Path
+    search: str
+    index: bytes
+    attachments: list[Attachment]
+
+
+def stage_extranet(
+    book: Book,
+    project_id: str,
+    work: Path,
+    *,
+    lang: str = "fr",
+    history: Any = None,
+    attachments: AttachmentMap | None = None,
+) -> StagedExtranet:
+    """Write the scoped pages of ``project_id``, build them with MkDocs under ``work``.
+
+    The search index is built from the built pages and kept in memory (JSON bytes),
+    as Material's search plugin would build its own. ``attachments`` is as for
+    :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
+    temporary folder) until :func:`seal_extranet` has run.
+    """
+    scoped = scoped_to(book, project_id)
+    names = OpaqueNames()
+    planned = plan_attachments(scoped, attachments or {}, names.sealed)
+    docs = work / "docs"
+    nav = write_pages(docs, scoped, project_id, planned, names, lang=lang, history=history)
+    assets = templates_dir() / "extranet"
+    for name in ("carnet-extranet.js", "carnet-extranet.css"):
+        atomic_write(docs / "assets" / name, (assets / name).read_bytes())
+    atomic_write(
+        docs / "assets" / "carnet.css",
+        (templates_dir() / "site" / "assets" / "carnet.css").read_bytes(),
+    )
+    site = work / "site"
+    config = {
+        "site_name": "Extranet",
+        "docs_dir": str(docs),
+        "site_dir": str(site),
+        "use_directory_urls": False,
+        "nav": nav,
+        "theme": {
+            "name": "material",
+            "language": lang,
+            "font": False,
+            "features": ["navigation.top"],
+        },
+        "plugins": [],
+        "extra": {"generator": False},
+        "extra_css": ["assets/carnet.css", "assets/carnet-extranet.css"],
+        "markdown_extensions": ["toc", "tables", "attr_list"],
+    }
+    atomic_write(work / "mkdocs.yml", json.dumps(config))
+    _mkdocs(work / "mkdocs.yml")
+    files = [a for items in planned.values() for a in items]
+    return StagedExtranet(project_id, site, names.sealed(), site_index(site), files)
+
+
+def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
+    """Encrypt the staged site in place: pages, search index, attachments; their counts."""
+    pages = seal_site(staged.site, key, staged.search)
+    index = staged.site / staged.search
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_bytes(key.encrypt(staged.index))
+    return pages, _seal_files(staged.site, key, staged.attachments)
 
 
 def build_extranet(
@@ -37,70 +123,48 @@ def build_extranet(
     password: str,
     *,
     lang: str = "fr",
-    iterations: int | None = None,
+    iterations: int = ITERATIONS,
     history: Any = None,
+    attachments: AttachmentMap | None = None,
 ) -> ExtranetReport:
-    """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole)."""
-    scoped = scoped_to(book, project_id)
-    project = scoped.projects[project_id].record
-    timeline = sorted(
-        scoped.interactions.values(), key=lambda e: (e.record.date, e.id), reverse=True
-    )
-    with tempfile.TemporaryDirectory(prefix="carnet-extranet-") as tmp:
-        work = Path(tmp)
-        docs = work / "docs"
-        text = render(
-            "index.md.j2",
-            lang,
-            "extranet",
-            book=scoped,
-            settings=scoped.settings,
-            project=project,
-            timeline=timeline,
-        )
-        atomic_write(docs / "index.md", text)
-        items = news(scoped, history)
-        page = render("news.md.j2", lang, "extranet", items=items)
-        atomic_write(docs / f"{_opaque('nouveautes', project_id)}.md", page)
-        assets = templates_dir() / "extranet"
-        atomic_write(
-            docs / "assets" / "carnet-extranet.js", (assets / "carnet-extranet.js").read_bytes()
-        )
-        atomic_write(
-            docs / "assets" / "carnet.css",
-            (templates_dir() / "site" / "assets" / "carnet.css").read_bytes(),
-        )
-        built = work / "site"
-        config = {
-            "site_name": "Extranet",
-            "docs_dir": str(docs),
-            "site_dir": str(built),
-            "use_directory_urls": False,
-            "theme": {
-                "name": "material",
-                "language": lang,
-                "font": False,
-                "features": ["navigation.top"],
-            },
-            "plugins": [],
-            "extra": {"generator": False},
-            "extra_css": ["assets/carnet.css"],
-            "markdown_extensions": ["toc", "tables", "attr_list"],
-        }
-        atomic_write(work / "mkdocs.yml", json.dumps(config))
-        _mkdocs(work / "mkdocs.yml")
-        key = derive(password) if iterations is None else derive(password, iterations=iterations)
-        pages = seal_site(built, key)
-        if out.exists():
-            shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(built, out)
-    return ExtranetReport(project_id, out, pages)
+    """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole).
+
+    ``attachments`` maps an interaction id of the extranet to the files shipped with
+    it, each a ``(display file name, absolute path)`` pair: the display name is what
+    the client sees and the name the browser saves the file under; the path is read
+    once, at build time. Sources are merged by the caller
+    (:func:`generator.extranet.attachments.merge_attachments`): the interactions' own
+    ``attachment:`` fields (:func:`~generator.extranet.attachments.record_attachments`),
+    issued invoice PDFs (``build/documents/<number>.pdf``), or anything else. An id
+    outside the extranet's scope, or a path that is not a file, raises ``ValueError``
+    before anything is written. Each file is stored encrypted under an opaque name;
+    its card (and the « Documents » page) links to it.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        key_future = pool.submit(derive, password, None, iterations)  # PBKDF2 frees the GIL
+        with tempfile.TemporaryDirectory(prefix="carnet-extranet-") as tmp:
+            staged = stage_extranet(
+                book, project_id, Path(tmp), lang=lang, history=history, attachments=attachments
+            )
+            pages, files = seal_extranet(staged, key_future.result())
+            _replace(staged.site, out)
+    return ExtranetReport(project_id, out, pages, files)
 
 
-def _opaque(name: str, salt: str) -> str:
-    """A page file name that names neither the client nor a record."""
-    return "p" + hashlib.blake2b(f"{salt}/{name}".encode(), digest_size=6).hexdigest()
+def _replace(sealed: Path, out: Path) -> None:
+    """Copy the ``sealed`` site next to ``out``, then swap it in by renames.
+
+    Only sealed files ever reach the output folder: the clear pages stay in the
+    private temporary folder, which is removed even when the build fails.
+    """
+    token = secrets.token_hex(4)
+    new, old = out.parent / f".{out.name}.new-{token}", out.parent / f".{out.name}.old-{token}"
+    shutil.copytree(sealed, new)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _mkdocs(config_path: Path) -> None:

@@ -22,7 +22,9 @@ def run_extranets(
     allow_weak: bool = False,
 ) -> int:
     """Build the extranets of ``names`` (default: every enabled one); the exit code."""
+    from generator.extranet.attachments import record_attachments
     from generator.extranet.build import build_extranet
+    from generator.extranet.scope import scoped_to
 
     result = load(repo, today=today, lang=lang)
     if result.book is None:
@@ -60,6 +62,15 @@ def run_extranets(
             )
             code = 1
             continue
+        files, errors = record_attachments(scoped_to(book, project_id), repo)
+        if errors:
+            for error in errors:
+                click.echo(f"{error}", err=True)
+            click.echo(
+                f"{project_id} : pièces jointes en erreur : extranet non construit", err=True
+            )
+            code = 1
+            continue
         report = build_extranet(
             book,
             project_id,
@@ -67,6 +78,7 @@ def run_extranets(
             found.password,
             lang=lang or book.settings.lang,
             history=history,
+            attachments=files,
         )
         click.echo(f"{report.out / 'index.html'}")
     return code

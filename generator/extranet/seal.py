@@ -21,6 +21,7 @@ _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
 _INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL
 )
+_SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
 _DROP_FROM_HEAD = (
     re.compile(r"<title>.*?</title>", re.DOTALL),
     re.compile(r"<meta\s+name=\"(?:description|author)\"[^>]*>"),
@@ -53,8 +54,8 @@ def csp(html: str) -> str:
     )
 
 
-def seal_page(html: str, key: SiteKey, assets_prefix: str) -> str:
-    """The sealed version of one built page."""
+def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = None) -> str:
+    """The sealed version of one built page (``search``: the sealed index, from the root)."""
     match = _BODY.search(html)
     if match is None:
         raise ValueError("page without <body>")
@@ -64,12 +65,18 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str) -> str:
         head = pattern.sub("", head)
     policy = csp(html)
     kdf = f"{b64(key.salt)}:{key.iterations}"
+    # The sealed body's scripts (Material's) download while the password is typed.
+    preload = "".join(
+        f'<link rel="preload" href="{src}" as="script">\n' for src in _SCRIPT_SRC.findall(body)
+    )
     head = head.replace(
         "<head>",
         "<head>\n"
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy, quote=False)}">\n'
         f'<meta name="carnet-kdf" content="{kdf}">\n'
-        f"<title>{TITLE}</title>",
+        + (f'<meta name="carnet-search" content="{escape(search)}">\n' if search else "")
+        + preload
+        + f"<title>{TITLE}</title>",
         1,
     )
     shell = (
@@ -87,15 +94,18 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str) -> str:
     return head + shell + html[match.end() :]
 
 
-def seal_site(site: Path, key: SiteKey) -> int:
-    """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed."""
+def seal_site(site: Path, key: SiteKey, search: str | None = None) -> int:
+    """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed.
+
+    ``search``: where the sealed search index will be (a path below ``site``), named
+    in each page's head for ``carnet-extranet.js``.
+    """
     for leak in ("sitemap.xml", "sitemap.xml.gz"):
         (site / leak).unlink(missing_ok=True)
     sealed = 0
     for page in sorted(site.rglob("*.html")):
-        depth = len(page.relative_to(site).parts) - 1
-        page.write_text(
-            seal_page(page.read_text(encoding="utf-8"), key, "../" * depth), encoding="utf-8"
-        )
+        rel = page.relative_to(site).as_posix()
+        html = page.read_text(encoding="utf-8")
+        page.write_text(seal_page(html, key, "../" * rel.count("/"), search), encoding="utf-8")
         sealed += 1
     return sealed

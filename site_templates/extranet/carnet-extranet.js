@@ -1,10 +1,15 @@
 /* Carnet extranet: one password per tab, pages decrypted in the browser (WebCrypto).
    PBKDF2-HMAC-SHA256 derives an AES-256-GCM key; only the derived key (never the
-   password) is kept, in this tab's sessionStorage. No network request of our own. */
+   password) is kept, in this tab's sessionStorage. Requests go to this site only:
+   the sealed search index and attachments, fetched after unlock and decrypted here.
+   Performance marks (carnet-derive…) let bench/extranet_bench.py time each step. */
 (function () {
   "use strict";
   var STORE = "carnet-extranet-key";
+  var script = document.currentScript;
+  var root = script ? script.src.replace(/assets\/carnet-extranet\.js(\?.*)?$/, "") : "";
   var meta = document.querySelector('meta[name="carnet-kdf"]');
+  var searchMeta = document.querySelector('meta[name="carnet-search"]');
   var payload = document.getElementById("carnet-payload");
   var form = document.getElementById("carnet-unlock");
   var message = document.getElementById("carnet-message");
@@ -13,6 +18,7 @@
   var salt = fromB64(parts[0]);
   var iterations = parseInt(parts[1], 10);
   var storeKey = STORE + ":" + parts[0];
+  var siteKey = null;
 
   function fromB64(text) {
     var raw = atob(text), bytes = new Uint8Array(raw.length);
@@ -24,6 +30,7 @@
     for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
     return btoa(text);
   }
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
   function say(text) { if (message) { message.textContent = text; message.hidden = false; } }
 
   function derive(password) {
@@ -34,12 +41,138 @@
           base, { name: "AES-GCM", length: 256 }, true, ["decrypt"]);
       });
   }
-  function decrypt(key, blob) {
-    return crypto.subtle.decrypt({ name: "AES-GCM", iv: blob.slice(0, 12) }, key, blob.slice(12))
-      .then(function (plain) { return new TextDecoder().decode(plain); });
+  function decryptBytes(key, blob) {
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: blob.subarray(0, 12) }, key, blob.subarray(12));
   }
-  function runScripts(root) {
-    var scripts = Array.prototype.slice.call(root.querySelectorAll("script"));
+  function decrypt(key, blob) {
+    return decryptBytes(key, blob).then(function (plain) { return new TextDecoder().decode(plain); });
+  }
+  function fetchSealed(path) {
+    return fetch(root + path, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) { return decryptBytes(siteKey, new Uint8Array(buffer)); });
+  }
+
+  /* Attachments: nonce || AES-GCM(header length (4 bytes) || JSON {name, type} || bytes). */
+  function openAttachment(link) {
+    link.setAttribute("aria-busy", "true");
+    return fetchSealed(link.getAttribute("data-carnet-blob")).then(function (plain) {
+      var size = new DataView(plain).getUint32(0);
+      var header = JSON.parse(new TextDecoder().decode(new Uint8Array(plain, 4, size)));
+      var file = new Blob([new Uint8Array(plain, 4 + size)], { type: header.type });
+      link.href = URL.createObjectURL(file);
+      link.download = header.name;
+      link.setAttribute("data-carnet-ready", "1");
+      link.removeAttribute("aria-busy");
+      link.click();
+    }).catch(function () {
+      link.removeAttribute("aria-busy");
+      link.textContent += " — illisible (fichier modifié ?)";
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-carnet-blob]") : null;
+    if (!link || link.hasAttribute("data-carnet-ready") || !siteKey) return;
+    event.preventDefault();
+    if (!link.hasAttribute("aria-busy")) openAttachment(link);
+  });
+
+  /* Search: the sealed index [{t: title, p: page, u: url, x: text}], decrypted once. */
+  var index = null;
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function loadIndex() {
+    if (!index) {
+      index = fetchSealed(searchMeta.getAttribute("content")).then(function (plain) {
+        return JSON.parse(new TextDecoder().decode(plain)).map(function (entry) {
+          entry.title = fold(entry.t);
+          entry.all = entry.title + " " + fold(entry.x);
+          return entry;
+        });
+      });
+      index.catch(function () { index = null; });
+    }
+    return index;
+  }
+  function find(entries, query) {
+    var words = fold(query).split(/\s+/).filter(Boolean);
+    if (!words.length) return [];
+    var hits = entries.filter(function (e) {
+      return words.every(function (w) { return e.all.indexOf(w) >= 0; });
+    });
+    hits.sort(function (a, b) {
+      var ta = words.every(function (w) { return a.title.indexOf(w) >= 0; }) ? 0 : 1;
+      var tb = words.every(function (w) { return b.title.indexOf(w) >= 0; }) ? 0 : 1;
+      return ta - tb;
+    });
+    return hits.slice(0, 20);
+  }
+  function showResults(list, hits, query, failed) {
+    list.textContent = "";
+    if (!query.trim()) { list.hidden = true; return; }
+    if (!hits.length) {
+      var none = document.createElement("li");
+      none.textContent = failed ? "Recherche indisponible : l'index est illisible (fichier modifié ?)." : "Aucun résultat.";
+      list.appendChild(none);
+    }
+    hits.forEach(function (e) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = root + e.u;
+      link.textContent = e.t;
+      item.appendChild(link);
+      if (e.p && e.p !== e.t) {
+        var where = document.createElement("span");
+        where.className = "carnet-search__page";
+        where.textContent = " — " + e.p;
+        item.appendChild(where);
+      }
+      list.appendChild(item);
+    });
+    list.hidden = false;
+  }
+  function addSearch() {
+    if (!searchMeta) return;
+    var box = document.createElement("form");
+    box.className = "carnet-search";
+    box.setAttribute("role", "search");
+    var label = document.createElement("label");
+    var hint = document.createElement("span");
+    hint.className = "carnet-visually-hidden";
+    hint.textContent = "Rechercher";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = "Rechercher";
+    input.autocomplete = "off";
+    label.appendChild(hint);
+    label.appendChild(input);
+    var list = document.createElement("ul");
+    list.className = "carnet-search__results";
+    list.setAttribute("aria-live", "polite");
+    list.hidden = true;
+    box.appendChild(label);
+    box.appendChild(list);
+    function run() {
+      var query = input.value;
+      loadIndex().then(function (entries) {
+        if (input.value === query) showResults(list, find(entries, query), query);
+      }, function () { showResults(list, [], query, true); });
+    }
+    input.addEventListener("input", run);
+    input.addEventListener("focus", loadIndex);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = list.querySelector("a");
+      if (first) location.href = first.href;
+    });
+    var header = document.querySelector(".md-header__inner");
+    if (header) header.appendChild(box); else document.body.insertBefore(box, document.body.firstChild);
+  }
+
+  function runScripts(rootNode) {
+    var scripts = Array.prototype.slice.call(rootNode.querySelectorAll("script"));
     var chain = Promise.resolve();
     scripts.forEach(function (old) {
       chain = chain.then(function () {
@@ -56,16 +189,26 @@
   }
   function show(html) {
     document.body.innerHTML = html;
+    addSearch();
     var logout = document.createElement("button");
     logout.id = "carnet-logout";
     logout.type = "button";
     logout.textContent = "Se déconnecter";
     logout.addEventListener("click", function () { sessionStorage.removeItem(storeKey); location.reload(); });
     document.body.appendChild(logout);
-    return runScripts(document.body).then(function () { document.documentElement.dataset.unlocked = "1"; });
+    mark("carnet-shown");
+    return runScripts(document.body).then(function () {
+      document.documentElement.dataset.unlocked = "1";
+      mark("carnet-unlocked");
+    });
   }
   function open(key) {
-    return decrypt(key, fromB64(payload.textContent.trim())).then(show);
+    mark("carnet-decrypt");
+    return decrypt(key, fromB64(payload.textContent.trim())).then(function (html) {
+      mark("carnet-decrypted");
+      siteKey = key;
+      return show(html);
+    });
   }
   function fromStore() {
     var stored = sessionStorage.getItem(storeKey);
@@ -84,7 +227,9 @@
     event.preventDefault();
     var password = form.querySelector("input[type=password]").value;
     say("Déchiffrement…");
+    mark("carnet-derive");
     derive(password).then(function (key) {
+      mark("carnet-derived");
       return open(key).then(function () {
         return crypto.subtle.exportKey("raw", key).then(function (raw) {
           sessionStorage.setItem(storeKey, toB64(raw));

@@ -1,0 +1,118 @@
+"""Files shipped with an extranet, stored encrypted under opaque names.
+
+An extranet accepts attachments from any source as one mapping: an in-scope
+interaction id → a list of ``(display file name, absolute path)``. The interactions'
+own ``attachment:`` fields are one source (:func:`record_attachments`); issued invoice
+PDFs are another. Each file is sealed with the build's key into ``c/<random hex>`` (no
+extension): the ciphertext holds a small header with the original file name and media
+type, then the bytes, so that the browser can rebuild a ``Blob`` with its real name.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import struct
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.book import Book
+from generator.extranet.crypto import SiteKey
+
+AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]
+"""Interaction id → ``[(display file name, absolute path), …]``."""
+
+RECORD_FOLDER = "data/documents"
+"""Where an interaction's own ``attachment:`` must point (relative to the repository)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One file of one interaction, and the opaque name of its sealed copy."""
+
+    interaction: str
+    name: str
+    source: Path
+    blob: str
+    size: int
+
+
+def record_attachments(
+    book: Book, repo: Path
+) -> tuple[dict[str, list[tuple[str, Path]]], list[str]]:
+    """The ``attachment:`` files of ``book``'s interactions, and what is wrong with them.
+
+    Pass a scoped Book (:func:`generator.extranet.scope.scoped_to`) to get only the
+    files of one extranet. A path must lie under ``data/documents/`` and name an
+    existing file; each failure is a French message naming the record's file.
+    """
+    found: dict[str, list[tuple[str, Path]]] = {}
+    errors: list[str] = []
+    folder = (repo / RECORD_FOLDER).resolve()
+    for key, entry in sorted(book.interactions.items()):
+        rel = entry.record.attachment
+        if not rel:
+            continue
+        path = (repo / rel).resolve()
+        if not path.is_relative_to(folder):
+            errors.append(f"{entry.path}: pièce jointe hors de {RECORD_FOLDER}/ : {rel}")
+        elif not path.is_file():
+            errors.append(f"{entry.path}: pièce jointe introuvable : {rel}")
+        else:
+            found[key] = [(path.name, path)]
+    return found, errors
+
+
+def merge_attachments(*sources: AttachmentMap) -> dict[str, list[tuple[str, Path]]]:
+    """Several attachment mappings as one (lists of the same interaction concatenated)."""
+    merged: dict[str, list[tuple[str, Path]]] = {}
+    for source in sources:
+        for key, files in source.items():
+            merged.setdefault(key, []).extend(files)
+    return merged
+
+
+def plan_attachments(
+    book: Book, attachments: AttachmentMap, blob_name: Callable[[], str]
+) -> dict[str, list[Attachment]]:
+    """Check ``attachments`` against the scoped ``book`` and give each an opaque name.
+
+    Raises ``ValueError`` for an interaction outside the extranet (its file must never
+    ship) or a path that is not an existing file.
+    """
+    planned: dict[str, list[Attachment]] = {}
+    for key in sorted(attachments):
+        if key not in book.interactions:
+            raise ValueError(f"pièce jointe d'une interaction hors de l'extranet : {key}")
+        for name, path in attachments[key]:
+            if not Path(path).is_file():
+                raise ValueError(f"pièce jointe introuvable : {path}")
+            planned.setdefault(key, []).append(
+                Attachment(key, name, Path(path), blob_name(), Path(path).stat().st_size)
+            )
+    return planned
+
+
+def pack(name: str, data: bytes) -> bytes:
+    """The plaintext of a sealed file: header length (4 bytes, big-endian), JSON, bytes."""
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    header = json.dumps({"name": name, "type": kind}, ensure_ascii=False).encode("utf-8")
+    return struct.pack(">I", len(header)) + header + data
+
+
+def unpack(plain: bytes) -> tuple[dict[str, str], bytes]:
+    """Inverse of :func:`pack`: the header (``name``, ``type``) and the file's bytes."""
+    (size,) = struct.unpack(">I", plain[:4])
+    return json.loads(plain[4 : 4 + size].decode("utf-8")), plain[4 + size :]
+
+
+def seal_attachments(site: Path, key: SiteKey, attachments: Iterable[Attachment]) -> int:
+    """Write each attachment's sealed copy into ``site``; how many were written."""
+    written = 0
+    for item in attachments:
+        target = site / item.blob
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(key.encrypt(pack(item.name, item.source.read_bytes())))
+        written += 1
+    return written

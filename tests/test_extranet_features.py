@@ -1,0 +1,255 @@
+"""Extranet pages, sealed search index and sealed attachments; in Chromium too."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+from markupsafe import escape
+from test_extranet import PASSWORDS, _open, run, site_key
+
+from generator.extranet.attachments import pack, record_attachments, unpack
+from generator.extranet.build import build_extranet
+from generator.extranet.names import OpaqueNames
+from generator.extranet.pages import plan_listings
+from generator.extranet.scope import scoped_to
+from generator.extranet.search import page_entries
+from generator.load import load
+from generator.testing import load_yaml
+
+SAPINS = "sapins-2026"
+PDF = ROOT / "data" / "documents" / "mbs-2026-rapport-audience-t1.pdf"
+REPORT = "Mes Beaux Sapins 2026 / Rapport d'audience T1 / Publier sur l'extranet"
+TICKET = "Boutique en ligne / Paiement CB refusé / 202611241615"
+
+
+@pytest.fixture(scope="module")
+def book():
+    result = load(ROOT, today=TODAY, use_cache=False)
+    assert result.book is not None
+    return result.book
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    repo = tmp_path_factory.mktemp("extranet-features") / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    result = run(repo, SAPINS)
+    assert result.exit_code == 0, result.output
+    return repo / "build" / "extranet" / SAPINS
+
+
+def bodies(site: Path) -> dict[str, str]:
+    """Every page's decrypted body, by file name."""
+    password = PASSWORDS["CARNET_EXTRANET_SAPINS"]
+    return {p.name: _open(p, password) for p in sorted(site.glob("*.html"))}
+
+
+def sealed_index(site: Path) -> list[dict[str, str]]:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    path = re.search(r'<meta name="carnet-search" content="([^"]+)">', html).group(1)
+    key = site_key(site, PASSWORDS["CARNET_EXTRANET_SAPINS"])
+    return json.loads(key.decrypt((site / path).read_bytes()).decode("utf-8"))
+
+
+def test_one_page_per_kind_with_opaque_names(site: Path, book) -> None:
+    pages = bodies(site)
+    assert {"index.html", "404.html"} < set(pages)
+    assert all(re.fullmatch(r"p[0-9a-f]{12}\.html|index\.html|404\.html", n) for n in pages)
+    titles = {n: re.search(r"<h1[^>]*>(.*?)</h1>", b).group(1) for n, b in pages.items()}
+    assert sorted(t for n, t in titles.items() if n.startswith("p")) == [
+        "Documents",
+        "Nouveautés",
+        "Projet",
+        "Support",
+    ]
+    (support,) = [n for n, t in titles.items() if t == "Support"]
+    scoped = scoped_to(book, SAPINS)
+    tickets = [e for e in scoped.interactions.values() if e.record.kind == "support"]
+    assert tickets and all(e.record.subject in pages[support] for e in tickets)
+    assert all(e.id not in pages[support] for e in tickets), "no record id, even inside"
+    assert f'href="{support}"' in pages["index.html"], "home links the kind pages"
+    for name in set(pages) - {"404.html"}:  # every page's navigation lists the others
+        assert all(f'href="{o}"' in pages[name] for o in set(titles) - {name, "404.html"})
+
+
+def test_a_kind_with_many_interactions_over_years_gets_a_page_a_year() -> None:
+    files = {
+        "data/projects/p.yaml": """\
+            title: P
+            extranet: {enabled: true, kinds: [support]}
+            """,
+    }
+    for year in (2024, 2025, 2026):
+        for n in range(2):
+            files[f"data/interactions/t-{year}-{n}.yaml"] = f"""\
+                kind: support
+                type: "Support - 1 - Diagnostic"
+                user: benoit
+                subject: Ticket {year} {n}
+                date: {year}-03-0{n + 1}
+                project: p
+                state: open
+                """
+    result = load_yaml(files)
+    assert result.book is not None, result.problems
+    scoped = scoped_to(result.book, "p")
+    (kept,) = plan_listings(scoped, ["support"], OpaqueNames(), limit=6)
+    assert [p.title for p in kept] == ["Support"]
+    (split,) = plan_listings(scoped, ["support"], OpaqueNames(), limit=5)
+    assert [p.title for p in split] == ["Support — 2026", "Support — 2025", "Support — 2024"]
+    assert [e.record.subject for e in split[1].entries] == ["Ticket 2025 1", "Ticket 2025 0"]
+    assert len({p.file for p in split}) == 3
+
+
+def test_search_index_is_sealed_and_holds_the_pages(site: Path, book) -> None:
+    entries = sealed_index(site)
+    by_title = {e["t"]: e for e in entries}
+    assert TICKET in by_title and by_title[TICKET]["p"] == "Support"
+    page, anchor = by_title[TICKET]["u"].split("#")
+    assert (site / page).is_file() and f'id="{anchor}"' in _open(
+        site / page, PASSWORDS["CARNET_EXTRANET_SAPINS"]
+    )
+    assert "Nouveautés" in {e["p"] for e in entries} and "Interlocuteurs" in by_title
+    text = json.dumps(entries, ensure_ascii=False)
+    scoped = scoped_to(book, SAPINS)
+    for key, entry in book.interactions.items():
+        if key not in scoped.interactions:
+            assert entry.record.subject not in text, key
+        if entry.record.internal_note:
+            assert entry.record.internal_note not in text
+    assert "¶" not in text and "Se déconnecter" not in text
+
+
+def test_search_sections() -> None:
+    html = (
+        '<nav><a>Projet</a></nav><article class="md-content__inner md-typeset">'
+        "<h1>Support</h1><p>Intro<br>suite</p>"
+        '<article class="carnet-event" id="e1" data-carnet-title="Ticket A"><p>Écran noir</p></article>'
+        '<p>après</p><h2 id="autre">Autre <a class="headerlink" href="#autre">¶</a></h2><p>fin</p>'
+        "</article><footer>pied</footer>"
+    )
+    assert page_entries(html, "p1.html") == [
+        {"t": "Support", "p": "Support", "u": "p1.html", "x": "Intro suite après"},
+        {"t": "Ticket A", "p": "Support", "u": "p1.html#e1", "x": "Écran noir"},
+        {"t": "Autre", "p": "Support", "u": "p1.html#autre", "x": "fin"},
+    ]
+
+
+def test_attachments_are_sealed_with_their_name(site: Path) -> None:
+    key = site_key(site, PASSWORDS["CARNET_EXTRANET_SAPINS"])
+    pages = bodies(site)
+    links = set(
+        re.findall(r'data-carnet-blob="(c/[0-9a-f]{32})">([^<]+)</a>', "".join(pages.values()))
+    )
+    ((blob, name),) = links  # one file, linked from its card and from « Documents »
+    assert name == PDF.name
+    header, data = unpack(key.decrypt((site / blob).read_bytes()))
+    assert header == {"name": PDF.name, "type": "application/pdf"}
+    assert data == PDF.read_bytes()
+    assert escape(REPORT) in next(b for b in pages.values() if "<h1>Documents</h1>" in b)
+    assert unpack(pack("é.txt", b"x")) == ({"name": "é.txt", "type": "text/plain"}, b"x")
+
+
+def test_attachments_of_other_projects_or_missing_files_are_refused(book, tmp_path: Path) -> None:
+    other = next(k for k, e in book.interactions.items() if e.record.project != SAPINS)
+    out = tmp_path / "out" / SAPINS
+    with pytest.raises(ValueError, match="hors de l'extranet"):
+        build_extranet(
+            book, SAPINS, out, "x" * 16, iterations=1000, attachments={other: [("a.pdf", PDF)]}
+        )
+    inside = next(iter(scoped_to(book, SAPINS).interactions))
+    with pytest.raises(ValueError, match="introuvable"):
+        build_extranet(
+            book,
+            SAPINS,
+            out,
+            "x" * 16,
+            iterations=1000,
+            attachments={inside: [("a.pdf", tmp_path / "absent.pdf")]},
+        )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    built = build_extranet(
+        book,
+        SAPINS,
+        out,
+        "x" * 16,
+        iterations=1000,
+        attachments={inside: [("Facture F2026-0001.pdf", PDF)]},
+    )
+    assert built.files == 1 and sorted(p.name for p in (tmp_path / "out").iterdir()) == [SAPINS]
+
+
+def test_record_attachments_must_be_files_under_data_documents(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    task = tmp_path / "data" / "interactions" / "2026" / "projet-mbs-2026-rapport-t1.yaml"
+    text = task.read_text(encoding="utf-8")
+    assert "attachment: data/documents/" in text
+    task.write_text(text.replace(PDF.name, "absent.pdf"), encoding="utf-8")
+    result = run(tmp_path, SAPINS)
+    assert result.exit_code == 1 and "pièce jointe introuvable" in result.stderr
+    assert not (tmp_path / "build" / "extranet" / SAPINS).exists()
+    task.write_text(
+        text.replace(f"data/documents/{PDF.name}", "data/settings.yaml"), encoding="utf-8"
+    )
+    book = load(tmp_path, today=TODAY, use_cache=False).book
+    found, errors = record_attachments(scoped_to(book, SAPINS), tmp_path)
+    assert not found and errors == [
+        "data/interactions/2026/projet-mbs-2026-rapport-t1.yaml: "
+        "pièce jointe hors de data/documents/ : data/settings.yaml"
+    ]
+
+
+@pytest.mark.browser
+def test_pages_search_and_attachment_in_chromium(site: Path, tmp_path: Path) -> None:
+    from browser import browser, serve
+
+    hosted = tmp_path / "www"
+    shutil.copytree(site, hosted / "clients" / "mbs")  # served from a sub-path
+    with serve(hosted) as origin, browser() as chromium:
+        base = origin + "clients/mbs/"
+        context = chromium.new_context(
+            accept_downloads=True, viewport={"width": 1280, "height": 800}
+        )
+        page = context.new_page()
+        foreign: list[str] = []
+        page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(base) else None)
+        page.goto(base)
+        page.fill("#carnet-unlock input", PASSWORDS["CARNET_EXTRANET_SAPINS"])
+        page.click("#carnet-unlock button")
+        page.wait_for_selector("html[data-unlocked]", timeout=20000)
+
+        page.click(".md-nav__link:has-text('Support')")  # another page: no new prompt
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        assert page.locator("h1", has_text="Support").is_visible()
+        assert page.locator("#carnet-unlock").count() == 0
+
+        box = page.get_by_placeholder("Rechercher")
+        box.fill("rapport audience t1")
+        result = page.locator(".carnet-search__results a", has_text="Rapport d'audience T1")
+        result.wait_for(timeout=10000)
+        assert page.locator(".carnet-search__results a").first.inner_text() == REPORT
+        box.fill("paiement refuse")  # accents and case folded
+        page.locator(".carnet-search__results a", has_text="Paiement CB refusé").click()
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        assert re.search(r"/p[0-9a-f]{12}\.html#e[0-9a-f]{10}$", page.url)
+        card = page.locator(f"article#{page.url.rsplit('#', 1)[1]}")
+        assert TICKET in card.inner_text()
+        box = page.get_by_placeholder("Rechercher")
+        box.fill("zzz introuvable")
+        page.locator(".carnet-search__results li", has_text="Aucun résultat").wait_for()
+
+        page.click(".md-nav__link:has-text('Documents')")
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        link = page.locator("a.carnet-attachment")
+        assert link.inner_text() == PDF.name
+        with page.expect_download(timeout=20000) as event:
+            link.click()
+        download = event.value
+        assert download.suggested_filename == PDF.name
+        assert Path(download.path()).read_bytes() == PDF.read_bytes()
+        assert not foreign, foreign
