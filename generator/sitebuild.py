@@ -82,6 +82,12 @@ def run_build(
         return 1
     for warning in report.warnings:
         click.echo(f"mkdocs: {warning}", err=True)
+    if report.missing_pdfs:
+        click.echo(
+            f"{len(report.missing_pdfs)} document(s) sans PDF (par exemple "
+            f"{report.missing_pdfs[0]}) : lancez « carnet documents » puis reconstruisez",
+            err=True,
+        )
     mode = "complète" if report.clean else "incrémentale"
     click.echo(
         f"Site construit ({mode}, {report.pages} pages, {report.written} réécrites) : "

@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.book import Book
 from generator.cache import code_digest
+from generator.site.documents import sync_pdfs
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.render import template_files
@@ -48,6 +49,7 @@ class SiteReport:
     removed: int
     clean: bool
     warnings: tuple[str, ...]
+    missing_pdfs: tuple[str, ...] = ()
 
 
 class _Collector(logging.Handler):
@@ -84,6 +86,7 @@ class StagedSite:
     written: int
     removed: tuple[str, ...]
     clean: bool
+    missing_pdfs: tuple[str, ...] = ()
 
 
 def build_site(
@@ -139,12 +142,22 @@ def stage_site(
         written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
+    missing_pdfs = sync_pdfs(book, repo / "build" / "documents", docs)
     atomic_write(config_path, config_text)
     clean = force_clean or previous.get("key") != key or not out.is_dir()
     known = set(pages)
     removed = tuple(p for p in previous.get("pages", []) if p not in known)
     return StagedSite(
-        out, stage, config_path, key, tuple(pages), page_keys, written, removed, clean
+        out,
+        stage,
+        config_path,
+        key,
+        tuple(pages),
+        page_keys,
+        written,
+        removed,
+        clean,
+        tuple(missing_pdfs),
     )
 
 
@@ -166,6 +179,7 @@ def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
         len(staged.removed),
         staged.clean,
         tuple(warnings),
+        staged.missing_pdfs,
     )
 
 
@@ -183,7 +197,7 @@ def _write_page(path: Path, text: str) -> bool:
 
 def _remove_stale_pages(docs: Path, pages: set[str]) -> None:
     """Delete the Markdown of pages that no longer exist."""
-    for folder in ("", *SECTIONS.values(), "pipelines", "interactions"):
+    for folder in ("", *SECTIONS.values(), "pipelines", "interactions", "documents", "factures"):
         base = docs / folder
         if base.is_dir():
             for path in base.glob("*.md"):

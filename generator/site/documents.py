@@ -8,9 +8,11 @@ the site under ``documents/pdf/`` (see :func:`pdf_name`), so the site stays self
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from generator.book import Book
@@ -152,3 +154,36 @@ def document_pages(
             partial(document_view, book, key, lang),
             document_key(book, key, digests, global_key) if digests else None,
         )
+
+
+def sync_pdfs(book: Book, rendered: Path, docs: Path) -> list[str]:
+    """Copy the PDFs ``carnet documents`` rendered into ``rendered`` to the site's
+    ``documents/pdf/`` (only those that changed; stale ones removed).
+
+    Returns the names of the documents whose PDF is missing (not rendered yet).
+    """
+    target = docs / PDF_FOLDER
+    wanted = {pdf_name(book, key) for key in book.documents}
+    missing: list[str] = []
+    if wanted:
+        target.mkdir(parents=True, exist_ok=True)
+    for name in sorted(wanted):
+        source = rendered / name
+        try:
+            stat = source.stat()
+        except OSError:
+            missing.append(name)
+            continue
+        copy = target / name
+        try:
+            known = copy.stat()
+            if (known.st_size, known.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                continue
+        except OSError:
+            pass
+        shutil.copy2(source, copy)
+    if target.is_dir():
+        for path in target.iterdir():
+            if path.name not in wanted:
+                path.unlink()
+    return missing
