@@ -18,6 +18,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -27,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml as yaml11
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -34,7 +36,17 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 
 class EditError(Exception):
-    """A change that cannot be made (file missing, already exists, unreadable)."""
+    """A change that cannot be made (file missing, already exists, unreadable, unwritable):
+    a French and an English sentence; nothing has been written."""
+
+    def __init__(self, fr: str, en: str | None = None) -> None:
+        super().__init__(fr)
+        self.fr = fr
+        self.en = en or fr
+
+    def message(self, lang: str | None = "fr") -> str:
+        """The sentence in ``lang``."""
+        return self.en if (lang or "fr").startswith("en") else self.fr
 
 
 def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
@@ -43,12 +55,32 @@ def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any
     return representer.represent_scalar(tag, text)
 
 
+_RESOLVER = yaml11.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def reads_as_text(text: str) -> bool:
+    """Would Carnet's YAML 1.1 reader take ``text``, written plain, for a string?
+
+    ruamel.yaml writes YAML 1.2, where ``on``, ``yes``, ``1:30`` or ``0o17`` are plain
+    strings; Carnet reads files with YAML 1.1 rules, where they are booleans and numbers.
+    """
+    return _RESOLVER.resolve(yaml11.ScalarNode, text, (True, False)) == _STR
+
+
+def _represent_str(representer: RoundTripRepresenter, value: str) -> Any:
+    if not reads_as_text(value):
+        return representer.represent_scalar(_STR, value, style="'")
+    return representer.represent_str(value)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(Decimal, _represent_decimal)
+    yaml.representer.add_representer(str, _represent_str)
     yaml.representer.ignore_aliases = lambda _data: True  # Carnet refuses anchors and aliases
     return yaml
 
@@ -78,7 +110,9 @@ def to_yaml_data(value: Any) -> Any:
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | Decimal | date | datetime | bool)
+    if isinstance(value, str):
+        return "\n" not in value  # a multi-line text is a block, never inside a flow mapping
+    return isinstance(value, int | float | Decimal | date | datetime | bool)
 
 
 def _short(node: Mapping[str, Any]) -> bool:
@@ -100,27 +134,47 @@ class ChangeSet:
         self._edited: dict[str, Any] = {}
         self._created: dict[str, Any] = {}
         self._texts: dict[str, bytes] = {}
+        self._layout: dict[str, tuple[bool, bool]] = {}  # rel -> (BOM, CRLF) of an edited file
+        self._replaced: list[tuple[Path, bytes | None]] = []
 
     def edit(self, rel: str) -> CommentedMap:
-        """The round-trip mapping of the existing file ``rel``, to change in place."""
+        """The round-trip mapping of the existing file ``rel``, to change in place.
+
+        The file's byte-order mark and CRLF line endings, if any, are kept when written.
+        """
         if rel in self._created:
             return self._created[rel]
         if rel not in self._edited:
             path = self.repo / rel
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                raw = path.read_bytes()
+                text = raw.decode("utf-8-sig")
             except OSError as exc:
-                raise EditError(f"{rel} : illisible ({exc.strerror})") from exc
-            data = _yaml().load(text)
+                raise EditError(
+                    f"{rel} : illisible ({exc.strerror})", f"{rel}: unreadable ({exc.strerror})"
+                ) from exc
+            except UnicodeDecodeError as exc:
+                raise EditError(f"{rel} : pas en UTF-8", f"{rel}: not UTF-8 text") from exc
+            try:
+                data = _yaml().load(text.replace("\r\n", "\n"))
+            except Exception as exc:  # ruamel's errors share no base class worth naming
+                raise EditError(
+                    f"{rel} : YAML illisible ({exc.__class__.__name__})",
+                    f"{rel}: unreadable YAML ({exc.__class__.__name__})",
+                ) from exc
             if not isinstance(data, CommentedMap):
-                raise EditError(f"{rel} : la fiche n'est pas un dictionnaire YAML")
+                raise EditError(
+                    f"{rel} : la fiche n'est pas un dictionnaire YAML",
+                    f"{rel}: the record is not a YAML mapping",
+                )
+            self._layout[rel] = (raw.startswith(b"\xef\xbb\xbf"), b"\r\n" in raw)
             self._edited[rel] = data
         return self._edited[rel]
 
     def create(self, rel: str, data: Mapping[str, Any], *, comment: str | None = None) -> None:
         """A new record file ``rel`` holding ``data``; refused if the file exists."""
         if (self.repo / rel).exists() or rel in self._created or rel in self._texts:
-            raise EditError(f"{rel} existe déjà")
+            raise EditError(f"{rel} existe déjà", f"{rel} already exists")
         node = to_yaml_data(data)
         if comment:
             node.yaml_set_start_comment(comment)
@@ -145,32 +199,104 @@ class ChangeSet:
 
     def _payloads(self) -> Iterator[tuple[str, bytes]]:
         for rel, data in {**self._created, **self._edited}.items():
-            yield rel, dump(data).encode("utf-8")
+            text = dump(data)
+            bom, crlf = self._layout.get(rel, (False, False))
+            if crlf:
+                text = text.replace("\n", "\r\n")
+            yield rel, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
         yield from self._texts.items()
 
     def write(self) -> list[str]:
-        """Write every file (all or nothing) and return their repository paths."""
+        """Write every file (all or nothing) and return their repository paths.
+
+        Raises :class:`EditError` when a file cannot be written; nothing is changed then
+        (not even a folder).
+        """
         staged: list[tuple[Path, Path]] = []
+        made: list[Path] = []
+        rel = ""
         try:
             for rel, payload in self._payloads():
                 target = self.repo / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists() and not os.access(target, os.W_OK):
+                    raise EditError(
+                        f"{rel} est en lecture seule : rien n'est écrit",
+                        f"{rel} is read-only: nothing written",
+                    )
+                made += _make_folders(target.parent)
                 fd, tmp = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )
+                staged.append((Path(tmp), target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                staged.append((Path(tmp), target))
+                os.chmod(tmp, _mode_for(target))
+            rel = ""
+            self._replaced = _swap_in(staged)
+        except OSError as exc:
+            _discard(staged, made)
+            shown = rel or (exc.filename and str(exc.filename)) or "?"
+            raise EditError(
+                f"impossible d'écrire {shown} ({exc.strerror}) : rien n'est écrit",
+                f"cannot write {shown} ({exc.strerror}): nothing written",
+            ) from exc
         except BaseException:
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
+            _discard(staged, made)
             raise
-        _swap_in(staged)
         return self.paths()
 
+    def undo(self) -> None:
+        """Put back what :meth:`write` replaced (a later step failed: all or nothing)."""
+        for target, previous in reversed(self._replaced):
+            if previous is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(previous)  # the file written had the same permissions
+        self._replaced = []
 
-def _swap_in(staged: list[tuple[Path, Path]]) -> None:
-    """Replace each target by its staged file; on failure restore what was replaced."""
+
+def _mode_for(target: Path) -> int:
+    """The permissions a written file gets: the file's own when it exists, else the usual
+    ones for a new file (``tempfile`` makes its files private)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, deepest first."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return missing
+
+
+def _discard(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
+    for folder in made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> list[tuple[Path, bytes | None]]:
+    """Replace each target by its staged file; on failure restore what was replaced.
+
+    Returns each target with what it held before (``None``: it did not exist).
+    """
     done: list[tuple[Path, bytes | None]] = []
     try:
         for tmp, target in staged:
@@ -186,3 +312,4 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
+    return done

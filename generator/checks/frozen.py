@@ -79,18 +79,27 @@ def _loc(prefix: str, field: str) -> Loc:
     return tuple(parts)
 
 
+def _has_number(record: dict[str, Any] | None) -> bool:
+    return bool(_document_block(record).get("number"))
+
+
 def check_frozen(repo: Path, records: Records) -> list[Problem]:
-    """Issued documents and validated movements compared with their freezing commit."""
+    """Issued documents and validated movements compared with their freezing commit.
+
+    A document that lost its number or its ``document`` block, or whose file was deleted
+    (or moved without git seeing a rename), is compared with its issuing commit as well.
+    """
     documents = list(_issued_documents(records))
     movements = list(_validated_movements(records))
-    if not documents and not movements:
+    others = [e for e in records.of("interaction") if e not in documents]
+    if not documents and not movements and not any(e.record.document for e in others):
         return []
     from generator.history import history_notice, load_history
     from generator.load import Cache
 
     history = load_history(repo, Cache(repo))
-    if history is None:
-        notice = history_notice(repo, records.lang)
+    if history is None:  # the notice only when issued or validated records go unchecked
+        notice = history_notice(repo, records.lang) if documents or movements else None
         return [notice] if notice is not None else []
     problems: list[Problem] = []
     with history:
@@ -99,11 +108,22 @@ def check_frozen(repo: Path, records: Records) -> list[Problem]:
                 history,
                 records,
                 entry,
-                lambda r: bool(_document_block(r).get("number")),
+                _has_number,
                 _document_block,
                 "document",
                 ("document-changed-after-issue", "document-uncommitted"),
             )
+        for entry in _unissued(history, others):
+            problems += _compare(
+                history,
+                records,
+                entry,
+                _has_number,
+                _document_block,
+                "document",
+                ("document-changed-after-issue", ""),
+            )
+        problems += _vanished(repo, history, records, documents)
         for entry in movements:
             problems += _compare(
                 history,
@@ -114,6 +134,88 @@ def check_frozen(repo: Path, records: Records) -> list[Problem]:
                 "",
                 ("movement-changed-after-validation", "movement-uncommitted"),
             )
+    return problems
+
+
+def _unissued(history: Any, entries: list[Entry]) -> Iterator[Entry]:
+    """Drafts, and interactions whose history touched a ``document`` block: the ones that
+    may have lost a number."""
+    for entry in entries:
+        if entry.record.document is not None or any(
+            c.field.startswith("document") for c in history.changes_of(entry.path)
+        ):
+            yield entry
+
+
+def _deleted_paths(repo: Path) -> list[str]:
+    """Interaction files deleted in a commit of the main line or in the work tree."""
+    from generator.gitbulk import Git, probe, read_status
+
+    git = Git(repo)
+    facts = probe(git)
+    found: list[str] = []
+    out = git.run(
+        [
+            "log",
+            "--first-parent",
+            "--diff-filter=D",
+            "-M",
+            "--name-only",
+            "--format=",
+            "-z",
+            "--relative",
+            "--",
+            "data/interactions",
+        ]
+    )
+    if out:
+        found += [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p.strip()]
+    status = read_status(git, facts.prefix) if facts else None
+    if status is not None:
+        found += [e.path for e in status[1] if e.deleted]
+    return [p for p in dict.fromkeys(found) if p.endswith(".yaml") and not (repo / p).exists()]
+
+
+def _vanished(repo: Path, history: Any, records: Records, documents: list[Entry]) -> list[Problem]:
+    """Issued documents whose file is gone: moved (the number lives on in another file,
+    compared with the issuing state) or deleted (an error on the old path)."""
+    by_number = {e.record.document.number: e for e in documents}
+    problems: list[Problem] = []
+    for path in _deleted_paths(repo):
+        commit = history.first_commit_where(path, _has_number)
+        if commit is None:
+            continue
+        then = _document_block(history.record_at(path, commit.id))
+        number = str(then.get("number"))
+        moved = by_number.get(number)
+        if moved is None:
+            problems.append(
+                at(
+                    records,
+                    path,
+                    (),
+                    "document-deleted-after-issue",
+                    number=number,
+                    commit=commit.short,
+                    when=commit.when.date().isoformat(),
+                    file=path,
+                )
+            )
+            continue
+        now = _document_block(history.record_at(moved.path, None))
+        for field, _before, after, _kind, _note in diff_values(then, now):
+            problems.append(
+                at(
+                    records,
+                    moved.path,
+                    _loc("document", field if after is not None else ""),
+                    "document-changed-after-issue",
+                    field=f"document.{field}",
+                    commit=commit.short,
+                    when=commit.when.date().isoformat(),
+                )
+            )
+            break
     return problems
 
 
@@ -129,6 +231,8 @@ def _compare(
     changed_code, uncommitted_code = codes
     commit = history.first_commit_where(entry.path, frozen_when)
     if commit is None:
+        if not uncommitted_code:
+            return []
         number = getattr(entry.record.document, "number", "") if prefix else ""
         loc = (prefix, "number") if prefix else ("status",)
         return [at(records, entry.path, loc, uncommitted_code, number=number, file=entry.path)]

@@ -1,12 +1,18 @@
 """Invoicing rules that need no git: numbering, links between documents, money received.
 
-- Numbers follow their series' pattern; the invoice series (invoices of every kind and
-  credit notes) is gap-free and chronological (numbers in the order of issue dates).
+- The numbering patterns of ``settings.invoicing`` can number (``{seq}``, allowed
+  characters, at most 35 of them).
+- Numbers follow their series' pattern and the year they were issued; the invoice series
+  (invoices of every kind and credit notes) is gap-free and chronological (numbers in the
+  order of issue dates).
 - A number is assigned at issue only: a number without an issue date is refused.
 - A credit note corrects an issued invoice; an invoice billing an order points at an order;
-  the invoices of an order never bill more than the order.
-- Payments never exceed what an invoice leaves due (a budget typed on a document is
-  :mod:`generator.checks.pipelines`' concern).
+  the invoices of an order never bill more than the order, the credit notes of an invoice
+  never credit more than the invoice.
+- Payments never exceed what an invoice left due when they were received (a credit note
+  issued after a payment leaves money to give back, no error); a due date never precedes
+  the issue date. A budget typed on a document is :mod:`generator.checks.pipelines`'
+  concern.
 
 Whether an issued document changed since its issuing commit is :mod:`generator.checks.frozen`.
 """
@@ -14,11 +20,10 @@ Whether an issued document changed since its issuing commit is :mod:`generator.c
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from generator.checks.base import Entry, Records, at
-from generator.invoicing.ledger import invoice_status, is_issued, order_billing
-from generator.invoicing.numbering import compile_pattern, pattern_for, series_of
+from generator.invoicing.ledger import is_issued, order_billing
+from generator.invoicing.numbering import PatternError, compile_pattern, pattern_for, series_of
 from generator.locale import money
 from generator.money import ZERO, document_totals
 from generator.problems import Problem
@@ -29,11 +34,40 @@ def _documents(records: Records) -> list[Entry]:
     return [e for e in records.of("interaction") if e.record.document is not None]
 
 
+_PATTERN_FIELDS = ("number_pattern", "quote_pattern", "order_pattern", "delivery_pattern")
+
+
+def _pattern_problems(records: Records) -> tuple[list[Problem], set[str]]:
+    """Patterns of ``settings.invoicing`` Carnet cannot number with, and those patterns."""
+    problems: list[Problem] = []
+    bad: set[str] = set()
+    for field in _PATTERN_FIELDS:
+        pattern = getattr(records.settings.invoicing, field)  # type: ignore[union-attr]
+        try:
+            compile_pattern(pattern)
+        except PatternError as exc:
+            bad.add(pattern)
+            problems.append(
+                at(
+                    records,
+                    records.settings_path,
+                    ("invoicing", field),
+                    "number-pattern-invalid",
+                    field=field,
+                    pattern=pattern,
+                    reason=exc.message("fr"),
+                    reason_en=exc.message("en"),
+                )
+            )
+    return problems, bad
+
+
 def check_numbering(records: Records) -> list[Problem]:
-    """Numbers match their pattern; the invoice series has no gap and follows issue dates."""
+    """Patterns are usable; numbers match their pattern and the year they were issued; the
+    invoice series has no gap and follows issue dates."""
     if records.settings is None:
         return []
-    problems: list[Problem] = []
+    problems, bad_patterns = _pattern_problems(records)
     series: dict[tuple[str, int | None], list[tuple[int, Entry]]] = defaultdict(list)
     for entry in _documents(records):
         doc = entry.record.document
@@ -51,12 +85,9 @@ def check_numbering(records: Records) -> list[Problem]:
             )
             continue
         pattern = pattern_for(records.settings, doc.kind)
-        if pattern is None:
+        if pattern is None or pattern in bad_patterns:
             continue
-        try:
-            compiled = compile_pattern(pattern)
-        except ValueError:
-            continue
+        compiled = compile_pattern(pattern)
         parsed = compiled.parse(doc.number)
         if parsed is None:
             problems.append(
@@ -67,6 +98,19 @@ def check_numbering(records: Records) -> list[Problem]:
                     "number-pattern",
                     number=doc.number,
                     pattern=pattern,
+                )
+            )
+            continue
+        if parsed[0] is not None and parsed[0] != doc.issued.year:
+            problems.append(
+                at(
+                    records,
+                    entry.path,
+                    ("document", "number"),
+                    "number-year-mismatch",
+                    number=doc.number,
+                    year=parsed[0],
+                    issued=doc.issued,
                 )
             )
             continue
@@ -175,7 +219,8 @@ def _issued_invoice(entry: Entry) -> bool:
 
 
 def check_billing(records: Records) -> list[Problem]:
-    """Invoices never bill more than their order; payments never exceed what is due."""
+    """Invoices never bill more than their order, credit notes never credit more than their
+    invoice, payments never exceed what was due when received; due dates follow issue."""
     interactions = records.by_kind.get("interaction", {})
     documents = {k: e for k, e in interactions.items() if e.record.document is not None}
     if not documents:
@@ -198,16 +243,85 @@ def check_billing(records: Records) -> list[Problem]:
                     total=money(billing.total.net, lang),
                 )
             )
-    for key, status in invoice_status(documents, totals, date.today()).items():
-        if status.paid > ZERO and status.due < ZERO:
+    notes = _credit_notes(documents)
+    for key, entry in documents.items():
+        doc = entry.record.document
+        if doc.kind not in INVOICE_KINDS or doc.kind is DocumentKind.CREDIT_NOTE:
+            continue
+        problems += _credit_excess(records, entry, totals, notes.get(key, []))
+        problems += _overpayment(records, entry, totals, notes.get(key, []))
+        if doc.due is not None and doc.issued is not None and doc.due < doc.issued:
             problems.append(
                 at(
                     records,
-                    documents[key].path,
-                    ("document", "payments"),
-                    "payment-exceeds-due",
-                    paid=money(status.paid, lang),
-                    due=money(status.total - status.credited, lang),
+                    entry.path,
+                    ("document", "due"),
+                    "due-before-issue",
+                    due=doc.due,
+                    issued=doc.issued,
                 )
             )
     return problems
+
+
+def _credit_notes(documents: dict[str, Entry]) -> dict[str, list[Entry]]:
+    """Issued credit notes of each invoice, in issue order."""
+    notes: dict[str, list[Entry]] = defaultdict(list)
+    for entry in documents.values():
+        doc = entry.record.document
+        if doc.kind is DocumentKind.CREDIT_NOTE and doc.corrects and is_issued(entry):
+            notes[doc.corrects].append(entry)
+    for found in notes.values():
+        found.sort(key=lambda e: (e.record.document.issued, e.record.document.number))
+    return notes
+
+
+def _credit_excess(
+    records: Records, invoice: Entry, totals: dict, notes: list[Entry]
+) -> list[Problem]:
+    """The credit note that takes the invoice's credit notes beyond its total."""
+    total = totals[invoice.id].gross
+    credited = ZERO
+    for note in notes:
+        credited += totals[note.id].gross
+        if credited > total:
+            return [
+                at(
+                    records,
+                    note.path,
+                    ("document", "corrects"),
+                    "credit-exceeds-invoice",
+                    number=invoice.record.document.number,
+                    credited=money(credited, records.lang),
+                    total=money(total, records.lang),
+                )
+            ]
+    return []
+
+
+def _overpayment(
+    records: Records, invoice: Entry, totals: dict, notes: list[Entry]
+) -> list[Problem]:
+    """Payments beyond what was due when they were received: a credit note issued after a
+    payment leaves money to give back, which is no overpayment."""
+    doc = invoice.record.document
+    total = totals[invoice.id].gross
+    paid = ZERO
+    for payment in sorted(doc.payments, key=lambda p: p.date):
+        paid += payment.amount
+        credited = sum(
+            (totals[n.id].gross for n in notes if n.record.document.issued <= payment.date),
+            ZERO,
+        )
+        if paid > total - credited:
+            return [
+                at(
+                    records,
+                    invoice.path,
+                    ("document", "payments"),
+                    "payment-exceeds-due",
+                    paid=money(paid, records.lang),
+                    due=money(total - credited, records.lang),
+                )
+            ]
+    return []

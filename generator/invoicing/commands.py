@@ -3,65 +3,20 @@ the sales documents. Parsing and printing only; the work is in the sibling modul
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
 import click
 
-from generator.cliutil import Env, load_valid, parse_day, refuse
+from generator.cliutil import Env, load_valid, refuse
+from generator.invoicing.running import day_of, find, run, usage, write, write_and_commit
 
-if TYPE_CHECKING:
-    from generator.edits import ChangeSet
-
-
-def _run(env: Env, action: Callable[[], Any]) -> Any:
-    """Run ``action``; a refusal becomes ``carnet: message`` and exit 1, nothing written."""
-    from generator.edits import EditError
-    from generator.invoicing.drafting import DocumentError
-
-    try:
-        return action()
-    except (DocumentError, EditError, ValueError) as exc:
-        refuse(str(exc))
-
-
-def _find(env: Env, book: Any, name: str) -> Any:
-    from generator.invoicing.drafting import find_document
-
-    return _run(env, lambda: find_document(env.repo, book, name, env.lang))
-
-
-def _write(env: Env, changes: ChangeSet) -> list[str]:
-    paths = changes.write()
-    for path in paths:
-        click.echo(path)
-    return paths
-
-
-def _commit(env: Env, paths: list[str], message: str, no_commit: bool) -> None:
-    from generator.gitcommit import CommitError, commit_paths
-
-    if no_commit:
-        click.echo(env.say("non enregistré dans git (--no-commit)", "not committed (--no-commit)"))
-        return
-    try:
-        short = commit_paths(env.repo, paths, message)
-    except CommitError as exc:
-        click.echo(
-            env.say(
-                f"carnet: écrit mais pas enregistré dans git : {exc} (git commit {' '.join(paths)})",
-                f"carnet: written but not committed: {exc} (git commit {' '.join(paths)})",
-            ),
-            err=True,
-        )
-        sys.exit(1)
-    click.echo(env.say(f"enregistré dans git : {short}", f"committed: {short}"))
-
-
-def _day(value: str | None) -> date | None:
-    return parse_day(value) if value else None
+_ISSUING = {
+    "quote": "quote issue",
+    "order": "order issue",
+    **{
+        k: "invoice issue"
+        for k in ("invoice", "deposit_invoice", "intermediate_invoice", "balance_invoice")
+    },
+    "credit_note": "invoice issue",
+}
 
 
 _DATE = click.option("--date", "day", help="Date d'émission (AAAA-MM-JJ).")
@@ -69,23 +24,25 @@ _NO_COMMIT = click.option("--no-commit", is_flag=True, help="N'enregistre pas da
 
 
 def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[str, ...]) -> None:
-    from generator.invoicing.drafting import document_label
+    from generator.invoicing.drafting import document_label, wrong_kind
     from generator.invoicing.issue import issue
 
+    when = day_of(env, day)
     _, book = load_valid(env)
-    entry = _find(env, book, name)
+    entry = find(env, book, name)
     kind = entry.record.document.kind
     if kind not in kinds:
-        refuse(f"« {entry.id} » est un(e) {document_label(kind, env.lang)}")
-    done = _run(env, lambda: issue(env.repo, book, entry, _day(day), lang=env.lang))
-    paths = _write(env, done.changes)
-    click.echo(
-        env.say(
-            f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
-            f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
-        )
+        command = _ISSUING.get(kind)
+        hint = f" : carnet {command} {entry.id}" if command else ""
+        hint_en = f": carnet {command} {entry.id}" if command else ""
+        refuse(wrong_kind(entry, kinds[0]).message(env.lang) + env.say(hint, hint_en))
+    done = run(env, lambda: issue(env.repo, book, entry, when, lang=env.lang))
+    announce = env.say(
+        f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
+        f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
     )
-    _commit(env, paths, f"Émission {document_label(kind)} {done.number}", no_commit)
+    message = f"Émission {document_label(kind)} {done.number}"
+    write_and_commit(env, done.changes, message, no_commit, announce)
 
 
 @click.group()
@@ -128,12 +85,13 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
     """
     from generator.invoicing.issue import accept
 
+    when = day_of(env, day)
     _, book = load_valid(env)
-    entry = _find(env, book, name)
-    done, _order = _run(env, lambda: accept(env.repo, book, entry, _day(day), lang=env.lang))
-    paths = _write(env, done.changes)
-    click.echo(env.say(f"commande {done.number}", f"order {done.number}"))
-    _commit(env, paths, f"Commande {done.number} (devis accepté)", no_commit)
+    entry = find(env, book, name)
+    done, _order = run(env, lambda: accept(env.repo, book, entry, when, lang=env.lang))
+    announce = env.say(f"commande {done.number}", f"order {done.number}")
+    message = f"Commande {done.number} (devis accepté)"
+    write_and_commit(env, done.changes, message, no_commit, announce)
 
 
 @click.group()
@@ -179,7 +137,6 @@ def invoice() -> None:
     "--part",
     "parts",
     multiple=True,
-    required=True,
     help="PART:DATE[:due=AAAA-MM-JJ][:template=NOM][:label=TEXTE] ; PART = 30%, 1500 ou rest.",
 )
 @click.pass_obj
@@ -195,11 +152,18 @@ def invoice_split(env: Env, name: str, parts: tuple[str, ...]) -> None:
     """
     from generator.invoicing.split import parse_part, split_order
 
+    if not parts:
+        usage(
+            env.say(
+                "indiquez les parts : --part 30%:AAAA-MM-JJ --part rest:AAAA-MM-JJ",
+                "give the parts: --part 30%:YYYY-MM-DD --part rest:YYYY-MM-DD",
+            )
+        )
+    specs = run(env, lambda: [parse_part(p) for p in parts])
     _, book = load_valid(env)
-    specs = _run(env, lambda: [parse_part(p) for p in parts])
-    entry = _find(env, book, name)
-    changes = _run(env, lambda: split_order(env.repo, book, entry, specs, lang=env.lang))
-    _write(env, changes)
+    entry = find(env, book, name)
+    changes = run(env, lambda: split_order(env.repo, book, entry, specs, lang=env.lang))
+    write(env, changes)
 
 
 @invoice.command("issue")
@@ -229,12 +193,12 @@ def invoice_issue(env: Env, name: str, day: str | None, no_commit: bool) -> None
 
 @invoice.command("credit")
 @click.argument("name")
-@click.option("--line", "lines", multiple=True, type=int, help="Ligne à créditer (1, 2…).")
+@click.option("--line", "lines", multiple=True, help="Ligne à créditer (1, 2…).")
 @click.option("--amount", help="Montant TTC de l'avoir, réparti sur les taux de la facture.")
-@_DATE
+@click.option("--date", "day", help="Date prévue de l'avoir (AAAA-MM-JJ, défaut : aujourd'hui).")
 @click.pass_obj
 def invoice_credit(
-    env: Env, name: str, lines: tuple[int, ...], amount: str | None, day: str | None
+    env: Env, name: str, lines: tuple[str, ...], amount: str | None, day: str | None
 ) -> None:
     """Prépare un avoir (brouillon) sur une facture émise : entière, des lignes ou un montant.
 
@@ -245,21 +209,36 @@ def invoice_credit(
       carnet invoice credit F2026-0002 --amount 120,00
     """
     from generator.invoicing.credit import credit
-    from generator.invoicing.split import parse_decimal
+    from generator.invoicing.parts import parse_positive
 
+    numbers = tuple(_line_number(env, text) for text in lines)
+    what = ("montant de l'avoir", "credit note amount")
+    value = run(env, lambda: parse_positive(amount, what=what)) if amount is not None else None
+    when = day_of(env, day)
     _, book = load_valid(env)
-    entry = _find(env, book, name)
-    value = _run(env, lambda: parse_decimal(amount)) if amount is not None else None
-    changes = _run(
+    entry = find(env, book, name)
+    changes = run(
         env,
         lambda: credit(
-            env.repo, book, entry, line_numbers=lines, amount=value, day=_day(day), lang=env.lang
+            env.repo, book, entry, line_numbers=numbers, amount=value, day=when, lang=env.lang
         ),
     )
-    _write(env, changes)
+    write(env, changes)
 
 
-@invoice.command("pay")
+def _line_number(env: Env, text: str) -> int:
+    """A ``--line`` value: a line number from 1 (a usage error otherwise)."""
+    if not text.strip().isdigit() or not text.strip().isascii():
+        usage(
+            env.say(
+                f"--line « {text} » : un numéro de ligne (1, 2…)",
+                f"--line '{text}': a line number (1, 2…)",
+            )
+        )
+    return int(text)
+
+
+@invoice.command("pay", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("amount")
 @click.option("--date", "day", required=True, help="Date de réception (AAAA-MM-JJ).")
@@ -273,15 +252,17 @@ def invoice_pay(env: Env, name: str, amount: str, day: str, method: str | None) 
       carnet invoice pay F2026-0001 1500,00 --date 2026-04-20 --method virement
     """
     from generator.invoicing.credit import pay
-    from generator.invoicing.split import parse_decimal
+    from generator.invoicing.parts import parse_positive
 
+    what = ("versement", "payment")
+    value = run(env, lambda: parse_positive(amount, what=what))
+    when = day_of(env, day)
     _, book = load_valid(env)
-    entry = _find(env, book, name)
-    value = _run(env, lambda: parse_decimal(amount))
-    changes = _run(
-        env, lambda: pay(env.repo, book, entry, value, parse_day(day), method=method, lang=env.lang)
+    entry = find(env, book, name)
+    changes = run(
+        env, lambda: pay(env.repo, book, entry, value, when, method=method, lang=env.lang)
     )
-    _write(env, changes)
+    write(env, changes)
 
 
 @invoice.command("list")
@@ -318,19 +299,51 @@ def invoice_remind(env: Env, name: str, out: str | None) -> None:
     """
     from pathlib import Path
 
+    from generator.documents.kinds import DocumentError as RenderError
+    from generator.documents.kinds import ResourceRefused, reminder_name
     from generator.documents.render import render_reminder
     from generator.yamlio import atomic_write
 
     _, book = load_valid(env)
-    entry = _find(env, book, name)
+    entry = find(env, book, name)
     status = book.invoices.get(entry.id)
-    if status is None or not status.issued:
-        refuse(f"« {entry.id} » n'est pas une facture émise")
+    doc = entry.record.document
+    if status is None or status.is_credit_note:
+        refuse(
+            env.say(
+                f"« {entry.id} » n'est pas une facture : rien à relancer",
+                f"'{entry.id}' is not an invoice: nothing to remind",
+            )
+        )
+    if not status.issued:
+        refuse(
+            env.say(
+                f"la facture « {entry.id} » n'est pas émise : rien à relancer",
+                f"invoice '{entry.id}' is not issued: nothing to remind",
+            )
+        )
     if status.due <= 0:
-        refuse(f"{entry.record.document.number} est soldée : rien à relancer")
+        refuse(
+            env.say(
+                f"{doc.number} est soldée : rien à relancer",
+                f"{doc.number} is settled: nothing to remind",
+            )
+        )
     target = Path(out) if out else env.repo / "build" / "documents"
-    path = target / f"{entry.record.document.number}.relance.pdf"
-    atomic_write(path, render_reminder(book, entry.id))
+    path = target / reminder_name(entry)
+    try:
+        atomic_write(path, render_reminder(book, entry.id))
+    except ResourceRefused as exc:
+        refuse(exc.message(env.lang or "fr"))
+    except RenderError as exc:
+        refuse(str(exc))
+    except OSError as exc:
+        refuse(
+            env.say(
+                f"impossible d'écrire {path} ({exc.strerror})",
+                f"cannot write {path} ({exc.strerror})",
+            )
+        )
     click.echo(path)
 
 

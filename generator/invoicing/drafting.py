@@ -31,7 +31,16 @@ DOCUMENT_LABELS = {
 
 
 class DocumentError(Exception):
-    """A refusal: the message says what to do; nothing has been written."""
+    """A refusal: a French and an English sentence saying what to do; nothing written."""
+
+    def __init__(self, fr: str, en: str | None = None) -> None:
+        super().__init__(fr)
+        self.fr = fr
+        self.en = en or fr
+
+    def message(self, lang: str | None = "fr") -> str:
+        """The sentence in ``lang``."""
+        return self.en if (lang or "fr").startswith("en") else self.fr
 
 
 def document_label(kind: str, lang: str | None = "fr") -> str:
@@ -40,30 +49,62 @@ def document_label(kind: str, lang: str | None = "fr") -> str:
     return en if (lang or "fr").startswith("en") else fr
 
 
-def find_document(repo: Path, book: Book, name: str, lang: str | None = "fr") -> Entry:
+def find_document(repo: Path, book: Book, name: str) -> Entry:
     """The interaction ``name`` designates (id, ``interaction/id`` or an issued number),
-    which must carry a ``document`` block."""
+    which must carry a ``document`` block.
+
+    Raises :class:`generator.naming.RecordNameError` for an unknown or ambiguous name (the
+    command exits 2 listing the candidates) and :class:`DocumentError` for a record that is
+    not a document.
+    """
     files, _ = discover(repo)
+    interactions = [f for f in files if f.kind == "interaction"]
     try:
-        found = resolve(name, [f for f in files if f.kind == "interaction"], dict(book.numbers))
-    except RecordNameError as exc:
-        raise DocumentError(exc.message(lang or "fr")) from exc
+        found = resolve(name, interactions, dict(book.numbers))
+    except RecordNameError:
+        try:
+            other = resolve(name, [f for f in files if f.kind != "interaction"])
+        except RecordNameError:
+            other = None
+        if other is None:
+            raise
+        raise DocumentError(
+            f"« {name} » n'est pas un document : c'est la fiche {other.kind}/{other.id}",
+            f"'{name}' is not a document: it is the record {other.kind}/{other.id}",
+        ) from None
     entry = book.interactions[found.id]
     if entry.record.document is None:
         raise DocumentError(
-            f"« {found.id} » n'est pas un document (pas de bloc document)"
-            if not (lang or "fr").startswith("en")
-            else f"'{found.id}' is not a document (no document block)"
+            f"« {found.id} » n'est pas un document (pas de bloc document)",
+            f"'{found.id}' is not a document (no document block)",
         )
     return entry
 
 
+def wrong_kind(entry: Entry, wanted: str) -> DocumentError:
+    """The refusal for a document of another kind than the command handles."""
+    kind = entry.record.document.kind
+    return DocumentError(
+        f"« {entry.id} » est un document « {document_label(kind)} », "
+        f"pas « {document_label(wanted)} »",
+        f"'{entry.id}' is {_an(document_label(kind, 'en'))}, "
+        f"not {_an(document_label(wanted, 'en'))}",
+    )
+
+
+def _an(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def line_data(line: DocumentLine, **changes: Any) -> dict[str, Any]:
     """A document line as YAML data, default values left out, with ``changes`` applied."""
-    data = line.model_dump(by_alias=True, exclude_defaults=True, mode="python")
-    data.setdefault("quantity", line.quantity)
-    data.setdefault("unit_price", line.unit_price)
-    data.setdefault("vat_rate", line.vat_rate)
+    dumped = line.model_dump(by_alias=True, exclude_defaults=True, mode="python")
+    always = ("quantity", "unit_price", "vat_rate")
+    data = {  # in the order of FORMAT.md, quantity, price and rate always written
+        key: dumped.get(key, getattr(line, key))
+        for key in DocumentLine.model_fields
+        if key in dumped or key in always
+    }
     data.update(changes)
     for key in ("vat_category", "unit"):
         if key in data and hasattr(data[key], "value"):

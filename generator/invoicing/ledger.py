@@ -13,11 +13,13 @@ Credit notes carry positive amounts; they lower what the invoice they correct le
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from generator.checks.base import Entry
 from generator.money import ZERO, Totals
@@ -104,9 +106,10 @@ def order_of(entry: Entry) -> str | None:
     return doc.order or doc.from_
 
 
-def _sequence_key(entry: Entry) -> tuple[date, str, str]:
+def _sequence_key(entry: Entry) -> tuple[date, str, tuple[Any, ...]]:
     doc = entry.record.document
-    return (doc.issued or entry.record.date, doc.number or "~", entry.id)
+    natural = tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", entry.id))
+    return (doc.issued or entry.record.date, doc.number or "~", natural)  # facture-2 < -10
 
 
 def invoices_by_order(interactions: Mapping[str, Entry]) -> dict[str, list[Entry]]:
@@ -163,23 +166,51 @@ def instalments(
     totals: Mapping[str, Totals],
     orders: Mapping[str, OrderBilling],
 ) -> dict[str, Instalment]:
-    """The Versement block of every invoice billing an order."""
+    """The Versement block of every invoice billing an order.
+
+    What was invoiced before an invoice counts the earlier invoices less the credit notes
+    correcting them issued by that invoice's date: a later credit note never changes the
+    block of an invoice already issued.
+    """
+    notes = _issued_credit_notes(interactions)
     result: dict[str, Instalment] = {}
     for order_id, entries in invoices_by_order(interactions).items():
         billing = orders.get(order_id)
         if billing is None:
             continue
-        before = ZERO
         earlier: list[str] = []
         for entry in entries:
+            day = entry.record.document.issued or entry.record.date
+            before = sum(
+                (
+                    totals[key].net
+                    - sum((totals[n].net for n, when in notes.get(key, ()) if when <= day), ZERO)
+                    for key in earlier
+                ),
+                ZERO,
+            )
             this = totals[entry.id].net
             after = before + this
             result[entry.id] = Instalment(
                 order_id, before, this, after, billing.total.net - after, tuple(earlier)
             )
-            before = after
             earlier.append(entry.id)
     return result
+
+
+def _issued_credit_notes(interactions: Mapping[str, Entry]) -> dict[str, list[tuple[str, date]]]:
+    """Issued credit notes (id, issue date) of each invoice they correct."""
+    notes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for entry in interactions.values():
+        doc = entry.record.document
+        if (
+            doc is not None
+            and doc.kind is DocumentKind.CREDIT_NOTE
+            and doc.corrects
+            and is_issued(entry)
+        ):
+            notes[doc.corrects].append((entry.id, doc.issued))
+    return notes
 
 
 def invoice_status(

@@ -52,28 +52,96 @@ class Pattern:
         return year, int(match["seq"])
 
 
+_SPEC = re.compile(r"(?:0(?P<width>[1-9]\d?))?d?\Z")
+_LITERAL = re.compile(r"[A-Za-z0-9+\-_/]*\Z")
+
+
+class PatternError(ValueError):
+    """A numbering pattern Carnet cannot use: a French and an English sentence."""
+
+    def __init__(self, fr: str, en: str) -> None:
+        super().__init__(fr)
+        self.fr = fr
+        self.en = en
+
+    def message(self, lang: str | None = "fr") -> str:
+        """The sentence in ``lang``."""
+        return self.en if (lang or "fr").startswith("en") else self.fr
+
+
 @lru_cache(maxsize=16)
 def compile_pattern(text: str) -> Pattern:
-    """Compile ``text``; raises ``ValueError`` for a pattern without ``{seq}``."""
+    """Compile ``text``; raises :class:`PatternError` for a pattern Carnet cannot use.
+
+    A pattern holds ``{seq}`` (``{seq:04}`` pads with zeros), at most one ``{year}``, and
+    otherwise only the characters numbers may have (``A-Z a-z 0-9 + - _ /``); the numbers it
+    makes have at most 35 characters.
+    """
     parts: list[str] = []
     fields: set[str] = set()
-    for literal, field, spec, _ in string.Formatter().parse(text):
+    try:
+        pieces = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise PatternError(f"accolade mal fermée ({exc})", f"unbalanced brace ({exc})") from exc
+    for literal, field, spec, conversion in pieces:
+        if not _LITERAL.match(literal):
+            raise PatternError(
+                f"« {literal} » : un numéro n'a que les caractères A-Z a-z 0-9 + - _ /",
+                f"'{literal}': a number has only the characters A-Z a-z 0-9 + - _ /",
+            )
         parts.append(re.escape(literal))
         if field is None:
             continue
+        shown = (
+            "{"
+            + field
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
         if field not in ("year", "seq") or field in fields:
-            raise ValueError(f"champ inconnu ou répété dans le motif : {{{field}}}")
+            raise PatternError(
+                f"{shown} : champ inconnu ou répété (seuls {{year}} et {{seq}})",
+                f"{shown}: unknown or repeated field (only {{year}} and {{seq}})",
+            )
+        spec_match = _SPEC.match(spec or "")
+        if conversion or spec_match is None or (field == "year" and spec_match["width"]):
+            raise PatternError(
+                f"{shown} : format inconnu (écrivez {{{field}}}"
+                + (", ou {seq:04} pour 0001)" if field == "seq" else ")"),
+                f"{shown}: unknown format (write {{{field}}}"
+                + (", or {seq:04} for 0001)" if field == "seq" else ")"),
+            )
         fields.add(field)
-        width = spec.lstrip("0") if spec else ""
+        width = spec_match["width"]
         digits = r"\d{4}" if field == "year" else (rf"\d{{{width},}}" if width else r"\d+")
         parts.append(f"(?P<{field}>{digits})")
     if "seq" not in fields:
-        raise ValueError("le motif doit contenir {seq}")
-    return Pattern(text, re.compile("".join(parts)), "year" in fields)
+        raise PatternError("le motif doit contenir {seq}", "the pattern must hold {seq}")
+    compiled = Pattern(text, re.compile("".join(parts)), "year" in fields)
+    longest = compiled.format(9999, 99999)
+    if len(longest) > 35:
+        raise PatternError(
+            f"« {longest} » : un numéro a au plus 35 caractères",
+            f"'{longest}': a number has at most 35 characters",
+        )
+    return compiled
+
+
+def pattern_problem(text: str, lang: str | None = "fr") -> str | None:
+    """Why ``text`` cannot number documents (``None``: it can)."""
+    try:
+        compile_pattern(text)
+    except PatternError as exc:
+        return exc.message(lang)
+    return None
 
 
 def next_number(pattern: str, issued: list[tuple[str, date]], day: date) -> str:
-    """The number following ``issued`` (numbers with their dates) for a document of ``day``."""
+    """The number following ``issued`` (numbers with their dates) for a document of ``day``.
+
+    Raises :class:`PatternError` for a pattern Carnet cannot use, or a number it cannot make.
+    """
     compiled = compile_pattern(pattern)
     top = 0
     for number, _ in issued:
@@ -85,7 +153,8 @@ def next_number(pattern: str, issued: list[tuple[str, date]], day: date) -> str:
             top = max(top, seq)
     number = compiled.format(day.year, top + 1)
     if not ALLOWED.match(number):
-        raise ValueError(
-            f"« {number} » : un numéro a au plus 35 caractères parmi A-Z a-z 0-9 + - _ /"
+        raise PatternError(
+            f"« {number} » : un numéro a au plus 35 caractères parmi A-Z a-z 0-9 + - _ /",
+            f"'{number}': a number has at most 35 characters among A-Z a-z 0-9 + - _ /",
         )
     return number

@@ -12,9 +12,7 @@ charged twice. Created invoices are drafts: ``document.issued`` is their planned
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,78 +25,26 @@ from generator.invoicing.drafting import (
     interaction_data,
     line_data,
     new_path,
+    wrong_kind,
 )
+from generator.invoicing.ledger import is_issued
+from generator.invoicing.parts import PartSpec, parse_decimal, parse_part
 from generator.locale import day_date, money, number
 from generator.money import HUNDRED, ZERO, Totals, cents, plain_rate
 from generator.schema.common import DocumentKind, VatCategory
+from generator.schema.interaction import DocumentLine
+
+__all__ = [
+    "PARTIAL_LINE",
+    "PartSpec",
+    "deduction_lines",
+    "is_deduction",
+    "parse_decimal",
+    "parse_part",
+    "vat_exemptions",
+]
 
 PARTIAL_LINE = "Facturation partielle"
-
-
-@dataclass(frozen=True, slots=True)
-class PartSpec:
-    """One ``--part``: a percentage, an amount or the rest; its planned date and options."""
-
-    percent: Decimal | None
-    amount: Decimal | None
-    day: date
-    due: date | None = None
-    template: str | None = None
-    label: str | None = None
-
-    @property
-    def rest(self) -> bool:
-        """The part that takes whatever is left on the order."""
-        return self.percent is None and self.amount is None
-
-
-def parse_decimal(text: str) -> Decimal:
-    """``1500,00``, ``1 500.00`` or ``1500`` as a Decimal; ``ValueError`` otherwise."""
-    cleaned = re.sub(r"[\s\u202f\u00a0€]", "", text).replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(f"montant illisible : « {text} »") from exc
-    if not value.is_finite():
-        raise ValueError(f"montant illisible : « {text} »")
-    return value
-
-
-def parse_part(text: str) -> PartSpec:
-    """``30%:2026-04-01[:due=2026-05-01][:template=acompte][:label=…]``, ``1500:DATE``,
-    ``rest:DATE``. Raises ``ValueError`` with a French message."""
-    share, _, rest = text.partition(":")
-    if not rest:
-        raise ValueError(f"« {text} » : attendu PART:DATE, par exemple 30%:2026-04-01")
-    day_text, *options = rest.split(":")
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError as exc:
-        raise ValueError(f"« {day_text} » : date attendue AAAA-MM-JJ") from exc
-    extras: dict[str, Any] = {}
-    for option in options:
-        key, eq, value = option.partition("=")
-        if not eq or key not in ("due", "template", "label"):
-            raise ValueError(f"« {option} » : options possibles due=, template=, label=")
-        if key == "due":
-            try:
-                extras["due"] = date.fromisoformat(value)
-            except ValueError as exc:
-                raise ValueError(f"« {value} » : date attendue AAAA-MM-JJ") from exc
-        else:
-            extras[key] = value
-    share = share.strip()
-    if share.lower() in ("rest", "reste", "solde"):
-        return PartSpec(None, None, day, **extras)
-    if share.endswith("%"):
-        percent = parse_decimal(share[:-1])
-        if not ZERO < percent <= HUNDRED:
-            raise ValueError(f"« {share} » : un pourcentage entre 0 et 100")
-        return PartSpec(percent, None, day, **extras)
-    amount = parse_decimal(share)
-    if amount <= ZERO:
-        raise ValueError(f"« {share} » : un montant positif")
-    return PartSpec(None, amount, day, **extras)
 
 
 def _prorate(amount: Decimal, totals: Totals) -> list[tuple[VatCategory, Decimal, Decimal]]:
@@ -121,15 +67,43 @@ def order_recall(book: Book, order: Entry, lang: str = "fr") -> str:
     totals = book.document_totals[order.id]
     lines = [f"Commande {doc.number or order.id} du {day_date(doc.issued, lang)}"]
     for line in doc.lines:
-        lines.append(f"- {number(line.quantity, lang)} × {line.description or line.product}")
+        what = line.description or line.product or "—"
+        lines.append(f"- {number(line.quantity, lang)} × {what}")
     lines.append(
         f"Total de la commande : {money(totals.net, lang)} HT, {money(totals.gross, lang)} TTC"
     )
     return "\n".join(lines)
 
 
+_DEDUCTION = re.compile(r"Acompte \S+ (?:\(brouillon\)|du .+)\Z")
+
+
+def is_deduction(line: DocumentLine) -> bool:
+    """A balance invoice's line deducting an earlier invoice (« Acompte F2026-0001 du … »)."""
+    return (
+        line.unit_price < ZERO
+        and line.product is None
+        and bool(_DEDUCTION.match(line.description or ""))
+    )
+
+
+def vat_exemptions(lines: Any) -> dict[tuple[VatCategory, Decimal], str]:
+    """The exemption reasons (``vat_exemption``) of each VAT group of ``lines``."""
+    found: dict[tuple[VatCategory, Decimal], dict[str, None]] = {}
+    for line in lines:
+        if line.vat_exemption:
+            key = (VatCategory(line.vat_category), plain_rate(line.vat_rate))
+            found.setdefault(key, {})[line.vat_exemption] = None
+    return {key: " ; ".join(texts) for key, texts in found.items()}
+
+
 def _group_line(
-    description: str, category: VatCategory, rate: Decimal, amount: Decimal, **extra: Any
+    description: str,
+    category: VatCategory,
+    rate: Decimal,
+    amount: Decimal,
+    exemption: str | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     line: dict[str, Any] = {
         "description": description,
@@ -140,6 +114,8 @@ def _group_line(
     }
     if category is not VatCategory.STANDARD:
         line["vat_category"] = category.value
+    if exemption:
+        line["vat_exemption"] = exemption
     return line
 
 
@@ -149,54 +125,135 @@ def deduction_lines(book: Book, earlier: tuple[str, ...] | list[str], lang: str 
     for key in earlier:
         doc = book.interactions[key].record.document
         title = f"Acompte {doc.number or key} du {day_date(doc.issued, lang or 'fr')}"
+        reasons = vat_exemptions(doc.lines)
         for group in book.document_totals[key].breakdown:
-            out.append(_group_line(title, group.category, group.rate, -group.base))
+            reason = reasons.get((group.category, plain_rate(group.rate)))
+            out.append(_group_line(title, group.category, group.rate, -group.base, reason))
     return out
+
+
+def _both(fr: str, en: str) -> DocumentError:
+    return DocumentError(fr, en)
+
+
+def _amounts(book: Book, order: Entry, parts: list[PartSpec]) -> list[Decimal]:
+    """What each part bills (excl. VAT); refused when it is nothing or more than is left."""
+    doc = order.record.document
+    billing = book.orders[order.id]
+    total = billing.total.net
+    left = billing.unplanned
+    fr_total, en_total = money(total, "fr"), money(total, "en")
+    if total <= ZERO:
+        raise _both(
+            f"la commande {doc.number} n'a rien à facturer (total {fr_total} HT)",
+            f"order {doc.number} has nothing to invoice (total {en_total} excl. VAT)",
+        )
+    if left <= ZERO:
+        names = ", ".join(billing.invoices)
+        raise _both(
+            f"la commande {doc.number} ne laisse que {money(left, 'fr')} HT à facturer : "
+            f"elle est déjà entièrement facturée ou planifiée ({names})",
+            f"order {doc.number} leaves only {money(left, 'en')} to invoice: it is already "
+            f"fully invoiced or planned ({names})",
+        )
+    amounts = [cents(total * p.percent / HUNDRED) if p.percent else p.amount for p in parts]
+    for part, amount in zip(parts, amounts, strict=True):
+        if not part.rest and amount <= ZERO:
+            raise _both(
+                f"la part de {number(part.percent)} % fait {money(amount, 'fr')} : trop petite",
+                f"the part of {number(part.percent, 'en')}% is {money(amount, 'en')}: too small",
+            )
+    if parts[-1].rest:
+        amounts[-1] = left - sum(amounts[:-1], ZERO)
+        if amounts[-1] <= ZERO:
+            others = sum(amounts[:-1], ZERO)
+            raise _both(
+                f"la part « rest » ne laisse rien : les autres parts font {money(others, 'fr')} HT "
+                f"et la commande {doc.number} laisse {money(left, 'fr')} HT à facturer",
+                f"the 'rest' part is left with nothing: the other parts make "
+                f"{money(others, 'en')} and order {doc.number} leaves {money(left, 'en')} to invoice",
+            )
+    elif sum((p.percent or ZERO) for p in parts) == HUNDRED and not billing.invoices:
+        amounts[-1] = total - sum(amounts[:-1], ZERO)  # rounding leftovers on the last part
+    asked = sum(amounts, ZERO)
+    if asked > left:
+        raise _both(
+            f"les parts totalisent {money(asked, 'fr')} HT, mais la commande {doc.number} "
+            f"ne laisse que {money(left, 'fr')} HT à facturer",
+            f"the parts add up to {money(asked, 'en')} excl. VAT, but order {doc.number} "
+            f"leaves only {money(left, 'en')} to invoice",
+        )
+    return amounts
+
+
+def _check_dates(book: Book, order: Entry, parts: list[PartSpec]) -> None:
+    """Parts are planned in date order, after the order and its other invoices."""
+    doc = order.record.document
+    floor, after = (
+        doc.issued,
+        (
+            f"la commande {doc.number}",
+            f"order {doc.number}",
+        ),
+    )
+    for key in book.orders[order.id].invoices:
+        other = book.interactions[key]
+        day = other.record.document.issued or other.record.date
+        if day > floor:
+            floor, after = day, (f"« {key} »", f"'{key}'")
+    for part in parts:
+        if part.day < floor:
+            raise _both(
+                f"part prévue le {part.day.isoformat()}, avant {after[0]} "
+                f"({floor.isoformat()}) : les factures d'une commande suivent l'ordre des dates",
+                f"part planned on {part.day.isoformat()}, before {after[1]} "
+                f"({floor.isoformat()}): the invoices of an order follow the order of dates",
+            )
+        floor, after = part.day, ("la part précédente", "the previous part")
 
 
 def split_order(
     repo: Path, book: Book, order: Entry, parts: list[PartSpec], *, lang: str | None = "fr"
 ) -> ChangeSet:
     """Draft invoices for ``parts`` of ``order``; refused (``DocumentError``) when the
-    parts exceed what the order leaves to invoice."""
+    parts exceed what the order leaves to invoice, or come out of date order."""
     doc = order.record.document
     if doc.kind is not DocumentKind.ORDER:
-        raise DocumentError(f"« {order.id} » n'est pas une commande")
-    if not doc.number:
-        raise DocumentError(f"la commande « {order.id} » n'est pas émise (pas de numéro)")
+        raise wrong_kind(order, DocumentKind.ORDER)
+    if not is_issued(order):
+        raise _both(
+            f"la commande « {order.id} » n'est pas émise : carnet order issue {order.id}",
+            f"order '{order.id}' is not issued: carnet order issue {order.id}",
+        )
     if not parts:
-        raise DocumentError("indiquez au moins une part (--part 30%:AAAA-MM-JJ)")
+        raise _both(
+            "indiquez au moins une part (--part 30%:AAAA-MM-JJ)",
+            "give at least one part (--part 30%:YYYY-MM-DD)",
+        )
     if any(p.rest for p in parts[:-1]):
-        raise DocumentError("seule la dernière part peut être « rest »")
+        raise _both("seule la dernière part peut être « rest »", "only the last part may be 'rest'")
+    amounts = _amounts(book, order, parts)
+    _check_dates(book, order, parts)
     billing = book.orders[order.id]
     total = billing.total.net
-    left = total - billing.invoiced - billing.planned
-    amounts = [cents(total * p.percent / HUNDRED) if p.percent else p.amount for p in parts]
-    if parts[-1].rest:
-        amounts[-1] = left - sum(amounts[:-1], ZERO)
-    elif sum((p.percent or ZERO) for p in parts) == HUNDRED and not billing.invoices:
-        amounts[-1] = total - sum(amounts[:-1], ZERO)  # rounding leftovers on the last part
-    if sum(amounts, ZERO) > left or any(a <= ZERO for a in amounts):
-        raise DocumentError(
-            f"les parts totalisent {money(sum(amounts, ZERO), lang or 'fr')} HT, "
-            f"mais la commande {doc.number} ne laisse que {money(left, lang or 'fr')} HT à facturer"
-        )
     changes = ChangeSet(repo)
-    earlier: list[tuple[str, list[dict[str, Any]]]] = [
-        (k, []) for k in billing.invoices
-    ]  # (id, lines) for the new ones, existing ones are read from the Book
+    earlier: list[tuple[str, list[dict[str, Any]]]] = [(k, []) for k in billing.invoices]
+    # restating the order's lines fits only if the earlier invoices were not credited
+    restated = total - sum((book.document_totals[k].net for k in billing.invoices), ZERO)
     billed = billing.invoiced + billing.planned
     recall = order_recall(book, order, lang or "fr")
+    reasons = vat_exemptions(doc.lines)
     for index, (part, amount) in enumerate(zip(parts, amounts, strict=True)):
         billed += amount
-        completes = billed == total
+        completes = billed == total and restated == amount
+        restated -= amount
         first = not earlier
         if completes and not first:
             kind = DocumentKind.BALANCE_INVOICE
-        elif first and not completes:
-            kind = DocumentKind.DEPOSIT_INVOICE
-        elif first:
+        elif first and completes:
             kind = DocumentKind.INVOICE
+        elif first:
+            kind = DocumentKind.DEPOSIT_INVOICE
         else:
             kind = DocumentKind.INTERMEDIATE_INVOICE
         label = part.label or _default_label(kind, part)
@@ -205,7 +262,14 @@ def split_order(
             lines += _draft_deductions(book, earlier, lang)
         else:
             lines = [
-                _group_line(PARTIAL_LINE, category, rate, share, comment=recall)
+                _group_line(
+                    PARTIAL_LINE,
+                    category,
+                    rate,
+                    share,
+                    reasons.get((category, plain_rate(rate))),
+                    comment=recall,
+                )
                 for category, rate, share in _prorate(amount, billing.total)
             ]
         share: dict[str, Any] = {"label": label}
@@ -247,7 +311,15 @@ def _draft_deductions(
         title = f"Acompte {key} (brouillon)"
         for line in lines:
             category = VatCategory(line.get("vat_category", VatCategory.STANDARD.value))
-            out.append(_group_line(title, category, line["vat_rate"], -line["unit_price"]))
+            out.append(
+                _group_line(
+                    title,
+                    category,
+                    line["vat_rate"],
+                    -line["unit_price"],
+                    line.get("vat_exemption"),
+                )
+            )
     return out
 
 
