@@ -5,10 +5,15 @@ from __future__ import annotations
 from generator.checks.base import Records, at
 from generator.inventory import replay
 from generator.problems import Problem, did_you_mean
+from generator.schema.common import DocumentKind
 
 
 def check_movement_lines(records: Records) -> list[Problem]:
-    """Serial counts and whole quantities on tracked products; managed products only."""
+    """Serial counts and whole quantities on tracked products; managed products only.
+
+    Movement lines always; document lines when they carry serials, and delivery-note
+    lines of serial-tracked products always (a delivery note lists the serials it delivers).
+    """
     problems: list[Problem] = []
     for entry in records.of("movement"):
         for index, line in enumerate(entry.record.lines):
@@ -31,9 +36,14 @@ def check_movement_lines(records: Records) -> list[Problem]:
         document = entry.record.document
         if document is None:
             continue
+        delivery = document.kind is DocumentKind.DELIVERY_NOTE
         for index, line in enumerate(document.lines):
             product = records.get("product", line.product)
-            if product is not None and line.serials:
+            if product is None:
+                continue
+            # A delivery note names the items it delivers (the seed: « sélectionnez le ou
+            # les numéros de série »); other documents may carry serials, then checked too.
+            if line.serials or (delivery and product.serial_tracked and product.stock_managed):
                 loc = ("document", "lines", index)
                 problems.extend(_serial_problems(records, entry.path, loc, line, product))
     return problems

@@ -60,7 +60,10 @@ def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
         inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))
     elif kind == "product":
         inputs.update(_paths(book, "company", [r.supplier]))
-        inputs.update(_paths(book, "movement", book.movements_by_product.get(record_id, ())))
+        movements = book.movements_by_product.get(record_id, ())
+        inputs.update(_paths(book, "movement", movements))
+        origins = (book.movements[m].record.origin for m in movements)
+        inputs.update(_paths(book, "interaction", origins))
     return inputs
 
 

@@ -12,6 +12,7 @@ from generator.book import Book
 from generator.checks.agenda import occurrences
 from generator.schema.common import State
 from generator.site import charts
+from generator.stock.chart import level_chart
 
 WINDOW = 14
 """Days around today on the dashboard."""
@@ -208,6 +209,7 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         context["movements"] = [
             book.movements[m] for m in reversed(book.movements_by_product.get(record_id, ()))
         ]
+        context["level_chart"] = level_chart(book, record_id, book.settings.lang)
     return context
 
 

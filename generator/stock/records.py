@@ -1,0 +1,105 @@
+"""What the stock commands share: naming records, new movement ids, quantities.
+
+Movement files are ``data/stock/movements/<year>/entree-<year>-<nnnn>.yaml`` (incoming)
+and ``sortie-<year>-<nnnn>.yaml`` (outgoing), numbered per direction and year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from generator.book import Book
+from generator.checks.base import Entry
+from generator.naming import resolve
+from generator.schema.common import Direction
+from generator.sources import SourceFile
+
+PREFIX = {Direction.IN: "entree", Direction.OUT: "sortie"}
+MOVEMENTS = "data/stock/movements"
+
+
+def find(book: Book, name: str, kind: str, *, numbers: bool = False) -> Entry:
+    """The ``kind`` record ``name`` designates (id, ``kind/id``, or a document number).
+
+    Raises :class:`generator.naming.RecordNameError` (unknown or ambiguous) with candidates.
+    """
+    files = [SourceFile(kind, e.path, e.id) for e in book.by_kind(kind).values()]
+    found = resolve(name, files, dict(book.numbers) if numbers else None)
+    return book.by_kind(kind)[found.id]
+
+
+def next_movement(book: Book, direction: Direction, day: date, taken: Iterable[str] = ()) -> str:
+    """The id of the next ``direction`` movement of ``day``'s year (``entree-2026-0006``)."""
+    prefix = f"{PREFIX[direction]}-{day.year}-"
+    pattern = re.compile(rf"{re.escape(prefix)}(\d+)\Z")
+    top = 0
+    for movement_id in [*book.movements, *taken]:
+        match = pattern.match(movement_id)
+        if match:
+            top = max(top, int(match[1]))
+    return f"{prefix}{top + 1:04d}"
+
+
+def movement_path(movement_id: str, day: date) -> str:
+    """Repository path of a new movement file."""
+    return f"{MOVEMENTS}/{day.year}/{movement_id}.yaml"
+
+
+def plain(quantity: Decimal) -> Decimal:
+    """``50`` rather than ``50.00`` (quantities are written as typed by a person)."""
+    if quantity == quantity.to_integral_value():
+        return quantity.quantize(Decimal(1))
+    return quantity.normalize()
+
+
+def stock_product(book: Book, product_id: str | None) -> Any:
+    """The product record if ``product_id`` names a stock-managed product, else ``None``."""
+    if product_id is None or product_id not in book.products:
+        return None
+    product = book.products[product_id].record
+    return product if product.stock_managed else None
+
+
+def movement_line(product: str, quantity: Decimal, serials: list[str]) -> dict[str, Any]:
+    """A movement line as written in the file (``serials`` only when there are some)."""
+    line: dict[str, Any] = {"product": product, "quantity": plain(quantity)}
+    if serials:
+        line["serials"] = list(serials)
+    return line
+
+
+def reserved_serials(book: Book, product: str) -> dict[str, str]:
+    """Serials of ``product`` already promised: on a draft outgoing movement, or on a
+    delivery note no movement has shipped yet. Serial → the record holding it."""
+    shipped = {e.record.origin for e in book.movements.values() if e.record.origin}
+    held: dict[str, str] = {}
+    for movement_id in book.movements_by_product.get(product, ()):
+        r = book.movements[movement_id].record
+        if r.direction is Direction.OUT and r.status.value == "draft":
+            for line in r.lines:
+                if line.product == product:
+                    held.update(dict.fromkeys(line.serials, movement_id))
+    for entry in book.interactions.values():
+        doc = entry.record.document
+        if doc is None or doc.kind != "delivery_note" or entry.id in shipped:
+            continue
+        for line in doc.lines:
+            if line.product == product:
+                held.update(dict.fromkeys(line.serials, entry.id))
+    return held
+
+
+@dataclass(frozen=True, slots=True)
+class MovementPlan:
+    """A record file to create: its id, repository path, content and header comment."""
+
+    id: str
+    path: str
+    data: dict[str, Any]
+    comment: str | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)

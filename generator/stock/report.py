@@ -1,0 +1,44 @@
+"""``carnet stock report``: ``stock-<date>.pdf`` and ``stock-<date>.xlsx``, written together."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.book import Book
+from generator.edits import ChangeSet
+from generator.stock import StockError
+from generator.stock.views import stock_report
+
+FORMATS = ("pdf", "xlsx")
+
+
+def parse_formats(value: str) -> list[str]:
+    """``pdf,xlsx`` → the formats, in a stable order; raises :class:`StockError`."""
+    asked = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [part for part in asked if part not in FORMATS]
+    if unknown or not asked:
+        raise StockError(
+            f"--format « {value} » : formats possibles pdf, xlsx (séparés par des virgules)",
+            f"--format '{value}': formats are pdf, xlsx (comma-separated)",
+        )
+    return [f for f in FORMATS if f in asked]
+
+
+def write_reports(
+    book: Book, formats: list[str], out: Path, at: date | None = None, lang: str = "fr"
+) -> list[Path]:
+    """Write the reports of the stock at the end of ``at`` into ``out`` (all or none)."""
+    report = stock_report(book, at)
+    changes = ChangeSet(out)
+    for fmt in formats:
+        name = f"stock-{report.at.isoformat()}.{fmt}"
+        if fmt == "pdf":
+            from generator.stock.report_pdf import report_pdf
+
+            changes.create_bytes(name, report_pdf(book, report, lang))
+        else:
+            from generator.stock.report_xlsx import workbook_bytes
+
+            changes.create_bytes(name, workbook_bytes(report, lang))
+    return [out / rel for rel in changes.write()]

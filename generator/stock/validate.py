@@ -1,0 +1,86 @@
+"""``carnet stock validate``: draft → validated, only if the stock stays right.
+
+The stock checks of ``carnet validate`` (:mod:`generator.checks.stock`) run on the state
+the repository would be in once the movement is validated: a shipment that would drive a
+product below zero on any date, take out a serial not in stock, or receive a serial
+already in stock is refused with ``path:line:col`` problems, and nothing is written.
+Validating an incoming movement registers its serials; an outgoing one removes them.
+
+Then the file is committed alone (:func:`generator.gitcommit.commit_paths`): that commit
+anchors the movement, which must not change afterwards (:mod:`generator.checks.frozen`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.book import Book
+from generator.checks.base import Entry, Records
+from generator.checks.stock import check_movement_lines, check_stock_replay
+from generator.edits import ChangeSet
+from generator.gitcommit import CommitError, commit_paths, is_work_tree
+from generator.load import locate
+from generator.problems import Problem
+from generator.schema.common import MovementStatus
+from generator.stock import StockError
+
+KINDS = ("company", "contact", "project", "interaction", "product", "movement")
+
+
+def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr") -> list[Problem]:
+    """The stock errors the repository would have once ``movement`` is validated."""
+    validated = Entry(
+        movement.kind,
+        movement.id,
+        movement.path,
+        movement.record.model_copy(update={"status": MovementStatus.VALIDATED}),
+    )
+    by_kind = {kind: dict(book.by_kind(kind)) for kind in KINDS}
+    by_kind["movement"][movement.id] = validated
+    records = Records(
+        settings=book.settings,
+        by_kind=by_kind,
+        ids={kind: set(entries) for kind, entries in by_kind.items()},
+        lang=lang,
+    )
+    problems = check_movement_lines(records) + check_stock_replay(records)
+    return locate(repo, [p for p in problems if p.is_error], lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """What validating did: the file written and the commit (``None``: not committed)."""
+
+    path: str
+    commit: str | None
+    in_git: bool
+
+
+def validate_movement(
+    repo: Path, book: Book, movement: Entry, *, commit: bool, message: str, lang: str = "fr"
+) -> Validated:
+    """Set ``status: validated`` (round-trip edit) and commit the file unless told not to.
+
+    Raises :class:`StockError` when the movement is not a draft, and when the commit
+    fails (the file is then put back as it was: all or nothing).
+    """
+    if movement.record.status is not MovementStatus.DRAFT:
+        raise StockError(
+            f"« {movement.id} » est déjà validé", f"'{movement.id}' is already validated"
+        )
+    changes = ChangeSet(repo)
+    changes.edit(movement.path)["status"] = MovementStatus.VALIDATED.value
+    in_git = is_work_tree(repo)
+    changes.write()
+    if not (commit and in_git):
+        return Validated(movement.path, None, in_git)
+    try:
+        short = commit_paths(repo, [movement.path], message)
+    except CommitError as exc:
+        changes.undo()
+        raise StockError(
+            f"« {movement.id} » non validé : le commit a échoué ({exc})",
+            f"'{movement.id}' not validated: the commit failed ({exc})",
+        ) from exc
+    return Validated(movement.path, short, True)
