@@ -251,12 +251,56 @@ def measure_history(bench: Bench) -> list[Result]:
     return [result]
 
 
+def measure_extranet(bench: Bench) -> Result:
+    """A client extranet of 2,000 interactions (its own synthetic project): see extranet_bench.py."""
+    args = ["bench/extranet_bench.py", "--json", "--runs", str(bench.runs)]
+    run = bench.run(args, "extranet")
+    name, description = "extranet", "chiffrement d'un extranet (2 000 interactions)"
+    if run.returncode != 0:
+        failure = f"exit {run.returncode}: {run.stderr.strip()[-2000:]}"
+        return Result(name, description, 0, [], 0, failed=failure)
+    f = json.loads(run.stdout)
+    seconds = f["derive_s"] + f["seal_s"]
+    return Result(
+        name,
+        description,
+        seconds,
+        [seconds],
+        run.max_rss_kib / 1024,
+        target_ratio=f["targets"]["ratio"],
+        ratio=f["ratio"],
+        notes={
+            "ratio_to": f"build sans chiffrement {f['unencrypted_build_s']:.2f} s",
+            "pbkdf2_chromium_ms": round(f["pbkdf2_ms"]),
+            "unlock_overhead_ms": round(f["unlock_overhead_ms"], 1),
+            "page_decrypt_ms": round(f["page_decrypt_ms"], 1),
+        },
+    )
+
+
+def measure_stock(bench: Bench) -> list[Result]:
+    """Stock levels and reports (issue 7) as ratios to a cold validate; see stock_bench.py."""
+    import stock_bench
+
+    return stock_bench.measure_stock(bench, Result, bench.clean_repo())
+
+
+def measure_documents(bench: Bench) -> list[Result]:
+    """500 issued invoices against bare WeasyPrint + factur-x (issue 6); see documents_bench.py."""
+    import documents_bench
+
+    return documents_bench.measure_documents(bench, Result)
+
+
 MEASUREMENTS: list[tuple[str, Callable[[Bench], Result | list[Result]]]] = [
     ("floor", measure_floor),
     ("validate-cold", measure_validate_cold),
     ("validate-warm", measure_validate_warm),
     ("site", measure_site),
     ("history", measure_history),
+    ("extranet", measure_extranet),
+    ("stock", measure_stock),
+    ("documents", measure_documents),
 ]
 
 

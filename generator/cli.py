@@ -280,6 +280,16 @@ from generator.invoicing.commands import COMMANDS as _INVOICING  # noqa: E402
 for _group in _INVOICING:
     main.add_command(_group)
 
+from generator.stock.command import COMMANDS as _STOCK  # noqa: E402
+
+for _group in _STOCK:
+    main.add_command(_group)
+
+from generator.documents.command import documents_command, merge_command  # noqa: E402
+
+main.add_command(documents_command)
+main.add_command(merge_command)
+
 
 def run() -> None:
     """Entry point that never lets a traceback reach the user."""

@@ -1,0 +1,252 @@
+"""Every document at once: in parallel on all cores, skipping those whose content did
+not change since the last run.
+
+A document's key is the digest of its HTML, its Factur-X XML, the document templates
+and stylesheet, the logo, WeasyPrint's version and Carnet's own code. The keys of the
+PDFs in an output folder are kept in its manifest (``.carnet-documents.json``); a PDF
+whose key is unchanged is not rendered again, and the PDFs of documents that no longer
+exist (a deleted record, a draft now issued under its number) are removed. Files that
+the manifest does not list — reminders, the user's own files — are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from importlib.metadata import version
+from multiprocessing import get_context
+from pathlib import Path
+
+from generator.book import Book
+from generator.documents import kinds
+from generator.documents.kinds import DocumentError, ResourceRefused
+from generator.documents.render import finish, prepare
+from generator.templates import templates_dir
+from generator.yamlio import atomic_write
+
+MANIFEST = ".carnet-documents.json"
+MANIFEST_VERSION = 1
+SAFE_NAME = re.compile(r"^[A-Za-z0-9+_-][A-Za-z0-9+_.-]*\.pdf$")
+"""A name this module writes; anything else in a manifest is ignored (never deleted)."""
+
+
+def _file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+"""PDFs are published: readable like any file the user creates (not 0600 like a temp file)."""
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a PDF atomically with ordinary permissions."""
+    atomic_write(path, data)
+    os.chmod(path, FILE_MODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one document."""
+
+    interaction_id: str
+    name: str
+    key: str | None
+    written: bool
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """Paths written, paths already up to date, stale paths removed, errors (one line each)."""
+
+    written: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def document_ids(book: Book) -> list[str]:
+    """Every document Carnet prints (purchase orders are the supplier's business)."""
+    return [key for key in book.documents if kinds.is_document(book.interactions[key])]
+
+
+@cache
+def _files_digest() -> bytes:
+    """The document templates and stylesheet, and this package's code (PDF and embedding).
+
+    Everything upstream (the Book, the context) shows in the HTML and the XML already.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for folder, pattern in ((templates_dir() / "documents", "*"), (Path(__file__).parent, "*.py")):
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                h.update(path.name.encode())
+                h.update(path.read_bytes())
+    return h.digest()
+
+
+def static_digest(book: Book, repo: Path | None) -> bytes:
+    """What every document's PDF depends on besides its own HTML and XML."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{version('weasyprint')} {version('factur-x')}".encode())
+    h.update(_files_digest())
+    logo = book.settings.firm.logo
+    if logo and repo is not None:
+        path = (repo / logo).resolve()
+        if (repo / "data").resolve() in path.parents and path.is_file():
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def content_key(html: str, xml: bytes | None, static: bytes) -> str:
+    """The digest that decides whether a PDF must be rendered again."""
+    h = hashlib.blake2b(static, digest_size=16)
+    h.update(html.encode("utf-8"))
+    h.update(b"\0" + (xml or b""))
+    return h.hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """File name → key of the PDFs written in ``out`` (empty when absent or unreadable)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    documents = data.get("documents")
+    if not isinstance(documents, dict):
+        return {}
+    return {
+        str(k): str(v) for k, v in documents.items() if SAFE_NAME.match(str(k)) and ".." not in k
+    }
+
+
+def write_manifest(out: Path, documents: dict[str, str]) -> None:
+    """Store the keys of ``out``'s PDFs (atomically)."""
+    payload = {"version": MANIFEST_VERSION, "documents": dict(sorted(documents.items()))}
+    atomic_write(out / MANIFEST, json.dumps(payload, indent=1) + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    book: Book
+    repo: Path | None
+    lang: str | None
+    out: Path
+    manifest: dict[str, str]
+    static: bytes
+
+
+_JOB: _Job | None = None
+"""The batch being rendered; worker processes inherit it by fork (no pickled Book)."""
+
+
+def _render_one(interaction_id: str) -> Outcome:
+    job = _JOB
+    assert job is not None
+    entry = job.book.interactions[interaction_id]
+    name = kinds.output_name(entry)
+    try:
+        prepared = prepare(job.book, interaction_id, repo=job.repo, lang=job.lang)
+        key = content_key(prepared.html, prepared.xml, job.static)
+        target = job.out / name
+        if job.manifest.get(name) == key and target.is_file():
+            return Outcome(interaction_id, name, key, written=False)
+        write_output(target, finish(prepared, repo=job.repo))
+    except ResourceRefused as exc:
+        return Outcome(interaction_id, name, None, False, f"{entry.path}: {exc.message()}")
+    except DocumentError as exc:
+        return Outcome(interaction_id, name, None, False, str(exc))
+    return Outcome(interaction_id, name, key, written=True)
+
+
+def _warm_up(ids: list[str], job: _Job) -> None:
+    """Import the renderers once, before forking, when there is work for them.
+
+    The workers inherit the modules instead of importing them each (about a second of
+    CPU apiece): Factur-X whenever an issued invoice is there (its XML is part of the
+    key), WeasyPrint when some PDF is missing.
+    """
+    entries = [job.book.interactions[key] for key in ids]
+    if any(
+        not kinds.is_draft(e) and e.record.document.kind in kinds.E_INVOICE_KINDS for e in entries
+    ):
+        import_module("generator.documents.einvoice")
+    if any(not (job.out / kinds.output_name(e)).is_file() for e in entries):
+        import_module("generator.documents.pdf")
+
+
+def _run(ids: list[str], jobs: int) -> Iterable[Outcome]:
+    if jobs <= 1 or len(ids) < 3:
+        yield from map(_render_one, ids)
+        return
+    assert _JOB is not None
+    _warm_up(ids, _JOB)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(_render_one, key) for key in ids]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def render_all(
+    repo: Path | None,
+    book: Book,
+    out: Path,
+    ids: list[str] | None = None,
+    *,
+    lang: str | None = None,
+    jobs: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Render ``ids`` (default: every document) into ``out``; only what changed.
+
+    Without ``ids``, the PDFs of documents that no longer exist are removed. Documents
+    that cannot be rendered are reported in ``errors`` (their old PDF, if any, stays).
+    """
+    global _JOB
+    everything = ids is None
+    chosen = document_ids(book) if ids is None else list(dict.fromkeys(ids))
+    for key in chosen:
+        if key not in book.interactions or not kinds.is_document(book.interactions[key]):
+            raise DocumentError(f"« {key} » n'est pas un document imprimable")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(out)
+    _JOB = _Job(book, repo, lang, out, manifest, static_digest(book, repo))
+    report = BatchReport()
+    keys = dict(manifest)
+    try:
+        for outcome in _run(chosen, jobs or os.cpu_count() or 1):
+            target = out / outcome.name
+            if outcome.error is not None:
+                report.errors.append(outcome.error)
+                keys.pop(outcome.name, None)
+            else:
+                keys[outcome.name] = outcome.key
+                (report.written if outcome.written else report.up_to_date).append(target)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    finally:
+        _JOB = None
+    if everything:
+        current = {kinds.output_name(book.interactions[key]) for key in chosen}
+        for name in sorted(set(keys) - current):
+            stale = out / name
+            if stale.is_file():
+                stale.unlink()
+                report.removed.append(stale)
+            del keys[name]
+    write_manifest(out, keys)
+    report.written.sort()
+    report.up_to_date.sort()
+    report.errors.sort()
+    return report

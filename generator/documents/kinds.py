@@ -1,0 +1,128 @@
+"""Document kinds as printed: titles, template files, output names."""
+
+from __future__ import annotations
+
+from generator.checks.base import Entry
+from generator.invoicing.ledger import is_issued
+from generator.schema.common import INVOICE_KINDS, DocumentKind
+
+TITLES: dict[DocumentKind, tuple[str, str]] = {
+    DocumentKind.QUOTE: ("Devis", "Quote"),
+    DocumentKind.ORDER: ("Bon de commande", "Purchase order"),
+    DocumentKind.INVOICE: ("Facture", "Invoice"),
+    DocumentKind.DEPOSIT_INVOICE: ("Facture d'acompte", "Deposit invoice"),
+    DocumentKind.INTERMEDIATE_INVOICE: ("Facture intermédiaire", "Interim invoice"),
+    DocumentKind.BALANCE_INVOICE: ("Facture de solde", "Balance invoice"),
+    DocumentKind.CREDIT_NOTE: ("Avoir", "Credit note"),
+    DocumentKind.DELIVERY_NOTE: ("Bon de livraison", "Delivery note"),
+}
+"""Printed title of each kind Carnet renders (purchase orders are not rendered)."""
+
+RENDERED_KINDS = frozenset(TITLES)
+
+TEMPLATE_ALIASES: dict[str, DocumentKind] = {
+    "devis": DocumentKind.QUOTE,
+    "commande": DocumentKind.ORDER,
+    "bon-de-commande": DocumentKind.ORDER,
+    "facture": DocumentKind.INVOICE,
+    "acompte": DocumentKind.DEPOSIT_INVOICE,
+    "facture-acompte": DocumentKind.DEPOSIT_INVOICE,
+    "facture-d-acompte": DocumentKind.DEPOSIT_INVOICE,
+    "intermediaire": DocumentKind.INTERMEDIATE_INVOICE,
+    "facture-intermediaire": DocumentKind.INTERMEDIATE_INVOICE,
+    "solde": DocumentKind.BALANCE_INVOICE,
+    "facture-solde": DocumentKind.BALANCE_INVOICE,
+    "facture-de-solde": DocumentKind.BALANCE_INVOICE,
+    "avoir": DocumentKind.CREDIT_NOTE,
+    "livraison": DocumentKind.DELIVERY_NOTE,
+    "bon-de-livraison": DocumentKind.DELIVERY_NOTE,
+    **{kind.value: kind for kind in TITLES},
+    **{kind.value.replace("_", "-"): kind for kind in TITLES},
+}
+"""``document.template`` values (the seed's « modèles ») and the template each selects."""
+
+E_INVOICE_KINDS = INVOICE_KINDS
+"""Kinds issued as PDF/A-3b with Factur-X XML embedded."""
+
+
+class DocumentError(Exception):
+    """A document that cannot be rendered; the message is for the user (French)."""
+
+
+class ResourceRefused(DocumentError):
+    """A template or record asked for a resource outside ``site_templates/`` and ``data/``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(self.message())
+
+    def message(self, lang: str = "fr") -> str:
+        """One line for the user."""
+        shown = self.url if len(self.url) < 120 else self.url[:117] + "…"
+        if lang.startswith("en"):
+            return f"resource refused: {shown} (only site_templates/ and data/ may be read)"
+        return f"ressource refusée : {shown} (seuls site_templates/ et data/ sont lisibles)"
+
+
+def is_document(entry: Entry) -> bool:
+    """An interaction whose document Carnet renders."""
+    doc = entry.record.document
+    return doc is not None and doc.kind in RENDERED_KINDS
+
+
+def is_draft(entry: Entry) -> bool:
+    """Not issued yet: no number (or no issue date)."""
+    return not is_issued(entry)
+
+
+def template_kind(entry: Entry) -> DocumentKind:
+    """The template a document is printed with: ``document.template``, else its kind.
+
+    The seed prints an intermediate invoice with the « Facture » template: the template
+    chooses the title, the kind keeps the accounting meaning.
+    """
+    doc = entry.record.document
+    if doc.template is None:
+        return doc.kind
+    chosen = TEMPLATE_ALIASES.get(doc.template.strip().lower())
+    if chosen is None:
+        known = ", ".join(sorted(a for a in TEMPLATE_ALIASES if "_" not in a))
+        raise DocumentError(
+            f"{entry.path}: modèle de document inconnu « {doc.template} » (modèles : {known})"
+        )
+    if not _compatible(doc.kind, chosen):
+        raise DocumentError(
+            f"{entry.path}: le modèle « {doc.template} » ne convient pas à un document "
+            f"« {doc.kind.value} »"
+        )
+    return chosen
+
+
+def _compatible(kind: DocumentKind, chosen: DocumentKind) -> bool:
+    """Any invoice template for any invoice; credit notes and other kinds keep their own."""
+    if DocumentKind.CREDIT_NOTE in (kind, chosen) or kind not in INVOICE_KINDS:
+        return kind is chosen
+    return chosen in INVOICE_KINDS
+
+
+def title(kind: DocumentKind, lang: str = "fr") -> str:
+    """``Facture d'acompte``."""
+    fr, en = TITLES[kind]
+    return en if lang.startswith("en") else fr
+
+
+def safe_number(number: str) -> str:
+    """A document number as a file name (a ``/`` becomes ``_``)."""
+    return number.replace("/", "_")
+
+
+def output_name(entry: Entry) -> str:
+    """``F2026-0001.pdf`` for an issued document, ``<id>.brouillon.pdf`` for a draft."""
+    if is_draft(entry):
+        return f"{entry.id}.brouillon.pdf"
+    return f"{safe_number(entry.record.document.number)}.pdf"
+
+
+def reminder_name(entry: Entry) -> str:
+    """``F2026-0001.relance.pdf``."""
+    return f"{safe_number(entry.record.document.number)}.relance.pdf"

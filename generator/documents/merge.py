@@ -1,0 +1,273 @@
+"""``carnet merge``: a user's template from ``data/templates/`` filled with a record.
+
+Templates are HTML (``.html``) or Markdown (``.md``) with Jinja2 tags: ``{{ firm.name }}``,
+``{{ record.last_name }}``, ``{{ record.start | date }}``, ``{{ amount | money }}``… They
+run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``: an
+unknown tag, a syntax error or an attempt to leave the sandbox is a problem naming the
+template's ``path:line``, and nothing is written. HTML templates are autoescaped; the
+Markdown of ``.md`` templates is rendered with raw HTML disabled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from generator import locale
+from generator.book import Book
+from generator.documents.context import logo_uri, siren_of
+from generator.documents.render import render_template
+from generator.markdown import render_note
+from generator.problems import Problem, make_problem
+
+TEMPLATES = "data/templates"
+EXTENSIONS = (".html", ".htm", ".md")
+
+
+class MergeError(Exception):
+    """A template that cannot be merged: carries the problem to print."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class MergeTemplate:
+    """A user template: its name (file stem), repository path and file."""
+
+    name: str
+    rel: str
+    path: Path
+
+    @property
+    def markdown(self) -> bool:
+        """Markdown (``.md``) rather than HTML."""
+        return self.path.suffix == ".md"
+
+
+def available_templates(repo: Path) -> list[str]:
+    """File names of the templates in ``data/templates/``."""
+    folder = repo / TEMPLATES
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.suffix in EXTENSIONS and p.is_file())
+
+
+def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
+    """The template ``name`` (``attestation``, ``attestation.html`` or its path)."""
+    folder = (repo / TEMPLATES).resolve()
+    bare = name.removeprefix(TEMPLATES + "/")
+    candidates = [bare] if bare.endswith(EXTENSIONS) else [bare + ext for ext in EXTENSIONS]
+    for candidate in candidates:
+        path = (folder / candidate).resolve()
+        if folder in path.parents and path.is_file():
+            rel = f"{TEMPLATES}/{path.relative_to(folder).as_posix()}"
+            return MergeTemplate(path.stem, rel, path)
+    known = ", ".join(available_templates(repo)) or "aucun"
+    raise MergeError(
+        make_problem(
+            "merge-template-unknown", TEMPLATES, line=0, column=0, lang=lang, name=name, known=known
+        )
+    )
+
+
+def _dump(entry_record: Any, record_id: str | None = None) -> dict[str, Any]:
+    data = entry_record.model_dump(mode="python", by_alias=True)
+    if record_id is not None:
+        data["id"] = record_id
+    if hasattr(entry_record, "full_name"):
+        data["full_name"] = entry_record.full_name
+    return data
+
+
+def _contact(book: Book, contact_id: str) -> dict[str, Any]:
+    """A contact with ``full_name`` and ``company_name`` (its company's name, if any)."""
+    record = book.contacts[contact_id].record
+    company = book.companies.get(record.company or "")
+    return {**_dump(record, contact_id), "company_name": company.record.name if company else None}
+
+
+def _linked(book: Book, kind: str, links: list[Any]) -> list[dict[str, Any]]:
+    records = book.by_kind(kind)
+    return [
+        {
+            **(
+                _contact(book, link.id)
+                if kind == "contact"
+                else _dump(records[link.id].record, link.id)
+            ),
+            "role": link.role,
+        }
+        for link in links
+        if link.id in records
+    ]
+
+
+def firm_context(book: Book, repo: Path) -> dict[str, Any]:
+    """``firm.*``: the settings' firm block, plus ``siren``, ``address_line`` and ``logo_url``."""
+    firm = book.settings.firm
+    return {
+        **_dump(firm),
+        "siren": siren_of(firm.siren, firm.siret),
+        "address_line": firm.address.one_line(),
+        "logo_url": logo_uri(book.settings, repo),
+    }
+
+
+def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
+    """``record`` and the records linked to it (company, contacts, projects, members…)."""
+    record = book.record(kind, record_id)
+    context: dict[str, Any] = {"record": {**_dump(record, record_id), "kind": kind}}
+    if kind == "contact":
+        company = book.companies.get(record.company or "")
+        context["company"] = _dump(company.record, company.id) if company else None
+    if kind == "company":
+        context["contacts"] = [
+            _contact(book, c) for c in book.contacts_by_company.get(record_id, ())
+        ]
+    if kind in ("contact", "company"):
+        owner = book.projects_by_contact if kind == "contact" else book.projects_by_company
+        context["projects"] = [_dump(book.projects[p].record, p) for p in owner.get(record_id, ())]
+    if kind == "project":
+        context["contacts"] = _linked(book, "contact", record.contacts)
+        context["companies"] = _linked(book, "company", record.companies)
+        users = book.settings.users
+        context["members"] = [
+            {**_dump(users[m.user], m.user), "role": m.role}
+            for m in record.members
+            if m.user in users
+        ]
+    if kind == "interaction":
+        for key, kind_of in (
+            ("company", "company"),
+            ("contact", "contact"),
+            ("project", "project"),
+        ):
+            linked = getattr(record, key)
+            entries = book.by_kind(kind_of)
+            context[key] = _dump(entries[linked].record, linked) if linked in entries else None
+        totals = book.document_totals.get(record_id)
+        context["totals"] = (
+            {"net": totals.net, "tax": totals.tax, "gross": totals.gross} if totals else None
+        )
+    return context
+
+
+def _environment(template: MergeTemplate, lang: str) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(template.path.parent),
+        autoescape=not template.markdown,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+
+    def money(value: Decimal | int | None) -> str:
+        return locale.money(Decimal(value) if value is not None else None, lang)
+
+    def long_date(value: date | None) -> str:
+        return locale.long_date(value, lang)
+
+    def short_date(value: date | None) -> str:
+        return locale.short_date(value, lang)
+
+    def number(value: Decimal | int | None) -> str:
+        return locale.number(value, lang)
+
+    env.filters.update(money=money, date=long_date, short_date=short_date, number=number)
+    return env
+
+
+def _template_line(tb: TracebackType | None, filename: str) -> int:
+    """The last line of ``filename`` in a traceback (Jinja maps template frames to lines)."""
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+_UNKNOWN = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+
+
+def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
+    if isinstance(exc, TemplateSyntaxError):
+        line = exc.lineno or 0
+        code, params = "merge-template-invalid", {"detail": exc.message or str(exc)}
+    else:
+        line = _template_line(exc.__traceback__, str(template.path))
+        if isinstance(exc, SecurityError):
+            code, params = "merge-unsafe", {"detail": str(exc)}
+        elif isinstance(exc, UndefinedError):
+            found = _UNKNOWN.search(str(exc))
+            tag = next((g for g in found.groups() if g), str(exc)) if found else str(exc)
+            code, params = "merge-unknown-tag", {"tag": tag, "detail": str(exc)}
+        else:
+            code, params = "merge-template-invalid", {"detail": f"{type(exc).__name__}: {exc}"}
+    column = 1 if line else 0
+    if line and code == "merge-unknown-tag":
+        text = template.path.read_text(encoding="utf-8").splitlines()
+        if line <= len(text) and params["tag"] in text[line - 1]:
+            column = text[line - 1].index(params["tag"]) + 1
+    return make_problem(code, template.rel, line=line, column=column, lang=lang, **params)
+
+
+def merge_html(
+    book: Book,
+    repo: Path,
+    template: MergeTemplate,
+    kind: str,
+    record_id: str,
+    lang: str,
+    messages: str = "fr",
+) -> str:
+    """The HTML of ``template`` filled with ``kind/record_id``; :class:`MergeError` if not.
+
+    ``lang`` formats amounts and dates; ``messages`` is the language of the problems.
+    """
+    env = _environment(template, lang)
+    context = {
+        "firm": firm_context(book, repo),
+        "today": book.today,
+        **record_context(book, kind, record_id),
+    }
+    try:
+        text = env.get_template(template.path.name).render(context)
+    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise MergeError(_problem(template, exc, messages)) from None
+    body = Markup(render_note(text)) if template.markdown else Markup(text)
+    if not template.markdown and "<html" in text[:500].lower():
+        return text
+    return render_template("merge.html", {"lang": lang, "title": template.name, "body": body})
+
+
+def output_name(template: MergeTemplate, record_id: str) -> str:
+    """``attestation-formation-formation-wordpress-2026.pdf``."""
+    return f"{template.name}-{record_id}.pdf"
+
+
+def merge_pdf(
+    book: Book,
+    repo: Path,
+    template: MergeTemplate,
+    kind: str,
+    record_id: str,
+    lang: str,
+    messages: str = "fr",
+) -> bytes:
+    """The PDF of the merged template (resources only from ``site_templates/`` and ``data/``)."""
+    from generator.documents.pdf import html_to_pdf
+
+    html = merge_html(book, repo, template, kind, record_id, lang, messages)
+    return html_to_pdf(html, repo=repo)
