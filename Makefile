@@ -27,10 +27,14 @@ install: $(STAMP)
 site: $(STAMP)
 	@$(CARNET) validate
 	@$(CARNET) summary
+	@$(CARNET) documents
+	@$(CARNET) stock report --format pdf,xlsx
 	@$(CARNET) build
 	@$(CARNET) extranet
 	@echo
 	@echo "Site interne : $(CURDIR)/build/site/index.html  (ou : $(CARNET) serve)"
+	@echo "Devis, factures, avoirs (PDF, Factur-X) : $(CURDIR)/build/documents/"
+	@echo "Rapports de stock (PDF, Excel) : $(CURDIR)/build/stock/"
 	@echo "Extranets (à servir en HTTPS, ou sur 127.0.0.1 pour essayer) :"
 	@echo "  $(CURDIR)/build/extranet/sapins-2026/  mot de passe : $(CARNET_EXTRANET_SAPINS)"
 	@echo "  $(CURDIR)/build/extranet/site-garage-brotteaux/  mot de passe : $(CARNET_EXTRANET_BROTTEAUX)"

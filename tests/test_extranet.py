@@ -83,7 +83,15 @@ def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) ->
         assert scoped.interactions, "the extranet has content to hide"
         sealed = [p for p in out_files(site) if p.parent == site / "c"]
         shipped = [e.record.attachment for e in scoped.interactions.values() if e.record.attachment]
-        assert len(sealed) == 1 + len(shipped), "the search index and each attachment, sealed"
+        documents = [e for e in scoped.interactions.values() if e.record.document is not None]
+        assert documents, "issued documents ship with the extranet"
+        assert len(sealed) == 1 + len(shipped) + len(documents), (
+            "the search index, each attachment and each document's PDF, sealed"
+        )
+        for pdf in (built / "build" / "documents").glob("*.pdf"):
+            original = pdf.read_bytes()
+            for chunk in (original[-64:], original[len(original) // 2 :][:64]):
+                assert chunk not in blob, (project_id, pdf.name)
         assert all("." not in p.name for p in sealed)
         assert b"%PDF" not in blob and "search" not in names.replace("workers/search.", "")
         for entry in book.interactions.values():

@@ -146,13 +146,34 @@ def test_attachments_are_sealed_with_their_name(site: Path) -> None:
     links = set(
         re.findall(r'data-carnet-blob="(c/[0-9a-f]{32})">([^<]+)</a>', "".join(pages.values()))
     )
-    ((blob, name),) = links  # one file, linked from its card and from « Documents »
-    assert name == PDF.name
+    ((blob, _name),) = {(b, n) for b, n in links if n == PDF.name}  # card and « Documents »
     header, data = unpack(key.decrypt((site / blob).read_bytes()))
     assert header == {"name": PDF.name, "type": "application/pdf"}
     assert data == PDF.read_bytes()
     assert escape(REPORT) in next(b for b in pages.values() if "<h1>Documents</h1>" in b)
     assert unpack(pack("é.txt", b"x")) == ({"name": "é.txt", "type": "text/plain"}, b"x")
+
+
+def test_issued_documents_ship_as_their_exact_pdfs(site: Path, book) -> None:
+    key = site_key(site, PASSWORDS["CARNET_EXTRANET_SAPINS"])
+    pages = "".join(bodies(site).values())
+    links = dict(
+        (name, blob)
+        for blob, name in re.findall(r'data-carnet-blob="(c/[0-9a-f]{32})">([^<]+)</a>', pages)
+    )
+    rendered = site.parent.parent / "documents"
+    # the Mes Beaux Sapins order, its invoice and the credit note; never the draft quote
+    assert {"C2026-0002.pdf", "F2026-0005.pdf", "F2026-0006.pdf"} <= set(links)
+    assert not any("brouillon" in name for name in links)
+    assert "devis-accompagnement-2027-mbs" not in pages
+    for name in ("F2026-0005.pdf", "F2026-0006.pdf"):
+        header, data = unpack(key.decrypt((site / links[name]).read_bytes()))
+        assert header == {"name": name, "type": "application/pdf"}
+        assert data == (rendered / name).read_bytes()
+    documents_page = next(b for b in bodies(site).values() if "<h1>Documents</h1>" in b)
+    assert "Facture F2026-0005" in documents_page and "Avoir F2026-0006" in documents_page
+    purchases = [e for e in book.interactions.values() if e.record.kind == "purchase"]
+    assert all(e.id not in scoped_to(book, SAPINS).interactions for e in purchases)
 
 
 def test_attachments_of_other_projects_or_missing_files_are_refused(book, tmp_path: Path) -> None:
@@ -245,11 +266,12 @@ def test_pages_search_and_attachment_in_chromium(site: Path, tmp_path: Path) -> 
 
         page.click(".md-nav__link:has-text('Documents')")
         page.wait_for_selector("html[data-unlocked]", timeout=10000)
-        link = page.locator("a.carnet-attachment")
-        assert link.inner_text() == PDF.name
-        with page.expect_download(timeout=20000) as event:
-            link.click()
-        download = event.value
-        assert download.suggested_filename == PDF.name
-        assert Path(download.path()).read_bytes() == PDF.read_bytes()
+        rendered = site.parent.parent / "documents" / "F2026-0005.pdf"
+        for name, original in ((PDF.name, PDF), (rendered.name, rendered)):
+            link = page.locator("a.carnet-attachment", has_text=name)
+            with page.expect_download(timeout=20000) as event:
+                link.click()
+            download = event.value
+            assert download.suggested_filename == name
+            assert Path(download.path()).read_bytes() == original.read_bytes()
         assert not foreign, foreign

@@ -64,6 +64,32 @@ def record_attachments(
     return found, errors
 
 
+def document_attachments(
+    repo: Path, book: Book, scoped: Book, *, lang: str | None = None
+) -> tuple[dict[str, list[tuple[str, Path]]], list[str]]:
+    """The PDFs of the scoped Book's issued documents, rendered (or reused) with
+    :func:`generator.documents.batch.render_all` into ``build/documents/``.
+
+    ``book`` is the whole Book (a document prints the firm's and the buyer's details);
+    only the documents ``scoped`` holds are rendered and shipped. Returns the files and
+    the documents that could not be rendered (one French line each).
+    """
+    from generator.documents.batch import render_all
+    from generator.documents.kinds import output_name
+
+    ids = [key for key, e in scoped.interactions.items() if e.record.document is not None]
+    if not ids:
+        return {}, []
+    out = repo / "build" / "documents"
+    report = render_all(repo, book, out, ids, lang=lang)
+    found: dict[str, list[tuple[str, Path]]] = {}
+    for key in ids:
+        name = output_name(book.interactions[key])
+        if (out / name).is_file():
+            found[key] = [(name, out / name)]
+    return found, list(report.errors)
+
+
 def merge_attachments(*sources: AttachmentMap) -> dict[str, list[tuple[str, Path]]]:
     """Several attachment mappings as one (lists of the same interaction concatenated)."""
     merged: dict[str, list[tuple[str, Path]]] = {}

@@ -22,7 +22,11 @@ def run_extranets(
     allow_weak: bool = False,
 ) -> int:
     """Build the extranets of ``names`` (default: every enabled one); the exit code."""
-    from generator.extranet.attachments import record_attachments
+    from generator.extranet.attachments import (
+        document_attachments,
+        merge_attachments,
+        record_attachments,
+    )
     from generator.extranet.build import build_extranet
     from generator.extranet.scope import scoped_to
 
@@ -62,7 +66,11 @@ def run_extranets(
             )
             code = 1
             continue
-        files, errors = record_attachments(scoped_to(book, project_id), repo)
+        scoped = scoped_to(book, project_id)
+        files, errors = record_attachments(scoped, repo)
+        pdfs, pdf_errors = document_attachments(repo, book, scoped, lang=lang)
+        files = merge_attachments(files, pdfs)
+        errors += pdf_errors
         if errors:
             for error in errors:
                 click.echo(f"{error}", err=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.book import Book
 from generator.checks.base import Entry
+from generator.documents.kinds import TITLES
 from generator.extranet.attachments import Attachment
 from generator.extranet.names import OpaqueNames, html_name
 from generator.extranet.news import news
@@ -136,7 +137,14 @@ def write_pages(
             key=lambda e: (e.record.date, e.id),
             reverse=True,
         )
-        write(documents, "documents.md.j2", shipped=shipped, files=files, links=links)
+        write(
+            documents,
+            "documents.md.j2",
+            shipped=shipped,
+            files=files,
+            links=links,
+            document_titles={k.value: fr for k, (fr, _en) in TITLES.items()},
+        )
         nav.append({"Documents": documents})
     under_way = sorted(
         (e for e in book.interactions.values() if e.record.state != "done" and e.id in links),
