@@ -49,10 +49,17 @@ def carnet(runner: CliRunner):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example business's site, built once per session (in a git repository)."""
+    """The example business's site with its documents' PDFs, built once per session (in a
+    git repository)."""
     from test_site import build, make_repo
 
+    from generator.cli import main
+
     repo = make_repo(tmp_path_factory.mktemp("site") / "repo")
+    documents = CliRunner().invoke(
+        main, ["--repo", str(repo), "--today", TODAY.isoformat(), "documents"]
+    )
+    assert documents.exit_code == 0, documents.output
     result = build(CliRunner(), repo, "--strict")
     assert result.exit_code == 0, result.output
     return repo / "build" / "site"

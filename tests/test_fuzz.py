@@ -285,4 +285,4 @@ def test_fuzz_repo_is_restored(fuzz_repo: Path) -> None:
     """After the fuzzing, the shared repository is the clean base again."""
     run = validate(fuzz_repo)
     assert run.exit_code == 0, run.describe()
-    assert assert_json_problems(run) == []
+    assert [p for p in assert_json_problems(run) if p["severity"] != "info"] == []

@@ -34,6 +34,11 @@ def test_every_document_has_a_page_linking_its_pdf(site: Path) -> None:
     page = read(site, "factures")
     for number in ("F2026-0001", "F2026-0004", "F2026-0006"):
         assert f'href="../documents/pdf/{number}.pdf"' in page
+    rendered = site.parent / "documents"
+    for pdf in rendered.glob("*.pdf"):  # every PDF carnet documents wrote is in the site
+        assert (site / "documents" / "pdf" / pdf.name).read_bytes() == pdf.read_bytes()
+    assert (site / "documents" / "pdf" / "F2026-0004.pdf").is_file()
+    assert (site / "documents" / "pdf" / "devis-accompagnement-2027-mbs.brouillon.pdf").is_file()
     others = text(site, "documents")
     assert "D2026-0001" in others and "C2026-0002" in others
     assert "devis-accompagnement-2027-mbs" in others and "(brouillon)" in others
