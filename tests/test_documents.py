@@ -545,3 +545,16 @@ def test_manifest_never_names_a_file_outside(tmp_path: Path) -> None:
         '{"version": 1, "documents": {"../victim.pdf": "x", "F1.pdf": "y", ".hidden.pdf": "z"}}'
     )
     assert batch.read_manifest(out) == {"F1.pdf": "y"}
+
+
+def test_units_agree_with_their_quantity() -> None:
+    from decimal import Decimal
+
+    from generator.documents.context import unit_label
+
+    assert unit_label("heure", Decimal(40)) == "heures"
+    assert unit_label("heure", Decimal("1.5")) == "heure"
+    assert unit_label("jour", Decimal(2)) == "jours"
+    assert unit_label("bateau", Decimal(2)) == "bateaux"
+    for unit in ("h", "kg", "m²", "pièces", "forfait annuel"):
+        assert unit_label(unit, Decimal(3)) == unit
