@@ -64,3 +64,43 @@ def test_seed_scenario_invoices_pass_the_schematrons(seed_book) -> None:
     assert len(keys) == 4
     for key in keys:
         assert check(invoice_xml(seed_book, key)) == [], key
+
+
+def test_seed_scenario_pdfs_read_back(seed_book) -> None:
+    """Numbers, totals, Versement blocks and the Factur-X XML, read back from the PDFs."""
+    import io
+
+    import pypdf
+    from lxml import etree
+    from test_documents import pdf_text, squeeze
+
+    from generator.documents.render import render_document
+
+    by_number = {
+        seed_book.interactions[k].record.document.number: k for k in issued_invoices(seed_book)
+    }
+    deposit = render_document(seed_book, by_number["F2026-0001"])
+    text = pdf_text(deposit)
+    for expected in (
+        "Factured'acompte",
+        "F2026-0001",
+        "Facturationpartielle",
+        "CommandeC2026-0001du2mars2026",
+        "3000,00€",  # the 30 % part excl. VAT
+        "3513,00€",  # its total incl. VAT (2 400 × 1.2 + 600 × 1.055)
+        "Resteàfacturersurlacommande",  # the Versement block's remainder
+        "7000,00€",
+    ):
+        assert squeeze(expected) in text or expected in text, expected
+    files = dict(pypdf.PdfReader(io.BytesIO(deposit)).attachments)
+    (xml,) = files["factur-x.xml"]
+    root = etree.fromstring(xml)
+    ns = {
+        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    }
+    assert root.xpath("string(//ram:GrandTotalAmount)", namespaces=ns) == "3513.00"
+    balance = pdf_text(render_document(seed_book, by_number["F2026-0003"]))
+    assert "AcompteF2026-0001du2mars2026" in balance
+    assert "AcompteF2026-0002du1mai2026" in balance
+    credit = pdf_text(render_document(seed_book, by_number["F2026-0004"]))
+    assert "Avoir" in credit and "F2026-0003" in credit

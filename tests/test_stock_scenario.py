@@ -199,3 +199,18 @@ def test_the_serial_cannot_be_delivered_twice(scenario: Path, carnet) -> None:
     again = carnet("delivery", "new", "F2026-0001", "--serials", "selfibox=SBX-0002", repo=scenario)
     assert again.exit_code == 1
     assert "déjà entièrement livré" in again.stderr
+
+
+def test_a_validated_movement_edited_afterwards_is_caught(scenario: Path, carnet) -> None:
+    receipt = scenario / RECEIPT
+    receipt.write_text(
+        receipt.read_text(encoding="utf-8").replace("date: 2026-11-10", "date: 2026-11-09"),
+        encoding="utf-8",
+    )
+    result = carnet("validate", repo=scenario)
+    assert result.exit_code == 1
+    assert f"{RECEIPT}:" in result.output
+    assert "date modifié depuis la validation du mouvement" in result.output
+    assert "[movement-changed-after-validation]" in result.output
+    git(scenario, "checkout", "--", RECEIPT)
+    assert carnet("validate", repo=scenario).exit_code == 0
