@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import sys
 from contextlib import nullcontext
@@ -34,6 +36,13 @@ def load_history_for(
     if until_commit is not None:
         history = history.until(until_commit)
     return history, None
+
+
+def release_free_memory() -> None:
+    """Give the heap pages freed with the Book back to the system (glibc ``malloc_trim``),
+    so that MkDocs' peak does not stack on memory Carnet no longer uses."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def run_build(
@@ -73,6 +82,7 @@ def run_build(
             )
             del result, history  # MkDocs needs the memory more than we need the Book
             gc.collect()
+            release_free_memory()
             report = publish_site(staged, strict=strict)
     except RevisionError as exc:
         click.echo(f"carnet: révision inconnue : {exc}", err=True)
