@@ -91,7 +91,8 @@ def check_frozen(repo: Path, records: Records) -> list[Problem]:
     """
     documents = list(_issued_documents(records))
     movements = list(_validated_movements(records))
-    others = [e for e in records.of("interaction") if e not in documents]
+    issued = {e.id for e in documents}
+    others = [e for e in records.of("interaction") if e.id not in issued]
     if not documents and not movements and not any(e.record.document for e in others):
         return []
     from generator.history import history_notice, load_history
