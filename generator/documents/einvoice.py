@@ -26,27 +26,21 @@ from lxml import etree
 
 from generator.book import Book
 from generator.checks.base import Entry
+from generator.documents.einvoice_amounts import invoice_lines, vat_breakdown
 from generator.documents.einvoice_codes import (
     EAS_SIREN,
     PAYMENT_MEANS_SEPA_TRANSFER,
     TYPE_CODES,
     amount_text,
-    exemption,
-    plain,
-    price_value,
-    quantity_text,
-    rate_text,
     text,
-    unit_code,
 )
 from generator.documents.einvoice_parties import Buyer, EInvoiceError, compact, siren_of
 from generator.documents.einvoice_parties import buyer as buyer_of
 from generator.documents.einvoice_parties import seller as seller_of
 from generator.invoicing.ledger import is_issued
 from generator.locale import day_date, money
-from generator.money import ZERO, Totals
+from generator.money import ZERO
 from generator.schema.common import DocumentKind, Nature, VatCategory
-from generator.schema.interaction import DocumentLine
 
 LEVEL = "en16931"
 """Factur-X profile: EN 16931 (« Comfort »), the full European invoice."""
@@ -80,8 +74,8 @@ def invoice_data(book: Book, interaction_id: str) -> dict[str, Any]:
         "BG-1": _notes(book, entry, buyer),
         "BG-4": seller_of(book),
         "BG-7": buyer.party,
-        "BG-25": _lines(book, entry, totals),
-        "BG-23": _breakdown(book, entry, totals, buyer),
+        "BG-25": invoice_lines(book, entry, totals),
+        "BG-23": vat_breakdown(book, entry, totals, buyer),
         "BT-106": amount_text(sum(totals.line_nets, ZERO)),
         "BT-109": amount_text(totals.net),
         "BT-110": amount_text(totals.tax),
@@ -322,78 +316,6 @@ def _notes(book: Book, entry: Entry, buyer: Buyer) -> list[dict[str, str]]:
 
 
 # --- lines and VAT -------------------------------------------------------------------------
-
-
-def _lines(book: Book, entry: Entry, totals: Totals) -> list[dict[str, Any]]:
-    """BG-25. A negative line (a deposit deducted by a balance invoice) keeps a positive
-    price and takes a negative quantity: prices are never negative (BR-27, BR-FR-DEC-03)."""
-    out = []
-    doc = entry.record.document
-    for index, (line, net) in enumerate(zip(doc.lines, totals.line_nets, strict=True), 1):
-        product = book.products.get(line.product) if line.product else None
-        quantity, price = line.quantity, line.unit_price
-        if price < 0:
-            quantity, price = -quantity, -price
-        net_price = price_value(price * (1 - line.discount / 100))
-        item: dict[str, Any] = {
-            "BT-126": str(index),
-            "BT-153": line.description or (product.record.name if product else f"Ligne {index}"),
-            "BT-129": quantity_text(quantity),
-            "BT-130": unit_code(line.unit or (product.record.unit if product else None)),
-            "BT-131": amount_text(net),
-            "BT-146": plain(net_price),
-            "BT-151": line.vat_category.value,
-            "BT-152": rate_text(line.vat_category, line.vat_rate),
-        }
-        if line.discount:
-            gross_price = price_value(price)
-            item["BT-148"] = plain(gross_price)
-            item["BT-147-00"] = [{"BT-147": plain(gross_price - net_price)}]
-        if line.comment:
-            item["BT-154"] = line.comment
-        if product is not None:
-            item["BT-155"] = product.record.reference or product.id
-        out.append(item)
-    return out
-
-
-def _breakdown(book: Book, entry: Entry, totals: Totals, buyer: Buyer) -> list[dict[str, Any]]:
-    """BG-23 from ``Book.document_totals``: one entry per rate for S; the untaxed categories
-    (rate 0 by rule) gather their groups, whose bases add up exactly and whose VAT is 0."""
-    firm = book.settings.firm
-    groups: dict[tuple[VatCategory, str], list[Decimal]] = {}
-    for vat in totals.breakdown:
-        key = (vat.category, rate_text(vat.category, vat.rate))
-        base, tax = groups.get(key, [ZERO, ZERO])
-        groups[key] = [base + vat.base, tax + vat.tax]
-    reasons = _exemption_texts(entry.record.document.lines)
-    out = []
-    for (category, rate), (base, tax) in groups.items():
-        item: dict[str, Any] = {
-            "BT-116": amount_text(base),
-            "BT-117": amount_text(tax),
-            "BT-118": category.value,
-            "BT-119": rate,
-        }
-        code, reason = exemption(
-            category, franchise=firm.vat_exempt, domestic=buyer.country == firm.address.country
-        )
-        if category is VatCategory.EXEMPT and not firm.vat_exempt and reasons:
-            reason = "; ".join(reasons)
-        if code:
-            item["BT-121"] = code
-        if reason:
-            item["BT-120"] = reason
-        out.append(item)
-    return out
-
-
-def _exemption_texts(lines: Iterable[DocumentLine]) -> list[str]:
-    texts = (x.vat_exemption for x in lines if x.vat_category is VatCategory.EXEMPT)
-    return list(dict.fromkeys(t for t in texts if t))
-
-
-# --- XML and PDF -----------------------------------------------------------------------
 
 
 def _no_nil_delivery(xml: bytes) -> bytes:
