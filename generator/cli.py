@@ -275,20 +275,12 @@ def history(env: Env, record: str | None, since: str | None) -> None:
     sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
 
 
+from generator.documents.command import documents_command, merge_command  # noqa: E402
 from generator.invoicing.commands import COMMANDS as _INVOICING  # noqa: E402
-
-for _group in _INVOICING:
-    main.add_command(_group)
-
 from generator.stock.command import COMMANDS as _STOCK  # noqa: E402
 
-for _group in _STOCK:
-    main.add_command(_group)
-
-from generator.documents.command import documents_command, merge_command  # noqa: E402
-
-main.add_command(documents_command)
-main.add_command(merge_command)
+for _command in (*_INVOICING, *_STOCK, documents_command, merge_command):
+    main.add_command(_command)
 
 
 def run() -> None:
