@@ -1,0 +1,1 @@
+"""Hostile repositories: a data repository prepared by someone who wants to hurt."""
