@@ -23,7 +23,7 @@ How it is read (DESIGN.md rule 9): one ``git rev-parse``, one ``git status``, on
 ``git log --first-parent -m --raw -z -M`` over ``data/`` and one ``git cat-file --batch``
 for the blobs, whatever the number of records (:attr:`History.git_calls`). Merges count
 as one change against their first parent (the main line's chain of states). The per-commit
-changes are cached in ``.carnet-cache/history.pickle``: an unchanged HEAD costs no
+changes are cached in ``.carnet-cache/history-<code>.json``: an unchanged HEAD costs no
 ``git log`` at all, and a new commit costs its own diff only (the log is read until the
 first commit already known). A shallow clone starts at its oldest commit.
 """
@@ -39,7 +39,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.cache import Cache
+from generator.cache import Cache, decode_value, encode_value
 from generator.fielddiff import RENAMED
 from generator.gitbulk import BlobReader, Git, Probe, StatusEntry, probe, read_status
 from generator.historylog import Entry, Record, diff_log, read_bytes, work_tree_changes
@@ -47,7 +47,7 @@ from generator.problems import Problem, make_problem
 from generator.yamlio import parse_bytes
 
 CACHE_NAME = "history"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,10 +319,8 @@ def _read_all(
     """Committed changes (from the cache, then the log), uncommitted ones and their dates."""
     head, uncommitted = status
     shallow = (read_bytes(facts.shallow_file) or b"") if facts.shallow else b""
-    key = (_CACHE_VERSION, facts.prefix, shallow)
-    stored = cache.load(CACHE_NAME) if cache is not None else None
-    if not isinstance(stored, dict) or stored.get("key") != key:
-        stored = {"head": None, "records": []}
+    key = [_CACHE_VERSION, facts.prefix, shallow.hex()]
+    stored = _cached_records(cache.load(CACHE_NAME) if cache is not None else None, key)
     blobs = BlobReader(git)
     try:
         diffed = 0
@@ -333,11 +331,56 @@ def _read_all(
         else:
             records, diffed, complete = diff_log(git, facts.prefix, blobs, stored["records"])
             if cache is not None and complete:
-                cache.store(CACHE_NAME, {"key": key, "head": head, "records": records})
+                cache.store(
+                    CACHE_NAME, {"key": key, "head": head, "records": _records_data(records)}
+                )
         work, mtimes = work_tree_changes(repo, uncommitted, blobs)
     finally:
         blobs.close()
     return records, diffed, work, mtimes
+
+
+def _cached_records(stored: Any, key: list[Any]) -> dict[str, Any]:
+    """The cached head and records when they were written for ``key``, else nothing."""
+    empty: dict[str, Any] = {"head": None, "records": []}
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return empty
+    try:
+        records = [
+            (
+                commit,
+                author,
+                email,
+                datetime.fromisoformat(when),
+                subject,
+                tuple(
+                    (at, field, decode_value(old), decode_value(new), kind, note)
+                    for at, field, old, new, kind, note in entries
+                ),
+            )
+            for commit, author, email, when, subject, entries in stored["records"]
+        ]
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return empty  # a damaged cache: read the history again
+    return {"head": stored.get("head"), "records": records}
+
+
+def _records_data(records: list[Record]) -> list[list[Any]]:
+    """The per-commit changes as JSON data (see :func:`_cached_records`)."""
+    return [
+        [
+            commit,
+            author,
+            email,
+            when.isoformat(),
+            subject,
+            [
+                [at, field, encode_value(old), encode_value(new), kind, note]
+                for at, field, old, new, kind, note in entries
+            ],
+        ]
+        for commit, author, email, when, subject, entries in records
+    ]
 
 
 def history_notice(repo: Path, lang: str = "fr") -> Problem | None:

@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import Cache, code_digest, digest
+from generator.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.layout import SETTINGS_PATH
 from generator.problems import Problem, Severity, make_problem, sort_problems
 from generator.sources import SourceFile, discover, expected_folders, read_all
@@ -80,7 +80,11 @@ def load(
         ).encode()
     )
     stored = cache.load("validate")
-    known_result = stored[1] if stored is not None and stored[0] == run_key else None
+    known_result = (
+        [Problem.from_data(p) for p in stored["problems"]]
+        if isinstance(stored, dict) and stored.get("key") == run_key.hex()
+        else None
+    )
     if known_result is not None and not need_book:
         return LoadResult(known_result, None, counts, from_cache=True)
 
@@ -108,13 +112,13 @@ def load(
         from generator.checks.frozen import check_frozen
 
         problems += file_problems
-        problems += locate(repo, run_checks(records) + check_frozen(repo, records), lang)
+        problems += locate(repo, run_checks(records) + check_frozen(repo, records, cache), lang)
         problems += [
-            make_problem("cache-unreadable", ".carnet-cache", lang=lang, detail=n)
-            for n in cache.notices
+            make_problem(code, CACHE_DIR, lang=lang, detail=detail)
+            for code, detail in cache.notices
         ]
         problems = sort_problems(problems)
-        cache.store("validate", (run_key, problems))
+        cache.store("validate", {"key": run_key.hex(), "problems": [p.to_data() for p in problems]})
     book = None
     if need_book and settings is not None and not any(p.is_error for p in problems):
         from generator.book import build_book
@@ -162,22 +166,14 @@ def _parse_records(
     from generator.parse import check_id
 
     tz = settings.timezone if settings else "Europe/Paris"
-    known = cache.load("records") or {}
-    parsed: dict[str, tuple[Any, list[Problem]]] = {}
-    todo: list[tuple[str, str, bytes]] = []
-    for f in files:
-        hit = known.get(f.path)
-        if hit is not None and hit[0] == (digests[f.path], tz, lang):
-            parsed[f.path] = (hit[1], hit[2])
-        else:
-            todo.append((f.kind, f.path, raws[f.path]))
+    known = cache.load("records")
+    parsed = _cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
+    todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
     for path, record, file_problems in _parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
         parsed[path] = (record, file_problems)
     if todo and write_cache:
-        cache.store(
-            "records", {f.path: ((digests[f.path], tz, lang), *parsed[f.path]) for f in files}
-        )
+        cache.store("records", _records_data(files, digests, parsed, tz, lang))
 
     records = Records(settings=settings, lang=lang)
     problems: list[Problem] = []
@@ -194,6 +190,55 @@ def _parse_records(
         if record is not None:
             records.by_kind.setdefault(f.kind, {})[f.id] = Entry(f.kind, f.id, f.path, record)
     return records, problems, len(todo)
+
+
+def _cached_records(
+    files: list[SourceFile],
+    digests: dict[str, bytes],
+    known: dict[str, Any],
+    tz: str,
+    lang: str,
+) -> dict[str, tuple[Any, list[Problem]]]:
+    """The parse results of the cache that still hold: same content, timezone, language."""
+    from pydantic import ValidationError
+
+    from generator.parse import record_from_json
+    from generator.schema import KINDS_BY_NAME
+
+    found: dict[str, tuple[Any, list[Problem]]] = {}
+    for f in files:
+        hit = known.get(f.path)
+        if not isinstance(hit, list) or hit[:3] != [digests[f.path].hex(), tz, lang]:
+            continue
+        try:
+            text, problems = hit[3], [Problem.from_data(p) for p in hit[4]]
+            record = (
+                None if text is None else record_from_json(KINDS_BY_NAME[f.kind].model, text, tz)
+            )
+        except (ValidationError, ValueError, TypeError, KeyError):
+            continue  # a foreign or damaged entry: parse the file again
+        found[f.path] = (record, problems)
+    return found
+
+
+def _records_data(
+    files: list[SourceFile],
+    digests: dict[str, bytes],
+    parsed: dict[str, tuple[Any, list[Problem]]],
+    tz: str,
+    lang: str,
+) -> dict[str, list[Any]]:
+    """The per-file cache: content digest, timezone, language, record JSON, problems."""
+    from generator.parse import record_to_json
+
+    data: dict[str, list[Any]] = {}
+    for f in files:
+        record, problems = parsed[f.path]
+        text = None if record is None else record_to_json(record, tz)
+        if record is not None and text is None:
+            continue  # would not read back the same: parsed again next time
+        data[f.path] = [digests[f.path].hex(), tz, lang, text, [p.to_data() for p in problems]]
+    return data
 
 
 def _parse_chunk(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -38,6 +39,38 @@ def parse_record(
     already = {(p.line, p.column) for p in problems}
     problems.extend(p for p in schema_problems if (p.line, p.column) not in already)
     return record, problems
+
+
+def record_to_json(record: BaseModel, tz: str) -> str | None:
+    """The record as JSON text for the cache, or ``None`` when it would not read back the same.
+
+    What :func:`record_from_json` reads is validated again by the same model, so a cached
+    record is exactly a parsed one. Fields typed ``Any`` keep no type in JSON (a date would
+    come back as text): records whose model has one are checked and not cached if changed.
+    """
+    text = record.model_dump_json(by_alias=True, exclude_unset=True, context={"wall_time": True})
+    if _holds_any(type(record)) and record_from_json(type(record), text, tz) != record:
+        return None
+    return text
+
+
+def record_from_json(model: type[BaseModel], text: str, tz: str) -> BaseModel:
+    """Inverse of :func:`record_to_json` (raises ``ValidationError`` on a foreign text)."""
+    return model.model_validate_json(text, context={"tz": tz})
+
+
+@cache
+def _holds_any(model: type[BaseModel]) -> bool:
+    """Does ``model``, or a model inside it, have a field typed ``Any``?"""
+
+    def walk(annotation: Any) -> bool:
+        if annotation is Any:
+            return True
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return _holds_any(annotation)
+        return any(walk(arg) for arg in get_args(annotation))
+
+    return any(walk(field.annotation) for field in model.model_fields.values())
 
 
 def check_id(stem: str, path: str, lang: str = "fr") -> list[Problem]:

@@ -62,6 +62,34 @@ class Problem:
             text += f"\n    {self.hint}"
         return text
 
+    def to_data(self) -> list[Any]:
+        """Plain JSON data for the cache (:meth:`from_data` reads it back)."""
+        return [
+            self.path,
+            self.line,
+            self.column,
+            str(self.severity),
+            self.code,
+            self.message,
+            self.hint,
+            None if self.loc is None else list(self.loc),
+        ]
+
+    @classmethod
+    def from_data(cls, data: list[Any]) -> Problem:
+        """The problem :meth:`to_data` wrote."""
+        path, line, column, severity, code, message, hint, loc = data
+        return cls(
+            path,
+            line,
+            column,
+            Severity(severity),
+            code,
+            message,
+            hint,
+            None if loc is None else tuple(loc),
+        )
+
     @property
     def is_error(self) -> bool:
         """True for errors (after ``--strict`` has been applied)."""

@@ -9,6 +9,13 @@ import pytest
 from conftest import ROOT
 
 
+def cache_file(repo, name: str):
+    """The one cache file holding ``name`` (named by Carnet's code digest)."""
+    found = list((repo / ".carnet-cache").glob(f"{name}-*.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
 @pytest.fixture
 def repo(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
@@ -17,7 +24,7 @@ def repo(tmp_path):
 
 def test_edit_after_a_warm_run_is_seen(carnet, repo) -> None:
     assert carnet("validate", repo=repo).exit_code == 0
-    assert (repo / ".carnet-cache" / "validate.pickle").exists()
+    assert cache_file(repo, "validate").exists()
     assert carnet("validate", repo=repo).exit_code == 0
     company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
     text = company.read_text(encoding="utf-8")
@@ -41,9 +48,9 @@ def test_same_size_edit_is_seen(carnet, repo) -> None:
 
 
 def test_corrupt_cache_is_only_a_notice(carnet, repo) -> None:
-    (repo / ".carnet-cache").mkdir()
-    (repo / ".carnet-cache" / "validate.pickle").write_bytes(b"not a pickle")
-    (repo / ".carnet-cache" / "records.pickle").write_bytes(b"\x80\x05garbage")
+    assert carnet("summary", repo=repo).exit_code == 0
+    cache_file(repo, "validate").write_bytes(b"not JSON")
+    cache_file(repo, "records").write_bytes(b"\x80\x05garbage")
     result = carnet("validate", "--format", "json", repo=repo)
     assert result.exit_code == 0, result.output
     codes = {p["code"] for p in json.loads(result.stdout)}
@@ -58,7 +65,7 @@ def test_no_cache_writes_nothing(carnet, repo) -> None:
 def test_record_cache_serves_a_build_after_an_edit(carnet, repo) -> None:
     """summary (which needs the Book) fills the per-file cache; an edit reparses one file."""
     assert carnet("summary", repo=repo).exit_code == 0
-    assert (repo / ".carnet-cache" / "records.pickle").exists()
+    assert cache_file(repo, "records").exists()
     contact = repo / "data" / "contacts" / "jeanne-sapin.yaml"
     contact.write_text(
         contact.read_text(encoding="utf-8") + "company: nulle-part\n", encoding="utf-8"
@@ -67,3 +74,41 @@ def test_record_cache_serves_a_build_after_an_edit(carnet, repo) -> None:
     assert result.exit_code == 1
     codes = {p["code"] for p in json.loads(result.stdout) if p["severity"] != "info"}
     assert codes == {"yaml-duplicate-key"}
+
+
+def test_cached_record_reads_back_the_same() -> None:
+    """A cached record is validated again into the very same record: local date-times keep
+    their zone (its daylight-saving rules), typed values inside ``Any`` fields are kept or
+    the record is not cached."""
+    from zoneinfo import ZoneInfo
+
+    from generator.parse import record_from_json, record_to_json
+    from generator.schema import KINDS_BY_NAME
+
+    interaction = KINDS_BY_NAME["interaction"].model.model_validate(
+        {
+            "kind": "project",
+            "type": "Projet - 1 - À faire",
+            "user": "benoit",
+            "subject": "Formation",
+            "date": "2026-03-28",
+            "state": "open",
+            "start": "2026-03-28T09:00",
+            "end": "2026-03-28T17:00",
+            "recurrence": "FREQ=WEEKLY;COUNT=3",
+        },
+        context={"tz": "Europe/Paris"},
+    )
+    text = record_to_json(interaction, "Europe/Paris")
+    assert text is not None and "+01:00" not in text
+    back = record_from_json(type(interaction), text, "Europe/Paris")
+    assert back == interaction
+    assert back.start.tzinfo == ZoneInfo("Europe/Paris")
+    contact_model = KINDS_BY_NAME["contact"].model
+    from datetime import date
+
+    contact = contact_model.model_validate(
+        {"last_name": "Sapin", "kyc": {"signed": date(2026, 3, 2)}}
+    )
+    text = record_to_json(contact, "Europe/Paris")
+    assert text is None or record_from_json(contact_model, text, "Europe/Paris") == contact

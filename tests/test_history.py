@@ -241,7 +241,7 @@ def test_cache_spares_the_diffs_and_picks_up_new_commits(own_business: Path) -> 
     cache = Cache(own_business)
     first = load_history(own_business, cache)
     assert first is not None and first.diffed_commits == 6
-    assert (own_business / ".carnet-cache" / f"{CACHE_NAME}.pickle").is_file()
+    assert len(list((own_business / ".carnet-cache").glob(f"{CACHE_NAME}-*.json"))) == 1
     again = load_history(own_business, Cache(own_business))
     assert again is not None
     assert again.diffed_commits == 0 and again.git_calls == 2  # rev-parse, status

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from generator.cache import Cache
 from generator.checks.base import Entry, Records, at
 from generator.fielddiff import diff_values
 from generator.problems import Loc, Problem
@@ -83,7 +84,7 @@ def _has_number(record: dict[str, Any] | None) -> bool:
     return bool(_document_block(record).get("number"))
 
 
-def check_frozen(repo: Path, records: Records) -> list[Problem]:
+def check_frozen(repo: Path, records: Records, cache: Cache | None = None) -> list[Problem]:
     """Issued documents and validated movements compared with their freezing commit.
 
     A document that lost its number or its ``document`` block, or whose file was deleted
@@ -96,9 +97,8 @@ def check_frozen(repo: Path, records: Records) -> list[Problem]:
     if not documents and not movements and not any(e.record.document for e in others):
         return []
     from generator.history import history_notice, load_history
-    from generator.load import Cache
 
-    history = load_history(repo, Cache(repo))
+    history = load_history(repo, cache)
     if history is None:  # the notice only when issued or validated records go unchecked
         notice = history_notice(repo, records.lang) if documents or movements else None
         return [notice] if notice is not None else []

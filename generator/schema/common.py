@@ -8,7 +8,17 @@ from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    WrapSerializer,
+)
 
 
 class Record(BaseModel):
@@ -37,10 +47,26 @@ def _localize(value: datetime, info: ValidationInfo) -> datetime:
     return value
 
 
+def _wall_time(
+    value: datetime, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+) -> Any:
+    """With the ``wall_time`` context (the record cache), a date-time localized in the
+    settings' timezone is written as the local time the user typed: read back in the same
+    timezone, it is the same value, zone rules included (not a fixed UTC offset)."""
+    if (info.context or {}).get("wall_time") and isinstance(value.tzinfo, ZoneInfo):
+        return value.replace(tzinfo=None).isoformat()
+    return handler(value)
+
+
 Day = Annotated[date, BeforeValidator(_reject_numbers)]
 """A calendar date, ``YYYY-MM-DD``."""
 
-LocalDateTime = Annotated[datetime, BeforeValidator(_reject_numbers), AfterValidator(_localize)]
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_reject_numbers),
+    AfterValidator(_localize),
+    WrapSerializer(_wall_time),
+]
 """A date-time ``YYYY-MM-DDTHH:MM[:SS]``, local to ``settings.timezone``."""
 
 LIMIT = Decimal("1e12")

@@ -168,7 +168,7 @@ def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
     urls = set(map(url_of, staged.pages))
     warnings, built = _run_mkdocs(staged.config_path, staged.clean, strict)
     gc.collect()  # MkDocs' pages are gone: room for the search index
-    merge_search_index(staged.out, staged.stage / "search-cache.pickle", built, urls, staged.clean)
+    merge_search_index(staged.out, staged.stage / "search-cache.json", built, urls, staged.clean)
     (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
     state = {"key": staged.key, "pages": sorted(staged.pages), "page_keys": staged.page_keys}
     atomic_write(staged.stage / "state.json", json.dumps(state))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +62,16 @@ def merge_search_index(
         index["docs"] = [entry for url in sorted(cache) for entry in cache[url]]
         atomic_write(path, json.dumps(index, separators=(",", ":"), ensure_ascii=False))
     del index, fresh
-    atomic_write(state, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    atomic_write(state, json.dumps(cache, separators=(",", ":"), ensure_ascii=False))
 
 
 def _load(state: Path) -> dict[str, list[dict[str, Any]]]:
+    """The cached entries (plain JSON: a file committed under ``build/`` runs nothing)."""
     try:
-        return pickle.loads(state.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        cached = json.loads(state.read_bytes())
+    except (OSError, ValueError):
         return {}
+    return cached if isinstance(cached, dict) else {}
 
 
 class DropDirtyWarning(logging.Filter):
