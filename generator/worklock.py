@@ -49,7 +49,6 @@ class GitPlace:
     git_dir: Path
     common_dir: Path
     detached: bool
-    branch: str | None
 
 
 def git_place(repo: Path) -> GitPlace | None:
@@ -65,13 +64,10 @@ def git_place(repo: Path) -> GitPlace | None:
         return None
     if repository.bare:
         return None
-    head = repository.head
-    detached = head.is_detached
     return GitPlace(
         git_dir=Path(os.path.realpath(repository.git_dir)),
         common_dir=Path(os.path.realpath(repository.common_dir)),
-        detached=detached,
-        branch=None if detached else head.ref.name,
+        detached=repository.head.is_detached,
     )
 
 

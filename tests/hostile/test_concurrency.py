@@ -191,3 +191,19 @@ def test_a_bad_lock_timeout_is_a_usage_error(repo: Path, value: str) -> None:
     assert_no_crash(out + err)
     assert process.returncode == 2, err
     assert "CARNET_LOCK_TIMEOUT" in err
+
+
+def test_the_lock_never_follows_a_cache_folder_link_outside(tmp_path: Path, outside: Path) -> None:
+    """Outside git the lock is in .carnet-cache/: a repository whose .carnet-cache is a link
+    to another folder gets no lock file there (the command is refused, nothing written)."""
+    plain = make_repo(tmp_path / "plain", with_git=False)
+    add_draft_invoice(plain, "attente")
+    (plain / ".carnet-cache").symlink_to(outside, target_is_directory=True)
+    before, data = snapshot(outside), snapshot(plain / "data")
+    process = _issue_waiting(plain, "0.5")
+    out, err = process.communicate(timeout=60)
+    assert_no_crash(out + err)
+    assert process.returncode == 1, err
+    assert "verrou de Carnet inutilisable" in err
+    assert snapshot(outside) == before
+    assert snapshot(plain / "data") == data
