@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from generator import __version__
 from generator.cliutil import Env, parse_day, require_repo
@@ -47,12 +48,24 @@ class CarnetGroup(click.Group):
 )
 @click.option("--today", envvar="CARNET_TODAY", help="Fixe « aujourd'hui » (AAAA-MM-JJ).")
 @click.option(
+    "--allow-future-date",
+    is_flag=True,
+    help="Permet d'émettre ou de valider à une date postérieure à l'horloge (--today, --date).",
+)
+@click.option(
     "--lang", type=click.Choice(["fr", "en"]), envvar="CARNET_LANG", help="Langue des messages."
 )
 @click.option("--debug", is_flag=True, help="Affiche la trace complète d'une erreur inattendue.")
 @click.version_option(__version__, prog_name="carnet")
 @click.pass_context
-def main(ctx: click.Context, repo: Path, today: str | None, lang: str | None, debug: bool) -> None:
+def main(
+    ctx: click.Context,
+    repo: Path,
+    today: str | None,
+    allow_future_date: bool,
+    lang: str | None,
+    debug: bool,
+) -> None:
     """Carnet : CRM et ERP léger dont les données sont un dépôt git de fichiers YAML.
 
     \b
@@ -60,7 +73,18 @@ def main(ctx: click.Context, repo: Path, today: str | None, lang: str | None, de
       carnet validate
       carnet --repo ~/mon-entreprise --today 2026-11-25 summary
     """
-    ctx.obj = Env(repo=repo, today=parse_day(today), debug=debug, lang=lang)
+    source = ctx.get_parameter_source("today")
+    today_from = None
+    if today:
+        today_from = "CARNET_TODAY" if source is ParameterSource.ENVIRONMENT else "--today"
+    ctx.obj = Env(
+        repo=repo,
+        today=parse_day(today),
+        debug=debug,
+        lang=lang,
+        today_from=today_from,
+        allow_future_date=allow_future_date,
+    )
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:

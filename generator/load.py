@@ -76,7 +76,15 @@ def load(
 
     run_key = digest(
         repr(
-            (code_digest(), lang, settings_raw, sorted(digests.items()), notes, git_state(repo))
+            (
+                code_digest(),
+                lang,
+                settings_raw,
+                sorted(digests.items()),
+                notes,
+                git_state(repo),
+                date.today(),  # the real date: document-issued-in-future depends on it
+            )
         ).encode()
     )
     stored = cache.load("validate")

@@ -786,15 +786,15 @@ CHECK_CASES = {
     "number-on-draft": ({IN_2026 + "a.yaml": doc(extra="  number: F2026-0001\n")}, "a.yaml:10:11"),
     "number-pattern": ({IN_2026 + "a.yaml": issued("FA-1", "2026-03-01")}, "a.yaml:10:11"),
     "number-year-mismatch": (
-        {IN_2026 + "a.yaml": issued("F2027-0001", "2026-12-30")},
+        {IN_2026 + "a.yaml": issued("F2026-0001", "2025-12-30")},
         "a.yaml:10:11",
     ),
     "number-gap": (
         {
-            IN_2026 + "a.yaml": issued("F2026-0001", "2026-03-01"),
-            "data/interactions/2027/b.yaml": issued("F2027-0002", "2027-01-05"),
+            "data/interactions/2025/a.yaml": issued("F2025-0001", "2025-03-01"),
+            IN_2026 + "b.yaml": issued("F2026-0002", "2026-01-05"),
         },
-        "2027/b.yaml:10:11",
+        "2026/b.yaml:10:11",
     ),
     "number-not-chronological": (
         {
@@ -802,6 +802,10 @@ CHECK_CASES = {
             IN_2026 + "b.yaml": issued("F2026-0002", "2026-03-01"),
         },
         "b.yaml:11:11",
+    ),
+    "document-issued-in-future": (
+        {IN_2026 + "a.yaml": issued("F2099-0001", "2099-03-01")},
+        "a.yaml:11:11",
     ),
     "credit-note-corrects": (
         {IN_2026 + "a.yaml": issued("F2026-0001", "2026-03-01", kind="credit_note")},

@@ -5,7 +5,8 @@
 - Numbers follow their series' pattern and the year they were issued; the invoice series
   (invoices of every kind and credit notes) is gap-free and chronological (numbers in the
   order of issue dates).
-- A number is assigned at issue only: a number without an issue date is refused.
+- A number is assigned at issue only: a number without an issue date is refused, and so
+  is an issue date after the real clock's (``--today`` does not move it).
 - A credit note corrects an issued invoice; an invoice billing an order points at an order;
   the invoices of an order never bill more than the order, the credit notes of an invoice
   never credit more than the invoice.
@@ -20,6 +21,7 @@ Whether an issued document changed since its issuing commit is :mod:`generator.c
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from generator.checks.base import Entry, Records, at
 from generator.invoicing.ledger import is_issued, order_billing
@@ -63,11 +65,12 @@ def _pattern_problems(records: Records) -> tuple[list[Problem], set[str]]:
 
 
 def check_numbering(records: Records) -> list[Problem]:
-    """Patterns are usable; numbers match their pattern and the year they were issued; the
-    invoice series has no gap and follows issue dates."""
+    """Patterns are usable; numbers match their pattern and the year they were issued, a
+    date not after the real clock's; the invoice series has no gap and follows issue dates."""
     if records.settings is None:
         return []
     problems, bad_patterns = _pattern_problems(records)
+    problems += _issued_in_future(records)
     series: dict[tuple[str, int | None], list[tuple[int, Entry]]] = defaultdict(list)
     for entry in _documents(records):
         doc = entry.record.document
@@ -120,6 +123,27 @@ def check_numbering(records: Records) -> list[Problem]:
         if name == "invoice":
             problems += _gaps_and_order(records, numbered, year, invoice_pattern)
     return problems
+
+
+def _issued_in_future(records: Records) -> list[Problem]:
+    """Documents issued after the real date (the clock, never ``--today``): a stray
+    ``CARNET_TODAY=2099-12-31`` would otherwise freeze a number every real date precedes."""
+    today = date.today()
+    return [
+        at(
+            records,
+            entry.path,
+            ("document", "issued"),
+            "document-issued-in-future",
+            number=entry.record.document.number,
+            issued=entry.record.document.issued,
+            today=today,
+        )
+        for entry in _documents(records)
+        if entry.record.document.number
+        and entry.record.document.issued is not None
+        and entry.record.document.issued > today
+    ]
 
 
 def _gaps_and_order(

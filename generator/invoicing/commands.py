@@ -3,10 +3,12 @@ the sales documents. Parsing and printing only; the work is in the sibling modul
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
-from generator.cliutil import Env, load_valid, refuse
-from generator.invoicing.running import day_of, find, run, usage, write, write_and_commit
+from generator.cliutil import Env, load_valid, refuse, refuse_future, writing
+from generator.invoicing.running import day_of, find, run, usage, write
 
 _ISSUING = {
     "quote": "quote issue",
@@ -28,21 +30,29 @@ def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[s
     from generator.invoicing.issue import issue
 
     when = day_of(env, day)
-    _, book = load_valid(env)
-    entry = find(env, book, name)
-    kind = entry.record.document.kind
-    if kind not in kinds:
-        command = _ISSUING.get(kind)
-        hint = f" : carnet {command} {entry.id}" if command else ""
-        hint_en = f": carnet {command} {entry.id}" if command else ""
-        refuse(wrong_kind(entry, kinds[0]).message(env.lang) + env.say(hint, hint_en))
-    done = run(env, lambda: issue(env.repo, book, entry, when, lang=env.lang))
-    announce = env.say(
-        f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
-        f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
-    )
-    message = f"Émission {document_label(kind)} {done.number}"
-    write_and_commit(env, done.changes, message, no_commit, announce)
+    with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
+        _, book = load_valid(env)
+        entry = find(env, book, name)
+        kind = entry.record.document.kind
+        if kind not in kinds:
+            command = _ISSUING.get(kind)
+            hint = f" : carnet {command} {entry.id}" if command else ""
+            hint_en = f": carnet {command} {entry.id}" if command else ""
+            refuse(wrong_kind(entry, kinds[0]).message(env.lang) + env.say(hint, hint_en))
+        done = run(env, lambda: issue(env.repo, book, entry, when, lang=env.lang))
+        _not_in_future(env, done.issued)
+        announce = env.say(
+            f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
+            f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
+        )
+        message = f"Émission {document_label(kind)} {done.number}"
+        session.save(done.changes, message, announce)
+
+
+def _not_in_future(env: Env, issued: date) -> None:
+    """An issue date after the real clock's is refused unless --allow-future-date."""
+    shown = issued.isoformat()
+    refuse_future(env, issued, f"la date d'émission {shown}", f"the issue date {shown}")
 
 
 @click.group()
@@ -86,12 +96,14 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
     from generator.invoicing.issue import accept
 
     when = day_of(env, day)
-    _, book = load_valid(env)
-    entry = find(env, book, name)
-    done, _order = run(env, lambda: accept(env.repo, book, entry, when, lang=env.lang))
-    announce = env.say(f"commande {done.number}", f"order {done.number}")
-    message = f"Commande {done.number} (devis accepté)"
-    write_and_commit(env, done.changes, message, no_commit, announce)
+    with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
+        _, book = load_valid(env)
+        entry = find(env, book, name)
+        done, _order = run(env, lambda: accept(env.repo, book, entry, when, lang=env.lang))
+        _not_in_future(env, done.issued)
+        announce = env.say(f"commande {done.number}", f"order {done.number}")
+        message = f"Commande {done.number} (devis accepté)"
+        session.save(done.changes, message, announce)
 
 
 @click.group()
@@ -160,10 +172,11 @@ def invoice_split(env: Env, name: str, parts: tuple[str, ...]) -> None:
             )
         )
     specs = run(env, lambda: [parse_part(p) for p in parts])
-    _, book = load_valid(env)
-    entry = find(env, book, name)
-    changes = run(env, lambda: split_order(env.repo, book, entry, specs, lang=env.lang))
-    write(env, changes)
+    with writing(env):
+        _, book = load_valid(env)
+        entry = find(env, book, name)
+        changes = run(env, lambda: split_order(env.repo, book, entry, specs, lang=env.lang))
+        write(env, changes)
 
 
 @invoice.command("issue")
@@ -215,15 +228,16 @@ def invoice_credit(
     what = ("montant de l'avoir", "credit note amount")
     value = run(env, lambda: parse_positive(amount, what=what)) if amount is not None else None
     when = day_of(env, day)
-    _, book = load_valid(env)
-    entry = find(env, book, name)
-    changes = run(
-        env,
-        lambda: credit(
-            env.repo, book, entry, line_numbers=numbers, amount=value, day=when, lang=env.lang
-        ),
-    )
-    write(env, changes)
+    with writing(env):
+        _, book = load_valid(env)
+        entry = find(env, book, name)
+        changes = run(
+            env,
+            lambda: credit(
+                env.repo, book, entry, line_numbers=numbers, amount=value, day=when, lang=env.lang
+            ),
+        )
+        write(env, changes)
 
 
 def _line_number(env: Env, text: str) -> int:
@@ -257,12 +271,13 @@ def invoice_pay(env: Env, name: str, amount: str, day: str, method: str | None) 
     what = ("versement", "payment")
     value = run(env, lambda: parse_positive(amount, what=what))
     when = day_of(env, day)
-    _, book = load_valid(env)
-    entry = find(env, book, name)
-    changes = run(
-        env, lambda: pay(env.repo, book, entry, value, when, method=method, lang=env.lang)
-    )
-    write(env, changes)
+    with writing(env):
+        _, book = load_valid(env)
+        entry = find(env, book, name)
+        changes = run(
+            env, lambda: pay(env.repo, book, entry, value, when, method=method, lang=env.lang)
+        )
+        write(env, changes)
 
 
 @invoice.command("list")

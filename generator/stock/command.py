@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cliutil import Env, load_valid, parse_day, refuse
+from generator.cliutil import Env, load_valid, parse_day, refuse, refuse_future, writing
 
 if TYPE_CHECKING:
     from generator.edits import ChangeSet
@@ -44,8 +44,8 @@ def _refusals(env: Env) -> Iterator[None]:
         refuse(exc.message(env.lang))
 
 
-def _create(env: Env, plan: Any) -> ChangeSet:
-    """Write the plan's file, print its path; the change set (to undo if a commit fails)."""
+def _changes(env: Env, plan: Any) -> ChangeSet:
+    """The plan's new file as a change set (not written yet); its warnings printed."""
     from generator.edits import ChangeSet
 
     changes = ChangeSet(env.repo)
@@ -53,8 +53,6 @@ def _create(env: Env, plan: Any) -> ChangeSet:
     _flow_serials(changes.edit(plan.path))
     for fr, en in plan.warnings:
         click.echo(env.say(fr, en), err=True)
-    for rel in changes.write():
-        click.echo(rel)
     return changes
 
 
@@ -72,32 +70,6 @@ def _flow_serials(node: Any) -> None:
         serials.fa.set_flow_style()
         if "document" not in node and len(serials) <= SHORT_LINE_SERIALS:
             line.fa.set_flow_style()
-
-
-def _commit_new(env: Env, changes: ChangeSet, message: str) -> None:
-    """Commit files just written; if the commit fails, undo them (all or nothing)."""
-    from generator.gitcommit import CommitError, commit_paths, is_work_tree
-
-    if not is_work_tree(env.repo):
-        click.echo(
-            env.say(
-                "pas de dépôt git : bon de livraison écrit mais pas enregistré dans git",
-                "no git repository: delivery note written but not committed",
-            ),
-            err=True,
-        )
-        return
-    try:
-        short = commit_paths(env.repo, changes.paths(), message)
-    except CommitError as exc:
-        changes.undo()
-        refuse(
-            env.say(
-                f"rien n'est écrit : le commit a échoué ({exc})",
-                f"nothing written: the commit failed ({exc})",
-            )
-        )
-    click.echo(env.say(f"enregistré dans git : {short}", f"committed: {short}"))
 
 
 DATE_OPTION = click.option("--date", "day", help="Date du mouvement (défaut : aujourd'hui).")
@@ -146,9 +118,10 @@ def receive(
         quantities = parse_line_options(lines)
         assigned = parse_assignments(serials)
         when = _day(env, day)
-        _, book = load_valid(env)
-        entry = find(book, purchase, "interaction", numbers=True)
-        _create(env, plan_receipt(book, entry, quantities, assigned, when))
+        with writing(env) as session:
+            _, book = load_valid(env)
+            entry = find(book, purchase, "interaction", numbers=True)
+            session.save(_changes(env, plan_receipt(book, entry, quantities, assigned, when)))
 
 
 @stock.command()
@@ -167,9 +140,10 @@ def ship(env: Env, delivery_note: str, day: str | None) -> None:
 
     with _refusals(env):
         when = parse_day(day) if day else None
-        _, book = load_valid(env)
-        entry = find(book, delivery_note, "interaction", numbers=True)
-        _create(env, plan_shipment(book, entry, when))
+        with writing(env) as session:
+            _, book = load_valid(env)
+            entry = find(book, delivery_note, "interaction", numbers=True)
+            session.save(_changes(env, plan_shipment(book, entry, when)))
 
 
 @stock.command(name="validate")
@@ -188,32 +162,26 @@ def validate_command(env: Env, movement: str, no_commit: bool) -> None:
       carnet stock validate sortie-2026-0010 --no-commit
     """
     from generator.stock.records import find
-    from generator.stock.validate import validate_movement, would_be_problems
+    from generator.stock.validate import validation, would_be_problems
 
-    with _refusals(env):
+    with _refusals(env), writing(env, commits=True, no_commit=no_commit) as session:
         _, book = load_valid(env)
         entry = find(book, movement, "movement")
-        if entry.record.status.value == "draft":
-            problems = would_be_problems(env.repo, book, entry, env.lang or "fr")
-            if problems:
-                for problem in problems:
-                    click.echo(problem.format_text(), err=True)
-                refuse(env.say(f"« {entry.id} » non validé", f"'{entry.id}' not validated"))
+        changes = validation(env.repo, entry)
+        problems = would_be_problems(env.repo, book, entry, env.lang or "fr")
+        if problems:
+            for problem in problems:
+                click.echo(problem.format_text(), err=True)
+            refuse(env.say(f"« {entry.id} » non validé", f"'{entry.id}' not validated"))
+        day = entry.record.date
+        refuse_future(
+            env,
+            day,
+            f"le mouvement « {entry.id} » du {day.isoformat()}",
+            f"movement '{entry.id}' of {day.isoformat()}",
+        )
         message = env.say(f"Mouvement {entry.id} validé", f"Movement {entry.id} validated")
-        done = validate_movement(
-            env.repo, book, entry, commit=not no_commit, message=message, lang=env.lang or "fr"
-        )
-    click.echo(done.path)
-    if done.commit:
-        click.echo(env.say(f"enregistré dans git : {done.commit}", f"committed: {done.commit}"))
-    elif not done.in_git:
-        click.echo(
-            env.say(
-                "pas de dépôt git : mouvement validé mais pas enregistré dans git",
-                "no git repository: movement validated but not committed",
-            ),
-            err=True,
-        )
+        session.save(changes, message)
 
 
 @stock.command()
@@ -331,14 +299,15 @@ def new_delivery(
     with _refusals(env):
         assigned = parse_assignments(serials)
         when = _day(env, day)
-        _, book = load_valid(env)
-        entry = find(book, source, "interaction", numbers=True)
-        plan = plan_delivery_note(book, entry, assigned, when)
-        written = _create(env, plan)
-    if not no_commit:
-        number = plan.data["document"]["number"]
-        message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
-        _commit_new(env, written, message)
+        with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
+            shown = when.isoformat()
+            refuse_future(env, when, f"la date du bon {shown}", f"the note's date {shown}")
+            _, book = load_valid(env)
+            entry = find(book, source, "interaction", numbers=True)
+            plan = plan_delivery_note(book, entry, assigned, when)
+            number = plan.data["document"]["number"]
+            message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
+            session.save(_changes(env, plan), message)
 
 
 COMMANDS: tuple[Callable[..., Any], ...] = (stock, delivery)

@@ -6,20 +6,18 @@ product below zero on any date, take out a serial not in stock, or receive a ser
 already in stock is refused with ``path:line:col`` problems, and nothing is written.
 Validating an incoming movement registers its serials; an outgoing one removes them.
 
-Then the file is committed alone (:func:`generator.gitcommit.commit_paths`): that commit
+Then the file is committed alone (:meth:`generator.cliutil.Writing.save`): that commit
 anchors the movement, which must not change afterwards (:mod:`generator.checks.frozen`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from generator.book import Book
 from generator.checks.base import Entry, Records
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.edits import ChangeSet
-from generator.gitcommit import CommitError, commit_paths, is_work_tree
 from generator.load import locate
 from generator.problems import Problem
 from generator.schema.common import MovementStatus
@@ -48,22 +46,11 @@ def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr")
     return locate(repo, [p for p in problems if p.is_error], lang)
 
 
-@dataclass(frozen=True, slots=True)
-class Validated:
-    """What validating did: the file written and the commit (``None``: not committed)."""
+def validation(repo: Path, movement: Entry) -> ChangeSet:
+    """The change that validates ``movement``: ``status: validated`` (round-trip edit), to
+    write and commit alone (:meth:`generator.cliutil.Writing.save`).
 
-    path: str
-    commit: str | None
-    in_git: bool
-
-
-def validate_movement(
-    repo: Path, book: Book, movement: Entry, *, commit: bool, message: str, lang: str = "fr"
-) -> Validated:
-    """Set ``status: validated`` (round-trip edit) and commit the file unless told not to.
-
-    Raises :class:`StockError` when the movement is not a draft, and when the commit
-    fails (the file is then put back as it was: all or nothing).
+    Raises :class:`StockError` when the movement is not a draft.
     """
     if movement.record.status is not MovementStatus.DRAFT:
         raise StockError(
@@ -71,16 +58,4 @@ def validate_movement(
         )
     changes = ChangeSet(repo)
     changes.edit(movement.path)["status"] = MovementStatus.VALIDATED.value
-    in_git = is_work_tree(repo)
-    changes.write()
-    if not (commit and in_git):
-        return Validated(movement.path, None, in_git)
-    try:
-        short = commit_paths(repo, [movement.path], message)
-    except CommitError as exc:
-        changes.undo()
-        raise StockError(
-            f"« {movement.id} » non validé : le commit a échoué ({exc})",
-            f"'{movement.id}' not validated: the commit failed ({exc})",
-        ) from exc
-    return Validated(movement.path, short, True)
+    return changes

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,3 +130,76 @@ def assert_no_crash(result: Result | str) -> None:
     text = result if isinstance(result, str) else result.output
     for marker in CRASH_MARKERS:
         assert marker not in text, text
+
+
+# --- Writing commands: drafts to issue, real processes released together -------------------
+
+DRAFT_INVOICE = """\
+kind: sale
+type: Vente - 6 - Gagné
+user: benoit
+subject: Facture — {name}
+date: {day}
+contact: jeanne-sapin
+company: mes-beaux-sapins
+project: sapins-2026
+state: open
+document:
+  kind: invoice
+  lines:
+    - {{product: heure-developpement, description: Évolutions, quantity: 1, unit: heure,
+       unit_price: 65.00, vat_rate: 20}}
+"""
+
+
+def add_draft_invoice(repo: Path, name: str, *, day: str = TODAY) -> str:
+    """Write (without committing) a draft invoice ``name``: one hour of work for Mes Beaux
+    Sapins, dated ``day``; its path relative to ``repo``."""
+    rel = f"data/interactions/{day[:4]}/{name}.yaml"
+    (repo / rel).write_text(DRAFT_INVOICE.format(name=name, day=day), encoding="utf-8")
+    return rel
+
+
+_RELEASED = """\
+import os, sys, time
+from pathlib import Path
+barrier = Path(sys.argv[1])
+from generator.cli import main
+Path(f"{barrier}.ready-{os.getpid()}").touch()
+deadline = time.monotonic() + 60
+while not barrier.exists() and time.monotonic() < deadline:
+    time.sleep(0.001)
+main(args=sys.argv[2:], prog_name="carnet")
+"""
+
+
+def carnet_race(
+    repo: Path, *commands: tuple[str, ...], env: dict[str, str] | None = None
+) -> list[subprocess.CompletedProcess[str]]:
+    """Run each of ``commands`` (``carnet --repo REPO`` + the tuple) in its own real process,
+    all released at the same instant: each imports Carnet, says it is ready, then waits for
+    a barrier file that appears once every process is ready. Their results, in order."""
+    barrier = repo.parent / f".barrier-{os.getpid()}-{time.monotonic_ns()}"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RELEASED, str(barrier), "--repo", str(repo), *args],
+            env={**git_env(), **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    deadline = time.monotonic() + 60
+    while len(list(barrier.parent.glob(barrier.name + ".ready-*"))) < len(processes):
+        assert time.monotonic() < deadline, "the racing processes never got ready"
+        assert all(p.poll() is None for p in processes), "a racing process died early"
+        time.sleep(0.01)
+    barrier.touch()
+    results = []
+    for process, args in zip(processes, commands, strict=True):
+        out, err = process.communicate(timeout=120)
+        results.append(subprocess.CompletedProcess(args, process.returncode, out, err))
+    for path in barrier.parent.glob(barrier.name + "*"):
+        path.unlink()
+    return results
