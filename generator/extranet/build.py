@@ -15,7 +15,6 @@ import logging
 import os
 import secrets
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from generator.extranet.attachments import Attachment, AttachmentMap, plan_attac
 from generator.extranet.attachments import seal_attachments as _seal_files
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive
 from generator.extranet.names import OpaqueNames
+from generator.extranet.output import MARKER, MARKER_TEXT, private_folder
 from generator.extranet.pages import write_pages
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
@@ -126,8 +126,15 @@ def build_extranet(
     iterations: int = ITERATIONS,
     history: Any = None,
     attachments: AttachmentMap | None = None,
+    staging: Path | None = None,
 ) -> ExtranetReport:
     """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole).
+
+    The clear pages live in a private folder (0700) inside ``staging`` (by default the
+    system's temporary folder), removed when the build ends, fails or is interrupted;
+    ``out`` receives only sealed files, and the marker :data:`~generator.extranet.output.MARKER`.
+    The caller checks that ``out`` may be replaced
+    (:func:`generator.extranet.output.check_outputs`).
 
     ``attachments`` maps an interaction id of the extranet to the files shipped with
     it, each a ``(display file name, absolute path)`` pair: the display name is what
@@ -143,9 +150,9 @@ def build_extranet(
     out.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         key_future = pool.submit(derive, password, None, iterations)  # PBKDF2 frees the GIL
-        with tempfile.TemporaryDirectory(prefix="carnet-extranet-") as tmp:
+        with private_folder(staging) as tmp:
             staged = stage_extranet(
-                book, project_id, Path(tmp), lang=lang, history=history, attachments=attachments
+                book, project_id, tmp, lang=lang, history=history, attachments=attachments
             )
             pages, files = seal_extranet(staged, key_future.result())
             _replace(staged.site, out)
@@ -161,6 +168,7 @@ def _replace(sealed: Path, out: Path) -> None:
     token = secrets.token_hex(4)
     new, old = out.parent / f".{out.name}.new-{token}", out.parent / f".{out.name}.old-{token}"
     shutil.copytree(sealed, new)
+    (new / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     if out.exists():
         os.replace(out, old)
     os.replace(new, out)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from generator.extranet.output import OutputRefused, check_outputs, signals_raise, staging_area
 from generator.extranet.passwords import password_for
 from generator.load import load
 from generator.sitebuild import print_problems
+
+if TYPE_CHECKING:
+    from generator.book import Book
 
 
 def run_extranets(
@@ -21,15 +26,12 @@ def run_extranets(
     lang: str | None = None,
     allow_weak: bool = False,
 ) -> int:
-    """Build the extranets of ``names`` (default: every enabled one); the exit code."""
-    from generator.extranet.attachments import (
-        document_attachments,
-        merge_attachments,
-        record_attachments,
-    )
-    from generator.extranet.build import build_extranet
-    from generator.extranet.scope import scoped_to
+    """Build the extranets of ``names`` (default: every enabled one); the exit code.
 
+    ``out_root`` holds one folder per project; when it is the repository's
+    ``build/extranet`` it must really lie in ``build/`` (see
+    :func:`generator.extranet.output.check_outputs`).
+    """
     result = load(repo, today=today, lang=lang)
     if result.book is None:
         print_problems(result.problems)
@@ -46,6 +48,35 @@ def run_extranets(
     chosen = list(names) or [
         key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
     ]
+    default_root = out_root.absolute() == (repo / "build" / "extranet").absolute()
+    try:
+        check_outputs(repo, out_root, chosen, default=default_root)
+    except OutputRefused as refused:
+        click.echo(f"carnet: {refused}", err=True)
+        return 1
+    with signals_raise():
+        return _build_all(repo, book, history, names, chosen, out_root, lang, allow_weak)
+
+
+def _build_all(
+    repo: Path,
+    book: Book,
+    history: Any,
+    names: tuple[str, ...],
+    chosen: list[str],
+    out_root: Path,
+    lang: str | None,
+    allow_weak: bool,
+) -> int:
+    from generator.extranet.attachments import (
+        document_attachments,
+        merge_attachments,
+        record_attachments,
+    )
+    from generator.extranet.build import build_extranet
+    from generator.extranet.scope import scoped_to
+
+    staging = staging_area(repo)
     code = 0
     for project_id in chosen:
         extranet = book.projects[project_id].record.extranet
@@ -87,6 +118,7 @@ def run_extranets(
             lang=lang or book.settings.lang,
             history=history,
             attachments=files,
+            staging=staging,
         )
         click.echo(f"{report.out / 'index.html'}")
     return code
