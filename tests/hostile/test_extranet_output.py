@@ -10,9 +10,12 @@ with exit 1 and nothing is touched. ``password_env`` must name a ``CARNET_`` var
 from __future__ import annotations
 
 import os
+import signal
+import stat
+import time
 from pathlib import Path
 
-from .conftest import assert_no_crash, commit_all, snapshot
+from .conftest import TODAY, assert_no_crash, carnet_process, commit_all, snapshot
 
 PASSWORDS = {
     "CARNET_EXTRANET_SAPINS": "Sapins-de-Noel-2026-test",
@@ -123,3 +126,73 @@ def test_password_env_must_name_a_carnet_variable(repo: Path, carnet) -> None:
     built = carnet(repo, "extranet", SAPINS, env={"PATH": os.environ["PATH"]})
     assert_no_crash(built)
     assert built.exit_code == 1 and not (repo / "build" / "extranet" / SAPINS).exists()
+
+
+def _staged_page(*roots: Path) -> Path | None:
+    """A clear Markdown page of an extranet being built, anywhere under ``roots``."""
+    for root in roots:
+        for page in root.rglob("index.md"):
+            return page
+    return None
+
+
+def _clear_text(*roots: Path) -> list[Path]:
+    """Pages (Markdown or HTML) under ``roots`` that show the client's name in clear."""
+    return [
+        p
+        for root in roots
+        for p in root.rglob("*")
+        if p.suffix in (".md", ".html") and p.is_file() and b"Mes Beaux Sapins" in p.read_bytes()
+    ]
+
+
+def _kill_mid_build(repo: Path, tmp: Path, signum: int) -> Path:
+    """Start ``carnet extranet``, send ``signum`` while clear pages exist; where they were."""
+    for _attempt in range(5):
+        process = carnet_process(
+            repo,
+            "--today",
+            TODAY,
+            "extranet",
+            SAPINS,
+            env={**PASSWORDS, "TMPDIR": str(tmp)},
+        )
+        deadline = time.monotonic() + 120
+        page = None
+        while page is None and process.poll() is None and time.monotonic() < deadline:
+            page = _staged_page(repo / "build", tmp)
+            time.sleep(0.002)
+        if page is not None:
+            process.send_signal(signum)
+            process.communicate(timeout=60)
+            assert process.returncode != 0
+            return page
+        process.communicate(timeout=60)  # too fast to catch: build again
+    raise AssertionError("the build never showed its staged pages")
+
+
+def test_a_build_stopped_by_sigterm_leaves_no_clear_page(repo: Path, tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    _kill_mid_build(repo, tmp, signal.SIGTERM)
+    assert _clear_text(repo / "build", tmp) == []
+    assert list(tmp.iterdir()) == []
+    assert not (repo / "build" / "extranet" / SAPINS).exists()
+
+
+def test_a_build_killed_outright_leaves_its_pages_private_until_the_next_run(
+    repo: Path, tmp_path: Path, carnet
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    page = _kill_mid_build(repo, tmp, signal.SIGKILL)
+    left = _clear_text(repo / "build", tmp)
+    assert left, "SIGKILL cannot be caught: the staged pages are still there"
+    for path in left:
+        private = next(p for p in path.parents if p.parent.name == ".extranet-staging")
+        assert stat.S_IMODE(private.stat().st_mode) == 0o700, private
+        assert stat.S_IMODE(private.parent.stat().st_mode) == 0o700
+    assert page.is_relative_to(repo / "build")
+    result = carnet(repo, "extranet", SAPINS, env=PASSWORDS)
+    assert result.exit_code == 0, result.output
+    assert _clear_text(repo / "build", tmp) == [], "the next run wiped them"
