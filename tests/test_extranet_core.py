@@ -7,7 +7,7 @@ from conftest import ROOT, TODAY
 from cryptography.exceptions import InvalidTag
 
 from generator.extranet.crypto import ITERATIONS, NONCE_BYTES, SALT_BYTES, derive
-from generator.extranet.passwords import password_for, weakness
+from generator.extranet.passwords import names_of, password_for, read_secrets, weakness
 from generator.extranet.scope import scoped_to
 from generator.load import load
 
@@ -106,24 +106,32 @@ def test_nothing_of_another_project_leaks_into_a_scoped_book(book) -> None:
 
 def test_passwords_come_from_the_environment_or_the_secrets_file(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("CARNET_EXTRANET_TEST", raising=False)
-    assert password_for(tmp_path, "p", "CARNET_EXTRANET_TEST").password is None
+    assert read_secrets(tmp_path) == ({}, [])
+    assert password_for("p", "CARNET_EXTRANET_TEST", {}).password is None
     (tmp_path / ".carnet-secrets.yaml").write_text("p: 'cheval correct agrafe'\n")
-    found = password_for(tmp_path, "p", "CARNET_EXTRANET_TEST")
+    secrets, problems = read_secrets(tmp_path)
+    assert secrets == {"p": "cheval correct agrafe"} and problems == []
+    found = password_for("p", "CARNET_EXTRANET_TEST", secrets)
     assert (found.password, found.source, found.weak_reason) == (
         "cheval correct agrafe",
         ".carnet-secrets.yaml",
         None,
     )
     monkeypatch.setenv("CARNET_EXTRANET_TEST", "court")
-    found = password_for(tmp_path, "p", "CARNET_EXTRANET_TEST")
+    found = password_for("p", "CARNET_EXTRANET_TEST", secrets)
     assert found.source == "$CARNET_EXTRANET_TEST" and found.weak_reason
+    monkeypatch.setenv("HOME_TEST", "une valeur longue et imprévisible 2026")
+    assert password_for("q", "HOME_TEST", secrets).password is None, "only CARNET_ variables"
 
 
-def test_weak_passwords() -> None:
+def test_weak_passwords(book) -> None:
     assert weakness("trop-court")
     assert weakness("azertyuiop12")
     assert weakness("aaaaaaaaaaaaaaaa")
     assert weakness("Sapins de Noël 2026 !") is None
+    names = names_of(book, "sapins-2026")
+    assert "Mes Beaux Sapins" in names and "Atelier Dupont" in names
+    assert weakness("Mes Beaux Sapins 2026", names)
 
 
 def test_key_derivation_and_authenticated_encryption() -> None:

@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator.extranet.output import OutputRefused, check_outputs, signals_raise, staging_area
-from generator.extranet.passwords import password_for
-from generator.load import load
+from generator.extranet.passwords import (
+    ProjectPassword,
+    names_of,
+    password_for,
+    read_secrets,
+    secrets_tracked,
+)
+from generator.load import load, locate
+from generator.problems import Problem, make_problem
 from generator.sitebuild import print_problems
 
 if TYPE_CHECKING:
@@ -54,8 +61,50 @@ def run_extranets(
     except OutputRefused as refused:
         click.echo(f"carnet: {refused}", err=True)
         return 1
+    passwords, problems = _passwords(repo, book, chosen, lang or book.settings.lang)
+    print_problems(problems)
     with signals_raise():
-        return _build_all(repo, book, history, names, chosen, out_root, lang, allow_weak)
+        code = _build_all(repo, book, history, names, passwords, out_root, lang, allow_weak)
+    return max(code, 1 if any(p.is_error for p in problems) else 0)
+
+
+def _passwords(
+    repo: Path, book: Book, chosen: list[str], lang: str
+) -> tuple[dict[str, ProjectPassword], list[Problem]]:
+    """The password of each chosen project, and the problems about passwords: the
+    secrets file (broken, tracked by git), extranets sharing a password."""
+    secrets, problems = read_secrets(repo, lang)
+    problems += secrets_tracked(repo, lang)
+    others = [
+        key
+        for key, e in book.projects.items()
+        if key not in chosen and e.record.extranet and e.record.extranet.enabled
+    ]
+    found: dict[str, ProjectPassword] = {}
+    for project_id in [*chosen, *others]:
+        extranet = book.projects[project_id].record.extranet
+        env = extranet.password_env if extranet else None
+        names = names_of(book, project_id) if project_id in chosen else ()
+        found[project_id] = password_for(project_id, env, secrets, names)
+    sharing: dict[str, list[str]] = {}
+    for project_id, password in found.items():
+        if password.password is not None:
+            sharing.setdefault(password.password, []).append(project_id)
+    for group in sharing.values():
+        if len(group) > 1 and set(group) & set(chosen):
+            first = book.projects[group[0]]
+            problems.append(
+                make_problem(
+                    "extranet-password-shared",
+                    first.path,
+                    line=0,
+                    column=0,
+                    loc=("extranet",),
+                    lang=lang,
+                    projects=", ".join(sorted(group)),
+                )
+            )
+    return {key: found[key] for key in chosen}, locate(repo, problems, lang)
 
 
 def _build_all(
@@ -63,7 +112,7 @@ def _build_all(
     book: Book,
     history: Any,
     names: tuple[str, ...],
-    chosen: list[str],
+    passwords: dict[str, ProjectPassword],
     out_root: Path,
     lang: str | None,
     allow_weak: bool,
@@ -78,9 +127,8 @@ def _build_all(
 
     staging = staging_area(repo)
     code = 0
-    for project_id in chosen:
+    for project_id, found in passwords.items():
         extranet = book.projects[project_id].record.extranet
-        found = password_for(repo, project_id, extranet.password_env if extranet else None)
         if found.password is None:
             where = f"${extranet.password_env} ou " if extranet and extranet.password_env else ""
             click.echo(
