@@ -137,17 +137,19 @@ def test_weak_passwords(book) -> None:
 def test_key_derivation_and_authenticated_encryption() -> None:
     key = derive("Sapins de Noël 2026 !", iterations=1000)
     assert len(key.salt) == SALT_BYTES and len(key.key) == 32
-    blob = key.encrypt(b"<main>secret</main>")
+    blob = key.encrypt(b"<main>secret</main>", b"page")
     assert blob[NONCE_BYTES:].find(b"secret") == -1
-    assert key.decrypt(blob) == b"<main>secret</main>"
+    assert key.decrypt(blob, b"page") == b"<main>secret</main>"
+    with pytest.raises(InvalidTag):
+        key.decrypt(blob, b"other page")
     tampered = bytearray(blob)
     tampered[-1] ^= 1
     with pytest.raises(InvalidTag):
-        key.decrypt(bytes(tampered))
+        key.decrypt(bytes(tampered), b"page")
     with pytest.raises(InvalidTag):
-        derive("mauvais mot de passe", key.salt, 1000).decrypt(blob)
+        derive("mauvais mot de passe", key.salt, 1000).decrypt(blob, b"page")
     assert derive("Sapins de Noël 2026 !", key.salt, 1000).key == key.key
-    nonces = {key.encrypt(b"x")[:NONCE_BYTES] for _ in range(200)}
+    nonces = {key.encrypt(b"x", b"")[:NONCE_BYTES] for _ in range(200)}
     assert len(nonces) == 200
     assert derive("x" * 12, iterations=1000).salt != derive("x" * 12, iterations=1000).salt
     assert ITERATIONS >= 600_000

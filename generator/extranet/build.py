@@ -23,7 +23,7 @@ from typing import Any
 from generator.book import Book
 from generator.extranet.attachments import Attachment, AttachmentMap, plan_attachments
 from generator.extranet.attachments import seal_attachments as _seal_files
-from generator.extranet.crypto import ITERATIONS, SiteKey, derive
+from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
 from generator.extranet.names import OpaqueNames
 from generator.extranet.output import MARKER, MARKER_TEXT, private_folder
 from generator.extranet.pages import write_pages
@@ -53,6 +53,8 @@ class StagedExtranet:
     search: str
     index: bytes
     attachments: list[Attachment]
+    build: str
+    """This build's id, bound into every ciphertext (:mod:`generator.extranet.crypto`)."""
 
 
 def stage_extranet(
@@ -104,16 +106,16 @@ def stage_extranet(
     atomic_write(work / "mkdocs.yml", json.dumps(config))
     _mkdocs(work / "mkdocs.yml")
     files = [a for items in planned.values() for a in items]
-    return StagedExtranet(project_id, site, names.sealed(), site_index(site), files)
+    return StagedExtranet(project_id, site, names.sealed(), site_index(site), files, new_build_id())
 
 
 def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
     """Encrypt the staged site in place: pages, search index, attachments; their counts."""
-    pages = seal_site(staged.site, key, staged.search)
+    pages = seal_site(staged.site, key, staged.build, staged.search)
     index = staged.site / staged.search
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_bytes(key.encrypt(staged.index))
-    return pages, _seal_files(staged.site, key, staged.attachments)
+    index.write_bytes(key.encrypt(staged.index, search_aad(staged.build)))
+    return pages, _seal_files(staged.site, key, staged.attachments, staged.build)
 
 
 def build_extranet(

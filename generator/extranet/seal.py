@@ -14,7 +14,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from generator.extranet.crypto import SiteKey, b64
+from generator.extranet.crypto import SiteKey, b64, page_aad
 
 TITLE = "Extranet"
 _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
@@ -54,8 +54,10 @@ def csp(html: str) -> str:
     )
 
 
-def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = None) -> str:
-    """The sealed version of one built page (``search``: the sealed index, from the root)."""
+def seal_page(html: str, key: SiteKey, build: str, page: str, search: str | None = None) -> str:
+    """The sealed version of the built page ``page`` (its path below the site, bound into
+    the ciphertext with ``build``; ``search``: the sealed index, from the root)."""
+    assets_prefix = "../" * page.count("/")
     match = _BODY.search(html)
     if match is None:
         raise ValueError("page without <body>")
@@ -64,7 +66,10 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = 
     for pattern in _DROP_FROM_HEAD:
         head = pattern.sub("", head)
     policy = csp(html)
-    kdf = f"{b64(key.salt)}:{key.iterations}"
+    kdf = f"{b64(key.salt)}:{key.iterations}:{build}"
+    sealed = key.encrypt(body.encode("utf-8"), page_aad(build, page))
+    # Hosts serve a missing address with 404.html: that page opens wherever it is shown.
+    named = ' data-carnet-page="404.html"' if page == "404.html" else ""
     # The sealed body's scripts (Material's) download while the password is typed.
     preload = "".join(
         f'<link rel="preload" href="{src}" as="script">\n' for src in _SCRIPT_SRC.findall(body)
@@ -87,14 +92,14 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = 
         '<button type="submit">Ouvrir</button></form>\n'
         '<p id="carnet-message" role="alert" hidden></p>\n'
         "<noscript>Activez JavaScript pour ouvrir cet extranet.</noscript>\n</main>\n"
-        f'<script id="carnet-payload" type="application/octet-stream">{b64(key.encrypt(body.encode("utf-8")))}</script>\n'
+        f'<script id="carnet-payload" type="application/octet-stream"{named}>{b64(sealed)}</script>\n'
         f'<script src="{assets_prefix}assets/carnet-extranet.js"></script>\n'
         "</body>"
     )
     return head + shell + html[match.end() :]
 
 
-def seal_site(site: Path, key: SiteKey, search: str | None = None) -> int:
+def seal_site(site: Path, key: SiteKey, build: str, search: str | None = None) -> int:
     """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed.
 
     ``search``: where the sealed search index will be (a path below ``site``), named
@@ -106,6 +111,6 @@ def seal_site(site: Path, key: SiteKey, search: str | None = None) -> int:
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        page.write_text(seal_page(html, key, "../" * rel.count("/"), search), encoding="utf-8")
+        page.write_text(seal_page(html, key, build, rel, search), encoding="utf-8")
         sealed += 1
     return sealed
