@@ -11,7 +11,6 @@ replaces the output folder only once everything is written.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import shutil
@@ -30,6 +29,7 @@ from generator.extranet.pages import write_pages
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
+from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
 from generator.templates import templates_dir
 from generator.yamlio import atomic_write
 
@@ -55,6 +55,8 @@ class StagedExtranet:
     attachments: list[Attachment]
     build: str
     """This build's id, bound into every ciphertext (:mod:`generator.extranet.crypto`)."""
+    scripts: frozenset[str]
+    """The inline scripts pages may run: the theme's own (:func:`theme_scripts`)."""
 
 
 def stage_extranet(
@@ -73,6 +75,7 @@ def stage_extranet(
     :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
     temporary folder) until :func:`seal_extranet` has run.
     """
+    work = work.absolute()  # MkDocs reads docs_dir relative to its config file
     scoped = scoped_to(book, project_id)
     names = OpaqueNames()
     planned = plan_attachments(scoped, attachments or {}, names.sealed)
@@ -86,32 +89,23 @@ def stage_extranet(
         (templates_dir() / "site" / "assets" / "carnet.css").read_bytes(),
     )
     site = work / "site"
-    config = {
-        "site_name": "Extranet",
-        "docs_dir": str(docs),
-        "site_dir": str(site),
-        "use_directory_urls": False,
-        "nav": nav,
-        "theme": {
-            "name": "material",
-            "language": lang,
-            "font": False,
-            "features": ["navigation.top"],
-        },
-        "plugins": [],
-        "extra": {"generator": False},
-        "extra_css": ["assets/carnet.css", "assets/carnet-extranet.css"],
-        "markdown_extensions": ["toc", "tables", "attr_list"],
-    }
-    atomic_write(work / "mkdocs.yml", json.dumps(config))
-    _mkdocs(work / "mkdocs.yml")
+    atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav)))
+    run_mkdocs(work / "mkdocs.yml")
     files = [a for items in planned.values() for a in items]
-    return StagedExtranet(project_id, site, names.sealed(), site_index(site), files, new_build_id())
+    return StagedExtranet(
+        project_id,
+        site,
+        names.sealed(),
+        site_index(site),
+        files,
+        new_build_id(),
+        theme_scripts(lang),
+    )
 
 
 def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
     """Encrypt the staged site in place: pages, search index, attachments; their counts."""
-    pages = seal_site(staged.site, key, staged.build, staged.search)
+    pages = seal_site(staged.site, key, staged.build, staged.scripts, staged.search)
     index = staged.site / staged.search
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_bytes(key.encrypt(staged.index, search_aad(staged.build)))
@@ -175,16 +169,3 @@ def _replace(sealed: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(new, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _mkdocs(config_path: Path) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    logger = logging.getLogger("mkdocs")
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        build(load_config(str(config_path)))
-    finally:
-        logger.setLevel(previous)
