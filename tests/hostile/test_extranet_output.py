@@ -196,3 +196,11 @@ def test_a_build_killed_outright_leaves_its_pages_private_until_the_next_run(
     result = carnet(repo, "extranet", SAPINS, env=PASSWORDS)
     assert result.exit_code == 0, result.output
     assert _clear_text(repo / "build", tmp) == [], "the next run wiped them"
+
+
+def test_a_relative_repository_path_builds(repo: Path, carnet, monkeypatch) -> None:
+    """``carnet --repo . extranet`` (the usual way): the staging folder is under build/."""
+    monkeypatch.chdir(repo)
+    result = carnet(Path("."), "extranet", SAPINS, env=PASSWORDS)
+    assert result.exit_code == 0, result.output
+    assert (repo / "build" / "extranet" / SAPINS / MARKER).is_file()
