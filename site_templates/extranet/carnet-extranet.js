@@ -198,10 +198,16 @@
     if (header) header.appendChild(box); else document.body.insertBefore(box, document.body.firstChild);
   }
 
+  /* innerHTML leaves scripts inert: re-create the page's own (the policy decides which
+     inline ones run; an external one must be one of the extranet's assets). */
   function runScripts(rootNode) {
     var scripts = Array.prototype.slice.call(rootNode.querySelectorAll("script"));
     var chain = Promise.resolve();
     scripts.forEach(function (old) {
+      if (old.src && (!root || old.src.indexOf(root + "assets/") !== 0)) {
+        old.parentNode.removeChild(old);
+        return;
+      }
       chain = chain.then(function () {
         return new Promise(function (done) {
           var fresh = document.createElement("script");
