@@ -54,6 +54,8 @@ def check_outputs(repo: Path, root: Path, projects: Iterable[str], *, default: b
     Reads only; nothing is created.
     """
     build = _build_folder(repo)
+    if root.exists() and not root.is_dir():
+        raise OutputRefused(f"{root} existe et n'est pas un dossier : refusé")
     root_real = root.resolve()
     if default and not root_real.is_relative_to(build.resolve()):
         raise OutputRefused(

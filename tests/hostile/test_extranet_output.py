@@ -102,6 +102,19 @@ def test_a_build_folder_that_leaves_the_repository_is_refused(
     assert list(elsewhere.iterdir()) == [], "nothing written through the link"
 
 
+def test_an_output_that_is_a_file_is_refused(repo: Path, tmp_path: Path, carnet) -> None:
+    (repo / "build").mkdir()
+    (repo / "build" / "extranet").write_text("pas un dossier\n")
+    result = carnet(repo, "extranet", SAPINS, env=PASSWORDS)
+    assert_no_crash(result)
+    assert result.exit_code == 1 and "pas un dossier" in result.output
+    out = tmp_path / "publie"
+    out.mkdir()
+    (out / SAPINS).write_text("mon fichier\n")
+    result = carnet(repo, "extranet", SAPINS, "--out", str(out), env=PASSWORDS)
+    assert result.exit_code == 1 and (out / SAPINS).read_text() == "mon fichier\n"
+
+
 def test_a_project_folder_that_is_a_link_is_refused(
     repo: Path, tmp_path: Path, outside: Path, carnet
 ) -> None:
