@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import ROOT, TODAY
 
 from generator.cli import main
-from generator.extranet.crypto import derive
+from generator.extranet.crypto import derive, page_aad
 from generator.extranet.scope import scoped_to
 from generator.load import load
 
@@ -116,8 +116,8 @@ def test_pages_are_sealed(built: Path) -> None:
         assert re.findall(r"<title>(.*?)</title>", html) == ["Extranet"]
         assert "Content-Security-Policy" in html and "object-src 'none'" in html
         assert "base-uri 'none'" in html and "https://" not in html.split("</head>")[0]
-        salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
-        assert int(iterations) >= 600_000
+        salt, iterations, build = _KDF.search(html).groups()
+        assert int(iterations) >= 600_000 and len(build) >= 16
         salts.add(salt)
         payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
         nonces.add(base64.b64decode(payload)[:12])
@@ -201,20 +201,27 @@ def _derive(password: str, salt: str, iterations: int):
     return derive(password, base64.b64decode(salt), iterations)
 
 
+_KDF = re.compile(r'name="carnet-kdf" content="([^:]+):(\d+):([0-9a-f]+)"')
+
+
 def site_key(site: Path, password: str):
     """The key of a sealed extranet, derived from ``password`` as the browser does."""
-    html = (site / "index.html").read_text(encoding="utf-8")
-    salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
+    salt, iterations, _build = _KDF.search((site / "index.html").read_text()).groups()
     return _derive(password, salt, int(iterations))
+
+
+def build_of(site: Path) -> str:
+    """The build id a sealed extranet's ciphertexts are bound to."""
+    return _KDF.search((site / "index.html").read_text(encoding="utf-8")).group(3)
 
 
 def _open(page: Path, password: str) -> str:
     """Decrypt a sealed page's body with ``password`` (as the browser does)."""
     html = page.read_text(encoding="utf-8")
-    salt, iterations = re.search(r'name="carnet-kdf" content="([^:]+):(\d+)"', html).groups()
+    salt, iterations, build = _KDF.search(html).groups()
     key = _derive(password, salt, int(iterations))
     payload = re.search(r'id="carnet-payload"[^>]*>([^<]+)<', html).group(1)
-    return key.decrypt(base64.b64decode(payload)).decode("utf-8")
+    return key.decrypt(base64.b64decode(payload), page_aad(build, page.name)).decode("utf-8")
 
 
 def test_news_lists_changes_with_current_values_only(tmp_path) -> None:

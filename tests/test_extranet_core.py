@@ -7,7 +7,7 @@ from conftest import ROOT, TODAY
 from cryptography.exceptions import InvalidTag
 
 from generator.extranet.crypto import ITERATIONS, NONCE_BYTES, SALT_BYTES, derive
-from generator.extranet.passwords import password_for, weakness
+from generator.extranet.passwords import names_of, password_for, read_secrets, weakness
 from generator.extranet.scope import scoped_to
 from generator.load import load
 
@@ -106,40 +106,50 @@ def test_nothing_of_another_project_leaks_into_a_scoped_book(book) -> None:
 
 def test_passwords_come_from_the_environment_or_the_secrets_file(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("CARNET_EXTRANET_TEST", raising=False)
-    assert password_for(tmp_path, "p", "CARNET_EXTRANET_TEST").password is None
+    assert read_secrets(tmp_path) == ({}, [])
+    assert password_for("p", "CARNET_EXTRANET_TEST", {}).password is None
     (tmp_path / ".carnet-secrets.yaml").write_text("p: 'cheval correct agrafe'\n")
-    found = password_for(tmp_path, "p", "CARNET_EXTRANET_TEST")
+    secrets, problems = read_secrets(tmp_path)
+    assert secrets == {"p": "cheval correct agrafe"} and problems == []
+    found = password_for("p", "CARNET_EXTRANET_TEST", secrets)
     assert (found.password, found.source, found.weak_reason) == (
         "cheval correct agrafe",
         ".carnet-secrets.yaml",
         None,
     )
     monkeypatch.setenv("CARNET_EXTRANET_TEST", "court")
-    found = password_for(tmp_path, "p", "CARNET_EXTRANET_TEST")
+    found = password_for("p", "CARNET_EXTRANET_TEST", secrets)
     assert found.source == "$CARNET_EXTRANET_TEST" and found.weak_reason
+    monkeypatch.setenv("HOME_TEST", "une valeur longue et imprévisible 2026")
+    assert password_for("q", "HOME_TEST", secrets).password is None, "only CARNET_ variables"
 
 
-def test_weak_passwords() -> None:
+def test_weak_passwords(book) -> None:
     assert weakness("trop-court")
     assert weakness("azertyuiop12")
     assert weakness("aaaaaaaaaaaaaaaa")
     assert weakness("Sapins de Noël 2026 !") is None
+    names = names_of(book, "sapins-2026")
+    assert "Mes Beaux Sapins" in names and "Atelier Dupont" in names
+    assert weakness("Mes Beaux Sapins 2026", names)
 
 
 def test_key_derivation_and_authenticated_encryption() -> None:
     key = derive("Sapins de Noël 2026 !", iterations=1000)
     assert len(key.salt) == SALT_BYTES and len(key.key) == 32
-    blob = key.encrypt(b"<main>secret</main>")
+    blob = key.encrypt(b"<main>secret</main>", b"page")
     assert blob[NONCE_BYTES:].find(b"secret") == -1
-    assert key.decrypt(blob) == b"<main>secret</main>"
+    assert key.decrypt(blob, b"page") == b"<main>secret</main>"
+    with pytest.raises(InvalidTag):
+        key.decrypt(blob, b"other page")
     tampered = bytearray(blob)
     tampered[-1] ^= 1
     with pytest.raises(InvalidTag):
-        key.decrypt(bytes(tampered))
+        key.decrypt(bytes(tampered), b"page")
     with pytest.raises(InvalidTag):
-        derive("mauvais mot de passe", key.salt, 1000).decrypt(blob)
+        derive("mauvais mot de passe", key.salt, 1000).decrypt(blob, b"page")
     assert derive("Sapins de Noël 2026 !", key.salt, 1000).key == key.key
-    nonces = {key.encrypt(b"x")[:NONCE_BYTES] for _ in range(200)}
+    nonces = {key.encrypt(b"x", b"")[:NONCE_BYTES] for _ in range(200)}
     assert len(nonces) == 200
     assert derive("x" * 12, iterations=1000).salt != derive("x" * 12, iterations=1000).salt
     assert ITERATIONS >= 600_000

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY
 from markupsafe import escape
-from test_extranet import PASSWORDS, _open, run, site_key
+from test_extranet import PASSWORDS, _open, build_of, run, site_key
 
 from generator.extranet.attachments import pack, record_attachments, unpack
 from generator.extranet.build import build_extranet
+from generator.extranet.crypto import file_aad, search_aad
 from generator.extranet.names import OpaqueNames
 from generator.extranet.pages import plan_listings
 from generator.extranet.scope import scoped_to
@@ -53,7 +54,8 @@ def sealed_index(site: Path) -> list[dict[str, str]]:
     html = (site / "index.html").read_text(encoding="utf-8")
     path = re.search(r'<meta name="carnet-search" content="([^"]+)">', html).group(1)
     key = site_key(site, PASSWORDS["CARNET_EXTRANET_SAPINS"])
-    return json.loads(key.decrypt((site / path).read_bytes()).decode("utf-8"))
+    plain = key.decrypt((site / path).read_bytes(), search_aad(build_of(site)))
+    return json.loads(plain.decode("utf-8"))
 
 
 def test_one_page_per_kind_with_opaque_names(site: Path, book) -> None:
@@ -147,7 +149,7 @@ def test_attachments_are_sealed_with_their_name(site: Path) -> None:
         re.findall(r'data-carnet-blob="(c/[0-9a-f]{32})">([^<]+)</a>', "".join(pages.values()))
     )
     ((blob, _name),) = {(b, n) for b, n in links if n == PDF.name}  # card and « Documents »
-    header, data = unpack(key.decrypt((site / blob).read_bytes()))
+    header, data = unpack(key.decrypt((site / blob).read_bytes(), file_aad(build_of(site), blob)))
     assert header == {"name": PDF.name, "type": "application/pdf"}
     assert data == PDF.read_bytes()
     assert escape(REPORT) in next(b for b in pages.values() if "<h1>Documents</h1>" in b)
@@ -167,7 +169,8 @@ def test_issued_documents_ship_as_their_exact_pdfs(site: Path, book) -> None:
     assert not any("brouillon" in name for name in links)
     assert "devis-accompagnement-2027-mbs" not in pages
     for name in ("F2026-0005.pdf", "F2026-0006.pdf"):
-        header, data = unpack(key.decrypt((site / links[name]).read_bytes()))
+        blob = (site / links[name]).read_bytes()
+        header, data = unpack(key.decrypt(blob, file_aad(build_of(site), links[name])))
         assert header == {"name": name, "type": "application/pdf"}
         assert data == (rendered / name).read_bytes()
     documents_page = next(b for b in bodies(site).values() if "<h1>Documents</h1>" in b)

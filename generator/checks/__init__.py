@@ -7,6 +7,7 @@ from collections.abc import Callable
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.base import Entry, Records
 from generator.checks.documents import check_document_numbers, check_vat_rates
+from generator.checks.extranet import check_documents_in_projects
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
@@ -31,6 +32,7 @@ CHECKS: tuple[Check, ...] = (
     check_numbering,
     check_document_links,
     check_billing,
+    check_documents_in_projects,
     check_movement_lines,
     check_stock_replay,
 )

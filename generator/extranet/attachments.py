@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.book import Book
-from generator.extranet.crypto import SiteKey
+from generator.extranet.crypto import SiteKey, file_aad
 
 AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]
 """Interaction id → ``[(display file name, absolute path), …]``."""
@@ -133,12 +133,16 @@ def unpack(plain: bytes) -> tuple[dict[str, str], bytes]:
     return json.loads(plain[4 : 4 + size].decode("utf-8")), plain[4 + size :]
 
 
-def seal_attachments(site: Path, key: SiteKey, attachments: Iterable[Attachment]) -> int:
-    """Write each attachment's sealed copy into ``site``; how many were written."""
+def seal_attachments(
+    site: Path, key: SiteKey, attachments: Iterable[Attachment], build: str
+) -> int:
+    """Write each attachment's sealed copy into ``site`` (bound to its path and to
+    ``build``); how many were written."""
     written = 0
     for item in attachments:
         target = site / item.blob
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(key.encrypt(pack(item.name, item.source.read_bytes())))
+        plain = pack(item.name, item.source.read_bytes())
+        target.write_bytes(key.encrypt(plain, file_aad(build, item.blob)))
         written += 1
     return written

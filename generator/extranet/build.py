@@ -11,11 +11,9 @@ replaces the output folder only once everything is written.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +22,14 @@ from typing import Any
 from generator.book import Book
 from generator.extranet.attachments import Attachment, AttachmentMap, plan_attachments
 from generator.extranet.attachments import seal_attachments as _seal_files
-from generator.extranet.crypto import ITERATIONS, SiteKey, derive
+from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
 from generator.extranet.names import OpaqueNames
+from generator.extranet.output import MARKER, MARKER_TEXT, private_folder
 from generator.extranet.pages import write_pages
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
+from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
 from generator.templates import templates_dir
 from generator.yamlio import atomic_write
 
@@ -53,6 +53,10 @@ class StagedExtranet:
     search: str
     index: bytes
     attachments: list[Attachment]
+    build: str
+    """This build's id, bound into every ciphertext (:mod:`generator.extranet.crypto`)."""
+    scripts: frozenset[str]
+    """The inline scripts pages may run: the theme's own (:func:`theme_scripts`)."""
 
 
 def stage_extranet(
@@ -71,6 +75,7 @@ def stage_extranet(
     :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
     temporary folder) until :func:`seal_extranet` has run.
     """
+    work = work.absolute()  # MkDocs reads docs_dir relative to its config file
     scoped = scoped_to(book, project_id)
     names = OpaqueNames()
     planned = plan_attachments(scoped, attachments or {}, names.sealed)
@@ -84,36 +89,27 @@ def stage_extranet(
         (templates_dir() / "site" / "assets" / "carnet.css").read_bytes(),
     )
     site = work / "site"
-    config = {
-        "site_name": "Extranet",
-        "docs_dir": str(docs),
-        "site_dir": str(site),
-        "use_directory_urls": False,
-        "nav": nav,
-        "theme": {
-            "name": "material",
-            "language": lang,
-            "font": False,
-            "features": ["navigation.top"],
-        },
-        "plugins": [],
-        "extra": {"generator": False},
-        "extra_css": ["assets/carnet.css", "assets/carnet-extranet.css"],
-        "markdown_extensions": ["toc", "tables", "attr_list"],
-    }
-    atomic_write(work / "mkdocs.yml", json.dumps(config))
-    _mkdocs(work / "mkdocs.yml")
+    atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav)))
+    run_mkdocs(work / "mkdocs.yml")
     files = [a for items in planned.values() for a in items]
-    return StagedExtranet(project_id, site, names.sealed(), site_index(site), files)
+    return StagedExtranet(
+        project_id,
+        site,
+        names.sealed(),
+        site_index(site),
+        files,
+        new_build_id(),
+        theme_scripts(lang),
+    )
 
 
 def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
     """Encrypt the staged site in place: pages, search index, attachments; their counts."""
-    pages = seal_site(staged.site, key, staged.search)
+    pages = seal_site(staged.site, key, staged.build, staged.scripts, staged.search)
     index = staged.site / staged.search
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_bytes(key.encrypt(staged.index))
-    return pages, _seal_files(staged.site, key, staged.attachments)
+    index.write_bytes(key.encrypt(staged.index, search_aad(staged.build)))
+    return pages, _seal_files(staged.site, key, staged.attachments, staged.build)
 
 
 def build_extranet(
@@ -126,8 +122,15 @@ def build_extranet(
     iterations: int = ITERATIONS,
     history: Any = None,
     attachments: AttachmentMap | None = None,
+    staging: Path | None = None,
 ) -> ExtranetReport:
     """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole).
+
+    The clear pages live in a private folder (0700) inside ``staging`` (by default the
+    system's temporary folder), removed when the build ends, fails or is interrupted;
+    ``out`` receives only sealed files, and the marker :data:`~generator.extranet.output.MARKER`.
+    The caller checks that ``out`` may be replaced
+    (:func:`generator.extranet.output.check_outputs`).
 
     ``attachments`` maps an interaction id of the extranet to the files shipped with
     it, each a ``(display file name, absolute path)`` pair: the display name is what
@@ -143,9 +146,9 @@ def build_extranet(
     out.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         key_future = pool.submit(derive, password, None, iterations)  # PBKDF2 frees the GIL
-        with tempfile.TemporaryDirectory(prefix="carnet-extranet-") as tmp:
+        with private_folder(staging) as tmp:
             staged = stage_extranet(
-                book, project_id, Path(tmp), lang=lang, history=history, attachments=attachments
+                book, project_id, tmp, lang=lang, history=history, attachments=attachments
             )
             pages, files = seal_extranet(staged, key_future.result())
             _replace(staged.site, out)
@@ -161,20 +164,8 @@ def _replace(sealed: Path, out: Path) -> None:
     token = secrets.token_hex(4)
     new, old = out.parent / f".{out.name}.new-{token}", out.parent / f".{out.name}.old-{token}"
     shutil.copytree(sealed, new)
+    (new / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     if out.exists():
         os.replace(out, old)
     os.replace(new, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _mkdocs(config_path: Path) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    logger = logging.getLogger("mkdocs")
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        build(load_config(str(config_path)))
-    finally:
-        logger.setLevel(previous)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from generator.book import Book
 from generator.checks.base import Entry
 from generator.documents.kinds import TITLES
@@ -46,6 +48,12 @@ def kind_label(book: Book, kind: str) -> str:
     """The pipeline's label of ``kind`` (« Support »), or the key itself."""
     pipeline = book.settings.pipelines.get(kind)
     return pipeline.label if pipeline is not None else kind
+
+
+def nav_title(label: str) -> str:
+    """A navigation title as MkDocs' theme expects it: HTML, so the label escaped (the
+    theme writes nav titles into pages as they are)."""
+    return str(escape(label))
 
 
 def plan_listings(
@@ -126,9 +134,15 @@ def write_pages(
                 files=files,
             )
         if len(pages) == 1:
-            nav.append({pages[0].label: pages[0].file})
+            nav.append({nav_title(pages[0].label): pages[0].file})
         else:
-            nav.append({kind_label(book, pages[0].kind): [{p.label: p.file} for p in pages]})
+            nav.append(
+                {
+                    nav_title(kind_label(book, pages[0].kind)): [
+                        {nav_title(p.label): p.file} for p in pages
+                    ]
+                }
+            )
     documents = None
     if files:
         documents = names.page("documents")

@@ -1,80 +1,177 @@
-"""Extranet passwords: from an environment variable or ``.carnet-secrets.yaml``, never
-from the data; weak ones are refused unless explicitly allowed."""
+"""Passwords: from an environment variable or ``.carnet-secrets.yaml``, never from the
+data; weak ones are refused unless explicitly allowed.
+
+An extranet's ciphertext is public: whoever downloads it can try passwords offline, as
+fast as their hardware allows (PBKDF2 only slows each try). :func:`weakness` is the one
+strength rule for **every** password Carnet reads: at least :data:`MIN_LENGTH`
+characters and a zxcvbn score of at least :data:`MIN_SCORE`, guessed with the names an
+attacker would try first (:func:`names_of`). Today only project extranets read a
+password; FORMAT.md's ``extranet.people[].password_env`` and
+``settings.users.<user>.password_env`` have no reader yet, and whichever reads them must
+call :func:`weakness` with the same kind of names.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
+from zxcvbn import zxcvbn
+
+from generator.problems import Problem, make_problem
+
+if TYPE_CHECKING:
+    from generator.book import Book
 
 SECRETS_FILE = ".carnet-secrets.yaml"
-MIN_LENGTH = 12
-COMMON = frozenset(
-    {
-        "123456789012",
-        "motdepasse123",
-        "motdepasse1234",
-        "password1234",
-        "azertyuiop12",
-        "qwertyuiop12",
-        "000000000000",
-        "111111111111",
-        "123412341234",
-        "administrateur",
-        "extranet2026!",
-        "extranetclient",
-        "bienvenue1234",
-        "soleil123456",
-        "changezmoi123",
-        "iloveyou1234",
-        "passwordpassword",
-        "azertyazerty",
-        "0123456789ab",
-        "abcdefghijkl",
-    }
-)
-"""A small list of passwords too common to protect anything (all at least 12 long)."""
+ENV_PREFIX = "CARNET_"
+"""Only variables named ``CARNET_…`` are read as passwords (never ``PATH`` or ``HOME``)."""
+MIN_LENGTH = 14
+MIN_SCORE = 3
+"""zxcvbn's 0–4 scale; 3 is « safely unguessable » (about 10⁸ guesses or more)."""
+_ZXCVBN_CHARS = 100
+"""zxcvbn's time grows fast with length: only the first characters are scored."""
+_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectPassword:
-    """Where a project's password came from, and whether it is acceptable."""
+    """Where a project's password came from, and why it is too weak (None: acceptable)."""
 
     password: str | None
     source: str
     weak_reason: str | None
 
 
-def read_secrets(repo: Path) -> dict[str, str]:
-    """``{project: password}`` from ``.carnet-secrets.yaml`` (git-ignored), if any."""
-    path = repo / SECRETS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items() if v is not None}
+def _fold(text: str) -> str:
+    """Lower case without accents (« Noël » → « noel »)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def weakness(password: str) -> str | None:
-    """Why ``password`` is too weak, or None."""
+def guessable(names: Iterable[str]) -> list[str]:
+    """What an attacker tries from ``names``: each name (with and without accents), its
+    words run together or joined by ``-``, ``_``, ``.`` or a space, and each word."""
+    found: set[str] = set()
+    for name in names:
+        for form in {name.lower(), _fold(name)}:
+            words = [w for w in _WORD.split(form) if w]
+            found.add(form)
+            found.update(glue.join(words) for glue in ("", "-", "_", ".", " "))
+            found.update(w for w in words if len(w) >= 3)
+    found.discard("")
+    return sorted(found)
+
+
+def weakness(password: str, names: Iterable[str] = ()) -> str | None:
+    """Why ``password`` is too weak (French), or None when it is acceptable.
+
+    ``names``: the firm's, the project's, its companies' and contacts' names (see
+    :func:`names_of`), which an attacker tries first.
+    """
     if len(password) < MIN_LENGTH:
         return f"moins de {MIN_LENGTH} caractères"
-    if password.lower() in COMMON or len(set(password)) < 4:
-        return "mot de passe trop courant"
+    known = guessable(names)
+    letters = "".join(c for c in _fold(password) if c.isalpha())
+    if letters and letters in known:
+        return "un nom lié au projet, à peine décoré (chiffres, ponctuation)"
+    result = zxcvbn(password[:_ZXCVBN_CHARS], user_inputs=known)
+    if result["score"] < MIN_SCORE:
+        return (
+            f"trop facile à deviner (score zxcvbn {result['score']}/4, il en faut {MIN_SCORE}) : "
+            "une phrase de passe de plusieurs mots sans rapport avec le client"
+        )
     return None
 
 
-def password_for(repo: Path, project_id: str, password_env: str | None) -> ProjectPassword:
-    """The project's password: its environment variable first, then the secrets file."""
-    if password_env and os.environ.get(password_env):
+def names_of(book: Book, project_id: str) -> list[str]:
+    """The names tied to a project: the firm, the project (id and title), its companies
+    and contacts, its members."""
+    project = book.projects[project_id].record
+    names = [book.settings.firm.name, project_id, project.title]
+    names += [book.companies[c.id].record.name for c in project.companies if c.id in book.companies]
+    names += [
+        book.contacts[c.id].record.full_name for c in project.contacts if c.id in book.contacts
+    ]
+    users = book.settings.users
+    names += [users[m.user].name for m in project.members if m.user in users]
+    return [n for n in names if n]
+
+
+def read_secrets(repo: Path, lang: str = "fr") -> tuple[dict[str, str], list[Problem]]:
+    """``{project: password}`` from ``.carnet-secrets.yaml`` (git-ignored), if any, and
+    what is wrong with the file (located problems: the caller reports them and goes on).
+
+    A link leading outside the repository is not read.
+    """
+    from generator.yamlio import parse_bytes, position_of
+
+    path = repo / SECRETS_FILE
+    if not path.is_symlink() and not path.exists():
+        return {}, []
+    if not path.resolve().is_relative_to(repo.resolve()):
+        return {}, [make_problem("file-unreadable", SECRETS_FILE, lang=lang)]
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}, [make_problem("file-unreadable", SECRETS_FILE, lang=lang)]
+    parsed = parse_bytes(raw, SECRETS_FILE, lang)
+    problems = list(parsed.problems)
+    if not isinstance(parsed.value, dict):
+        return {}, problems
+    found: dict[str, str] = {}
+    for key, value in parsed.value.items():
+        if value is None:
+            continue
+        if isinstance(value, dict | list):
+            line, column = position_of(parsed.root, (key,))
+            problems.append(
+                make_problem(
+                    "type-invalid",
+                    SECRETS_FILE,
+                    line=line,
+                    column=column,
+                    lang=lang,
+                    field=str(key),
+                    expected="un mot de passe (texte)" if lang == "fr" else "a password (text)",
+                    found="un dictionnaire" if isinstance(value, dict) else "une liste",
+                )
+            )
+            continue
+        found[str(key)] = str(value)
+    return found, problems
+
+
+def secrets_tracked(repo: Path, lang: str = "fr") -> list[Problem]:
+    """A warning when ``.carnet-secrets.yaml`` is tracked by git (its passwords are then in
+    every clone's history)."""
+    from generator.gitbulk import Git
+
+    if not (repo / SECRETS_FILE).exists():
+        return []
+    out = Git(repo).run(["ls-files", "--", SECRETS_FILE])
+    if not out or not out.strip():
+        return []
+    return [make_problem("secrets-tracked", SECRETS_FILE, lang=lang, file=SECRETS_FILE)]
+
+
+def password_for(
+    project_id: str,
+    password_env: str | None,
+    secrets: dict[str, str],
+    names: Iterable[str] = (),
+) -> ProjectPassword:
+    """The project's password: its ``CARNET_`` environment variable first, then the
+    secrets file (as read by :func:`read_secrets`); judged by :func:`weakness`."""
+    if password_env and password_env.startswith(ENV_PREFIX) and os.environ.get(password_env):
         value = os.environ[password_env]
-        return ProjectPassword(value, f"${password_env}", weakness(value))
-    secrets = read_secrets(repo)
+        return ProjectPassword(value, f"${password_env}", weakness(value, names))
     if project_id in secrets:
         value = secrets[project_id]
-        return ProjectPassword(value, SECRETS_FILE, weakness(value))
+        return ProjectPassword(value, SECRETS_FILE, weakness(value, names))
     return ProjectPassword(None, "", None)

@@ -1,5 +1,6 @@
 """The Book a client may see: one project, its people, its allowed interactions and its
-issued sales documents (their PDFs ship with the extranet).
+issued sales documents addressed to someone who takes part in the project (their PDFs
+ship with the extranet; another buyer's document never does, whatever its ``project:``).
 
 Everything else is left out, and what stays is stripped of what a client must never
 read: internal notes, interests, opt-in, bounces, KYC, notes on people, purchase and
@@ -12,30 +13,14 @@ from typing import Any
 
 from generator.book import Book, build_book
 from generator.checks.base import Entry, Records
-from generator.schema.common import DocumentKind
+from generator.checks.extranet import (
+    CLIENT_DOCUMENTS,
+    HIDDEN_BUDGETS,
+    buyer_in_project,
+    is_client_document,
+)
 
-HIDDEN_BUDGETS = frozenset({"purchase", "project"})
-"""Interaction kinds whose budgets are the firm's costs: never shown to a client."""
-
-CLIENT_DOCUMENTS = frozenset(DocumentKind) - {DocumentKind.PURCHASE_ORDER}
-"""Documents a client receives (never the firm's purchase orders to its suppliers)."""
-
-
-def is_client_document(entry: Entry) -> bool:
-    """An issued sales document of the client: quote, order, invoice, credit or delivery note.
-
-    Drafts stay out (nothing unissued reaches a client) and so do purchases, whatever
-    their document kind.
-    """
-    r = entry.record
-    doc = r.document
-    return (
-        doc is not None
-        and doc.kind in CLIENT_DOCUMENTS
-        and r.kind not in HIDDEN_BUDGETS
-        and bool(doc.number)
-        and doc.issued is not None
-    )
+__all__ = ["CLIENT_DOCUMENTS", "HIDDEN_BUDGETS", "is_client_document", "scoped_to"]
 
 
 def _strip(entry: Entry, **update: Any) -> Entry:
@@ -93,7 +78,12 @@ def scoped_to(book: Book, project_id: str) -> Book:
     for key in book.interactions_by_project.get(project_id, ()):
         entry = book.interactions[key]
         r = entry.record
-        if not (is_client_document(entry) if r.document is not None else r.kind in kinds):
+        if r.document is not None:
+            if not is_client_document(entry):
+                continue
+            if not buyer_in_project(r, project.record, book.contacts):
+                continue  # another client's document (validate reports it)
+        elif r.kind not in kinds:
             continue
         interactions[key] = _strip(
             entry,

@@ -1,8 +1,9 @@
 """Sealing a built site: every page body encrypted, a neutral shell in its place.
 
 Each HTML file keeps its ``<head>`` (stylesheets, Material's start-up script) with a
-generic title, loses anything naming the client, gains a Content-Security-Policy and
-the key-derivation parameters; its ``<body>`` becomes a password form and the
+generic title, loses anything naming the client, gains a Content-Security-Policy (the
+site's own files, and inline scripts only if they are the theme's own, by hash: see
+:mod:`generator.extranet.theme`) and the key-derivation parameters; its ``<body>`` becomes a password form and the
 ciphertext, which ``carnet-extranet.js`` decrypts in the browser.
 """
 
@@ -14,7 +15,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from generator.extranet.crypto import SiteKey, b64
+from generator.extranet.crypto import SiteKey, b64, page_aad
 
 TITLE = "Extranet"
 _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
@@ -29,20 +30,20 @@ _DROP_FROM_HEAD = (
 )
 
 
-def _script_hashes(html: str) -> list[str]:
-    return sorted(
-        {
-            "'sha256-"
-            + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()
-            + "'"
-            for m in _INLINE_SCRIPT.finditer(html)
-        }
-    )
+def inline_scripts(html: str) -> list[str]:
+    """The text of each inline script that a browser would run (JSON data excluded)."""
+    return [m.group(1) for m in _INLINE_SCRIPT.finditer(html)]
 
 
-def csp(html: str) -> str:
-    """The page's policy: only the site itself, its own inline scripts by hash, no plugin."""
-    scripts = " ".join(["'self'", *_script_hashes(html)])
+def _sha256(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+def csp(html: str, allowed: frozenset[str]) -> str:
+    """The page's policy: only the site itself, the inline scripts of ``html`` that are
+    among ``allowed`` (the theme's own, by hash), no plugin, no frame, no form target."""
+    hashes = sorted({_sha256(s) for s in inline_scripts(html) if s in allowed})
+    scripts = " ".join(["'self'", *hashes])
     return (
         "default-src 'self'; "
         f"script-src {scripts}; "
@@ -54,8 +55,18 @@ def csp(html: str) -> str:
     )
 
 
-def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = None) -> str:
-    """The sealed version of one built page (``search``: the sealed index, from the root)."""
+def seal_page(
+    html: str,
+    key: SiteKey,
+    build: str,
+    page: str,
+    scripts: frozenset[str],
+    search: str | None = None,
+) -> str:
+    """The sealed version of the built page ``page`` (its path below the site, bound into
+    the ciphertext with ``build``; ``scripts``: the inline scripts it may run;
+    ``search``: the sealed index, from the root)."""
+    assets_prefix = "../" * page.count("/")
     match = _BODY.search(html)
     if match is None:
         raise ValueError("page without <body>")
@@ -63,8 +74,11 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = 
     head = html[: match.start()]
     for pattern in _DROP_FROM_HEAD:
         head = pattern.sub("", head)
-    policy = csp(html)
-    kdf = f"{b64(key.salt)}:{key.iterations}"
+    policy = csp(html, scripts)
+    kdf = f"{b64(key.salt)}:{key.iterations}:{build}"
+    sealed = key.encrypt(body.encode("utf-8"), page_aad(build, page))
+    # Hosts serve a missing address with 404.html: that page opens wherever it is shown.
+    named = ' data-carnet-page="404.html"' if page == "404.html" else ""
     # The sealed body's scripts (Material's) download while the password is typed.
     preload = "".join(
         f'<link rel="preload" href="{src}" as="script">\n' for src in _SCRIPT_SRC.findall(body)
@@ -87,14 +101,16 @@ def seal_page(html: str, key: SiteKey, assets_prefix: str, search: str | None = 
         '<button type="submit">Ouvrir</button></form>\n'
         '<p id="carnet-message" role="alert" hidden></p>\n'
         "<noscript>Activez JavaScript pour ouvrir cet extranet.</noscript>\n</main>\n"
-        f'<script id="carnet-payload" type="application/octet-stream">{b64(key.encrypt(body.encode("utf-8")))}</script>\n'
+        f'<script id="carnet-payload" type="application/octet-stream"{named}>{b64(sealed)}</script>\n'
         f'<script src="{assets_prefix}assets/carnet-extranet.js"></script>\n'
         "</body>"
     )
     return head + shell + html[match.end() :]
 
 
-def seal_site(site: Path, key: SiteKey, search: str | None = None) -> int:
+def seal_site(
+    site: Path, key: SiteKey, build: str, scripts: frozenset[str], search: str | None = None
+) -> int:
     """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed.
 
     ``search``: where the sealed search index will be (a path below ``site``), named
@@ -106,6 +122,6 @@ def seal_site(site: Path, key: SiteKey, search: str | None = None) -> int:
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        page.write_text(seal_page(html, key, "../" * rel.count("/"), search), encoding="utf-8")
+        page.write_text(seal_page(html, key, build, rel, scripts, search), encoding="utf-8")
         sealed += 1
     return sealed

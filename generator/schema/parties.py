@@ -95,9 +95,9 @@ class Extranet(Record):
     enabled: bool = F("Activé", "Publier un extranet pour ce projet", False)
     password_env: str | None = F(
         "Variable du mot de passe",
-        "Nom de la variable d'environnement qui contient le mot de passe (jamais le mot de passe lui-même)",
+        "Nom de la variable d'environnement qui contient le mot de passe, commençant par CARNET_ (jamais le mot de passe lui-même)",
         None,
-        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        pattern=r"^CARNET_[A-Z0-9_]+$",
     )
     kinds: list[str] = FL("Natures visibles", "Natures d'interaction que le client voit")
 

@@ -2,6 +2,9 @@
    PBKDF2-HMAC-SHA256 derives an AES-256-GCM key; only the derived key (never the
    password) is kept, in this tab's sessionStorage. Requests go to this site only:
    the sealed search index and attachments, fetched after unlock and decrypted here.
+   Every ciphertext is bound (GCM additionalData) to this build and to its page's
+   address or its file's path: a payload moved elsewhere does not decrypt. Shown inside
+   a frame, the extranet refuses to open (clickjacking; a meta CSP cannot forbid it).
    Performance marks (carnet-derive…) let bench/extranet_bench.py time each step. */
 (function () {
   "use strict";
@@ -17,8 +20,10 @@
   var parts = meta.getAttribute("content").split(":");
   var salt = fromB64(parts[0]);
   var iterations = parseInt(parts[1], 10);
+  var build = parts[2] || "";
   var storeKey = STORE + ":" + parts[0];
   var siteKey = null;
+  var encoder = new TextEncoder();
 
   function fromB64(text) {
     var raw = atob(text), bytes = new Uint8Array(raw.length);
@@ -33,6 +38,26 @@
   function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
   function say(text) { if (message) { message.textContent = text; message.hidden = false; } }
 
+  if (window.top !== window.self) {
+    if (form) form.hidden = true;
+    say("Cet extranet ne s'affiche pas dans le cadre d'une autre page : ouvrez-le dans son propre onglet.");
+    return;
+  }
+
+  /* This page's path below the extranet (index.html, p….html), from its address: a
+     payload sealed for another page fails to decrypt here. Hosts that serve
+     « p1 » for « p1.html » or « / » for « index.html » give the same name. */
+  function pageName() {
+    if (payload.getAttribute("data-carnet-page") === "404.html") return "404.html";
+    var base = root ? new URL(root, location.href).pathname : "";
+    var path = location.pathname;
+    var name = base && path.indexOf(base) === 0 ? path.slice(base.length) : path.replace(/^.*\//, "");
+    try { name = decodeURIComponent(name); } catch (e) { /* keep it as it is */ }
+    if (name === "" || name.slice(-1) === "/") return name + "index.html";
+    return /\.html$/.test(name) ? name : name + ".html";
+  }
+  function aad(text) { return encoder.encode("carnet-extranet/" + text); }
+
   function derive(password) {
     return crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
@@ -41,23 +66,25 @@
           base, { name: "AES-GCM", length: 256 }, true, ["decrypt"]);
       });
   }
-  function decryptBytes(key, blob) {
-    return crypto.subtle.decrypt({ name: "AES-GCM", iv: blob.subarray(0, 12) }, key, blob.subarray(12));
+  function decryptBytes(key, blob, data) {
+    return crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: blob.subarray(0, 12), additionalData: data }, key, blob.subarray(12));
   }
-  function decrypt(key, blob) {
-    return decryptBytes(key, blob).then(function (plain) { return new TextDecoder().decode(plain); });
+  function decrypt(key, blob, data) {
+    return decryptBytes(key, blob, data).then(function (plain) { return new TextDecoder().decode(plain); });
   }
-  function fetchSealed(path) {
+  function fetchSealed(path, data) {
     return fetch(root + path, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.arrayBuffer();
-    }).then(function (buffer) { return decryptBytes(siteKey, new Uint8Array(buffer)); });
+    }).then(function (buffer) { return decryptBytes(siteKey, new Uint8Array(buffer), data); });
   }
 
   /* Attachments: nonce || AES-GCM(header length (4 bytes) || JSON {name, type} || bytes). */
   function openAttachment(link) {
     link.setAttribute("aria-busy", "true");
-    return fetchSealed(link.getAttribute("data-carnet-blob")).then(function (plain) {
+    var blob = link.getAttribute("data-carnet-blob");
+    return fetchSealed(blob, aad("file/" + build + "/" + blob)).then(function (plain) {
       var size = new DataView(plain).getUint32(0);
       var header = JSON.parse(new TextDecoder().decode(new Uint8Array(plain, 4, size)));
       var file = new Blob([new Uint8Array(plain, 4 + size)], { type: header.type });
@@ -85,7 +112,7 @@
   }
   function loadIndex() {
     if (!index) {
-      index = fetchSealed(searchMeta.getAttribute("content")).then(function (plain) {
+      index = fetchSealed(searchMeta.getAttribute("content"), aad("search/" + build)).then(function (plain) {
         return JSON.parse(new TextDecoder().decode(plain)).map(function (entry) {
           entry.title = fold(entry.t);
           entry.all = entry.title + " " + fold(entry.x);
@@ -171,10 +198,16 @@
     if (header) header.appendChild(box); else document.body.insertBefore(box, document.body.firstChild);
   }
 
+  /* innerHTML leaves scripts inert: re-create the page's own (the policy decides which
+     inline ones run; an external one must be one of the extranet's assets). */
   function runScripts(rootNode) {
     var scripts = Array.prototype.slice.call(rootNode.querySelectorAll("script"));
     var chain = Promise.resolve();
     scripts.forEach(function (old) {
+      if (old.src && (!root || old.src.indexOf(root + "assets/") !== 0)) {
+        old.parentNode.removeChild(old);
+        return;
+      }
       chain = chain.then(function () {
         return new Promise(function (done) {
           var fresh = document.createElement("script");
@@ -204,7 +237,7 @@
   }
   function open(key) {
     mark("carnet-decrypt");
-    return decrypt(key, fromB64(payload.textContent.trim())).then(function (html) {
+    return decrypt(key, fromB64(payload.textContent.trim()), aad("page/" + build + "/" + pageName())).then(function (html) {
       mark("carnet-decrypted");
       siteKey = key;
       return show(html);

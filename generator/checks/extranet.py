@@ -1,0 +1,89 @@
+"""What may enter a client extranet: the project's own client documents only.
+
+A document's ``project:`` line is plain data: an invoice of another company, or of a
+private person, set to a project with an extranet would ship there (PDF, subject,
+search entry). :func:`buyer_in_project` is the one rule, shared by this check and by
+the extranet's scope (:func:`generator.extranet.scope.scoped_to`), which leaves such a
+document out whatever validate said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from generator.checks.base import Entry, Records, at
+from generator.problems import Problem
+from generator.schema.common import DocumentKind
+
+HIDDEN_BUDGETS = frozenset({"purchase", "project"})
+"""Interaction kinds whose budgets are the firm's costs: never shown to a client."""
+
+CLIENT_DOCUMENTS = frozenset(DocumentKind) - {DocumentKind.PURCHASE_ORDER}
+"""Documents a client receives (never the firm's purchase orders to its suppliers)."""
+
+
+def is_client_document(entry: Entry) -> bool:
+    """An issued sales document of the client: quote, order, invoice, credit or delivery note.
+
+    Drafts stay out (nothing unissued reaches a client) and so do purchases, whatever
+    their document kind.
+    """
+    r = entry.record
+    doc = r.document
+    return (
+        doc is not None
+        and doc.kind in CLIENT_DOCUMENTS
+        and r.kind not in HIDDEN_BUDGETS
+        and bool(doc.number)
+        and doc.issued is not None
+    )
+
+
+def buyer_in_project(record: Any, project: Any, contacts: Mapping[str, Entry]) -> bool:
+    """Does the buyer of the document ``record`` take part in ``project``?
+
+    A document addressed to a company (``company:``) needs that company among the
+    project's ``companies``; one addressed to a person alone (``contact:``) needs that
+    person among its ``contacts``, or working for one of its ``companies``.
+    """
+    companies = {link.id for link in project.companies}
+    if record.company:
+        return record.company in companies
+    if not record.contact:
+        return False
+    if record.contact in {link.id for link in project.contacts}:
+        return True
+    person = contacts.get(record.contact)
+    return person is not None and person.record.company in companies
+
+
+def _buyer(record: Any) -> str:
+    if record.company:
+        return f"company/{record.company}"
+    return f"contact/{record.contact}" if record.contact else "?"
+
+
+def check_documents_in_projects(records: Records) -> list[Problem]:
+    """An issued client document of a project with an extranet is addressed to someone
+    who takes part in that project (reported on its ``project:`` line)."""
+    contacts = records.by_kind.get("contact", {})
+    problems: list[Problem] = []
+    for entry in records.of("interaction"):
+        r = entry.record
+        project = records.get("project", r.project)
+        if project is None or project.extranet is None or not is_client_document(entry):
+            continue
+        if not buyer_in_project(r, project, contacts):
+            problems.append(
+                at(
+                    records,
+                    entry.path,
+                    ("project",),
+                    "document-outside-project",
+                    number=r.document.number,
+                    buyer=_buyer(r),
+                    project=r.project,
+                )
+            )
+    return problems

@@ -1,0 +1,140 @@
+"""Where extranets are written, and where their clear pages wait to be sealed.
+
+An extranet folder is replaced whole at each build, so Carnet replaces only folders it
+wrote: each carries :data:`MARKER`. A non-empty folder without it, a project folder that
+is a symbolic link, or a default output (``build/extranet``) that a link sends outside
+the repository's ``build/`` is refused before anything is written.
+
+The clear pages (Markdown, then MkDocs' HTML) exist only in a private staging folder
+(mode 0700) under ``build/`` (:func:`staging_area`): a run killed by a signal it can
+catch removes its own (:func:`signals_raise`), and the next run wipes what a run killed
+outright left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+MARKER = ".carnet-extranet"
+"""File written into every extranet folder Carnet builds."""
+MARKER_TEXT = (
+    "Extranet écrit par carnet extranet : ce dossier est remplacé à chaque construction.\n"
+)
+STAGING = ".extranet-staging"
+"""Private folder under ``build/`` holding the clear pages while a build runs."""
+
+
+class OutputRefused(Exception):
+    """An output folder Carnet must not write (the message says which, and why)."""
+
+
+def _build_folder(repo: Path) -> Path:
+    """``repo/build``, refused when a symbolic link sends it anywhere else."""
+    build = repo / "build"
+    if build.is_symlink() or (build.exists() and build.resolve() != repo.resolve() / "build"):
+        raise OutputRefused(
+            f"{build} est un lien symbolique : Carnet n'écrit pas hors du dossier build/ du dépôt"
+        )
+    return build
+
+
+def check_outputs(repo: Path, root: Path, projects: Iterable[str], *, default: bool) -> None:
+    """Raise :class:`OutputRefused` unless every ``root/<project>`` may be replaced.
+
+    ``default``: ``root`` is ``build/extranet`` of ``repo``, which must really lie in
+    the repository's ``build/`` (no link leading elsewhere). Whatever the root, a project
+    folder must not be a link, and an existing non-empty one must carry :data:`MARKER`.
+    Reads only; nothing is created.
+    """
+    build = _build_folder(repo)
+    if root.exists() and not root.is_dir():
+        raise OutputRefused(f"{root} existe et n'est pas un dossier : refusé")
+    root_real = root.resolve()
+    if default and not root_real.is_relative_to(build.resolve()):
+        raise OutputRefused(
+            f"build/extranet mène hors du dossier build/ du dépôt ({root_real}) : "
+            "lien symbolique refusé"
+        )
+    for project in projects:
+        target = root / project
+        if target.is_symlink() or target.resolve().parent != root_real:
+            raise OutputRefused(f"{target} est un lien symbolique : refusé")
+        if not target.exists():
+            continue
+        if not target.is_dir():
+            raise OutputRefused(f"{target} existe et n'est pas un dossier : refusé")
+        if any(target.iterdir()) and not (target / MARKER).is_file():
+            raise OutputRefused(
+                f"{target} n'est pas vide et n'a pas été écrit par Carnet "
+                f"(pas de fichier {MARKER}) : rien n'est remplacé ; choisissez un autre --out"
+            )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def staging_area(repo: Path) -> Path:
+    """``build/.extranet-staging`` (mode 0700), emptied of what dead runs left behind.
+
+    Each run stages in its own folder named after its process id; a folder whose
+    process is gone (killed outright, power cut) is removed here.
+    """
+    area = _build_folder(repo) / STAGING
+    if area.is_symlink() or (area.exists() and not area.is_dir()):
+        area.unlink()  # a link committed there would send the clear pages elsewhere
+    area.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(area, 0o700)
+    for child in area.iterdir():
+        pid = child.name.split("-", 1)[0]
+        if not (pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid()):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    return area
+
+
+@contextmanager
+def private_folder(area: Path | None) -> Iterator[Path]:
+    """A new private folder (0700) in ``area`` (the system's temporary folder when
+    ``None``), removed on leaving, whatever happens."""
+    prefix = f"{os.getpid()}-" if area is not None else "carnet-extranet-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=area) as tmp:
+        yield Path(tmp)
+
+
+def _raise(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def signals_raise() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``SystemExit`` (SIGINT already raises), so that
+    ``with`` blocks remove the clear pages when the run is stopped. Main thread only;
+    elsewhere (or where signals do not exist) nothing changes."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous: dict[int, object] = {}
+    try:
+        for signum in wanted:
+            previous[signum] = signal.signal(signum, _raise)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
