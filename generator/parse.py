@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
 
-from generator.problems import Loc, Problem, did_you_mean, make_problem
-from generator.yamlio import InvalidDate, ParsedFile, node_at, parse_bytes, position_of
+from generator.problems import Loc, Problem, clip, did_you_mean, make_problem
+from generator.yamlio import ParsedFile, Reported, node_at, parse_bytes, position_of
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
 _BLOCKING = frozenset({"yaml-anchor", "yaml-alias", "yaml-tag", "yaml-multiple-documents"})
@@ -64,7 +65,10 @@ def validate_value(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
-    problems = [_unknown_key_problem(model, e["loc"], parsed, lang) for e in unknown]
+    problems = [
+        _unknown_key_problem(model, e["loc"], parsed, lang, suggest=n < SUGGESTED_KEYS)
+        for n, e in enumerate(unknown)
+    ]
     if unknown:
         cleaned = _without(parsed.value, [e["loc"] for e in unknown])
         try:
@@ -134,12 +138,18 @@ def dotted(loc: Loc) -> str:
     return text or "(racine)"
 
 
+SUGGESTED_KEYS = 200
+"""Unknown keys of a file that get a "did you mean" (the rest list the known fields):
+a file with thousands of them is not a typo, and difflib would dominate the run."""
+
+
 def _unknown_key_problem(
-    model: type[BaseModel], loc: tuple[Any, ...], parsed: ParsedFile, lang: str
+    model: type[BaseModel], loc: tuple[Any, ...], parsed: ParsedFile, lang: str, *, suggest: bool
 ) -> Problem:
     line, column = position_of(parsed.root, loc, key=True)
     known = fields_at(model, loc[:-1])
-    suggestion = did_you_mean(str(loc[-1]), known, lang) or (
+    close = did_you_mean(str(loc[-1]), known, lang) if suggest else ""
+    suggestion = close or (
         ("known fields: " if lang.startswith("en") else "champs connus : ")
         + ", ".join(sorted(known))
     )
@@ -154,26 +164,27 @@ def _unknown_key_problem(
     )
 
 
-def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+@lru_cache(maxsize=512)
+def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, ...]:
     """The field names (aliases) of the model found at ``loc`` inside ``model``."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return ()
         field = next(
             (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
         )
         if field is None:
-            return []
+            return ()
         current = _inner_model(field.annotation)
         if current is None and part is not loc[-1]:
             # dict[str, Model]: the next part is a free key
             current = _dict_value_model(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
+        return tuple(f.alias or name for name, f in current.model_fields.items())
+    return ()
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -217,14 +228,14 @@ def describe(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return f"the boolean {value}" if en else f"le booléen {value}"
     if isinstance(value, int | float | Decimal):
-        return f"the number {value}" if en else f"le nombre {value}"
+        return f"the number {clip(str(value))}" if en else f"le nombre {clip(str(value))}"
     if isinstance(value, dict):
         return "a mapping" if en else "un dictionnaire"
     if isinstance(value, list):
         return "a list" if en else "une liste"
     if isinstance(value, datetime | date):
         return f"the date {value}" if en else f"la date {value}"
-    return f"« {value} »" if not en else f"'{value}'"
+    return f"« {clip(str(value))} »" if not en else f"'{clip(str(value))}'"
 
 
 def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None:
@@ -232,7 +243,7 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     loc: tuple[Any, ...] = tuple(error["loc"])
     value = error.get("input")
     path = parsed.path
-    if isinstance(value, InvalidDate):
+    if isinstance(value, Reported):
         return None
     field = dotted(loc)
     if etype == "missing":
@@ -243,7 +254,7 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     line, column = position_of(parsed.root, loc)
     where = {"line": line, "column": column, "lang": lang}
     _, node = node_at(parsed.root, loc)
-    text = node.value if isinstance(node, ScalarNode) else describe(value, lang)
+    text = clip(node.value) if isinstance(node, ScalarNode) else describe(value, lang)
     quoted = f'{loc[-1]}: "{text}"' if loc and isinstance(loc[-1], str) else f'- "{text}"'
     if etype == "string_type" and isinstance(value, bool):
         shown = str(value).lower()
