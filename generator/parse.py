@@ -18,7 +18,9 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
 
 from generator.problems import Loc, Problem, clip, did_you_mean, make_problem
+from generator.schema.common import NAME_PATTERN, TEXT_PATTERN
 from generator.yamlio import ParsedFile, Reported, node_at, parse_bytes, position_of
+from generator.yamltraps import describe_character
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
 _BLOCKING = frozenset({"yaml-anchor", "yaml-alias", "yaml-tag", "yaml-multiple-documents"})
@@ -276,6 +278,11 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
         if not lang.startswith("en"):
             allowed = allowed.replace(" or ", " ou ")
         return make_problem("enum-invalid", path, field=field, value=text, allowed=allowed, **where)
+    if etype == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern"))
+        if pattern in (TEXT_PATTERN, NAME_PATTERN):
+            char = _first_refused(value, pattern)
+            return make_problem("text-control-character", path, field=field, char=char, **where)
     family = etype.split("_", 1)[0]
     if etype.endswith(("_type", "_parsing")) and family in _EXPECTED:
         fr, en = _EXPECTED[family]
@@ -288,6 +295,21 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
             **where,
         )
     return make_problem("value-invalid", path, field=field, detail=_detail(error, lang), **where)
+
+
+def _first_refused(value: Any, pattern: str) -> str:
+    """The first character of ``value`` (or of a text inside it) that ``pattern`` refuses."""
+    refused = re.compile(pattern.replace("^[^", "[").replace("]*$", "]"))
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and (found := refused.search(item)):
+            return describe_character(found.group())
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return "?"
 
 
 _DETAILS_FR = {
