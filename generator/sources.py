@@ -212,6 +212,12 @@ def _read_inside(root: _Root, path: str) -> tuple[bytes | None, str]:
         os.close(fd)
 
 
+def read_inside(repo: Path, rel: str) -> bytes | None:
+    """The bytes of the repository file ``rel``, read as safely as records (else ``None``)."""
+    raws, _ = read_all(repo, [rel])
+    return raws.get(rel)
+
+
 def read_settings(repo: Path) -> tuple[bytes | None, FileNote | None]:
     """The bytes of ``data/settings.yaml``, read like every record file, or why not."""
     raws, unreadable = read_all(repo, [SETTINGS_PATH])

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from hostile.conftest import assert_no_crash, carnet_process, commit_all, git
+from hostile.conftest import assert_no_crash, carnet_process, commit_all, git, git_env
 
 Carnet = Callable[..., Result]
 SECRET = "SECRET-7f3a9c"
@@ -200,3 +203,61 @@ def test_build_at_an_impossible_date_is_refused(carnet: Carnet, repo: Path, when
     assert result.exit_code == 2
     assert when in result.output and "date" in result.output
     assert not (repo / "build").exists()
+
+
+def test_history_never_reads_a_work_tree_link_out(
+    carnet: Carnet, repo: Path, outside: Path
+) -> None:
+    (outside / "company.yaml").write_text(f"name: {SECRET} Co\nkind: client\nnote: {SECRET}\n")
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    company.unlink()
+    company.symlink_to(outside / "company.yaml")
+    plant_other_problem(repo)
+    for args in (("history", "company/mes-beaux-sapins"), ("history", "--since", "2020-01-01")):
+        result = carnet(repo, *args)
+        assert_no_crash(result)
+        assert result.exit_code == 0 and SECRET not in result.output
+    result, problems = validate_json(carnet, repo)
+    assert result.exit_code == 1
+    assert located(problems) >= {("data/companies/mes-beaux-sapins.yaml", 1, 1, "file-unreadable")}
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo"])
+def test_endless_files_in_the_work_tree_are_never_read(repo: Path, target: str) -> None:
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    company.unlink()
+    if target == "fifo":
+        os.mkfifo(company)
+    else:
+        company.symlink_to(target)
+    for args in (("validate",), ("history", "--since", "2020-01-01")):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "--repo",
+                str(repo),
+                "--today",
+                "2026-11-25",
+                *args,
+            ],
+            env=git_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=limit_memory,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=30)
+        finally:
+            process.kill()
+        assert_no_crash(stdout + stderr)
+        assert process.returncode == (1 if args == ("validate",) else 0), stderr
+        if args == ("validate",):
+            assert "data/companies/mes-beaux-sapins.yaml:1:1" in stdout
+
+
+def limit_memory() -> None:
+    """At most 2 GiB of address space (a runaway read fails fast instead of swapping)."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
