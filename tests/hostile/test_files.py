@@ -261,3 +261,16 @@ def test_endless_files_in_the_work_tree_are_never_read(repo: Path, target: str) 
 def limit_memory() -> None:
     """At most 2 GiB of address space (a runaway read fails fast instead of swapping)."""
     resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+
+def test_data_folder_linked_outside_is_not_read(carnet: Carnet, repo: Path, outside: Path) -> None:
+    (repo / "data").rename(outside / "data")
+    (outside / "data" / "companies" / "fuite.yaml").write_text(f"{SECRET}\n")
+    (repo / "data").symlink_to(outside / "data")
+    result, problems = validate_json(carnet, repo)
+    assert result.exit_code == 1
+    assert located(problems) >= {
+        ("data", 1, 1, "file-unreadable"),
+        ("data/settings.yaml", 1, 1, "file-unreadable"),
+    }
+    assert not [p for p in problems if str(p["path"]).startswith("data/companies")]
