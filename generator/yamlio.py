@@ -29,6 +29,7 @@ from generator.problems import Loc, Problem, clip, make_problem
 from generator.yamltraps import (
     MAYBE_NODE_PROPERTY,
     conflict_problem,
+    guess_encoding,
     node_property_problems,
     reader_problem,
     second_document_start,
@@ -63,16 +64,6 @@ STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool",
 TIMESTAMP, MERGE = _T + "timestamp", _T + "merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
-_WESTERN = {
-    "cp1252",
-    "latin_1",
-    "iso8859_15",
-    "mac_roman",
-    "utf_16",
-    "utf_16_le",
-    "utf_16_be",
-    "cp850",
-}
 
 
 @dataclass(slots=True)
@@ -102,21 +93,6 @@ def decode(raw: bytes, path: str, lang: str = "fr") -> tuple[str | None, list[Pr
                 encoding=guess_encoding(raw),
             )
         ]
-
-
-def guess_encoding(raw: bytes) -> str:
-    """The most likely encoding of ``raw`` according to charset-normalizer."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    guess = best.encoding if best is not None else None
-    if guess not in _WESTERN:
-        try:
-            raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return guess or "inconnu"
-        return "cp1252"  # Windows/Excel exports: by far the likeliest for French text
-    return guess
 
 
 def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:

@@ -3,7 +3,8 @@
 Cheap checks on the text pick out the rare files that need a closer look (conflict
 markers, a possible anchor, alias or tag); only those pay for a scan of libyaml's event
 stream, which never expands an alias, so that a billion-laughs file is refused in
-microseconds instead of being built.
+microseconds instead of being built. Also here: the guess of a file's encoding when it is
+not UTF-8.
 """
 
 from __future__ import annotations
@@ -27,7 +28,32 @@ MAYBE_NODE_PROPERTY = re.compile(
 )
 """Where an anchor, alias or tag may start (after any line break libyaml knows);
 confirmed on the event stream."""
+_WESTERN = {
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "mac_roman",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+    "cp850",
+}
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t]|\r?$)", re.MULTILINE)
+
+
+def guess_encoding(raw: bytes) -> str:
+    """The most likely encoding of ``raw`` according to charset-normalizer."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    guess = best.encoding if best is not None else None
+    if guess not in _WESTERN:
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return guess or "inconnu"
+        return "cp1252"  # Windows/Excel exports: by far the likeliest for French text
+    return guess
 
 
 def conflict_problem(text: str, path: str, lang: str) -> Problem | None:
