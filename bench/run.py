@@ -292,6 +292,14 @@ def measure_documents(bench: Bench) -> list[Result]:
     return documents_bench.measure_documents(bench, Result)
 
 
+def measure_hostile(bench: Bench) -> list[Result]:
+    """Validate on 20,000 and 100,000 unknown keys and on a billion-laughs file (linear
+    growth, aliases refused unexpanded); see hostile_bench.py."""
+    import hostile_bench
+
+    return hostile_bench.measure_hostile(bench, Result)
+
+
 MEASUREMENTS: list[tuple[str, Callable[[Bench], Result | list[Result]]]] = [
     ("floor", measure_floor),
     ("validate-cold", measure_validate_cold),
@@ -301,6 +309,7 @@ MEASUREMENTS: list[tuple[str, Callable[[Bench], Result | list[Result]]]] = [
     ("extranet", measure_extranet),
     ("stock", measure_stock),
     ("documents", measure_documents),
+    ("hostile", measure_hostile),
 ]
 
 

@@ -97,7 +97,9 @@ def load_valid(env: Env) -> tuple[LoadResult, Book]:
 
 def refuse(message: str) -> None:
     """Print ``carnet: message`` on stderr and exit 1 (operation refused, nothing written)."""
-    click.echo(f"carnet: {message}", err=True)
+    from generator.problems import printable
+
+    click.echo(f"carnet: {printable(message)}", err=True)
     sys.exit(1)
 
 

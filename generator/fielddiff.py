@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.yamlio import decode, parse_bytes, parse_text
+from generator.yamlio import MAX_NUMBER_LENGTH, decode, parse_bytes, parse_text
 
 ADDED, MODIFIED, DELETED, RENAMED = "added", "modified", "deleted", "renamed"
 INVALID_OLD, INVALID_NEW, INVALID_BOTH = "invalid-old", "invalid-new", "invalid-both"
@@ -122,6 +122,8 @@ def simple_value(block: str, key: str) -> Any:
     if match is None:
         return _MISSING
     quoted, single, decimal, whole, day, plain = match.groups()
+    if len(body) > MAX_NUMBER_LENGTH and (decimal or whole):
+        return _MISSING  # the parser reports it (and Python refuses 4,300-digit integers)
     if plain is not None:
         return _MISSING if plain in _RESERVED else plain
     if day is not None:

@@ -44,6 +44,7 @@ from generator.fielddiff import RENAMED
 from generator.gitbulk import BlobReader, Git, Probe, StatusEntry, probe, read_status
 from generator.historylog import Entry, Record, diff_log, read_bytes, work_tree_changes
 from generator.problems import Problem, make_problem
+from generator.sources import read_inside
 from generator.yamlio import parse_bytes
 
 CACHE_NAME = "history"
@@ -272,7 +273,7 @@ class History:
         for name, commit in zip(names, commits, strict=True):
             raw = blobs.get(name) if commit and name else None
             if commit is None:
-                raw = read_bytes(self.repo / path)
+                raw = read_inside(self.repo, path)
             value = parse_bytes(raw, path).value if raw is not None else None
             out.append(value if isinstance(value, dict) else None)
         return out

@@ -25,6 +25,7 @@ from generator.fielddiff import (
 )
 from generator.gitbulk import BlobReader, FileChange, Git, LogStream, RawCommit, StatusEntry
 from generator.layout import SETTINGS_PATH, kind_of
+from generator.sources import read_inside
 
 Entry = tuple[str, str, Any, Any, str, str]
 """``(at_path, field, old, new, kind, note)``: a change as stored in the cache."""
@@ -152,11 +153,11 @@ def work_tree_changes(
         if not is_record(e.path):
             continue
         try:
-            stat = (repo / e.path).stat()
+            stat = (repo / e.path).lstat()
         except OSError:
             continue
         mtimes[e.path] = datetime.fromtimestamp(stat.st_mtime).astimezone()
-        raw = read_bytes(repo / e.path)
+        raw = read_inside(repo, e.path)
         changes: list[Change]
         if e.conflict:
             changes = [("", None, None, MODIFIED, CONFLICT)]

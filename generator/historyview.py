@@ -2,7 +2,8 @@
 
 Printed as a rich table (Date, Champ, Avant, Après, Auteur, Commit; a Fiche column first
 for ``--since``), French by default. On a terminal rich sizes it to the window; piped, it
-is plain text without colours, wide enough not to wrap.
+is plain text without colours, wide enough not to wrap. Values, authors and paths come
+from git, possibly from a stranger: each cell is inert text (no markup, no escape).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from generator.fielddiff import ADDED, DELETED, RENAMED
 from generator.history import FieldChange, history_notice, load_history
 from generator.layout import SETTINGS_PATH, kind_of
 from generator.naming import RecordNameError, resolve_in
+from generator.problems import printable
+from generator.terminal import cell
 
 _MAX_TEXT = 60
 _PIPED_WIDTH = 250
@@ -52,7 +55,7 @@ def show_history(repo: Path, record_name: str | None, since: date | None, lang: 
         try:
             path = resolve_in(repo, record_name).path
         except RecordNameError as exc:
-            print(f"carnet: {exc.message(lang)}", file=sys.stderr)
+            print(f"carnet: {printable(exc.message(lang))}", file=sys.stderr)
             return 2
     history = load_history(repo, Cache(repo))
     if history is None:
@@ -71,7 +74,7 @@ def show_history(repo: Path, record_name: str | None, since: date | None, lang: 
     if not console.is_terminal:
         console.width = _PIPED_WIDTH
     if not changes:
-        console.print(_nothing(record_name, since, lang))
+        console.print(cell(_nothing(record_name, since, lang)))
         return 0
     console.print(
         changes_table(
@@ -86,7 +89,7 @@ def changes_table(
 ) -> Table:
     """A rich table of ``changes`` (a Fiche column first when ``with_record``)."""
     headers = _HEADERS[lang]
-    table = Table(title=title or None, title_justify="left")
+    table = Table(title=cell(title) if title else None, title_justify="left")
     for header in headers if with_record else headers[1:]:
         table.add_column(header, overflow="fold")
     for change in changes:
@@ -98,7 +101,8 @@ def changes_table(
             change.author or "—",
             change.short or _UNCOMMITTED[lang],
         ]
-        table.add_row(*([record_label(change.path)] if with_record else []), *row)
+        cells = [record_label(change.path)] if with_record else []
+        table.add_row(*(cell(text) for text in [*cells, *row]))
     return table
 
 

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 from generator.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.layout import SETTINGS_PATH
 from generator.problems import Problem, Severity, make_problem, sort_problems
-from generator.sources import SourceFile, discover, expected_folders, read_all
+from generator.sources import (
+    REASONS,
+    FileNote,
+    SourceFile,
+    discover,
+    expected_folders,
+    read_all,
+    read_settings,
+)
 
 if TYPE_CHECKING:
     from generator.book import Book
@@ -66,11 +74,7 @@ def load(
     for f in files:
         counts[f.kind] = counts.get(f.kind, 0) + 1
     digests = {path: digest(raw) for path, raw in raws.items()}
-    settings_file = repo / SETTINGS_PATH
-    try:
-        settings_raw: bytes | None = settings_file.read_bytes()
-    except OSError:
-        settings_raw = None
+    settings_raw, _ = read_settings(repo)
     cache = Cache(repo if use_cache else None)
     from generator.checks.frozen import git_state
 
@@ -98,17 +102,7 @@ def load(
 
     settings, problems = load_settings(repo, lang)
     lang = lang or (settings.lang if settings else "fr")
-    problems += [
-        make_problem(
-            n.code,
-            n.path,
-            lang=lang,
-            file=n.path,
-            suggestion=n.path[:-4] + ".yaml",
-            folders=expected_folders(),
-        )
-        for n in notes
-    ]
+    problems += [note_problem(n, lang) for n in notes]
     records, file_problems, parsed_now = _parse_records(
         files, raws, digests, cache, settings, lang, jobs, write_cache=need_book
     )
@@ -137,18 +131,33 @@ def load(
     return LoadResult(problems, book, counts, digests=digests)
 
 
+def note_problem(note: FileNote, lang: str) -> Problem:
+    """The problem of a file that is misplaced or cannot be read (and why)."""
+    fr, en = REASONS.get(note.reason, ("", ""))
+    return make_problem(
+        note.code,
+        note.path,
+        lang=lang,
+        file=note.path,
+        suggestion=note.path[:-4] + ".yaml",
+        folders=expected_folders(),
+        reason=fr,
+        reason_en=en,
+    )
+
+
 def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None, list[Problem]]:
     """Parse and validate ``data/settings.yaml`` (messages in its own locale by default)."""
     from generator.parse import parse_record
     from generator.schema import Settings
+    from generator.sources import MISSING
 
     use_lang = lang or "fr"
-    try:
-        raw = (repo / SETTINGS_PATH).read_bytes()
-    except FileNotFoundError:
+    raw, note = read_settings(repo)
+    if note is not None and note.reason == MISSING and not (repo / SETTINGS_PATH).is_symlink():
         return None, [make_problem("settings-missing", SETTINGS_PATH, lang=use_lang)]
-    except OSError:
-        return None, [make_problem("file-unreadable", SETTINGS_PATH, lang=use_lang)]
+    if raw is None:
+        return None, [note_problem(note or FileNote("file-unreadable", SETTINGS_PATH), use_lang)]
     settings, problems = parse_record(Settings, SETTINGS_PATH, raw, lang=use_lang)
     if lang is None and settings is not None and settings.lang != use_lang:
         return load_settings(repo, settings.lang)
@@ -288,11 +297,9 @@ def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
             located.append(problem)
             continue
         if problem.path not in roots:
-            try:
-                raw = (repo / problem.path).read_bytes()
-                roots[problem.path] = parse_bytes(raw, problem.path, lang).root
-            except OSError:
-                roots[problem.path] = None
+            raws, _ = read_all(repo, [problem.path])
+            raw = raws.get(problem.path)
+            roots[problem.path] = None if raw is None else parse_bytes(raw, problem.path, lang).root
         line, column = position_of(roots[problem.path], problem.loc)
         located.append(replace(problem, line=line, column=column))
     return located

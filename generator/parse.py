@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
 
-from generator.problems import Loc, Problem, did_you_mean, make_problem
-from generator.yamlio import InvalidDate, ParsedFile, node_at, parse_bytes, position_of
+from generator.problems import Loc, Problem, clip, did_you_mean, make_problem
+from generator.schema.common import NAME_PATTERN, TEXT_PATTERN
+from generator.yamlio import ParsedFile, Reported, node_at, parse_bytes, position_of
+from generator.yamltraps import describe_character
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
 _BLOCKING = frozenset({"yaml-anchor", "yaml-alias", "yaml-tag", "yaml-multiple-documents"})
@@ -97,7 +99,10 @@ def validate_value(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
-    problems = [_unknown_key_problem(model, e["loc"], parsed, lang) for e in unknown]
+    problems = [
+        _unknown_key_problem(model, e["loc"], parsed, lang, suggest=n < SUGGESTED_KEYS)
+        for n, e in enumerate(unknown)
+    ]
     if unknown:
         cleaned = _without(parsed.value, [e["loc"] for e in unknown])
         try:
@@ -167,12 +172,18 @@ def dotted(loc: Loc) -> str:
     return text or "(racine)"
 
 
+SUGGESTED_KEYS = 200
+"""Unknown keys of a file that get a "did you mean" (the rest list the known fields):
+a file with thousands of them is not a typo, and difflib would dominate the run."""
+
+
 def _unknown_key_problem(
-    model: type[BaseModel], loc: tuple[Any, ...], parsed: ParsedFile, lang: str
+    model: type[BaseModel], loc: tuple[Any, ...], parsed: ParsedFile, lang: str, *, suggest: bool
 ) -> Problem:
     line, column = position_of(parsed.root, loc, key=True)
     known = fields_at(model, loc[:-1])
-    suggestion = did_you_mean(str(loc[-1]), known, lang) or (
+    close = did_you_mean(str(loc[-1]), known, lang) if suggest else ""
+    suggestion = close or (
         ("known fields: " if lang.startswith("en") else "champs connus : ")
         + ", ".join(sorted(known))
     )
@@ -187,26 +198,27 @@ def _unknown_key_problem(
     )
 
 
-def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+@lru_cache(maxsize=512)
+def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, ...]:
     """The field names (aliases) of the model found at ``loc`` inside ``model``."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return ()
         field = next(
             (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
         )
         if field is None:
-            return []
+            return ()
         current = _inner_model(field.annotation)
         if current is None and part is not loc[-1]:
             # dict[str, Model]: the next part is a free key
             current = _dict_value_model(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
+        return tuple(f.alias or name for name, f in current.model_fields.items())
+    return ()
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -250,14 +262,14 @@ def describe(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return f"the boolean {value}" if en else f"le booléen {value}"
     if isinstance(value, int | float | Decimal):
-        return f"the number {value}" if en else f"le nombre {value}"
+        return f"the number {clip(str(value))}" if en else f"le nombre {clip(str(value))}"
     if isinstance(value, dict):
         return "a mapping" if en else "un dictionnaire"
     if isinstance(value, list):
         return "a list" if en else "une liste"
     if isinstance(value, datetime | date):
         return f"the date {value}" if en else f"la date {value}"
-    return f"« {value} »" if not en else f"'{value}'"
+    return f"« {clip(str(value))} »" if not en else f"'{clip(str(value))}'"
 
 
 def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None:
@@ -265,7 +277,7 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     loc: tuple[Any, ...] = tuple(error["loc"])
     value = error.get("input")
     path = parsed.path
-    if isinstance(value, InvalidDate):
+    if isinstance(value, Reported):
         return None
     field = dotted(loc)
     if etype == "missing":
@@ -276,7 +288,7 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
     line, column = position_of(parsed.root, loc)
     where = {"line": line, "column": column, "lang": lang}
     _, node = node_at(parsed.root, loc)
-    text = node.value if isinstance(node, ScalarNode) else describe(value, lang)
+    text = clip(node.value) if isinstance(node, ScalarNode) else describe(value, lang)
     quoted = f'{loc[-1]}: "{text}"' if loc and isinstance(loc[-1], str) else f'- "{text}"'
     if etype == "string_type" and isinstance(value, bool):
         shown = str(value).lower()
@@ -298,6 +310,11 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
         if not lang.startswith("en"):
             allowed = allowed.replace(" or ", " ou ")
         return make_problem("enum-invalid", path, field=field, value=text, allowed=allowed, **where)
+    if etype == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern"))
+        if pattern in (TEXT_PATTERN, NAME_PATTERN):
+            char = _first_refused(value, pattern)
+            return make_problem("text-control-character", path, field=field, char=char, **where)
     family = etype.split("_", 1)[0]
     if etype.endswith(("_type", "_parsing")) and family in _EXPECTED:
         fr, en = _EXPECTED[family]
@@ -310,6 +327,21 @@ def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None
             **where,
         )
     return make_problem("value-invalid", path, field=field, detail=_detail(error, lang), **where)
+
+
+def _first_refused(value: Any, pattern: str) -> str:
+    """The first character of ``value`` (or of a text inside it) that ``pattern`` refuses."""
+    refused = re.compile(pattern.replace("^[^", "[").replace("]*$", "]"))
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and (found := refused.search(item)):
+            return describe_character(found.group())
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return "?"
 
 
 _DETAILS_FR = {

@@ -8,6 +8,7 @@ given its line and column later by :func:`generator.load.locate_problems`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -26,6 +27,20 @@ class Severity(StrEnum):
 
 
 Loc = tuple[str | int, ...]
+
+QUOTE_LIMIT = 40
+"""At most this many characters of a value are quoted in a message."""
+_LONGER_PARAMS = {
+    **dict.fromkeys(("id", "found", "quoted"), 100),
+    **dict.fromkeys(("file", "other", "suggestion", "known", "expected", "missing"), 300),
+    **dict.fromkeys(("allowed", "folders", "detail", "hint", "hint_en", "reason"), 300),
+    "reason_en": 300,
+}
+"""Parameters that are paths, ids or our own composed text: a longer (still bounded) cut."""
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+"""Control characters (C0, DEL, C1), line separators and bidirectional controls."""
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+"""The same without C0, which JSON always escapes (and whose newline lays the list out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +69,15 @@ class Problem:
         }
 
     def format_text(self) -> str:
-        """``path:line:col: severity: message [code]``, the hint on the next line."""
-        text = (
+        """``path:line:col: severity: message [code]``, the hint on the next line.
+
+        Safe for a terminal: control characters coming from the data are escaped.
+        """
+        text = printable(
             f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
         )
         if self.hint:
-            text += f"\n    {self.hint}"
+            text += f"\n    {printable(self.hint)}"
         return text
 
     def to_data(self) -> list[Any]:
@@ -107,7 +125,15 @@ def make_problem(
     lang: str = "fr",
     **params: Any,
 ) -> Problem:
-    """Build a problem whose message and hint come from the catalogue of ``code``."""
+    """Build a problem whose message and hint come from the catalogue of ``code``.
+
+    Every parameter is cut short (:func:`clip`): a message never quotes a whole value,
+    which may be a secret or megabytes long.
+    """
+    params = {
+        name: clip(value if isinstance(value, str) else str(value), _LONGER_PARAMS.get(name))
+        for name, value in params.items()
+    }
     message, hint, default_severity = render(code, lang, params)
     return Problem(
         path=path,
@@ -119,6 +145,26 @@ def make_problem(
         hint=hint,
         loc=loc,
     )
+
+
+def clip(text: str, limit: int | None = None) -> str:
+    """``text`` cut to ``limit`` characters (:data:`QUOTE_LIMIT` by default), ending in « … »."""
+    limit = limit or QUOTE_LIMIT
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control, line-separator and bidirectional
+    characters become visible escapes (``\\x1b``, ``\\u202e``), so that data can neither
+    send escape sequences nor reorder what is displayed. One line stays one line."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def did_you_mean(value: str, candidates: Iterable[str], lang: str = "fr") -> str:
@@ -147,8 +193,14 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def to_json(problems: list[Problem]) -> str:
-    """The ``--format json`` output: a list of seven-key objects."""
-    return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+    """The ``--format json`` output: a list of seven-key objects.
+
+    Exact JSON (the strings decode to the very same text); the characters that JSON
+    allows raw but a terminal would obey (DEL, C1, bidirectional controls) are written as
+    ``\\uXXXX`` escapes, like the C0 ones.
+    """
+    text = json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def count_by_severity(problems: list[Problem]) -> dict[Severity, int]:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from generator.load import load
-from generator.problems import Problem
+from generator.problems import Problem, printable
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -56,7 +56,7 @@ def run_build(
 ) -> int:
     """Validate then build the internal site into ``out``; the exit code."""
     from generator.site.build import SiteError, publish_site, stage_site
-    from generator.timetravel import RevisionError, data_at
+    from generator.timetravel import ImpossibleDate, RevisionError, data_at
 
     try:
         source = data_at(repo, rev) if rev else nullcontext((repo, None))
@@ -84,8 +84,11 @@ def run_build(
             gc.collect()
             release_free_memory()
             report = publish_site(staged, strict=strict)
+    except ImpossibleDate as exc:
+        click.echo(f"carnet: date impossible : {printable(str(exc))} (AAAA-MM-JJ)", err=True)
+        return 2
     except RevisionError as exc:
-        click.echo(f"carnet: révision inconnue : {exc}", err=True)
+        click.echo(f"carnet: révision inconnue : {printable(str(exc))}", err=True)
         return 2
     except SiteError as exc:
         click.echo(f"carnet: {exc}", err=True)

@@ -10,6 +10,7 @@ from rich.table import Table
 from generator.load import LoadResult
 from generator.problems import count_by_severity
 from generator.schema import KINDS
+from generator.terminal import cell
 
 
 def print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
@@ -42,7 +43,7 @@ def print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
                 if book.interactions[i].record.state != "done"
                 and book.interactions[i].record.date < book.today
             )
-            users.add_row(user.name, str(open_counts.get(user_id, 0)), str(overdue))
+            users.add_row(cell(user.name), str(open_counts.get(user_id, 0)), str(overdue))
         console.print(users)
     counts = count_by_severity(result.problems)
     errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
@@ -54,4 +55,4 @@ def print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
         console.print(
             f"Problèmes : {errors} erreur(s), {warnings} avertissement(s) — détail : carnet validate"
         )
-    console.print(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}")
+    console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))

@@ -1,7 +1,9 @@
 """``--at REV``: the data as it stood at a commit, tag, branch or date, read from git.
 
 The working tree is never touched: ``git archive`` exports ``data/`` of that revision
-into a temporary folder, which the normal pipeline then loads.
+into a temporary folder, which the normal pipeline then loads. Symbolic links are
+recreated as they were, after every file, so that nothing is ever written through one;
+the pipeline then refuses those that leave the folder, as it does in a working tree.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import re
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -22,9 +25,17 @@ class RevisionError(Exception):
     """A revision git cannot resolve in this repository."""
 
 
+class ImpossibleDate(RevisionError):
+    """A ``YYYY-MM-DD`` revision that is not a calendar date (git would guess one)."""
+
+
 def resolve_revision(repo: Path, rev: str) -> str:
     """The commit id of ``rev`` (a date means the last commit of that day)."""
     if DATE.match(rev):
+        try:
+            date.fromisoformat(rev)
+        except ValueError as exc:
+            raise ImpossibleDate(rev) from exc
         args = ["git", "rev-list", "-1", f"--before={rev} 23:59:59", "HEAD"]
     else:
         args = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
@@ -49,7 +60,39 @@ def data_at(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
         raise RevisionError(rev)
     with tempfile.TemporaryDirectory(prefix="carnet-at-") as tmp:
         root = Path(tmp)
+        links: list[tuple[str, str]] = []
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(root, filter="data")
+            tar.extractall(root, filter=_files_then_links(links))
         (root / "data").mkdir(exist_ok=True)
+        _make_links(root, links)
         yield root, commit
+
+
+def _make_links(root: Path, links: list[tuple[str, str]]) -> None:
+    """Recreate the symbolic links of the archive, never inside (or over) another link."""
+    real_root = root.resolve()
+    for name, target in links:
+        place = root / name
+        try:
+            if place.parent.resolve(strict=True) == (real_root / name).parent:
+                place.symlink_to(target)
+        except OSError:
+            continue  # a malformed tree (a name both a folder and a link): left out
+
+
+def _files_then_links(
+    links: list[tuple[str, str]],
+) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
+    """A tar filter: ``data`` for files and folders; links are put aside in ``links``."""
+
+    def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            if member.issym():
+                name = tarfile.data_filter(member.replace(linkname="x"), dest).name
+                links.append((name, member.linkname))
+                return None
+            return tarfile.data_filter(member, dest)
+        except tarfile.FilterError:
+            return None  # git archive writes nothing else (no hard link, no device)
+
+    return keep

@@ -20,11 +20,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.problems import Loc, Problem, make_problem
+from generator.problems import Loc, Problem, clip, make_problem
+from generator.yamltraps import (
+    MAYBE_NODE_PROPERTY,
+    conflict_problem,
+    guess_encoding,
+    node_property_problems,
+    reader_problem,
+    second_document_start,
+    syntax_problem,
+)
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -53,19 +63,7 @@ _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 TIMESTAMP, MERGE = _T + "timestamp", _T + "merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_MAYBE_NODE_PROPERTY = re.compile(r"(?:^[ \t]*|[:\-\[{,?][ \t]*)[&*!][^\s,\]}]", re.MULTILINE)
-"""Where an anchor, alias or tag may start; confirmed on the event stream."""
 _DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
-_WESTERN = {
-    "cp1252",
-    "latin_1",
-    "iso8859_15",
-    "mac_roman",
-    "utf_16",
-    "utf_16_le",
-    "utf_16_be",
-    "cp850",
-}
 
 
 @dataclass(slots=True)
@@ -97,37 +95,32 @@ def decode(raw: bytes, path: str, lang: str = "fr") -> tuple[str | None, list[Pr
         ]
 
 
-def guess_encoding(raw: bytes) -> str:
-    """The most likely encoding of ``raw`` according to charset-normalizer."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    guess = best.encoding if best is not None else None
-    if guess not in _WESTERN:
-        try:
-            raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return guess or "inconnu"
-        return "cp1252"  # Windows/Excel exports: by far the likeliest for French text
-    return guess
-
-
 def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:
-    """Compose ``text`` and convert it, collecting every YAML trap as a problem."""
+    """Compose ``text`` and convert it, collecting every YAML trap as a problem.
+
+    Anchors, aliases and tags are looked for on the event stream before anything is
+    built, and a file with an alias is never composed: aliases are refused, not expanded.
+    """
+    conflict = conflict_problem(text, path, lang)
+    if conflict is not None:
+        return ParsedFile(path, None, None, [conflict])
     problems: list[Problem] = []
+    if MAYBE_NODE_PROPERTY.search(text):
+        properties = node_property_problems(text, path, lang)
+        if properties.aliases:
+            return ParsedFile(path, None, None, properties.problems)
+        problems.extend(properties.problems)
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        return ParsedFile(path, None, None, [_syntax_problem(exc, text, path, lang)])
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked reader errors
-        return ParsedFile(
-            path, None, None, [make_problem("yaml-syntax", path, lang=lang, detail=str(exc))]
-        )
+        return ParsedFile(path, None, None, [*problems, syntax_problem(exc, text, path, lang)])
+    except yaml.reader.ReaderError as exc:
+        return ParsedFile(path, None, None, [reader_problem(exc, text, path, lang)])
     documents = [d for d in documents if d is not None]
     if not documents:
         return ParsedFile(path, None, None, [make_problem("file-empty", path, lang=lang)])
     if len(documents) > 1:
-        mark = _second_document_start(text) or documents[1].start_mark
+        mark = second_document_start(text) or documents[1].start_mark
         problems.append(
             make_problem(
                 "yaml-multiple-documents",
@@ -137,11 +130,12 @@ def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:
                 lang=lang,
             )
         )
-    if _MAYBE_NODE_PROPERTY.search(text):
-        problems.extend(_anchor_and_tag_problems(text, path, lang))
     root = documents[0]
     if not isinstance(root, MappingNode):
-        found = "une liste" if isinstance(root, SequenceNode) else f"« {root.value} »"
+        if isinstance(root, SequenceNode):
+            found = "a list" if lang.startswith("en") else "une liste"
+        else:
+            found = f"« {clip(root.value)} »"
         problems.append(
             make_problem(
                 "file-not-mapping",
@@ -153,8 +147,11 @@ def parse_text(text: str, path: str, lang: str = "fr") -> ParsedFile:
             )
         )
         return ParsedFile(path, None, root, problems)
-    converter = _Converter(path, lang)
-    value = converter.convert(root)
+    converter = _Converter(path, lang, budget=len(text))
+    try:
+        value = converter.convert(root)
+    except _TooDeep as exc:
+        return ParsedFile(path, None, None, [*problems, _too_deep(exc, text, path, lang)])
     problems.extend(converter.problems)
     return ParsedFile(path, value, root, problems)
 
@@ -169,77 +166,46 @@ def parse_bytes(raw: bytes, path: str, lang: str = "fr") -> ParsedFile:
     return parse_text(text, path, lang)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, lang: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    detail = exc.problem or str(exc)
-    lines = text.splitlines()
-    current = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in detail or "\t" in current[: max(column, 1)] or "'\\t'" in detail:
-        tab_col = current.find("\t")
-        return make_problem(
-            "yaml-tab", path, line=line, column=tab_col + 1 if tab_col >= 0 else column, lang=lang
-        )
-    hint = ""
-    if "could not find expected ':'" in detail or "mapping values are not allowed" in detail:
-        hint = (
-            "il manque sans doute « : » après une clé, ou une valeur contenant « : » doit être entre guillemets"
-            if not lang.startswith("en")
-            else "a ':' is probably missing after a key, or a value holding ': ' must be quoted"
-        )
-    elif "found character" in detail:
-        hint = (
-            "mettez la valeur entre guillemets" if not lang.startswith("en") else "quote the value"
-        )
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists accepted (records need fewer than ten)."""
+
+
+class _TooDeep(Exception):
+    """Conversion stopped: nesting beyond :data:`MAX_DEPTH`, or more containers than the
+    text could hold without aliases (libyaml's aliases were missed by the pre-check)."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _too_deep(exc: _TooDeep, text: str, path: str, lang: str) -> Problem:
+    properties = node_property_problems(text, path, lang)
+    if properties.aliases:  # a trap the text pre-check did not see
+        return properties.problems[0]
+    mark = exc.node.start_mark
     return make_problem(
-        "yaml-syntax", path, line=line, column=column, lang=lang, detail=detail, hint=hint
+        "yaml-too-deep",
+        path,
+        line=mark.line + 1,
+        column=mark.column + 1,
+        lang=lang,
+        limit=MAX_DEPTH,
     )
 
 
-def _second_document_start(text: str) -> yaml.Mark | None:
-    """Where the second document starts: its ``---`` line when there is one."""
-    starts = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.DocumentStartEvent):
-            starts += 1
-            if starts == 2:
-                return event.start_mark
-    return None
-
-
-def show_tag(tag: str) -> str:
-    """A tag as the user typed it: ``!!str`` rather than ``tag:yaml.org,2002:str``."""
-    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
-
-
-def _anchor_and_tag_problems(text: str, path: str, lang: str) -> list[Problem]:
-    problems: list[Problem] = []
-    try:
-        events = list(yaml.parse(text, Loader=_Loader))
-    except yaml.YAMLError:  # pragma: no cover - compose already succeeded
-        return problems
-    for event in events:
-        mark = event.start_mark
-        where = {"line": mark.line + 1, "column": mark.column + 1, "lang": lang}
-        if isinstance(event, yaml.AliasEvent):
-            problems.append(make_problem("yaml-alias", path, name=event.anchor, **where))
-            continue
-        anchor = getattr(event, "anchor", None)
-        if anchor:
-            problems.append(make_problem("yaml-anchor", path, name=anchor, **where))
-        tag = getattr(event, "tag", None)
-        if tag and isinstance(event, yaml.NodeEvent):
-            problems.append(make_problem("yaml-tag", path, tag=show_tag(tag), **where))
-    return problems
-
-
 class _Converter:
-    """Turns composed nodes into Python values, reporting traps on the way."""
+    """Turns composed nodes into Python values, reporting traps on the way.
 
-    def __init__(self, path: str, lang: str) -> None:
+    ``budget`` bounds the number of mappings and lists built: a text of n characters
+    holds fewer than n of them unless aliases share nodes, which are refused earlier.
+    """
+
+    def __init__(self, path: str, lang: str, budget: int) -> None:
         self.path = path
         self.lang = lang
         self.problems: list[Problem] = []
+        self.budget = budget
 
     def _problem(self, code: str, node: Node, **params: Any) -> None:
         mark = node.start_mark
@@ -254,14 +220,17 @@ class _Converter:
             )
         )
 
-    def convert(self, node: Node) -> Any:
+    def convert(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        self.budget -= 1
+        if depth >= MAX_DEPTH or self.budget < 0:
+            raise _TooDeep(node)
         if isinstance(node, MappingNode):
-            return self.mapping(node)
-        return [self.convert(item) for item in node.value]
+            return self.mapping(node, depth + 1)
+        return [self.convert(item, depth + 1) for item in node.value]
 
-    def mapping(self, node: MappingNode) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -270,7 +239,7 @@ class _Converter:
                     self._problem("yaml-merge", key_node)
                     continue
                 shown = key_node.value if isinstance(key_node, ScalarNode) else "…"
-                found = _describe_tag(key_node)
+                found = _describe_tag(key_node, self.lang)
                 self._problem("yaml-key-not-string", key_node, key=shown, found=found)
                 continue
             key = key_node.value
@@ -278,13 +247,16 @@ class _Converter:
                 self._problem("yaml-duplicate-key", key_node, key=key, first_line=first_lines[key])
                 continue
             first_lines[key] = key_node.start_mark.line + 1
-            result[key] = self.convert(value_node)
+            result[key] = self.convert(value_node, depth)
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == STR:
             return text
+        if tag in (INT, FLOAT) and len(text) > MAX_NUMBER_LENGTH:
+            self._problem("number-too-long", node, text=text, limit=MAX_NUMBER_LENGTH)
+            return TooLongNumber(text)
         if tag == INT:
             if text.isdigit() and (text[0] != "0" or len(text) == 1):
                 return int(text)
@@ -303,39 +275,86 @@ class _Converter:
                 if _DATE.match(text):
                     return date.fromisoformat(text)
                 return _CONSTRUCTOR.construct_yaml_timestamp(node)
-            except ValueError:
+            except (ValueError, OverflowError):
                 self._problem("date-invalid", node, text=text)
                 return InvalidDate(text)
         return text
 
 
-class InvalidDate(str):
-    """An impossible date already reported; schema errors on it are not repeated."""
+MAX_NUMBER_LENGTH = 40
+"""Longest number accepted, in characters: amounts need 20 at most, and Python refuses
+to turn integers of more than 4,300 digits into text."""
 
 
-def _describe_tag(node: Node) -> str:
+class Reported:
+    """A value whose problem was already reported; schema errors on it are not repeated."""
+
+
+class InvalidDate(str, Reported):
+    """An impossible date already reported."""
+
+
+class TooLongNumber(Reported):
+    """A number too long to be read, already reported: no field type accepts it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return clip(self.text)
+
+    def __repr__(self) -> str:
+        return f"TooLongNumber({clip(self.text)!r})"
+
+
+def _describe_tag(node: Node, lang: str) -> str:
     tag = node.tag.rsplit(":", 1)[-1]
+    if lang.startswith("en"):
+        return {"int": "a number", "float": "a number", "bool": "a boolean", "null": "null"}.get(
+            tag, tag
+        )
     return {"int": "un nombre", "float": "un nombre", "bool": "un booléen", "null": "nul"}.get(
         tag, tag
     )
+
+
+_KEY_INDEX: WeakKeyDictionary[MappingNode, dict[str, tuple[Node, Node]]] = WeakKeyDictionary()
+"""Key nodes of the large mappings already searched by :func:`node_at`."""
+_INDEXED_FROM = 16
+
+
+def _entry(node: MappingNode, key: str) -> tuple[Node, Node] | None:
+    """The (key node, value node) of ``key`` in ``node`` (its first occurrence)."""
+    if len(node.value) < _INDEXED_FROM:
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return k, v
+        return None
+    index = _KEY_INDEX.get(node)
+    if index is None:
+        index = {}
+        for k, v in node.value:
+            if isinstance(k, ScalarNode):
+                index.setdefault(k.value, (k, v))
+        _KEY_INDEX[node] = index
+    return index.get(key)
 
 
 def node_at(root: Node | None, loc: Loc) -> tuple[Node | None, Node | None]:
     """The (key node, value node) at ``loc`` inside ``root``, as deep as it exists.
 
     When the full path does not exist (a missing field), the deepest existing
-    ancestor is returned so the problem points at the enclosing mapping's key.
+    ancestor is returned so the problem points at the enclosing mapping's key. Large
+    mappings are indexed once, so locating every key of a file stays linear.
     """
     key_node: Node | None = None
     node = root
     for part in loc:
         if isinstance(node, MappingNode) and isinstance(part, str):
-            for k, v in node.value:
-                if isinstance(k, ScalarNode) and k.value == part:
-                    key_node, node = k, v
-                    break
-            else:
+            entry = _entry(node, part)
+            if entry is None:
                 return key_node, node
+            key_node, node = entry
         elif isinstance(node, SequenceNode) and isinstance(part, int):
             if 0 <= part < len(node.value):
                 key_node, node = node.value[part], node.value[part]

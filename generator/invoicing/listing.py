@@ -8,6 +8,7 @@ from rich.table import Table
 from generator.book import Book
 from generator.invoicing.drafting import document_label
 from generator.locale import money, short_date
+from generator.terminal import cell
 
 STATE_LABELS = {
     "draft": ("brouillon", "draft"),
@@ -68,10 +69,10 @@ def print_invoices(book: Book, *, overdue_only: bool = False, lang: str = "fr") 
         if status.state == "overdue":
             state += f" ({status.days_late} j)" if not en else f" ({status.days_late} d)"
         table.add_row(
-            doc.number or key,
+            cell(doc.number or key),
             document_label(doc.kind, lang),
             short_date(doc.issued, lang),
-            client,
+            cell(client),
             money(status.total, lang),
             money(status.paid, lang),
             money(status.due, lang),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -16,9 +17,11 @@ from pydantic import (
     Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     ValidationInfo,
     WrapSerializer,
 )
+from pydantic_core import PydanticCustomError
 
 
 class Record(BaseModel):
@@ -95,6 +98,44 @@ def _reasonable(value: Any) -> Any:
 
 Amount = Annotated[Decimal, BeforeValidator(_reasonable)]
 """Money or quantity: exact decimal, never a float, within sane bounds."""
+
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+"""No control character (C0 but tab and newline, DEL, C1): they break PDF/A and
+Factur-X, and terminals obey them."""
+NAME_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+"""Neither control characters nor bidirectional embeddings, overrides and isolates, which
+can make a name display as another (« Trojan Source »)."""
+
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+"""Free text (notes, descriptions, addresses, mentions): tab and newline allowed, no other
+control character. Checked by pydantic's Rust regex, at no measurable cost."""
+
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+"""What names, labels or identifies something (names, titles, subjects, stages, codes,
+phone numbers, list values): :data:`Text` without bidirectional controls either."""
+
+_CONTROL = re.compile(TEXT_PATTERN.replace("^[^", "[").replace("]*$", "]"))
+
+
+def _text_inside(value: Any) -> Any:
+    """Free-form answers (``kyc``): every text nested in them is :data:`Text`."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and _CONTROL.search(item):
+            raise PydanticCustomError(
+                "string_pattern_mismatch", "control character", {"pattern": TEXT_PATTERN}
+            )
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
+
+
+Answers = Annotated[dict[Name, Any], AfterValidator(_text_inside)]
+"""Free-form answers (a questionnaire): any YAML, but no control character in its text."""
 
 RecordId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
 """The id of another record (its file name without ``.yaml``)."""
@@ -212,10 +253,10 @@ class Nature(StrEnum):
 class Address(Record):
     """Adresse postale."""
 
-    street: str | None = F("Rue", "Numéro et voie", None)
-    street2: str | None = F("Complément", "Complément d'adresse (bâtiment, BP…)", None)
-    postcode: str | None = F("Code postal", 'Code postal, entre guillemets : "69003"', None)
-    city: str | None = F("Ville", "Commune", None)
+    street: Text | None = F("Rue", "Numéro et voie", None)
+    street2: Text | None = F("Complément", "Complément d'adresse (bâtiment, BP…)", None)
+    postcode: Name | None = F("Code postal", 'Code postal, entre guillemets : "69003"', None)
+    city: Text | None = F("Ville", "Commune", None)
     country: str = F("Pays", "Code pays ISO 3166 à deux lettres", "FR", pattern=r"^[A-Z]{2}$")
 
     def one_line(self) -> str:

@@ -8,14 +8,17 @@ from pydantic import model_validator
 
 from generator.schema.common import (
     FL,
+    LIMIT,
     Amount,
     Day,
     DocumentKind,
     F,
     LocalDateTime,
+    Name,
     Record,
     RecordId,
     State,
+    Text,
     VatCategory,
 )
 
@@ -24,10 +27,10 @@ class DocumentLine(Record):
     """Une ligne de document commercial."""
 
     product: RecordId | None = F("Produit", "Identifiant du produit (ligne libre sinon)", None)
-    description: str | None = F("Désignation", "", None)
-    comment: str | None = F("Commentaire", "Imprimé sous la ligne", None)
+    description: Text | None = F("Désignation", "", None)
+    comment: Text | None = F("Commentaire", "Imprimé sous la ligne", None)
     quantity: Amount = F("Quantité", "", Decimal(1))
-    unit: str | None = F("Unité", "pièce, heure, jour…", None)
+    unit: Name | None = F("Unité", "pièce, heure, jour…", None)
     unit_price: Amount = F("Prix unitaire HT", "En euros, hors taxes")
     vat_rate: Amount = F("Taux de TVA", "En pour cent, parmi settings.vat_rates", Decimal(20))
     vat_category: VatCategory = F(
@@ -35,11 +38,20 @@ class DocumentLine(Record):
         "S normale, Z taux zéro, E exonérée (+ vat_exemption), AE autoliquidation",
         VatCategory.STANDARD,
     )
-    vat_exemption: str | None = F(
+    vat_exemption: Text | None = F(
         "Motif d'exonération", "Mention imprimée pour la catégorie E", None
     )
     discount: Amount = F("Remise (%)", "Remise en pour cent", Decimal(0), ge=0, le=100)
-    serials: list[str] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
+    serials: list[Name] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
+
+    @model_validator(mode="after")
+    def _bounded_amount(self) -> DocumentLine:
+        # each factor is bounded; their product must be too, or totals overflow Decimal
+        if abs(self.quantity * self.unit_price) >= LIMIT:
+            raise ValueError(
+                "quantité × prix unitaire hors limites (au plus 999 999 999 999 par ligne)"
+            )
+        return self
 
 
 class Payment(Record):
@@ -47,14 +59,14 @@ class Payment(Record):
 
     date: Day = F("Date", "Date de réception")
     amount: Amount = F("Montant", "Montant TTC reçu", gt=0)
-    method: str | None = F("Moyen", "virement, chèque, carte…", None)
-    reference: str | None = F("Référence", "", None)
+    method: Name | None = F("Moyen", "virement, chèque, carte…", None)
+    reference: Name | None = F("Référence", "", None)
 
 
 class Part(Record):
     """La part d'une commande que facture une facture partielle."""
 
-    label: str | None = F("Mention", "Par exemple « Acompte 30 % »", None)
+    label: Name | None = F("Mention", "Par exemple « Acompte 30 % »", None)
     percent: Amount | None = F("Pourcentage", "Part du total HT de la commande", None, gt=0, le=100)
     amount: Amount | None = F("Montant HT", "Montant hors taxes facturé", None, gt=0)
 
@@ -71,11 +83,11 @@ class Document(Record):
     kind: DocumentKind = F(
         "Nature", "quote, order, invoice, deposit_invoice, credit_note, delivery_note…"
     )
-    number: str | None = F("Numéro", "Attribué à l'émission, jamais saisi", None)
+    number: Name | None = F("Numéro", "Attribué à l'émission, jamais saisi", None)
     issued: Day | None = F("Date d'émission", "Date prévue pour un brouillon", None)
     due: Day | None = F("Échéance", "", None)
     delivery_date: Day | None = F("Date de livraison", "Date de la vente si elle diffère", None)
-    template: str | None = F("Modèle", "Modèle de document (défaut selon la nature)", None)
+    template: Name | None = F("Modèle", "Modèle de document (défaut selon la nature)", None)
     from_: RecordId | None = F(
         "Depuis", "Le document d'origine (devis → commande → facture)", None, alias="from"
     )
@@ -86,39 +98,39 @@ class Document(Record):
     )
     lines: list[DocumentLine] = FL("Lignes", "")
     payments: list[Payment] = FL("Versements reçus", "Argent reçu : payé / dû / en retard")
-    note: str | None = F("Mention", "Texte imprimé sur le document", None)
+    note: Text | None = F("Mention", "Texte imprimé sur le document", None)
 
 
 class Interaction(Record):
     """Une interaction : vente, achat, tâche de projet, support…"""
 
-    kind: str = F("Nature", "Clé de settings.pipelines : sale, purchase, project, support")
-    type: str = F("Type", "Étape du pipeline, par exemple « Vente - 3 - Devis »")
-    user: str = F("Utilisateur", "Qui suit l'interaction (le changer la délègue)")
-    subject: str = F("Sujet", "Famille produit / produit / client")
+    kind: Name = F("Nature", "Clé de settings.pipelines : sale, purchase, project, support")
+    type: Name = F("Type", "Étape du pipeline, par exemple « Vente - 3 - Devis »")
+    user: Name = F("Utilisateur", "Qui suit l'interaction (le changer la délègue)")
+    subject: Name = F("Sujet", "Famille produit / produit / client")
     date: Day = F("Date action", "Échéance ou date de clôture espérée")
-    next_step: str | None = F("Étape suivante", "Par exemple « Tel 28/03 pour relance »", None)
+    next_step: Text | None = F("Étape suivante", "Par exemple « Tel 28/03 pour relance »", None)
     contact: RecordId | None = F("Contact", "", None)
     company: RecordId | None = F("Société", "", None)
     project: RecordId | None = F("Projet", "", None)
-    document_ref: str | None = F("Réf. document", "Référence d'un document externe", None)
-    attachment: str | None = F("Pièce jointe", "Chemin depuis la racine du dépôt", None)
+    document_ref: Name | None = F("Réf. document", "Référence d'un document externe", None)
+    attachment: Name | None = F("Pièce jointe", "Chemin depuis la racine du dépôt", None)
     budget: Amount | None = F(
         "Budget",
         "Signé : ventes positives, achats et coûts négatifs ; calculé sur les documents",
         None,
     )
-    note: str | None = F("Note", "Visible dans l'extranet du client (Markdown)", None)
-    internal_note: str | None = F("Note interne", "Jamais publiée hors du site interne", None)
-    media: str | None = F("Média", "Canal, parmi settings.media", None)
-    source: str | None = F("Source", "Parmi settings.sources", None)
+    note: Text | None = F("Note", "Visible dans l'extranet du client (Markdown)", None)
+    internal_note: Text | None = F("Note interne", "Jamais publiée hors du site interne", None)
+    media: Name | None = F("Média", "Canal, parmi settings.media", None)
+    source: Name | None = F("Source", "Parmi settings.sources", None)
     state: State = F("État", "open (Ouvert), in_progress (En cours), done (Terminé)")
     start: LocalDateTime | None = F("Début", "AAAA-MM-JJTHH:MM", None)
     end: LocalDateTime | None = F("Fin", "AAAA-MM-JJTHH:MM", None)
-    recurrence: str | None = F(
+    recurrence: Name | None = F(
         "Récurrence", "Règle RRULE, par exemple FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260630", None
     )
-    resources: list[str] = FL("Ressources", "Ressources réservées (settings.resources)")
+    resources: list[Name] = FL("Ressources", "Ressources réservées (settings.resources)")
     renewal: Day | None = F("Renouvellement", "Date de renouvellement du contrat gagné", None)
     document: Document | None = F("Document", "Fait de l'interaction un document commercial", None)
 

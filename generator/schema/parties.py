@@ -2,39 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from generator.schema.common import FL, Address, BounceKind, CompanyKind, Day, F, Record, RecordId
+from generator.schema.common import (
+    FL,
+    Address,
+    Answers,
+    BounceKind,
+    CompanyKind,
+    Day,
+    F,
+    Name,
+    Record,
+    RecordId,
+    Text,
+)
 
 
 class Company(Record):
     """Une société : client, prospect, fournisseur ou partenaire."""
 
-    name: str = F("Raison sociale", "Nom de la société")
+    name: Name = F("Raison sociale", "Nom de la société")
     kind: CompanyKind = F(
         "Nature", "client, prospect, supplier (fournisseur) ou partner (partenaire)"
     )
-    legal_form: str | None = F("Forme juridique", "SARL, SAS…", None)
-    siren: str | None = F("SIREN", "9 chiffres, entre guillemets", None)
-    siret: str | None = F("SIRET", "14 chiffres, entre guillemets", None)
-    vat_number: str | None = F("N° de TVA", "Numéro de TVA intracommunautaire", None)
+    legal_form: Name | None = F("Forme juridique", "SARL, SAS…", None)
+    siren: Name | None = F("SIREN", "9 chiffres, entre guillemets", None)
+    siret: Name | None = F("SIRET", "14 chiffres, entre guillemets", None)
+    vat_number: Name | None = F("N° de TVA", "Numéro de TVA intracommunautaire", None)
     address: Address | None = F("Adresse", "Adresse de facturation", None)
     delivery_address: Address | None = F("Adresse de livraison", "Si elle diffère", None)
-    einvoice_address: str | None = F(
+    einvoice_address: Name | None = F(
         "Adresse de facturation électronique", "Par défaut : déduite du SIREN", None
     )
-    phone: str | None = F("Téléphone", "Entre guillemets", None)
-    email: str | None = F("E-mail", "", None)
-    website: str | None = F("Site web", "", None)
-    interests: list[str] = FL("Centres d'intérêt", "Valeurs de settings.interests")
-    note: str | None = F("Note", "Texte libre (Markdown)", None)
+    phone: Name | None = F("Téléphone", "Entre guillemets", None)
+    email: Name | None = F("E-mail", "", None)
+    website: Name | None = F("Site web", "", None)
+    interests: list[Name] = FL("Centres d'intérêt", "Valeurs de settings.interests")
+    note: Text | None = F("Note", "Texte libre (Markdown)", None)
 
 
 class Optin(Record):
     """Consentement à recevoir des campagnes."""
 
     date: Day = F("Date", "Date du consentement")
-    source: str | None = F("Source", "Où le consentement a été donné", None)
+    source: Name | None = F("Source", "Où le consentement a été donné", None)
 
 
 class Bounce(Record):
@@ -44,30 +54,30 @@ class Bounce(Record):
     kind: BounceKind = F(
         "Type", "soft (temporaire), hard (adresse inexistante), domain (domaine disparu)"
     )
-    note: str | None = F("Note", "", None)
+    note: Text | None = F("Note", "", None)
 
 
 class Contact(Record):
     """Une personne : employé d'une société ou particulier."""
 
-    civility: str | None = F("Civilité", "M., Mme…", None)
-    first_name: str | None = F("Prénom", "", None)
-    last_name: str = F("Nom", "Nom de famille")
+    civility: Name | None = F("Civilité", "M., Mme…", None)
+    first_name: Name | None = F("Prénom", "", None)
+    last_name: Name = F("Nom", "Nom de famille")
     company: RecordId | None = F(
         "Société", "Identifiant de la société (aucune pour un particulier)", None
     )
-    role: str | None = F("Fonction", "", None)
-    email: str | None = F("E-mail", "", None)
-    phone: str | None = F("Téléphone", "Entre guillemets", None)
-    mobile: str | None = F("Mobile", "Entre guillemets", None)
+    role: Name | None = F("Fonction", "", None)
+    email: Name | None = F("E-mail", "", None)
+    phone: Name | None = F("Téléphone", "Entre guillemets", None)
+    mobile: Name | None = F("Mobile", "Entre guillemets", None)
     address: Address | None = F("Adresse", "", None)
-    interests: list[str] = FL("Centres d'intérêt", "Valeurs de settings.interests")
+    interests: list[Name] = FL("Centres d'intérêt", "Valeurs de settings.interests")
     optin: Optin | None = F(
         "Opt-in", "Consentement aux campagnes ; absent : pas de consentement", None
     )
     bounces: list[Bounce] = FL("Retours d'e-mail", "Bounces enregistrés")
-    kyc: dict[str, Any] = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})
-    note: str | None = F("Note", "Texte libre (Markdown)", None)
+    kyc: Answers = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})
+    note: Text | None = F("Note", "Texte libre (Markdown)", None)
 
     @property
     def full_name(self) -> str:
@@ -78,15 +88,15 @@ class Contact(Record):
 class Member(Record):
     """Un utilisateur membre d'un projet."""
 
-    user: str = F("Utilisateur", "Identifiant dans settings.users")
-    role: str | None = F("Rôle", "", None)
+    user: Name = F("Utilisateur", "Identifiant dans settings.users")
+    role: Name | None = F("Rôle", "", None)
 
 
 class Link(Record):
     """Une société ou un contact lié à un projet, avec son rôle."""
 
     id: RecordId = F("Identifiant", "Identifiant de la fiche liée")
-    role: str | None = F("Rôle", "Par exemple « client », « key user »", None)
+    role: Name | None = F("Rôle", "Par exemple « client », « key user »", None)
 
 
 class Extranet(Record):
@@ -99,13 +109,13 @@ class Extranet(Record):
         None,
         pattern=r"^CARNET_[A-Z0-9_]+$",
     )
-    kinds: list[str] = FL("Natures visibles", "Natures d'interaction que le client voit")
+    kinds: list[Name] = FL("Natures visibles", "Natures d'interaction que le client voit")
 
 
 class Project(Record):
     """Un projet : espace de travail collaboratif."""
 
-    title: str = F("Titre", "Par exemple « Extranet client / Mes Beaux Sapins »")
+    title: Name = F("Titre", "Par exemple « Extranet client / Mes Beaux Sapins »")
     start: Day | None = F("Début", "", None)
     end: Day | None = F("Fin", "", None)
     public: bool = F("Public", "false : visible des seuls membres", True)
@@ -113,4 +123,4 @@ class Project(Record):
     companies: list[Link] = FL("Sociétés", "Sociétés liées et leur rôle")
     contacts: list[Link] = FL("Contacts", "Contacts liés et leur rôle")
     extranet: Extranet | None = F("Extranet", "Extranet client (facultatif)", None)
-    note: str | None = F("Note", "Texte libre (Markdown)", None)
+    note: Text | None = F("Note", "Texte libre (Markdown)", None)

@@ -9,19 +9,21 @@ from generator.schema.common import (
     Direction,
     F,
     MovementStatus,
+    Name,
     Nature,
     Record,
     RecordId,
+    Text,
 )
 
 
 class Product(Record):
     """Un produit ou un service du catalogue."""
 
-    name: str = F("Désignation", "")
-    reference: str | None = F("Référence", "Référence interne ou fournisseur", None)
-    description: str | None = F("Description", "", None)
-    unit: str = F("Unité", "pièce, heure, jour…", "pièce")
+    name: Name = F("Désignation", "")
+    reference: Name | None = F("Référence", "Référence interne ou fournisseur", None)
+    description: Text | None = F("Description", "", None)
+    unit: Name = F("Unité", "pièce, heure, jour…", "pièce")
     price: Amount = F("Prix de vente HT", "Prix unitaire hors taxes")
     purchase_price: Amount | None = F("Prix d'achat HT", "", None)
     vat_rate: Amount = F("Taux de TVA", "Parmi settings.vat_rates")
@@ -42,7 +44,7 @@ class MovementLine(Record):
 
     product: RecordId = F("Produit", "")
     quantity: Amount = F("Quantité", "", gt=0)
-    serials: list[str] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
+    serials: list[Name] = FL("Numéros de série", "Un par exemplaire pour un produit suivi")
 
 
 class Movement(Record):
@@ -52,6 +54,6 @@ class Movement(Record):
     date: Day = F("Date", "")
     status: MovementStatus = F("Statut", "draft (brouillon) ou validated (validé)")
     origin: RecordId | None = F("Origine", "Interaction d'origine (achat, bon de livraison)", None)
-    reference: str | None = F("Référence", "", None)
+    reference: Name | None = F("Référence", "", None)
     lines: list[MovementLine] = F("Lignes", "", min_length=1)
-    note: str | None = F("Note", "", None)
+    note: Text | None = F("Note", "", None)

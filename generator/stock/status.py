@@ -8,6 +8,7 @@ from rich.text import Text
 
 from generator import locale as fmt
 from generator.stock.views import LOW, OUT, StockReport, StockRow
+from generator.terminal import cell
 
 PIPED_WIDTH = 160
 SERIALS_SHOWN = 6
@@ -44,12 +45,12 @@ def status_table(report: StockReport, lang: str = "fr", *, full_serials: bool = 
         if state:
             level.append(f" ({state})", style="bold red" if row.state == OUT else "yellow")
         table.add_row(
-            Text(f"{row.name} ({row.id})"),
+            cell(f"{row.name} ({row.id})"),
             level,
             Text(fmt.number(row.alert_level, lang)),
             Text(fmt.number(row.desired, lang)),
             Text(fmt.number(row.to_reorder, lang) if row.to_reorder else ""),
-            Text(_serials(row, full_serials)),
+            cell(_serials(row, full_serials)),
         )
     return table
 
