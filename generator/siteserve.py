@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from generator.sitebuild import run_build
+from generator.sitebuild import print_problems, run_build
 from generator.templates import templates_dir
 
 
@@ -22,19 +22,28 @@ def serve_site(
     today: date | None = None,
     lang: str | None = None,
     on_ready: Callable[[Any], None] | None = None,
+    trust_config: bool = False,
 ) -> int:
     """Build, serve, and rebuild when ``data/``, the templates or ``mkdocs.yml`` change.
 
-    A rebuild whose data has errors prints them and keeps serving the last good site.
+    A rebuild whose data (or ``mkdocs.yml``) has errors prints them and keeps serving the
+    last good site; an unsafe ``mkdocs.yml`` at start is refused (exit 1, nothing served).
     ``on_ready`` receives the server once it is listening (tests use it to stop it).
     """
     from mkdocs.livereload import LiveReloadServer
 
+    from generator.site.config import read_site_config
+
+    config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
+    if config.problems:
+        print_problems(list(config.problems))
+        click.echo("carnet: erreurs dans mkdocs.yml : site non servi", err=True)
+        return 1
     out = repo / "build" / "serve"
     out.mkdir(parents=True, exist_ok=True)
 
     def rebuild() -> None:
-        run_build(repo, out, today=today, lang=lang)
+        run_build(repo, out, today=today, lang=lang, trust_config=trust_config)
 
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
