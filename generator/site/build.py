@@ -193,7 +193,6 @@ def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
     warnings, built = _run_mkdocs(staged, strict)
     gc.collect()  # MkDocs' pages are gone: room for the search index
     merge_search_index(staged.out, staged.stage / "search-cache.pickle", built, urls, staged.clean)
-    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
     state = {"key": staged.key, "pages": sorted(staged.pages), "page_keys": staged.page_keys}
     atomic_write(staged.stage / "state.json", json.dumps(state))
     return SiteReport(
@@ -290,10 +289,14 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 
 def _claim(staged: StagedSite) -> None:
-    """Ready the site folder for MkDocs (emptied for a clean build)."""
+    """Ready the site folder for MkDocs: emptied for a clean build, marked as Carnet's and
+    the previous state forgotten before anything is written, so that a build killed
+    half-way leaves a folder the next build recognises and rebuilds clean."""
+    (staged.stage / "state.json").unlink(missing_ok=True)
     if staged.clean and staged.out.is_dir():
         shutil.rmtree(staged.out)
     staged.out.mkdir(parents=True, exist_ok=True)
+    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
     if not staged.clean:
         _remove_outputs(staged.out, list(staged.removed))
 
