@@ -46,7 +46,8 @@ class SiteConfig:
     def locate(self, key: str, detail: str) -> Problem:
         """A problem MkDocs found in setting ``key``, at that key when the firm set it."""
         line, column = self.keys.get(key, (1, 1))
-        return problem("mkdocs-config-invalid", line, column, key, "mkdocs", self.lang, detail)
+        name = key or CONFIG
+        return problem("mkdocs-config-invalid", line, column, name, "mkdocs", self.lang, detail)
 
 
 def read_site_config(repo: Path, *, trust: bool = False, lang: str = "fr") -> SiteConfig:
