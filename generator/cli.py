@@ -187,6 +187,14 @@ def summary(env: Env) -> None:
     sys.exit(1 if result.errors else 0)
 
 
+TRUST_CONFIG = click.option(
+    "--trust-config",
+    is_flag=True,
+    help="Passe mkdocs.yml tel quel à MkDocs (extensions, hooks : du code) ; "
+    "seulement pour un dépôt de confiance.",
+)
+
+
 @main.command()
 @click.option(
     "--out",
@@ -199,11 +207,13 @@ def summary(env: Env) -> None:
 @click.option(
     "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
 )
+@TRUST_CONFIG
 @click.pass_obj
-def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
+def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
     """Construit le site interne (MkDocs Material) à partir des données.
 
-    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1).
+    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
+    mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
 
     \b
     Exemples :
@@ -215,7 +225,17 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
 
     require_repo(env)
     target = out if out is not None else env.repo / "build" / "site"
-    sys.exit(run_build(env.repo, target, rev=rev, today=env.today, lang=env.lang, strict=strict))
+    sys.exit(
+        run_build(
+            env.repo,
+            target,
+            rev=rev,
+            today=env.today,
+            lang=env.lang,
+            strict=strict,
+            trust_config=trust_config,
+        )
+    )
 
 
 @main.command()
@@ -223,8 +243,9 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool) -> None:
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
 )
+@TRUST_CONFIG
 @click.pass_obj
-def serve(env: Env, host: str, port: int) -> None:
+def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
     """Sert le site interne en local et le reconstruit à chaque modification.
 
     Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
@@ -237,7 +258,16 @@ def serve(env: Env, host: str, port: int) -> None:
     from generator.siteserve import serve_site
 
     require_repo(env)
-    sys.exit(serve_site(env.repo, host=host, port=port, today=env.today, lang=env.lang))
+    sys.exit(
+        serve_site(
+            env.repo,
+            host=host,
+            port=port,
+            today=env.today,
+            lang=env.lang,
+            trust_config=trust_config,
+        )
+    )
 
 
 @main.command()

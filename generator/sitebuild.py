@@ -53,11 +53,18 @@ def run_build(
     today: date | None = None,
     lang: str | None = None,
     strict: bool = False,
+    trust_config: bool = False,
 ) -> int:
-    """Validate then build the internal site into ``out``; the exit code."""
+    """Validate then build the internal site into ``out``; the exit code.
+
+    The repository's ``mkdocs.yml`` (of the working tree, also with ``rev``) is checked
+    with the data: MkDocs never reads it unless ``trust_config``.
+    """
     from generator.site.build import SiteError, publish_site, stage_site
+    from generator.site.config import SiteConfigError, read_site_config
     from generator.timetravel import ImpossibleDate, RevisionError, data_at
 
+    site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
     try:
         source = data_at(repo, rev) if rev else nullcontext((repo, None))
         with source as (data_repo, commit):
@@ -65,9 +72,10 @@ def run_build(
             errors = [
                 p for p in result.problems if p.is_error or (strict and p.severity == "warning")
             ]
-            if errors or result.book is None:
-                print_problems(result.problems)
-                click.echo("carnet: erreurs dans les données : site non construit", err=True)
+            if errors or result.book is None or site_config.problems:
+                print_problems([*site_config.problems, *result.problems])
+                what = "dans les données" if errors or result.book is None else "dans mkdocs.yml"
+                click.echo(f"carnet: erreurs {what} : site non construit", err=True)
                 return 1
             history, notice = load_history_for(repo, commit, lang or "fr")
             if notice is not None:
@@ -79,6 +87,7 @@ def run_build(
                 history=history,
                 lang=lang or result.book.settings.lang,
                 digests=result.digests,
+                site_config=site_config,
             )
             del result, history  # MkDocs needs the memory more than we need the Book
             gc.collect()
@@ -92,6 +101,10 @@ def run_build(
         return 2
     except SiteError as exc:
         click.echo(f"carnet: {exc}", err=True)
+        return 1
+    except SiteConfigError as exc:
+        print_problems(exc.problems)
+        click.echo("carnet: configuration refusée : site non construit", err=True)
         return 1
     for warning in report.warnings:
         click.echo(f"mkdocs: {warning}", err=True)

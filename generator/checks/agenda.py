@@ -19,12 +19,29 @@ MAX_OCCURRENCES = 1000
 HORIZON = timedelta(days=366 * 5)
 """How far past its start a recurrence is expanded (a rule without end stops there)."""
 
+SEARCH_HORIZON = timedelta(days=146_097 // 4)
+"""How far past its start a rule must yield a date (100 years): Monday 29 February comes
+back within 40 years at most (2044 after 2016; 2072 to 2112 across 2100)."""
 
-def occurrences(start: datetime, rule: str | None, limit: int = MAX_OCCURRENCES) -> list[datetime]:
+_CYCLE = timedelta(days=146_097)
+"""400 Gregorian years, a whole number of weeks: weekdays, leap years and ISO week numbers
+repeat exactly, so a rule moved by whole cycles yields the same dates, moved."""
+
+
+def occurrences(
+    start: datetime,
+    rule: str | None,
+    limit: int = MAX_OCCURRENCES,
+    horizon: timedelta = HORIZON,
+) -> list[datetime]:
     """Start times of an interaction: ``start`` alone, or its recurrence.
 
-    Raises ValueError for a rule dateutil cannot read. Expansion is bounded in count
-    and in time, so that a rule that never matches (30 February) cannot spin.
+    At most ``limit`` of them, none later than ``horizon`` past ``start``. Raises
+    ValueError for a rule dateutil cannot read. dateutil stops at UNTIL only on a date
+    that matches, so a rule that never matches would walk on to the year 9999 (seconds
+    for a daily rule): the rule is moved by whole 400-year cycles until its end falls in
+    the last cycle before 9999, where the walk past the end stays short, and the dates
+    found are moved back.
     """
     if not rule:
         return [start]
@@ -38,27 +55,27 @@ def occurrences(start: datetime, rule: str | None, limit: int = MAX_OCCURRENCES)
     if not isinstance(parsed, rrule):
         raise ValueError("une seule règle RRULE est attendue")
     _check_parts(parsed)
-    count = parsed._count
-    period = _PERIOD.get(parsed._freq, HORIZON / limit)
     try:
-        cap = naive + min(HORIZON, period * parsed._interval * limit)
+        end = naive + horizon
     except OverflowError:
-        cap = datetime.max
-    until = parsed._until
-    bounded = parsed.replace(count=None, until=min(until, cap) if until else cap)
-    wanted = min(count, limit) if count is not None else limit
+        end = datetime.max
+    if parsed._until is not None:
+        end = min(end, parsed._until)
+    cycles = max(0, (datetime.max.year - end.year) // 400)
+    shift = _CYCLE * cycles
+    moved = parsed.replace(dtstart=naive + shift, until=end + shift, count=None)
+    wanted = min(parsed._count, limit) if parsed._count is not None else limit
     try:
-        return [o.replace(tzinfo=start.tzinfo) for o in islice(bounded, wanted)]
+        return [(o - shift).replace(tzinfo=start.tzinfo) for o in islice(moved, wanted)]
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(str(exc)) from exc
 
 
 _NEVER = (
-    "la règle ne produit aucune date (UNTIL avant le début ?)",
-    "the rule yields no date (UNTIL before the start?)",
+    "la règle ne produit aucune date dans les 100 ans qui suivent le début (UNTIL avant le début ?)",
+    "the rule yields no date within 100 years of the start (UNTIL before the start?)",
 )
 
-_PERIOD = {DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
 _DAYS_PER_PERIOD = {DAILY: 1, WEEKLY: 7, MONTHLY: 31, YEARLY: 366}
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -83,6 +100,8 @@ def _check_parts(parsed: rrule) -> None:
     """
     if parsed._freq not in (DAILY, WEEKLY, MONTHLY, YEARLY):
         raise ValueError("FREQ doit valoir DAILY, WEEKLY, MONTHLY ou YEARLY")
+    if parsed._byeaster is not None:  # dateutil's own: Easter has no 400-year cycle
+        raise ValueError("BYEASTER n'est pas une règle RFC 5545")
     if not 1 <= parsed._interval <= 10_000:
         raise ValueError("INTERVAL doit être compris entre 1 et 10000")
     if parsed._count is not None and parsed._count < 1:
@@ -146,7 +165,7 @@ def check_recurrences(records: Records) -> list[Problem]:
             problems.append(at(records, entry.path, ("recurrence",), "recurrence-without-start"))
             continue
         try:
-            if not occurrences(r.start, r.recurrence, limit=1):
+            if not occurrences(r.start, r.recurrence, limit=1, horizon=SEARCH_HORIZON):
                 raise ValueError(_NEVER[records.lang.startswith("en")])
         except ValueError as exc:
             problems.append(

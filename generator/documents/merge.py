@@ -11,6 +11,7 @@ Markdown of ``.md`` templates is rendered with raw HTML disabled.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,8 +19,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -65,21 +74,75 @@ def available_templates(repo: Path) -> list[str]:
 
 
 def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
-    """The template ``name`` (``attestation``, ``attestation.html`` or its path)."""
-    folder = (repo / TEMPLATES).resolve()
+    """The template ``name`` (``attestation``, ``attestation.html`` or its path).
+
+    A template that leads outside ``data/templates/`` (a symbolic link, ``..``, or the
+    folder itself linked elsewhere) is refused, never read.
+    """
+    base = repo / TEMPLATES
+    if base.exists() and not _within(base.resolve(), repo.resolve()):
+        raise MergeError(_outside_problem(TEMPLATES, TEMPLATES, lang))
+    folder = base.resolve()
     bare = name.removeprefix(TEMPLATES + "/")
     candidates = [bare] if bare.endswith(EXTENSIONS) else [bare + ext for ext in EXTENSIONS]
     for candidate in candidates:
-        path = (folder / candidate).resolve()
-        if folder in path.parents and path.is_file():
-            rel = f"{TEMPLATES}/{path.relative_to(folder).as_posix()}"
-            return MergeTemplate(path.stem, rel, path)
+        path = folder / candidate
+        if not path.exists():
+            continue
+        real = path.resolve()
+        named_inside = ".." not in Path(candidate).parts and not Path(candidate).is_absolute()
+        rel = f"{TEMPLATES}/{Path(candidate).as_posix()}" if named_inside else TEMPLATES
+        if not _within(real, folder):
+            raise MergeError(_outside_problem(rel, candidate, lang))
+        if real.is_file():
+            return MergeTemplate(path.stem, rel, real)
     known = ", ".join(available_templates(repo)) or "aucun"
     raise MergeError(
-        make_problem(
-            "merge-template-unknown", TEMPLATES, line=0, column=0, lang=lang, name=name, known=known
-        )
+        make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _outside_problem(rel: str, name: str, lang: str) -> Problem:
+    detail = TemplateOutside(name).detail(lang)
+    return make_problem("merge-unsafe", rel, line=1, column=1, lang=lang, detail=detail)
+
+
+class TemplateOutside(SecurityError):
+    """A template, include, import or parent that leads outside ``data/templates/``."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} leads outside {TEMPLATES}/")
+        self.name = name
+
+    def detail(self, lang: str) -> str:
+        """What was refused, in ``lang``."""
+        if lang.startswith("en"):
+            return f"'{self.name}' leads outside {TEMPLATES}/"
+        return f"« {self.name} » mène hors de {TEMPLATES}/"
+
+
+class ConfinedLoader(BaseLoader):
+    """Templates from one folder only, each path resolved (symbolic links followed) before
+    it is read: a link in ``data/templates/`` to ``/etc`` leads nowhere."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The text of ``template``; :class:`TemplateOutside` if it leads out."""
+        path = self.folder.joinpath(*split_template_path(template))  # refuses ".."
+        real = path.resolve()
+        if not _within(real, self.folder):
+            raise TemplateOutside(template)
+        if not real.is_file():
+            raise TemplateNotFound(template)
+        return real.read_text(encoding="utf-8"), str(real), lambda: True
 
 
 def _dump(entry_record: Any, record_id: str | None = None) -> dict[str, Any]:
@@ -166,7 +229,7 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
 
 def _environment(template: MergeTemplate, lang: str) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(template.path.parent),
+        loader=ConfinedLoader(template.path.parent),
         autoescape=not template.markdown,
         undefined=StrictUndefined,
         auto_reload=False,
@@ -202,12 +265,19 @@ _UNKNOWN = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
 def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
+    """The problem of a failed merge, at its line of the template (1:1 when unknown)."""
+    rel, source = template.rel, template.path
     if isinstance(exc, TemplateSyntaxError):
-        line = exc.lineno or 0
+        line = exc.lineno or 1
         code, params = "merge-template-invalid", {"detail": exc.message or str(exc)}
+        if exc.filename and Path(exc.filename) != template.path:  # in an included template
+            source = Path(exc.filename)
+            rel = f"{TEMPLATES}/{source.relative_to(template.path.parent).as_posix()}"
     else:
-        line = _template_line(exc.__traceback__, str(template.path))
-        if isinstance(exc, SecurityError):
+        line = _template_line(exc.__traceback__, str(template.path)) or 1
+        if isinstance(exc, TemplateOutside):
+            code, params = "merge-unsafe", {"detail": exc.detail(lang)}
+        elif isinstance(exc, SecurityError):
             code, params = "merge-unsafe", {"detail": str(exc)}
         elif isinstance(exc, UndefinedError):
             found = _UNKNOWN.search(str(exc))
@@ -215,12 +285,12 @@ def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
             code, params = "merge-unknown-tag", {"tag": tag, "detail": str(exc)}
         else:
             code, params = "merge-template-invalid", {"detail": f"{type(exc).__name__}: {exc}"}
-    column = 1 if line else 0
-    if line and code == "merge-unknown-tag":
-        text = template.path.read_text(encoding="utf-8").splitlines()
+    column = 1
+    if code == "merge-unknown-tag":
+        text = source.read_text(encoding="utf-8").splitlines()
         if line <= len(text) and params["tag"] in text[line - 1]:
             column = text[line - 1].index(params["tag"]) + 1
-    return make_problem(code, template.rel, line=line, column=column, lang=lang, **params)
+    return make_problem(code, rel, line=line, column=column, lang=lang, **params)
 
 
 def merge_html(

@@ -14,14 +14,21 @@ import hashlib
 import html
 import json
 import logging
-import os
+import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.book import Book
 from generator.cache import code_digest
+from generator.problems import Problem
+from generator.site.config import (
+    SiteConfig,
+    SiteConfigError,
+    mkdocs_settings,
+    read_site_config,
+)
 from generator.site.documents import sync_pdfs
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
@@ -87,6 +94,7 @@ class StagedSite:
     removed: tuple[str, ...]
     clean: bool
     missing_pdfs: tuple[str, ...] = ()
+    site_config: SiteConfig = field(default_factory=SiteConfig)
 
 
 def build_site(
@@ -99,10 +107,18 @@ def build_site(
     strict: bool = False,
     force_clean: bool = False,
     digests: dict[str, bytes] | None = None,
+    site_config: SiteConfig | None = None,
 ) -> SiteReport:
     """Write the internal site of ``book`` into ``out``."""
     staged = stage_site(
-        repo, book, out, history=history, lang=lang, force_clean=force_clean, digests=digests
+        repo,
+        book,
+        out,
+        history=history,
+        lang=lang,
+        force_clean=force_clean,
+        digests=digests,
+        site_config=site_config,
     )
     return publish_site(staged, strict=strict)
 
@@ -116,8 +132,17 @@ def stage_site(
     lang: str = "fr",
     force_clean: bool = False,
     digests: dict[str, bytes] | None = None,
+    site_config: SiteConfig | None = None,
 ) -> StagedSite:
-    """Render the pages that changed into the staging folder, one at a time."""
+    """Render the pages that changed into the staging folder, one at a time.
+
+    ``site_config`` is the checked ``mkdocs.yml`` (read here when not given); a
+    configuration with problems raises :class:`SiteConfigError` before anything is written.
+    """
+    if site_config is None:
+        site_config = read_site_config(repo, lang=lang)
+    if site_config.problems:
+        raise SiteConfigError(list(site_config.problems))
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise SiteError(
             f"{out} n'est pas vide et n'a pas été écrit par Carnet : choisissez un autre --out"
@@ -125,7 +150,7 @@ def stage_site(
     stage = staging_dir(repo, out)
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
-    config_text = _config_text(repo, book, out, docs, lang)
+    config_text = _config_text(site_config, book, out, docs, lang)
     key = _site_key(config_text, repo, digests or {})
     previous = _read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
@@ -158,18 +183,16 @@ def stage_site(
         removed,
         clean,
         tuple(missing_pdfs),
+        site_config,
     )
 
 
 def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
     """Run MkDocs on a staged site (dirty unless a clean build is due), then finish it."""
-    if not staged.clean:
-        _remove_outputs(staged.out, list(staged.removed))
     urls = set(map(url_of, staged.pages))
-    warnings, built = _run_mkdocs(staged.config_path, staged.clean, strict)
+    warnings, built = _run_mkdocs(staged, strict)
     gc.collect()  # MkDocs' pages are gone: room for the search index
     merge_search_index(staged.out, staged.stage / "search-cache.json", built, urls, staged.clean)
-    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
     state = {"key": staged.key, "pages": sorted(staged.pages), "page_keys": staged.page_keys}
     atomic_write(staged.stage / "state.json", json.dumps(state))
     return SiteReport(
@@ -224,10 +247,11 @@ def _remove_outputs(out: Path, removed: list[str]) -> None:
             folder.rmdir()
 
 
-def _config_text(repo: Path, book: Book, out: Path, docs: Path, lang: str) -> str:
-    """The generated ``mkdocs.yml`` (JSON is valid YAML)."""
+def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lang: str) -> str:
+    """The generated ``mkdocs.yml`` (JSON is valid YAML): the checked settings of the
+    repository's file (or, trusted, that file itself) and the build's pages and paths."""
     config = {
-        "INHERIT": str(base_config(repo).resolve()),
+        **mkdocs_settings(site_config),
         # MkDocs' themes print site_name and titles unescaped: data is escaped here
         "site_name": html.escape(f"{book.settings.firm.name} — Carnet"),
         "docs_dir": str(docs.resolve()),
@@ -264,10 +288,28 @@ def _read_state(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _run_mkdocs(config_path: Path, clean: bool, strict: bool) -> tuple[list[str], set[str]]:
-    """Build with MkDocs in this process; its warnings and the URLs it rendered."""
+def _claim(staged: StagedSite) -> None:
+    """Ready the site folder for MkDocs: emptied for a clean build, marked as Carnet's and
+    the previous state forgotten before anything is written, so that a build killed
+    half-way leaves a folder the next build recognises and rebuilds clean."""
+    (staged.stage / "state.json").unlink(missing_ok=True)
+    if staged.clean and staged.out.is_dir():
+        shutil.rmtree(staged.out)
+    staged.out.mkdir(parents=True, exist_ok=True)
+    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
+    if not staged.clean:
+        _remove_outputs(staged.out, list(staged.removed))
+
+
+def _run_mkdocs(staged: StagedSite, strict: bool) -> tuple[list[str], set[str]]:
+    """Build with MkDocs in this process; its warnings and the URLs it rendered.
+
+    A configuration MkDocs refuses raises :class:`SiteConfigError` before the folder is
+    touched, located at the setting of the repository's ``mkdocs.yml`` MkDocs names.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     logger = logging.getLogger("mkdocs")
     collector = _Collector()
@@ -279,16 +321,35 @@ def _run_mkdocs(config_path: Path, clean: bool, strict: bool) -> tuple[list[str]
     logger.setLevel(logging.WARNING)
     built = BuiltPages()
     try:
-        config = load_config(str(config_path), strict=strict)
+        try:
+            config = load_config(str(staged.config_path), strict=strict)
+        except (ConfigurationError, Abort) as exc:
+            problems = _refusals(collector.messages, str(exc), staged.site_config)
+            raise SiteConfigError(problems) from None
+        _claim(staged)
         built.load_config({})
         config.plugins["carnet-built-pages"] = built
-        if clean and Path(config.site_dir).is_dir():
-            shutil.rmtree(config.site_dir)
-        os.makedirs(config.site_dir, exist_ok=True)
-        build(config, dirty=not clean)
+        build(config, dirty=not staged.clean)
         del config
     finally:
         logger.removeHandler(collector)
         build_logger.removeFilter(dirty_filter)
         logger.setLevel(previous_level)
     return collector.messages, built.urls
+
+
+_CONFIG_VALUE = re.compile(r"Config value '([^']+)': (.*)", re.DOTALL)
+
+
+def _refusals(messages: list[str], summary: str, site_config: SiteConfig) -> list[Problem]:
+    """MkDocs' complaints about its configuration, as problems of ``mkdocs.yml``."""
+    found = [m for m in map(_CONFIG_VALUE.match, messages) if m]
+    if not found:
+        return [site_config.locate("", summary)]
+    return [site_config.locate(m[1], _first_and_last(m[2])) for m in found]
+
+
+def _first_and_last(detail: str) -> str:
+    """MkDocs' message without the traceback it sometimes carries."""
+    lines = [line.strip() for line in detail.strip().splitlines() if line.strip()]
+    return " ".join(lines[:1] + lines[-1:]) if len(lines) > 1 else "".join(lines)

@@ -1,0 +1,413 @@
+"""The allow-list of what a firm's ``mkdocs.yml`` may set, checked with positions.
+
+Every setting is looked at where it stands in the file: what passes is kept (texts
+escaped for HTML, since MkDocs' themes print configuration unescaped), anything else is a
+problem at its ``path:line:col`` — ``mkdocs-config-unsafe`` for what could run code, read
+a file, load another site's script or inject markup; ``mkdocs-config-invalid`` for a value
+of the wrong shape.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Loc, Problem, make_problem
+from generator.yamlio import ParsedFile, position_of, show_tag
+
+CONFIG = "mkdocs.yml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MARKDOWN_EXTENSIONS = frozenset(
+    {
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "footnotes",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.details",
+        "pymdownx.keys",
+        "pymdownx.mark",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+    }
+)
+"""Extensions a firm may add: none reads a file, takes code or turns text into markup
+with attributes (no snippets, no custom fences, no emoji from a CDN)."""
+
+_CALLABLE_OPTIONS = frozenset({"slugify"})
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*\Z")
+_FEATURE = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
+_ICON = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_.-]+)+\Z")
+_DOCS_PATH = re.compile(r"(?![./])[A-Za-z0-9_./-]+\Z")
+_SITE_URL = re.compile(r"https?://[^\s\"'<>\\`]+\Z")
+_ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+_REASONS: dict[str, tuple[str, str]] = {
+    "key": (
+        "réglage hors de la liste de ceux que Carnet transmet à MkDocs",
+        "not among the settings Carnet passes to MkDocs",
+    ),
+    "tag": (
+        "étiquette YAML (elle ferait construire un objet ou lire l'environnement)",
+        "YAML tag (it would build an object or read the environment)",
+    ),
+    "plugin": (
+        "extension de MkDocs : seule la recherche (search: lang) est permise",
+        "MkDocs plugin: only search (search: lang) is allowed",
+    ),
+    "extension": (
+        "extension Markdown hors de la liste fixe de Carnet",
+        "Markdown extension outside Carnet's fixed list",
+    ),
+    "option": (
+        "option d'extension : seules des valeurs simples (texte, nombre, oui/non) sont permises",
+        "extension option: only plain values (text, number, yes/no) are allowed",
+    ),
+    "path": (
+        "chemin hors du site : un chemin relatif dans les pages, sans « .. »",
+        "path outside the site: a relative path inside the pages, without '..'",
+    ),
+    "outside": (
+        "lien vers un fichier hors du dépôt",
+        "link to a file outside the repository",
+    ),
+    "font": (
+        "polices chargées d'un autre site : seule la valeur false est permise",
+        "fonts loaded from another site: only false is allowed",
+    ),
+    "analytics": (
+        "script d'un tiers chargé sur chaque page",
+        "a third party's script loaded on every page",
+    ),
+    "scheme": (
+        "lien actif (javascript:, data:…) : seuls http(s), mailto et tel sont permis",
+        "active link (javascript:, data:…): only http(s), mailto and tel are allowed",
+    ),
+}
+_INVALID: dict[str, tuple[str, str]] = {
+    "text": ("un texte est attendu", "text expected"),
+    "mapping": ("un dictionnaire « clé: valeur » est attendu", "a 'key: value' mapping expected"),
+    "list": ("une liste est attendue", "a list expected"),
+    "url": ("une adresse http:// ou https:// est attendue", "an http:// or https:// URL expected"),
+    "theme": (
+        "thème non installé (thèmes connus : {known})",
+        "theme not installed (known: {known})",
+    ),
+    "language": ("langue inconnue du thème", "language unknown to the theme"),
+    "feature": ("nom de fonction du thème invalide", "invalid theme feature name"),
+    "icon": ("icône inconnue du thème", "icon unknown to the theme"),
+    "mkdocs": ("{detail}", "{detail}"),
+}
+
+
+def check_settings(
+    parsed: ParsedFile, text: str, lang: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The settings of the parsed ``mkdocs.yml`` that pass, and the problems of the rest
+    (``text`` is the file's text: its YAML tags are found on the event stream)."""
+    checker = _Checker(parsed, lang)
+    settings = checker.check() if isinstance(parsed.value, dict) else {}
+    problems = checker.problems
+    if any(p.code == "yaml-tag" for p in parsed.problems):
+        problems += _tag_problems(text, lang)
+    return settings, problems
+
+
+def extension_name(name: str) -> str:
+    """``toc`` for ``markdown.extensions.toc``."""
+    return name.removeprefix("markdown.extensions.")
+
+
+def problem(
+    code: str, line: int, column: int, key: str, reason: str, lang: str, detail: str = ""
+) -> Problem:
+    """A problem of ``mkdocs.yml``; ``reason`` names its explanation (French or English)."""
+    table = _REASONS if code == "mkdocs-config-unsafe" else _INVALID
+    fr, en = table[reason]
+    text = (en if lang.startswith("en") else fr).format(detail=detail, known=_known_themes())
+    return make_problem(code, CONFIG, line=line, column=column, lang=lang, key=key, reason=text)
+
+
+def _known_themes() -> str:
+    from mkdocs.utils import get_theme_names
+
+    return ", ".join(sorted(get_theme_names()))
+
+
+class _Checker:
+    """Walks the firm's settings against the allow-list, keeping what passes."""
+
+    def __init__(self, parsed: ParsedFile, lang: str) -> None:
+        self.parsed = parsed
+        self.lang = lang
+        self.problems = [p for p in parsed.problems if p.code != "yaml-tag"]
+
+    def refuse(self, loc: Loc, reason: str, *, key: bool = False) -> None:
+        line, column = position_of(self.parsed.root, loc, key=key)
+        name = ".".join(str(part) for part in loc if isinstance(part, str)) or CONFIG
+        self.problems.append(problem("mkdocs-config-unsafe", line, column, name, reason, self.lang))
+
+    def invalid(self, loc: Loc, reason: str) -> None:
+        line, column = position_of(self.parsed.root, loc)
+        name = ".".join(str(part) for part in loc if isinstance(part, str))
+        self.problems.append(
+            problem("mkdocs-config-invalid", line, column, name, reason, self.lang)
+        )
+
+    def check(self) -> dict[str, Any]:
+        settings: dict[str, Any] = {}
+        for key, value in self.parsed.value.items():
+            loc = (key,)
+            if key == "site_name":
+                self.text(loc, value)
+            elif key == "site_url":
+                if not isinstance(value, str) or not _SITE_URL.match(value):
+                    bad_scheme = isinstance(value, str) and _active(value)
+                    self.refuse(loc, "scheme") if bad_scheme else self.invalid(loc, "url")
+                else:
+                    settings[key] = value
+            elif key == "copyright":
+                if self.text(loc, value):
+                    settings[key] = html.escape(value)
+            elif key == "extra":
+                if self.mapping(loc, value):
+                    settings[key] = self.extra(loc, value)
+            elif key == "theme":
+                settings[key] = self.theme(
+                    loc, {"name": value} if isinstance(value, str) else value
+                )
+            elif key == "plugins":
+                settings["search_lang"] = self.plugins(loc, value)
+            elif key == "markdown_extensions":
+                settings[key] = self.extensions(loc, value)
+            else:
+                self.refuse(loc, "key", key=True)
+        return settings
+
+    def text(self, loc: Loc, value: Any) -> bool:
+        if isinstance(value, str):
+            return True
+        self.invalid(loc, "text")
+        return False
+
+    def mapping(self, loc: Loc, value: Any) -> bool:
+        if isinstance(value, dict):
+            return True
+        self.invalid(loc, "mapping")
+        return False
+
+    def theme(self, loc: Loc, theme: Any) -> dict[str, Any]:
+        from mkdocs.utils import get_theme_dir, get_theme_names
+
+        if not self.mapping(loc, theme):
+            return {}
+        kept: dict[str, Any] = {}
+        name = theme.get("name", "material")
+        if name not in get_theme_names():
+            self.invalid((*loc, "name"), "theme")
+            return {}
+        folder = Path(get_theme_dir(name))
+        for key, value in theme.items():
+            where = (*loc, key)
+            if key == "name":
+                kept[key] = value
+            elif key == "language":
+                languages = folder / "partials" / "languages"
+                known = not languages.is_dir() or (languages / f"{value}.html").is_file()
+                if not isinstance(value, str) or not _LANGUAGE.match(value) or not known:
+                    self.refuse(where, "path") if _escapes(value) else self.invalid(
+                        where, "language"
+                    )
+                else:
+                    kept[key] = value
+            elif key in ("logo", "favicon"):
+                if isinstance(value, str) and _DOCS_PATH.match(value) and not _escapes(value):
+                    kept[key] = value
+                else:
+                    self.refuse(where, "path")
+            elif key == "features":
+                if not isinstance(value, list):
+                    self.invalid(where, "list")
+                    continue
+                for index, feature in enumerate(value):
+                    if not isinstance(feature, str) or not _FEATURE.match(feature):
+                        self.invalid((*where, index), "feature")
+                kept[key] = value
+            elif key == "palette":
+                kept[key] = self.palette(where, value, folder)
+            elif key == "font":
+                if value is not False:
+                    self.refuse(where, "font")
+            else:
+                self.refuse(where, "key", key=True)
+        return kept
+
+    def palette(self, loc: Loc, value: Any, folder: Path) -> Any:
+        schemes = value if isinstance(value, list) else [value]
+        for index, scheme in enumerate(schemes):
+            where = (*loc, index) if isinstance(value, list) else loc
+            if not self.mapping(where, scheme):
+                continue
+            for key, item in scheme.items():
+                if key == "toggle" and self.mapping((*where, key), item):
+                    for part, text in item.items():
+                        if part == "icon":
+                            self.icon((*where, key, part), text, folder)
+                        elif part != "name":
+                            self.refuse((*where, key, part), "key", key=True)
+                elif key not in ("media", "scheme", "primary", "accent", "toggle"):
+                    self.refuse((*where, key), "key", key=True)
+        return self.plain(loc, value)
+
+    def icon(self, loc: Loc, value: Any, folder: Path) -> None:
+        icons = (folder / ".icons").resolve()
+        path = (icons / f"{value}.svg").resolve() if isinstance(value, str) else None
+        if path is None or not _ICON.match(value) or icons not in path.parents:
+            self.refuse(loc, "path")
+        elif not path.is_file():
+            self.invalid(loc, "icon")
+
+    def extra(self, loc: Loc, value: dict[str, Any]) -> dict[str, Any]:
+        from mkdocs.utils import get_theme_dir
+
+        if "analytics" in value:
+            self.refuse((*loc, "analytics"), "analytics", key=True)
+        for index, link in enumerate(value.get("social") or []):
+            if isinstance(link, dict) and "icon" in link:
+                self.icon(
+                    (*loc, "social", index, "icon"), link["icon"], Path(get_theme_dir("material"))
+                )
+        return {k: v for k, v in self.plain(loc, value).items() if k != "analytics"}
+
+    def plain(self, loc: Loc, value: Any) -> Any:
+        """Plain data with every text escaped for HTML; active links refused."""
+        if isinstance(value, dict):
+            return {k: self.plain((*loc, k), v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.plain((*loc, i), v) for i, v in enumerate(value)]
+        if isinstance(value, str):
+            if _active(value):
+                self.refuse(loc, "scheme")
+            return html.escape(value)
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        return value
+
+    def plugins(self, loc: Loc, value: Any) -> Any:
+        """Only ``search`` (its ``lang``); the search language, if the firm set one."""
+        lang = None
+        for where, name, options in self.entries(loc, value):
+            if name != "search":
+                self.refuse(where, "plugin", key=True)
+                continue
+            for option, setting in (options or {}).items():
+                if option != "lang":
+                    self.refuse((*where, option), "plugin", key=True)
+                elif all(isinstance(s, str) and _LANGUAGE.match(s) for s in _listed(setting)):
+                    lang = setting
+                else:
+                    self.invalid((*where, option), "language")
+        return lang
+
+    def extensions(self, loc: Loc, value: Any) -> list[Any]:
+        """Extensions of the fixed list, with plain options only."""
+        kept: list[Any] = []
+        for where, name, options in self.entries(loc, value):
+            if extension_name(name) not in MARKDOWN_EXTENSIONS:
+                self.refuse(where, "extension", key=True)
+                continue
+            if options is not None and not isinstance(options, dict):
+                self.invalid(where, "mapping")
+                continue
+            refused = [
+                option
+                for option, setting in (options or {}).items()
+                if option in _CALLABLE_OPTIONS
+                or not (setting is None or isinstance(setting, (str, int, bool, Decimal)))
+            ]
+            for option in refused:
+                self.refuse((*where, option), "option", key=True)
+            if not refused:
+                kept.append({name: {k: _json(v) for k, v in (options or {}).items()}})
+        return kept
+
+    def entries(self, loc: Loc, value: Any) -> list[tuple[Loc, str, Any]]:
+        """``[name, {name: options}]`` or ``{name: options}``: (where, name, options) each,
+        ``where`` being the location of the options (or of the bare name)."""
+        if isinstance(value, dict):
+            return [((*loc, name), name, options) for name, options in value.items()]
+        if not isinstance(value, list):
+            self.invalid(loc, "list")
+            return []
+        found: list[tuple[Loc, str, Any]] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                found.append(((*loc, index), item, None))
+            elif isinstance(item, dict) and len(item) == 1:
+                name, options = next(iter(item.items()))
+                found.append(((*loc, index, name), name, options))
+            else:
+                self.invalid((*loc, index), "mapping")
+        return found
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _json(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _tag_problems(text: str, lang: str) -> list[Problem]:
+    """Every YAML tag of ``mkdocs.yml`` (``!!python/…``, ``!ENV``, ``!relative``): the
+    attack itself, reported as ``mkdocs-config-unsafe`` at the tag."""
+    problems = []
+    try:
+        events = list(yaml.parse(text, Loader=_Loader))
+    except yaml.YAMLError:  # the syntax error is reported by the parse
+        return []
+    for event in events:
+        tag = getattr(event, "tag", None)
+        if tag and isinstance(event, yaml.NodeEvent):
+            mark = event.start_mark
+            problems.append(
+                problem(
+                    "mkdocs-config-unsafe",
+                    mark.line + 1,
+                    mark.column + 1,
+                    show_tag(tag),
+                    "tag",
+                    lang,
+                )
+            )
+    return problems
+
+
+def _escapes(value: Any) -> bool:
+    """A path that leaves its folder: absolute, with ``..`` or a scheme."""
+    if not isinstance(value, str):
+        return False
+    return value.startswith(("/", "\\")) or ".." in value.split("/") or ":" in value
+
+
+def _active(value: str) -> bool:
+    """A link a browser would run or inline (``javascript:``, ``data:``…)."""
+    squeezed = _CONTROL.sub("", value).lower()
+    return squeezed.startswith(_ACTIVE_SCHEMES)

@@ -1,0 +1,122 @@
+"""Merge templates read nothing outside ``data/templates/``, symbolic links included.
+
+A hostile repository links ``data/templates/etc`` to a folder outside and includes a file
+through it: the file's text must reach neither the PDF nor any output.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+
+from tests.hostile.conftest import assert_no_crash, snapshot
+
+RECORD = "formation-wordpress-2026"
+
+
+def templates(repo: Path) -> Path:
+    folder = repo / "data" / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def every_output(repo: Path) -> bytes:
+    """Every byte written under ``build/``."""
+    build = repo / "build"
+    return (
+        b"".join(v for v in snapshot(build).values() if isinstance(v, bytes))
+        if build.exists()
+        else b""
+    )
+
+
+def assert_refused_without_leak(result, repo: Path, where: str) -> None:
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(where), result.output
+    assert "SECRET" not in result.output
+    assert b"SECRET" not in every_output(repo)
+    for pdf in (repo / "build").rglob("*.pdf") if (repo / "build").exists() else ():
+        assert "SECRET" not in pdf_text(pdf)
+
+
+def test_include_through_a_linked_folder(carnet, repo: Path, outside: Path) -> None:
+    folder = templates(repo)
+    (folder / "etc").symlink_to(outside, target_is_directory=True)
+    (folder / "fuite.html").write_text(
+        '<h1>{{ record.title }}</h1>\n<pre>{% include "etc/secret.txt" %}</pre>\n',
+        encoding="utf-8",
+    )
+    result = carnet(repo, "merge", "fuite", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates/fuite.html:2:")
+    assert "[merge-unsafe]" in result.output
+
+
+def test_import_and_extends_through_a_linked_file(carnet, repo: Path, outside: Path) -> None:
+    folder = templates(repo)
+    (folder / "base.html").symlink_to(outside / "secret.txt")
+    (folder / "herite.html").write_text(
+        '{% extends "base.html" %}\n{% block x %}{% endblock %}\n', encoding="utf-8"
+    )
+    (folder / "importe.html").write_text(
+        '<p>ok</p>\n{% import "base.html" as b %}\n', encoding="utf-8"
+    )
+    for name, line in (("herite", 1), ("importe", 2)):
+        result = carnet(repo, "merge", name, RECORD)
+        assert_refused_without_leak(result, repo, f"data/templates/{name}.html:{line}:")
+
+
+def test_the_template_itself_linked_outside(carnet, repo: Path, outside: Path) -> None:
+    (outside / "lettre.html").write_text("<p>SECRET-7f3a9c in a template</p>\n", encoding="utf-8")
+    (templates(repo) / "lettre.html").symlink_to(outside / "lettre.html")
+    result = carnet(repo, "merge", "lettre", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates/lettre.html:1:1: error: ")
+    assert "[merge-unsafe]" in result.output
+
+
+def test_the_templates_folder_linked_outside(carnet, repo: Path, outside: Path) -> None:
+    (outside / "lettre.html").write_text("<p>SECRET-7f3a9c in a template</p>\n", encoding="utf-8")
+    folder = templates(repo)
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+    folder.symlink_to(outside, target_is_directory=True)
+    result = carnet(repo, "merge", "lettre", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates:1:1: error: ")
+
+
+def test_a_template_name_leading_outside(carnet, repo: Path, outside: Path) -> None:
+    (outside / "lettre.html").write_text("<p>SECRET-7f3a9c in a template</p>\n", encoding="utf-8")
+    result = carnet(repo, "merge", "../../../outside/lettre", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates")
+
+
+def test_links_inside_the_templates_folder_still_work(carnet, repo: Path) -> None:
+    folder = templates(repo)
+    (folder / "parts").mkdir()
+    (folder / "parts" / "pied.html").write_text("<p>Pied de page commun</p>\n", encoding="utf-8")
+    (folder / "commun").symlink_to(folder / "parts", target_is_directory=True)
+    (folder / "lettre.html").write_text(
+        '<h1>{{ record.title }}</h1>\n{% include "commun/pied.html" %}\n', encoding="utf-8"
+    )
+    (folder / "alias.html").symlink_to(folder / "lettre.html")
+    for name in ("lettre", "alias"):
+        result = carnet(repo, "merge", name, RECORD, "--out", str(repo / "build" / name))
+        assert result.exit_code == 0, result.output
+        text = pdf_text(repo / "build" / name / f"{name}-{RECORD}.pdf")
+        assert "Pied de page commun" in text
+
+
+def test_an_unknown_template_is_located(carnet, repo: Path) -> None:
+    result = carnet(repo, "merge", "attestation-formaton", RECORD)
+    assert_no_crash(result)
+    assert result.exit_code == 1
+    assert result.output.startswith("data/templates:1:1: error: "), result.output
+    assert "attestation-formation" in result.output  # what it could have meant
