@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from generator.problems import Loc, Problem, make_problem
-from generator.yamlio import ParsedFile, position_of, show_tag
+from generator.yamlio import ParsedFile, position_of
+from generator.yamltraps import show_tag
 
 CONFIG = "mkdocs.yml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
