@@ -363,6 +363,7 @@ _PATTERNS_FR = {
     "^[A-Z]{3}$": "un code de devise de trois lettres (EUR)",
     "^[A-Z_][A-Z0-9_]*$": "un nom de variable d'environnement (MAJUSCULES_ET_TIRETS_BAS)",
     "^(fr|en)(_[A-Z]{2})?$": "fr_FR ou en",
+    "^CARNET_[A-Z0-9_]+$": "un nom de variable d'environnement commençant par CARNET_",
 }
 
 

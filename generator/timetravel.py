@@ -48,7 +48,8 @@ def resolve_revision(repo: Path, rev: str) -> str:
 
 @contextmanager
 def data_at(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
-    """A temporary repository holding ``data/`` (and ``mkdocs.yml``) as of ``rev``."""
+    """A temporary repository holding ``data/`` as of ``rev`` (the work tree's ``mkdocs.yml``
+    stays the one the site is built with)."""
     commit = resolve_revision(repo, rev)
     archive = subprocess.run(
         ["git", "archive", "--format=tar", commit, "--", "data"],

@@ -250,3 +250,17 @@ def test_line_amounts_that_would_overflow_the_totals(carnet: Carnet, repo: Path)
         run = carnet(repo, *command)
         assert_no_crash(run)
         assert run.exit_code == 1
+
+
+def test_password_env_pattern_reads_in_french(carnet, repo) -> None:
+    """A ``password_env`` outside ``CARNET_`` is explained in words, not as a regex."""
+    project = repo / "data" / "projects" / "sapins-2026.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        text.replace("password_env: CARNET_EXTRANET_SAPINS", "password_env: PATH"),
+        encoding="utf-8",
+    )
+    result = carnet(repo, "validate")
+    assert result.exit_code == 1
+    assert "commençant par CARNET_" in result.output
+    assert "^CARNET_" not in result.output
