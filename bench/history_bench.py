@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 _HISTORY_OF_EVERY_RECORD = """
 import sys
 from pathlib import Path
-from generator.cache import Cache
-from generator.history import load_history
-from generator.sources import discover
+from generator.files.cache import Cache
+from generator.history.trail import load_history
+from generator.files.sources import discover
 repo = Path(sys.argv[1])
 history = load_history(repo, Cache(repo))
 files, _ = discover(repo)

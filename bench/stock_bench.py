@@ -36,7 +36,7 @@ IN_PROCESS = """\
 import json, sys, time
 from datetime import date
 from pathlib import Path
-from generator.inventory import replay
+from generator.book.inventory import replay
 from generator.load import load
 from generator.stock.report_pdf import report_pdf
 from generator.stock.report_xlsx import workbook_bytes

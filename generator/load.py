@@ -16,10 +16,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import CACHE_DIR, Cache, code_digest, digest
-from generator.layout import SETTINGS_PATH
-from generator.problems import Problem, Severity, make_problem, sort_problems
-from generator.sources import (
+from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
+from generator.files.layout import SETTINGS_PATH
+from generator.files.sources import (
     REASONS,
     FileNote,
     SourceFile,
@@ -28,10 +27,11 @@ from generator.sources import (
     read_all,
     read_settings,
 )
+from generator.problems import Problem, Severity, make_problem, sort_problems
 
 if TYPE_CHECKING:
-    from generator.book import Book
-    from generator.checks import Records
+    from generator.book.book import Book
+    from generator.book.records import Records
     from generator.schema import Settings
 
 PARALLEL_THRESHOLD = 400
@@ -123,7 +123,7 @@ def load(
         cache.store("validate", {"key": run_key.hex(), "problems": [p.to_data() for p in problems]})
     book = None
     if need_book and settings is not None and not any(p.is_error for p in problems):
-        from generator.book import build_book
+        from generator.book.book import build_book
 
         book = build_book(records, today or date.today())
     if settings_raw is not None:
@@ -148,9 +148,9 @@ def note_problem(note: FileNote, lang: str) -> Problem:
 
 def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None, list[Problem]]:
     """Parse and validate ``data/settings.yaml`` (messages in its own locale by default)."""
-    from generator.parse import parse_record
+    from generator.files.sources import MISSING
     from generator.schema import Settings
-    from generator.sources import MISSING
+    from generator.schema.parse import parse_record
 
     use_lang = lang or "fr"
     raw, note = read_settings(repo)
@@ -179,8 +179,8 @@ def _parse_records(
 
     Also returns how many files had to be parsed (not found in the cache).
     """
-    from generator.checks import Entry, Records
-    from generator.parse import check_id
+    from generator.book.records import Entry, Records
+    from generator.schema.parse import check_id
 
     tz = settings.timezone if settings else "Europe/Paris"
     known = cache.load("records")
@@ -219,8 +219,8 @@ def _cached_records(
     """The parse results of the cache that still hold: same content, timezone, language."""
     from pydantic import ValidationError
 
-    from generator.parse import record_from_json
     from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import record_from_json
 
     found: dict[str, tuple[Any, list[Problem]]] = {}
     for f in files:
@@ -246,7 +246,7 @@ def _records_data(
     lang: str,
 ) -> dict[str, list[Any]]:
     """The per-file cache: content digest, timezone, language, record JSON, problems."""
-    from generator.parse import record_to_json
+    from generator.schema.parse import record_to_json
 
     data: dict[str, list[Any]] = {}
     for f in files:
@@ -262,8 +262,8 @@ def _parse_chunk(
     args: tuple[str, str, list[tuple[str, str, bytes]]],
 ) -> list[tuple[str, Any, list[Problem]]]:
     """Worker: parse a chunk of (kind, path, raw) into (path, record, problems)."""
-    from generator.parse import parse_record
     from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import parse_record
 
     tz, lang, chunk = args
     results = []
@@ -278,7 +278,7 @@ def _parse_all(
 ) -> list[tuple[str, Any, list[Problem]]]:
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return _parse_chunk((tz, lang, todo))
-    import generator.parse  # noqa: F401  (loaded before fork, shared by the workers)
+    import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
     size = max(50, len(todo) // (jobs * 8))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
@@ -288,7 +288,7 @@ def _parse_all(
 
 def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
     """Give line and column to problems that only know their ``loc``."""
-    from generator.yamlio import parse_bytes, position_of
+    from generator.files.yamlio import parse_bytes, position_of
 
     roots: dict[str, Any] = {}
     located: list[Problem] = []

@@ -1,5 +1,9 @@
 """Problems: what validation finds, where it is, and how it is printed.
 
+The message catalogue (``messages.yaml``: stable code → severity, family, French and
+English texts) lives here too: codes are part of Carnet's interface (README lists them,
+editors and scripts match on them), never rename one.
+
 A Problem is plain data. Checks return lists of them; nothing raises. A problem found
 before positions are known carries a ``loc`` (the path of keys inside its file) and is
 given its line and column later by :func:`generator.load.locate_problems`.
@@ -13,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from generator.messages import render
+import yaml
 
 
 class Severity(StrEnum):
@@ -27,6 +32,71 @@ class Severity(StrEnum):
 
 
 Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """The texts of one problem code."""
+
+    severity: str
+    fr: str
+    en: str
+    hint_fr: str | None = None
+    hint_en: str | None = None
+    family: str = "données"
+
+
+def _load_catalogue() -> dict[str, Message]:
+    path = Path(__file__).with_name("messages.yaml")
+    entries = yaml.load(
+        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
+    return {
+        code: Message(
+            e["severity"], e["fr"], e["en"], e.get("hint_fr"), e.get("hint_en"), e["family"]
+        )
+        for code, e in entries.items()
+    }
+
+
+CATALOGUE: dict[str, Message] = _load_catalogue()
+"""Every problem code, from ``messages.yaml`` (data, like the templates)."""
+
+
+def render(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None, Severity]:
+    """Message, hint and default severity of ``code`` in ``lang`` (``fr`` or ``en``)."""
+    entry = CATALOGUE[code]
+    english = lang.startswith("en")
+    template = entry.en if english else entry.fr
+    hint_template = entry.hint_en if english else entry.hint_fr
+    values = _Defaults(params)
+    message = template.format_map(values)
+    hint = hint_template.format_map(values) if hint_template else None
+    return message, (hint or None), Severity(entry.severity)
+
+
+class _Defaults(dict[str, Any]):
+    """Format parameters where a missing one renders as an empty string."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def markdown_table(lang: str = "fr") -> str:
+    """The README's table of problem codes (one row per code)."""
+
+    class _Dots(dict[str, Any]):
+        def __missing__(self, key: str) -> str:
+            return "…"
+
+    rows = []
+    for code, entry in CATALOGUE.items():
+        text = (entry.en if lang.startswith("en") else entry.fr).format_map(_Dots())
+        rows.append(
+            f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |"
+        )
+    return "\n".join(rows)
+
 
 QUOTE_LIMIT = 40
 """At most this many characters of a value are quoted in a message."""

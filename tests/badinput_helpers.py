@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from click.testing import CliRunner, Result
 
-from generator.cli import main
+from generator.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE = FIXTURES / "base"

@@ -36,7 +36,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def carnet(runner: CliRunner):
     """Run ``carnet ARGS…`` in-process with ``--today`` pinned."""
-    from generator.cli import main
+    from generator.cli.main import main
 
     def invoke(*args: str, repo: Path | None = None):
         base = ["--today", TODAY.isoformat()]
@@ -53,7 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git repository)."""
     from test_site import build, make_repo
 
-    from generator.cli import main
+    from generator.cli.main import main
 
     repo = make_repo(tmp_path_factory.mktemp("site") / "repo")
     documents = CliRunner().invoke(

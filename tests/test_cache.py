@@ -82,8 +82,8 @@ def test_cached_record_reads_back_the_same() -> None:
     the record is not cached."""
     from zoneinfo import ZoneInfo
 
-    from generator.parse import record_from_json, record_to_json
     from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import record_from_json, record_to_json
 
     interaction = KINDS_BY_NAME["interaction"].model.model_validate(
         {

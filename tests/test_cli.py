@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from generator.cli import main
+from generator.cli.main import main
 
 
 def _commands() -> list[str]:
@@ -98,7 +98,7 @@ def test_unreadable_and_special_files_are_problems_not_hangs(carnet, tmp_path) -
 
 
 def test_every_problem_code_is_listed_in_readme() -> None:
-    from generator.messages import CATALOGUE
+    from generator.problems import CATALOGUE
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [code for code in CATALOGUE if f"| `{code}` |" not in readme]

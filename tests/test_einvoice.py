@@ -11,14 +11,8 @@ import pytest
 from einvoice_check import check, compile_all
 from lxml import etree
 
-from generator.documents.einvoice import (
-    EInvoiceError,
-    embed,
-    gaps,
-    invoice_data,
-    invoice_xml,
-)
-from generator.documents.einvoice_codes import unit_code
+from generator.documents.facturx.cii import EInvoiceError, embed, gaps, invoice_data, invoice_xml
+from generator.documents.facturx.codes import unit_code
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml
 
 NS = {

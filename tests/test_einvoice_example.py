@@ -10,7 +10,7 @@ from conftest import ROOT, TODAY
 from einvoice_check import check
 from test_invoicing import ORDER, make_repo, run
 
-from generator.documents.einvoice import invoice_xml
+from generator.documents.facturx.cii import invoice_xml
 from generator.load import load
 from generator.schema.common import INVOICE_KINDS
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, TODAY
 
-from generator.cli import main
+from generator.cli.main import main
 from generator.extranet.crypto import derive, page_aad
 from generator.extranet.scope import scoped_to
 from generator.load import load

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cache import Cache
-from generator.cli import main
-from generator.fielddiff import Version, cut_blocks, diff_values, diff_versions
-from generator.history import CACHE_NAME, history_notice, load_history
+from generator.cli.main import main
+from generator.files.cache import Cache
+from generator.files.yamlio import parse_bytes
+from generator.history.fielddiff import Version, cut_blocks, diff_values, diff_versions
+from generator.history.trail import CACHE_NAME, history_notice, load_history
 from generator.testing import MINIMAL_SETTINGS
-from generator.yamlio import parse_bytes
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
+from generator.files.yamlio import parse_bytes
 from generator.load import load
 from generator.testing import write_repo
-from generator.yamlio import parse_bytes
 
 D = Decimal
 ORDER = "devis-sapins-commande"

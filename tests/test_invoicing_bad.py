@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
-from generator.edits import ChangeSet, EditError, dump, to_yaml_data
-from generator.invoicing.numbering import compile_pattern, next_number, pattern_problem
+from generator.book.numbering import compile_pattern, next_number, pattern_problem
+from generator.cli.main import main
+from generator.files.edits import ChangeSet, EditError, dump, to_yaml_data
+from generator.files.yamlio import parse_bytes
 from generator.load import load
 from generator.testing import MINIMAL_SETTINGS, load_yaml, write_repo
-from generator.yamlio import parse_bytes
 
 D = Decimal
 TODAY = "2026-03-10"

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from generator.layout import FOLDERS
+from generator.files.layout import FOLDERS
 from generator.load import load_settings
 from generator.schema.export import schemas
 

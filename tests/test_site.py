@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import ROOT, TODAY
 
-from generator.cli import main
+from generator.cli.main import main
 
 
 def _git(

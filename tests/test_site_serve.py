@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import TODAY
 from test_site import make_repo
 
-from generator.siteserve import serve_site
+from generator.site.serve import serve_site
 
 
 def fetch(url: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 
-from generator.cli import main
+from generator.cli.main import main
 from generator.testing import write_repo
 
 CORPUS = [

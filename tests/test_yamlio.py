@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from generator.yamlio import parse_bytes, parse_text, position_of
+from generator.files.yamlio import parse_bytes, parse_text, position_of
 
 
 def test_decimals_never_pass_through_float() -> None:

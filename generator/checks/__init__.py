@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.book.records import Entry, Records
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
-from generator.checks.base import Entry, Records
 from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.extranet import check_documents_in_projects
 from generator.checks.identifiers import check_identifiers

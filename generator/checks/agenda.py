@@ -10,7 +10,8 @@ from itertools import islice
 from babel.dates import format_datetime
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
-from generator.checks.base import Records, at
+from generator.book.records import Records
+from generator.checks.base import at
 from generator.problems import Problem
 
 MAX_OCCURRENCES = 1000

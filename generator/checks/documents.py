@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generator.checks.base import Records, at
+from generator.book.records import Records
+from generator.checks.base import at
 from generator.problems import Problem
 from generator.schema.common import INVOICE_KINDS
 

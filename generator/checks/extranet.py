@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.checks.base import Entry, Records, at
+from generator.book.records import Entry, Records
+from generator.checks.base import at
 from generator.problems import Problem
 from generator.schema.common import DocumentKind
 

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.cache import Cache
-from generator.checks.base import Entry, Records, at
-from generator.fielddiff import diff_values
+from generator.book.records import Entry, Records
+from generator.checks.base import at
+from generator.files.cache import Cache
+from generator.history.fielddiff import diff_values
 from generator.problems import Loc, Problem
 
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -50,7 +51,7 @@ def has_frozen_records(records: Records) -> bool:
 def git_state(repo: Path) -> tuple[str | None, tuple[str, ...]] | None:
     """HEAD and the uncommitted ``data/`` paths (``None`` outside git): the frozen checks'
     answer depends on nothing else beyond the files' contents."""
-    from generator.gitbulk import Git, probe, read_status
+    from generator.history.git import Git, probe, read_status
 
     git = Git(repo)
     facts = probe(git)
@@ -96,7 +97,7 @@ def check_frozen(repo: Path, records: Records, cache: Cache | None = None) -> li
     others = [e for e in records.of("interaction") if e.id not in issued]
     if not documents and not movements and not any(e.record.document for e in others):
         return []
-    from generator.history import history_notice, load_history
+    from generator.history.trail import history_notice, load_history
 
     history = load_history(repo, cache)
     if history is None:  # the notice only when issued or validated records go unchecked
@@ -150,7 +151,7 @@ def _unissued(history: Any, entries: list[Entry]) -> Iterator[Entry]:
 
 def _deleted_paths(repo: Path) -> list[str]:
     """Interaction files deleted in a commit of the main line or in the work tree."""
-    from generator.gitbulk import Git, probe, read_status
+    from generator.history.git import Git, probe, read_status
 
     git = Git(repo)
     facts = probe(git)

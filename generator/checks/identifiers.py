@@ -17,7 +17,8 @@ from stdnum.exceptions import (
 )
 from stdnum.fr import siren, siret
 
-from generator.checks.base import Records, at
+from generator.book.records import Records
+from generator.checks.base import at
 from generator.problems import Loc, Problem
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")

@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from generator.checks.base import Entry, Records, at
-from generator.invoicing.ledger import is_issued, order_billing
-from generator.invoicing.numbering import PatternError, compile_pattern, pattern_for, series_of
+from generator.book.ledger import is_issued, order_billing
+from generator.book.numbering import PatternError, compile_pattern, pattern_for, series_of
+from generator.book.records import Entry, Records
+from generator.checks.base import at
 from generator.locale import money
 from generator.money import ZERO, document_totals
 from generator.problems import Problem

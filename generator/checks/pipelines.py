@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.checks.base import Records, at
+from generator.book.records import Records
+from generator.checks.base import at
 from generator.problems import Problem, did_you_mean
 from generator.schema.common import BudgetSign
 

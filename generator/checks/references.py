@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.checks.base import Entry, Records, at, label
+from generator.book.records import Entry, Records
+from generator.checks.base import at, label
 from generator.problems import Loc, Problem, did_you_mean
 
 

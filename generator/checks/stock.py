@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from generator.checks.base import Records, at
-from generator.inventory import replay
+from generator.book.inventory import replay
+from generator.book.records import Records
+from generator.checks.base import at
 from generator.problems import Problem, did_you_mean
 from generator.schema.common import DocumentKind
 

@@ -24,12 +24,12 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.documents import kinds
 from generator.documents.kinds import DocumentError, ResourceRefused
 from generator.documents.render import finish, prepare
-from generator.templates import templates_dir
-from generator.yamlio import atomic_write
+from generator.files.yamlio import atomic_write
+from generator.templating import templates_dir
 
 MANIFEST = ".carnet-documents.json"
 MANIFEST_VERSION = 1
@@ -181,7 +181,7 @@ def _warm_up(ids: list[str], job: _Job) -> None:
     if any(
         not kinds.is_draft(e) and e.record.document.kind in kinds.E_INVOICE_KINDS for e in entries
     ):
-        import_module("generator.documents.einvoice")
+        import_module("generator.documents.facturx.cii")
     if any(not (job.out / kinds.output_name(e)).is_file() for e in entries):
         import_module("generator.documents.pdf")
 

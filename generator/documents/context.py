@@ -16,8 +16,8 @@ from typing import Any
 from babel import Locale
 
 from generator import locale
-from generator.book import Book
-from generator.checks.base import Entry
+from generator.book.book import Book
+from generator.book.records import Entry
 from generator.documents.kinds import DocumentError, is_draft, template_kind, title
 from generator.documents.qr import epc_payload, qr_placeholder
 from generator.money import ZERO, Totals, plain_rate

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.checks.base import Entry
-from generator.invoicing.ledger import is_issued
+from generator.book.ledger import is_issued
+from generator.book.records import Entry
 from generator.schema.common import INVOICE_KINDS, DocumentKind
 
 TITLES: dict[DocumentKind, tuple[str, str]] = {

@@ -33,11 +33,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator import locale
-from generator.book import Book
+from generator.book.book import Book
 from generator.documents.context import logo_uri, siren_of
 from generator.documents.render import render_template
-from generator.markdown import render_note
 from generator.problems import Problem, make_problem
+from generator.templating import render_note
 
 TEMPLATES = "data/templates"
 EXTENSIONS = (".html", ".htm", ".md")

@@ -19,7 +19,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from generator.documents.kinds import ResourceRefused
 from generator.documents.qr import inline_qr_codes
-from generator.templates import templates_dir
+from generator.templating import templates_dir
 
 __all__ = ["ConfinedFetcher", "ResourceRefused", "html_to_pdf"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.documents.context import BILLED_KINDS, Fmt, buyer, payment_block, seller
 from generator.documents.kinds import DocumentError, is_draft, template_kind, title
 from generator.money import ZERO

@@ -19,13 +19,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.documents import kinds
 from generator.documents.context import document_context
 from generator.documents.kinds import DocumentError
 from generator.documents.qr import inline_qr_codes
 from generator.documents.reminder import reminder_context
-from generator.templates import templates_dir
+from generator.templating import templates_dir
 
 
 @cache
@@ -88,7 +88,7 @@ def einvoice_xml(book: Book, interaction_id: str) -> bytes | None:
     entry = _entry(book, interaction_id)
     if kinds.is_draft(entry) or entry.record.document.kind not in kinds.E_INVOICE_KINDS:
         return None
-    from generator.documents.einvoice import EInvoiceError, invoice_xml
+    from generator.documents.facturx.cii import EInvoiceError, invoice_xml
 
     try:
         return invoice_xml(book, interaction_id)
@@ -124,7 +124,7 @@ def finish(prepared: Prepared, *, repo: Path | None = None) -> bytes:
     pdf = html_to_pdf(final_html(prepared), repo=repo, pdfa=prepared.pdfa)
     if prepared.xml is None:
         return pdf
-    from generator.documents.einvoice import embed
+    from generator.documents.facturx.cii import embed
 
     return embed(pdf, prepared.xml, lang=prepared.lang)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.extranet.crypto import SiteKey, file_aad
 
 AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.extranet.attachments import Attachment, AttachmentMap, plan_attachments
 from generator.extranet.attachments import seal_attachments as _seal_files
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
@@ -30,8 +30,8 @@ from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
 from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
-from generator.templates import templates_dir
-from generator.yamlio import atomic_write
+from generator.files.yamlio import atomic_write
+from generator.templating import templates_dir
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.extranet.scope import HIDDEN_BUDGETS
 
 VISIBLE = {

@@ -16,14 +16,14 @@ from typing import Any
 
 from markupsafe import escape
 
-from generator.book import Book
-from generator.checks.base import Entry
+from generator.book.book import Book
+from generator.book.records import Entry
 from generator.documents.kinds import TITLES
 from generator.extranet.attachments import Attachment
 from generator.extranet.names import OpaqueNames, html_name
 from generator.extranet.news import news
-from generator.site.render import render
-from generator.yamlio import atomic_write
+from generator.files.yamlio import atomic_write
+from generator.templating import render
 
 PAGE_LIMIT = 100
 """Above this many interactions of one kind over several years, one page per year."""

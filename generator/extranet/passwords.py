@@ -26,7 +26,7 @@ from zxcvbn import zxcvbn
 from generator.problems import Problem, make_problem
 
 if TYPE_CHECKING:
-    from generator.book import Book
+    from generator.book.book import Book
 
 SECRETS_FILE = ".carnet-secrets.yaml"
 ENV_PREFIX = "CARNET_"
@@ -109,7 +109,7 @@ def read_secrets(repo: Path, lang: str = "fr") -> tuple[dict[str, str], list[Pro
 
     A link leading outside the repository is not read.
     """
-    from generator.yamlio import parse_bytes, position_of
+    from generator.files.yamlio import parse_bytes, position_of
 
     path = repo / SECRETS_FILE
     if not path.is_symlink() and not path.exists():
@@ -150,7 +150,7 @@ def read_secrets(repo: Path, lang: str = "fr") -> tuple[dict[str, str], list[Pro
 def secrets_tracked(repo: Path, lang: str = "fr") -> list[Problem]:
     """A warning when ``.carnet-secrets.yaml`` is tracked by git (its passwords are then in
     every clone's history)."""
-    from generator.gitbulk import Git
+    from generator.history.git import Git
 
     if not (repo / SECRETS_FILE).exists():
         return []

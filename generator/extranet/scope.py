@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.book import Book, build_book
-from generator.checks.base import Entry, Records
+from generator.book.book import Book, build_book
+from generator.book.records import Entry, Records
 from generator.checks.extranet import (
     CLIENT_DOCUMENTS,
     HIDDEN_BUDGETS,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.extranet.seal import inline_scripts
-from generator.yamlio import atomic_write
+from generator.files.yamlio import atomic_write
 
 
 def mkdocs_config(docs: Path, site: Path, lang: str, nav: list[dict[str, Any]]) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.edits import ChangeSet, to_yaml_data
+from generator.book.book import Book
+from generator.book.ledger import is_issued
+from generator.book.records import Entry
+from generator.files.edits import ChangeSet, to_yaml_data
 from generator.invoicing.drafting import (
     DocumentError,
     as_amount,
@@ -23,7 +24,6 @@ from generator.invoicing.drafting import (
     line_data,
     wrong_kind,
 )
-from generator.invoicing.ledger import is_issued
 from generator.invoicing.split import vat_exemptions
 from generator.locale import day_date, money
 from generator.money import HUNDRED, ZERO, cents, document_totals, plain_rate

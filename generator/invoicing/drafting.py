@@ -1,7 +1,7 @@
 """Making new document records from existing ones: lines, interaction fields, file names.
 
 Shared by the commands that create documents (order from a quote, split invoices, credit
-notes, delivery notes). Everything returns plain data for :class:`generator.edits.ChangeSet`.
+notes, delivery notes). Everything returns plain data for :class:`generator.files.edits.ChangeSet`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.naming import RecordNameError, resolve
+from generator.book.book import Book
+from generator.book.naming import RecordNameError, resolve
+from generator.book.records import Entry
+from generator.files.sources import discover
 from generator.schema.interaction import DocumentLine
-from generator.sources import discover
 
 DOCUMENT_LABELS = {
     "quote": ("devis", "quote"),
@@ -53,7 +53,7 @@ def find_document(repo: Path, book: Book, name: str) -> Entry:
     """The interaction ``name`` designates (id, ``interaction/id`` or an issued number),
     which must carry a ``document`` block.
 
-    Raises :class:`generator.naming.RecordNameError` for an unknown or ambiguous name (the
+    Raises :class:`generator.book.naming.RecordNameError` for an unknown or ambiguous name (the
     command exits 2 listing the candidates) and :class:`DocumentError` for a record that is
     not a document.
     """

@@ -13,9 +13,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.edits import ChangeSet
+from generator.book.book import Book
+from generator.book.ledger import is_issued
+from generator.book.numbering import PatternError, next_number, pattern_for, series_of
+from generator.book.records import Entry
+from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import (
     DocumentError,
     document_label,
@@ -24,8 +26,6 @@ from generator.invoicing.drafting import (
     new_path,
     wrong_kind,
 )
-from generator.invoicing.ledger import is_issued
-from generator.invoicing.numbering import PatternError, next_number, pattern_for, series_of
 from generator.invoicing.split import deduction_lines, is_deduction
 from generator.locale import day_date, money
 from generator.money import ZERO, document_totals

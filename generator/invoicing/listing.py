@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from generator.book import Book
+from generator.book.book import Book
+from generator.cli.terminal import cell
 from generator.invoicing.drafting import document_label
 from generator.locale import money, short_date
-from generator.terminal import cell
 
 STATE_LABELS = {
     "draft": ("brouillon", "draft"),

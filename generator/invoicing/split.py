@@ -16,9 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.edits import ChangeSet
+from generator.book.book import Book
+from generator.book.ledger import is_issued
+from generator.book.records import Entry
+from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import (
     DocumentError,
     as_amount,
@@ -27,7 +28,6 @@ from generator.invoicing.drafting import (
     new_path,
     wrong_kind,
 )
-from generator.invoicing.ledger import is_issued
 from generator.invoicing.parts import PartSpec, parse_decimal, parse_part
 from generator.locale import day_date, money, number
 from generator.money import HUNDRED, ZERO, Totals, cents, plain_rate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.layout import FOLDERS, SETTINGS_PATH
+from generator.files.layout import FOLDERS, SETTINGS_PATH
 from generator.schema.common import Record
 from generator.schema.interaction import Interaction
 from generator.schema.parties import Company, Contact, Project

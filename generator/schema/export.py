@@ -69,7 +69,7 @@ def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -
 
 def write_schemas(repo: Path, settings: Settings | None) -> list[Path]:
     """Write ``schemas/<kind>.schema.json``; return the paths written (changed or not)."""
-    from generator.yamlio import atomic_write
+    from generator.files.yamlio import atomic_write
 
     folder = repo / "schemas"
     written: list[Path] = []

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
+from generator.files.yamlio import ParsedFile, position_of
+from generator.files.yamltraps import show_tag
 from generator.problems import Loc, Problem, make_problem
-from generator.yamlio import ParsedFile, position_of
-from generator.yamltraps import show_tag
 
 CONFIG = "mkdocs.yml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
-from generator.cache import code_digest
+from generator.book.book import Book
+from generator.files.cache import code_digest
+from generator.files.yamlio import atomic_write
 from generator.problems import Problem
 from generator.site.config import (
     SiteConfig,
@@ -32,10 +33,8 @@ from generator.site.config import (
 from generator.site.documents import sync_pdfs
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
-from generator.site.render import template_files
 from generator.site.urls import SECTIONS, url_of
-from generator.templates import templates_dir
-from generator.yamlio import atomic_write
+from generator.templating import template_files, templates_dir
 
 STATE_VERSION = 1
 MARKER = ".carnet-site"

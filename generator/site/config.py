@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from generator.files.yamlio import parse_bytes, position_of
 from generator.problems import Problem
 from generator.site.allowlist import CONFIG, check_settings, extension_name, problem
-from generator.templates import templates_dir
-from generator.yamlio import parse_bytes, position_of
+from generator.templating import templates_dir
 
 
 class SiteConfigError(Exception):

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.book import Book
+from generator.book.book import Book
 
 _INDEX = {
     "company": "interactions_by_company",

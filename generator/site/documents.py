@@ -15,9 +15,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from generator.book import Book
+from generator.book.book import Book
+from generator.book.ledger import is_issued
 from generator.invoicing.drafting import document_label
-from generator.invoicing.ledger import is_issued
 from generator.invoicing.listing import STATE_LABELS, buyer_name, invoice_rows
 from generator.money import ZERO
 from generator.schema.common import INVOICE_KINDS

@@ -17,7 +17,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
-from generator.yamlio import atomic_write
+from generator.files.yamlio import atomic_write
 
 
 def page_url(location: str) -> str:

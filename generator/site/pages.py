@@ -15,11 +15,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.book import Book
+from generator.book.book import Book
 from generator.site import documents, views
 from generator.site.depends import page_key
-from generator.site.render import render
 from generator.site.urls import SECTIONS, asset, record_page, relative
+from generator.templating import render
 
 LIST_PAGES = {
     "company": ("societes/index.md", "Sociétés", "Companies"),

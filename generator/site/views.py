@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator import locale as fmt
-from generator.book import Book
+from generator.book.book import Book
 from generator.checks.agenda import occurrences
 from generator.schema.common import State
 from generator.site import charts

@@ -14,7 +14,7 @@ from decimal import Decimal
 from html import escape
 
 from generator import locale as fmt
-from generator.book import Book
+from generator.book.book import Book
 from generator.schema.common import Direction, MovementStatus
 
 WIDTH, HEIGHT = 720, 200

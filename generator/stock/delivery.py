@@ -21,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.invoicing.numbering import next_number, pattern_for
+from generator.book.book import Book
+from generator.book.numbering import next_number, pattern_for
+from generator.book.records import Entry
 from generator.schema.common import INVOICE_KINDS, DocumentKind, VatCategory
 from generator.stock import StockError
 from generator.stock.records import MovementPlan, plain, reserved_serials, stock_product

@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
+from generator.book.book import Book
+from generator.book.records import Entry
 from generator.schema.common import Direction, DocumentKind, MovementStatus
 from generator.stock import StockError
 from generator.stock.records import (

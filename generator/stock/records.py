@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
-from generator.naming import resolve
+from generator.book.book import Book
+from generator.book.naming import resolve
+from generator.book.records import Entry
+from generator.files.sources import SourceFile
 from generator.schema.common import Direction
-from generator.sources import SourceFile
 
 PREFIX = {Direction.IN: "entree", Direction.OUT: "sortie"}
 MOVEMENTS = "data/stock/movements"
@@ -26,7 +26,7 @@ MOVEMENTS = "data/stock/movements"
 def find(book: Book, name: str, kind: str, *, numbers: bool = False) -> Entry:
     """The ``kind`` record ``name`` designates (id, ``kind/id``, or a document number).
 
-    Raises :class:`generator.naming.RecordNameError` (unknown or ambiguous) with candidates.
+    Raises :class:`generator.book.naming.RecordNameError` (unknown or ambiguous) with candidates.
     """
     files = [SourceFile(kind, e.path, e.id) for e in book.by_kind(kind).values()]
     found = resolve(name, files, dict(book.numbers) if numbers else None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.book import Book
-from generator.edits import ChangeSet
+from generator.book.book import Book
+from generator.files.edits import ChangeSet
 from generator.stock import StockError
 from generator.stock.views import stock_report
 

@@ -9,10 +9,9 @@ and dates are formatted by Babel.
 
 from __future__ import annotations
 
-from generator.book import Book
-from generator.site.render import render
+from generator.book.book import Book
 from generator.stock.views import StockReport
-from generator.templates import templates_dir
+from generator.templating import render, templates_dir
 
 TEMPLATE = "report.html.j2"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from generator.book import Book
-from generator.checks.base import Entry
+from generator.book.book import Book
+from generator.book.records import Entry
 from generator.schema.common import Direction, DocumentKind, MovementStatus
 from generator.stock import StockError
 from generator.stock.records import (

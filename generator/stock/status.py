@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from generator import locale as fmt
+from generator.cli.terminal import cell
 from generator.stock.views import LOW, OUT, StockReport, StockRow
-from generator.terminal import cell
 
 PIPED_WIDTH = 160
 SERIALS_SHOWN = 6

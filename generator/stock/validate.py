@@ -6,7 +6,7 @@ product below zero on any date, take out a serial not in stock, or receive a ser
 already in stock is refused with ``path:line:col`` problems, and nothing is written.
 Validating an incoming movement registers its serials; an outgoing one removes them.
 
-Then the file is committed alone (:meth:`generator.cliutil.Writing.save`): that commit
+Then the file is committed alone (:meth:`generator.cli.common.Writing.save`): that commit
 anchors the movement, which must not change afterwards (:mod:`generator.checks.frozen`).
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.book import Book
-from generator.checks.base import Entry, Records
+from generator.book.book import Book
+from generator.book.records import Entry, Records
 from generator.checks.stock import check_movement_lines, check_stock_replay
-from generator.edits import ChangeSet
+from generator.files.edits import ChangeSet
 from generator.load import locate
 from generator.problems import Problem
 from generator.schema.common import MovementStatus
@@ -48,7 +48,7 @@ def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr")
 
 def validation(repo: Path, movement: Entry) -> ChangeSet:
     """The change that validates ``movement``: ``status: validated`` (round-trip edit), to
-    write and commit alone (:meth:`generator.cliutil.Writing.save`).
+    write and commit alone (:meth:`generator.cli.common.Writing.save`).
 
     Raises :class:`StockError` when the movement is not a draft.
     """

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from generator.book import Book
-from generator.inventory import replay
+from generator.book.book import Book
+from generator.book.inventory import replay
 from generator.money import ZERO, line_net
 from generator.stock.serials import natural_sorted
 

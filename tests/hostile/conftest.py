@@ -98,7 +98,7 @@ def outside(tmp_path: Path) -> Path:
 def carnet() -> Callable[..., Result]:
     """Run ``carnet --repo REPO --today TODAY ARGS…`` in-process; never lets an exception
     through unnoticed (a traceback is a failure of the test, not of the attack)."""
-    from generator.cli import main
+    from generator.cli.main import main
 
     def invoke(repo: Path, *args: str, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()
@@ -164,7 +164,7 @@ _RELEASED = """\
 import os, sys, time
 from pathlib import Path
 barrier = Path(sys.argv[1])
-from generator.cli import main
+from generator.cli.main import main
 Path(f"{barrier}.ready-{os.getpid()}").touch()
 deadline = time.monotonic() + 60
 while not barrier.exists() and time.monotonic() < deadline:

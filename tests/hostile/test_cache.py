@@ -68,7 +68,7 @@ def test_a_tracked_cache_is_neither_read_nor_written(repo: Path, carnet) -> None
     path = repo / company
     path.write_text(path.read_text(encoding="utf-8").replace("kind: client", "kind: 12"))
     # forge the entry of the broken file: its new digest, no problem
-    from generator.cache import digest
+    from generator.files.cache import digest
 
     data["value"][company][0] = digest(path.read_bytes()).hex()
     records.write_text(json.dumps(data), encoding="utf-8")

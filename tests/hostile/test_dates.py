@@ -30,7 +30,7 @@ DRAFT = "brouillon-futur"
 
 def carnet_unpinned(repo: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     """``carnet --repo REPO ARGS…`` in-process, without the suite's pinned ``--today``."""
-    from generator.cli import main
+    from generator.cli.main import main
 
     result = CliRunner().invoke(main, ["--repo", str(repo), *args], env=env)
     if result.exception is not None and not isinstance(result.exception, SystemExit):

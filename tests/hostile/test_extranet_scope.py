@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.book import Book, build_book
-from generator.checks.base import Entry, Records
+from generator.book.book import Book, build_book
+from generator.book.records import Entry, Records
 from generator.extranet.attachments import document_attachments
 from generator.extranet.build import build_extranet
 from generator.extranet.scope import scoped_to

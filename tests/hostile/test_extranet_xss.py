@@ -142,7 +142,7 @@ def hostile_repo(root: Path) -> Path:
 def hostile_extranet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.cli.main import main
 
     repo = hostile_repo(tmp_path_factory.mktemp("extranet-xss") / "repo")
     result = CliRunner().invoke(

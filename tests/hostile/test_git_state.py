@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator.gitcommit import CommitError, commit_paths
+from generator.history.commit import CommitError, commit_paths
 from tests.hostile.conftest import (
     TODAY,
     add_draft_invoice,

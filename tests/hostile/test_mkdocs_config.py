@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.siteserve import serve_site
+from generator.site.serve import serve_site
 from tests.hostile.conftest import TODAY, assert_no_crash, commit_all, snapshot
 
 UNSAFE = "mkdocs-config-unsafe"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.siteserve import host_allowed, serve_site
+from generator.site.serve import host_allowed, serve_site
 from tests.hostile.conftest import TODAY
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator.parse import parse_record
+from generator.files.yamlio import parse_text
 from generator.schema import Company
-from generator.yamlio import parse_text
+from generator.schema.parse import parse_record
 from hostile.conftest import assert_no_crash, git_env
 
 Carnet = Callable[..., Result]

@@ -1,0 +1,2 @@
+"""The Book: every record, frozen and indexed, with each view computed once (counting,
+stock, billing, numbering, names)."""

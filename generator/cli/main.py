@@ -1,0 +1,346 @@
+"""The ``carnet`` command line: parse arguments, call the library, print, exit.
+
+No business logic lives here (DESIGN.md rule 7). Exit codes: 0 done, 1 problems found
+or operation refused, 2 usage or unreadable repository.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from generator import __version__
+from generator.cli.common import Env, parse_day, require_repo
+from generator.problems import Problem, apply_strict, count_by_severity, to_json
+
+
+class CarnetGroup(click.Group):
+    """A group that turns unexpected exceptions into one line (or a traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            click.echo(
+                f"carnet: erreur inattendue : {exc.__class__.__name__}: {exc} "
+                "(relancez avec --debug pour le détail)",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=CarnetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CARNET_REPO",
+    default=".",
+    show_default="le dossier courant, ou CARNET_REPO",
+    help="Dépôt de travail qui contient data/.",
+)
+@click.option("--today", envvar="CARNET_TODAY", help="Fixe « aujourd'hui » (AAAA-MM-JJ).")
+@click.option(
+    "--allow-future-date",
+    is_flag=True,
+    help="Permet d'émettre ou de valider à une date postérieure à l'horloge (--today, --date).",
+)
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), envvar="CARNET_LANG", help="Langue des messages."
+)
+@click.option("--debug", is_flag=True, help="Affiche la trace complète d'une erreur inattendue.")
+@click.version_option(__version__, prog_name="carnet")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    repo: Path,
+    today: str | None,
+    allow_future_date: bool,
+    lang: str | None,
+    debug: bool,
+) -> None:
+    """Carnet : CRM et ERP léger dont les données sont un dépôt git de fichiers YAML.
+
+    \b
+    Exemples :
+      carnet validate
+      carnet --repo ~/mon-entreprise --today 2026-11-25 summary
+    """
+    source = ctx.get_parameter_source("today")
+    today_from = None
+    if today:
+        today_from = "CARNET_TODAY" if source is ParameterSource.ENVIRONMENT else "--today"
+    ctx.obj = Env(
+        repo=repo,
+        today=parse_day(today),
+        debug=debug,
+        lang=lang,
+        today_from=today_from,
+        allow_future_date=allow_future_date,
+    )
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(to_json(problems))
+    else:
+        for problem in problems:
+            click.echo(problem.format_text())
+
+
+def _summary_line(problems: list[Problem], files: int, lang: str | None) -> str:
+    counts = count_by_severity(problems)
+    errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
+    if lang == "en":
+        return f"{files} files checked: {errors} error(s), {warnings} warning(s)"
+    return f"{files} fichiers vérifiés : {errors} erreur(s), {warnings} avertissement(s)"
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json : une liste d'objets sur la sortie standard.",
+)
+@click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs.")
+@click.option("--no-cache", is_flag=True, help="Ignore et n'écrit pas .carnet-cache/.")
+@click.pass_obj
+def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
+    """Vérifie toutes les données et signale chaque problème (chemin:ligne:colonne).
+
+    N'écrit rien d'autre que son cache. Sortie 0 sans erreur, 1 avec erreurs.
+
+    \b
+    Exemples :
+      carnet validate
+      carnet validate --strict --format json > problemes.json
+    """
+    from generator.load import load
+
+    require_repo(env)
+    result = load(env.repo, today=env.today, lang=env.lang, use_cache=not no_cache, need_book=False)
+    problems = apply_strict(result.problems) if strict else result.problems
+    _print_problems(problems, fmt)
+    click.echo(_summary_line(problems, sum(result.files.values()) + 1, env.lang), err=True)
+    sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="N'écrit rien ; sortie 1 si un schéma est périmé.")
+@click.pass_obj
+def schema(env: Env, check: bool) -> None:
+    """Écrit les schémas JSON des fiches dans schemas/<nature>.schema.json.
+
+    Les éditeurs (VS Code YAML, JetBrains) s'en servent pour compléter et signaler les
+    erreurs pendant la saisie.
+
+    \b
+    Exemple :
+      carnet schema
+    """
+    from generator.load import load_settings
+    from generator.schema.export import schemas, write_schemas
+
+    require_repo(env)
+    settings, _ = load_settings(env.repo, env.lang)
+    if check:
+        import json
+
+        stale = [
+            name
+            for name, content in schemas(settings).items()
+            if not (p := env.repo / "schemas" / f"{name}.schema.json").exists()
+            or json.loads(p.read_text(encoding="utf-8")) != content
+        ]
+        for name in stale:
+            click.echo(f"schemas/{name}.schema.json est périmé : lancez « carnet schema »")
+        sys.exit(1 if stale else 0)
+    for path in write_schemas(env.repo, settings):
+        click.echo(path.relative_to(env.repo).as_posix())
+
+
+@main.command()
+@click.pass_obj
+def summary(env: Env) -> None:
+    """Résumé d'une page : fiches par nature, interactions ouvertes par utilisateur.
+
+    \b
+    Exemple :
+      carnet summary
+    """
+    from generator.cli.summary import print_summary
+    from generator.load import load
+
+    require_repo(env)
+    result = load(env.repo, today=env.today, lang=env.lang)
+    print_summary(result, env.repo, lang=env.lang or "fr")
+    sys.exit(1 if result.errors else 0)
+
+
+TRUST_CONFIG = click.option(
+    "--trust-config",
+    is_flag=True,
+    help="Passe mkdocs.yml tel quel à MkDocs (extensions, hooks : du code) ; "
+    "seulement pour un dépôt de confiance.",
+)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier du site (défaut : build/site).",
+)
+@click.option(
+    "--at", "rev", help="Construit le site tel qu'il était à ce commit, tag, branche ou date."
+)
+@click.option(
+    "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
+)
+@TRUST_CONFIG
+@click.pass_obj
+def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
+    """Construit le site interne (MkDocs Material) à partir des données.
+
+    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
+    mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
+
+    \b
+    Exemples :
+      carnet build
+      carnet build --out /srv/intranet
+      carnet build --at 2026-06-30 --out build/site-juin
+    """
+    from generator.cli.site import run_build
+
+    require_repo(env)
+    target = out if out is not None else env.repo / "build" / "site"
+    sys.exit(
+        run_build(
+            env.repo,
+            target,
+            rev=rev,
+            today=env.today,
+            lang=env.lang,
+            strict=strict,
+            trust_config=trust_config,
+        )
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@TRUST_CONFIG
+@click.pass_obj
+def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
+    """Sert le site interne en local et le reconstruit à chaque modification.
+
+    Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
+    le navigateur se recharge tout seul.
+
+    \b
+    Exemple :
+      carnet serve --port 8000
+    """
+    from generator.site.serve import serve_site
+
+    require_repo(env)
+    sys.exit(
+        serve_site(
+            env.repo,
+            host=host,
+            port=port,
+            today=env.today,
+            lang=env.lang,
+            trust_config=trust_config,
+        )
+    )
+
+
+@main.command()
+@click.argument("projects", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier parent des extranets (défaut : build/extranet).",
+)
+@click.option("--allow-weak-password", is_flag=True, help="Accepte un mot de passe faible.")
+@click.pass_obj
+def extranet(
+    env: Env, projects: tuple[str, ...], out: Path | None, allow_weak_password: bool
+) -> None:
+    """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
+
+    Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
+    sinon de .carnet-secrets.yaml ; jamais des données.
+
+    \b
+    Exemples :
+      CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
+      carnet extranet --out /srv/extranets
+    """
+    from generator.cli.extranet import run_extranets
+
+    require_repo(env)
+    target = out if out is not None else env.repo / "build" / "extranet"
+    sys.exit(
+        run_extranets(
+            env.repo,
+            projects,
+            target,
+            today=env.today,
+            lang=env.lang,
+            allow_weak=allow_weak_password,
+        )
+    )
+
+
+@main.command()
+@click.argument("record", required=False)
+@click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
+@click.pass_obj
+def history(env: Env, record: str | None, since: str | None) -> None:
+    """Historique champ par champ d'une fiche, ou de toute l'entreprise, depuis git.
+
+    \b
+    Exemples :
+      carnet history company/mes-beaux-sapins
+      carnet history --since 2026-11-01
+    """
+    from generator.history.view import show_history
+
+    require_repo(env)
+    if record is None and since is None:
+        raise click.UsageError("indiquez une fiche ou --since DATE")
+    since_date = parse_day(since) if since else None
+    sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
+
+
+from generator.cli.documents import documents_command, merge_command  # noqa: E402
+from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
+from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
+
+for _command in (*_INVOICING, *_STOCK, documents_command, merge_command):
+    main.add_command(_command)
+
+
+def run() -> None:
+    """Entry point that never lets a traceback reach the user."""
+    main(prog_name="carnet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,2 @@
+"""Record files on disk: where they live, finding and reading them, YAML with positions,
+the cache, edits that keep the user's layout, atomic writes."""

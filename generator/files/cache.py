@@ -1,0 +1,199 @@
+"""``.carnet-cache/``: results keyed by file content, kept as data, never as code.
+
+Two layers: per-file parse results (record + problems, keyed by the file's digest) and
+whole-run problem lists (keyed by every file's digest and the code's own digest), plus
+the git history's per-commit changes. Everything is JSON: a cache file brought by a pull
+request can at worst be wrong, never run anything, and a cache that git tracks is neither
+read nor written (it could hide problems): :attr:`Cache.notices` then carries
+``cache-tracked``. A cache that cannot be read or written is ignored with an ``info``
+notice (``cache-unreadable``): it never fails a run.
+
+A cache file is named by what it holds and by Carnet's code digest
+(``records-<digest>.json``): a new version of Carnet never reads an old cache, and
+storing removes the files of other versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.files.yamlio import atomic_write
+
+CACHE_DIR = ".carnet-cache"
+FORMAT_VERSION = 2
+"""Bumped when the layout of a cache file changes (2: JSON, was pickle)."""
+
+
+def digest(raw: bytes) -> bytes:
+    """A short, fast content digest."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@cache
+def code_digest() -> str:
+    """Digest of Carnet's own sources and data files: a new version invalidates every cache."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(FORMAT_VERSION).encode())
+    root = Path(__file__).parent
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.yaml")]):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def encode_value(value: Any) -> Any:
+    """A parsed YAML value as JSON data: decimals and dates become one-key tagged objects.
+
+    Mappings are wrapped (``{"$map": …}``) whenever one of their keys starts with ``$``,
+    so that a record's own keys can never be mistaken for a tag.
+    """
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [encode_value(item) for item in value]
+    if isinstance(value, dict):
+        encoded = {str(k): encode_value(v) for k, v in value.items()}
+        return {"$map": encoded} if any(k.startswith("$") for k in encoded) else encoded
+    return {"$text": str(value)}
+
+
+_TAGS = {
+    "$decimal": Decimal,
+    "$datetime": datetime.fromisoformat,
+    "$date": date.fromisoformat,
+    "$text": str,
+}
+
+
+def decode_value(value: Any) -> Any:
+    """Inverse of :func:`encode_value`."""
+    if isinstance(value, list):
+        return [decode_value(item) for item in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((tag, inner),) = value.items()
+            if tag in _TAGS:
+                return _TAGS[tag](inner)
+            if tag == "$map":
+                return {k: decode_value(v) for k, v in inner.items()}
+        return {k: decode_value(v) for k, v in value.items()}
+    return value
+
+
+class Cache:
+    """A JSON store under ``DIR/.carnet-cache``; a ``None`` directory disables it.
+
+    ``tracked`` tells whether git tracks the cache folder (``None``: find out, with one
+    ``git ls-files``, the first time the folder is used).
+    """
+
+    def __init__(self, repo: Path | None, *, tracked: bool | None = None) -> None:
+        self.repo = repo
+        self.dir = repo / CACHE_DIR if repo is not None else None
+        self.notices: list[tuple[str, str]] = []
+        """``(code, detail)`` of what the caller should report (``cache-unreadable``,
+        ``cache-tracked``)."""
+        self._tracked = tracked
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the cache may be read and written (a folder git tracks may not)."""
+        if self.dir is None:
+            return False
+        if self._tracked is None:
+            if self.dir.is_symlink():
+                self._tracked = True
+                self.notices.append(("cache-unreadable", f"{CACHE_DIR}: lien symbolique"))
+            else:
+                self._tracked = is_tracked(self.dir)
+                if self._tracked:
+                    self.notices.append(("cache-tracked", CACHE_DIR))
+        return not self._tracked
+
+    def path(self, name: str) -> Path:
+        """The file that holds ``name`` for this version of Carnet."""
+        assert self.dir is not None
+        return self.dir / f"{name}-{code_digest()}.json"
+
+    def load(self, name: str) -> Any:
+        """The JSON value stored under ``name`` by this version of Carnet, or ``None``."""
+        if not self.enabled:
+            return None
+        path = self.path(name)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                stored = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:  # a corrupt or foreign cache is only a notice
+            self.notices.append(("cache-unreadable", f"{path.name}: {exc.__class__.__name__}"))
+            return None
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT_VERSION:
+            return None
+        return stored.get("value")
+
+    def store(self, name: str, value: Any) -> None:
+        """Store the JSON ``value`` under ``name`` atomically; failures become notices."""
+        if not self.enabled:
+            return
+        assert self.dir is not None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            gitignore = self.dir / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            payload = json.dumps(
+                {"format": FORMAT_VERSION, "value": value},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            target = self.path(name)
+            atomic_write(target, payload)
+            _remove_other_versions(self.dir, name, target.name)
+        except OSError as exc:
+            self.notices.append(("cache-unreadable", f"{name}: {exc.strerror or exc}"))
+
+
+def _remove_other_versions(folder: Path, name: str, keep: str) -> None:
+    """Delete the files of ``name`` written by other versions (and by pickle-era Carnet)."""
+    for entry in os.scandir(folder):
+        other = entry.name
+        stale = other == f"{name}.pickle" or (
+            other.startswith(f"{name}-") and other.endswith(".json") and other != keep
+        )
+        if stale and entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
+
+
+def is_tracked(folder: Path) -> bool:
+    """Does git track a file under ``folder``? ``False`` outside git or when it is empty."""
+    try:
+        if not any(os.scandir(folder)):
+            return False
+    except OSError:
+        return False
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--", folder.name],
+            cwd=folder.parent,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    return done.returncode == 0 and bool(done.stdout)

@@ -1,0 +1,411 @@
+"""Git audit trail of the records: who changed which field, when, following renames.
+
+Public API::
+
+    history = load_history(repo, Cache(repo))   # None: no git, or not a work tree
+    if history is None:
+        notice = history_notice(repo, lang)     # the one ``info`` Problem to report
+    history.changes_of("data/companies/x.yaml")  # list[FieldChange], newest first
+    history.since(date(2026, 11, 1))             # across the business, newest first
+    history.record_at(path, commit)              # the parsed record at a commit (or None)
+    history.first_commit_where(path, predicate)  # CommitInfo of the first commit where
+                                                 # predicate(record) holds (invoicing)
+
+A :class:`FieldChange` is one field of one record: ``field`` is dotted
+(``document.lines[2].unit_price``, ``address.city``, see :mod:`generator.history.fielddiff`) or
+``""`` for the whole record (``kind`` ``added``, ``deleted`` or ``renamed`` — a rename's
+``old``/``new`` are the paths — or ``modified`` with a ``note`` when one version is not
+readable YAML). ``path`` is the record's current path; ``at_path`` the path it had then.
+Uncommitted work-tree changes (staged or not, untracked files included) come first with
+``commit=None``. Edits that change no field (comments, layout) produce no change.
+
+How it is read (DESIGN.md rule 9): one ``git rev-parse``, one ``git status``, one
+``git log --first-parent -m --raw -z -M`` over ``data/`` and one ``git cat-file --batch``
+for the blobs, whatever the number of records (:attr:`History.git_calls`). Merges count
+as one change against their first parent (the main line's chain of states). The per-commit
+changes are cached in ``.carnet-cache/history-<code>.json``: an unchanged HEAD costs no
+``git log`` at all, and a new commit costs its own diff only (the log is read until the
+first commit already known). A shallow clone starts at its oldest commit.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from generator.files.cache import Cache, decode_value, encode_value
+from generator.files.sources import read_inside
+from generator.files.yamlio import parse_bytes
+from generator.history.fielddiff import RENAMED
+from generator.history.git import BlobReader, Git, Probe, StatusEntry, probe, read_status
+from generator.history.log import Entry, Record, diff_log, read_bytes, work_tree_changes
+from generator.problems import Problem, make_problem
+
+CACHE_NAME = "history"
+_CACHE_VERSION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """A commit (``id`` ``None`` for uncommitted work): author, date (aware), subject."""
+
+    id: str | None
+    author: str
+    email: str
+    when: datetime
+    subject: str
+
+    @property
+    def short(self) -> str | None:
+        """The abbreviated commit id, as ``git log --oneline`` shows it."""
+        return self.id[:9] if self.id else None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field of one record in one commit (see the module docstring)."""
+
+    path: str
+    field: str
+    old: Any
+    new: Any
+    commit: str | None
+    author: str
+    email: str
+    when: datetime
+    subject: str
+    kind: str
+    at_path: str = ""
+    note: str = ""
+
+    @property
+    def uncommitted(self) -> bool:
+        """True for a change of the work tree not committed yet."""
+        return self.commit is None
+
+    @property
+    def short(self) -> str | None:
+        """The abbreviated commit id (``None`` when uncommitted)."""
+        return self.commit[:9] if self.commit else None
+
+
+class History:
+    """The changes of every record, indexed by path; built by :func:`load_history`."""
+
+    def __init__(
+        self,
+        repo: Path,
+        git: Git,
+        prefix: str,
+        records: list[tuple[CommitInfo, tuple[Entry, ...]]],
+        mtimes: dict[str, datetime],
+        diffed: int,
+    ) -> None:
+        self.repo = repo
+        self.prefix = prefix
+        self.diffed_commits = diffed
+        """Commits diffed by this load (0 when everything came from the cache)."""
+        self._git = git
+        self._blobs = BlobReader(git)
+        weakref.finalize(self, self._blobs.close)
+        self._records = records  # oldest first; uncommitted work last
+        self._mtimes = mtimes
+        self._seq = {info.id: seq for seq, (info, _) in enumerate(records) if info.id}
+        self._by_path: dict[str, list[tuple[int, int]]] = {}
+        self._moved_away: dict[str, list[tuple[int, str]]] = {}
+        self._renamed_in: dict[str, list[tuple[int, str]]] = {}
+        for seq, (_, entries) in enumerate(records):
+            for index, (at_path, field, old, new, kind, _note) in enumerate(entries):
+                self._by_path.setdefault(at_path, []).append((seq, index))
+                if kind == RENAMED and not field:
+                    self._moved_away.setdefault(old, []).append((seq, new))
+                    self._renamed_in.setdefault(new, []).append((seq, old))
+
+    @property
+    def git_calls(self) -> int:
+        """How many git processes this history has started (constant per load)."""
+        return self._git.calls
+
+    @property
+    def commits(self) -> list[CommitInfo]:
+        """Commits that changed a record, newest first."""
+        return [info for info, _ in reversed(self._records) if info.id is not None]
+
+    def changes_of(self, path: str) -> list[FieldChange]:
+        """Changes of the record now at ``path``, newest first, its former paths included."""
+        found: list[tuple[int, int]] = []
+        for name, low, high in self._segments(path):
+            found += [(s, i) for s, i in self._by_path.get(name, ()) if low <= s < high]
+        found.sort(key=lambda si: (-si[0], si[1]))
+        return [self._change(path, seq, index) for seq, index in found]
+
+    def since(self, day: date) -> list[FieldChange]:
+        """Every change dated ``day`` or later (author's date), newest first."""
+        out: list[FieldChange] = []
+        for seq in range(len(self._records) - 1, -1, -1):
+            info, entries = self._records[seq]
+            for index, entry in enumerate(entries):
+                when = self._mtimes.get(entry[0], info.when) if info.id is None else info.when
+                if when.date() >= day:
+                    out.append(self._change(self._current(entry[0], seq), seq, index))
+        return out
+
+    def record_at(self, path: str, commit: str | None) -> dict[str, Any] | None:
+        """The record now at ``path`` as it was at ``commit`` (``None``: the work tree)."""
+        return self._records_at(path, [commit])[0]
+
+    def first_commit_where(
+        self, path: str, predicate: Callable[[dict[str, Any]], bool]
+    ) -> CommitInfo | None:
+        """The oldest commit where the record at ``path`` satisfies ``predicate``.
+
+        Invoicing uses it to find an invoice's issuing commit (``document.number`` set).
+        Only commits that changed the record are read, all in one batch.
+        """
+        commits = list(dict.fromkeys(c.commit for c in reversed(self.changes_of(path)) if c.commit))
+        for commit, record in zip(commits, self._records_at(path, commits), strict=True):
+            if record is not None and predicate(record):
+                return self._records[self._seq[commit]][0]
+        return None
+
+    def until(self, commit: str) -> History:
+        """The history as it stood at ``commit`` (for ``--at``): no later commit, no
+        uncommitted work. A commit off the main line costs one more ``git log``, read only
+        down to the first commit already known."""
+        seq = self._seq.get(commit)
+        if seq is not None:
+            kept = self._records[: seq + 1]
+            return History(self.repo, self._git, self.prefix, kept, {}, 0)
+        known = [
+            (info.id, info.author, info.email, info.when, info.subject, entries)
+            for info, entries in reversed(self._records)
+            if info.id is not None
+        ]
+        try:
+            records, diffed, _ = diff_log(self._git, self.prefix, self._blobs, known, commit)
+        finally:
+            self._blobs.close()
+        return History(self.repo, self._git, self.prefix, _chronological(records), {}, diffed)
+
+    def close(self) -> None:
+        """End the ``git cat-file`` process that :meth:`record_at` may have started."""
+        self._blobs.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _change(self, path: str, seq: int, index: int) -> FieldChange:
+        info, entries = self._records[seq]
+        at_path, field, old, new, kind, note = entries[index]
+        when = self._mtimes.get(at_path, info.when) if info.id is None else info.when
+        return FieldChange(
+            path,
+            field,
+            old,
+            new,
+            info.id,
+            info.author,
+            info.email,
+            when,
+            info.subject,
+            kind,
+            at_path,
+            note,
+        )
+
+    def _segments(self, path: str) -> list[tuple[str, int, int]]:
+        """``(path, first seq, end seq)`` of each stretch of the record's life, newest first.
+
+        Going back from now, a rename into the current name continues the record under its
+        former name; a rename away from it ends the stretch (what came before belonged to
+        the record that left). A deletion does not: a path deleted then re-added is read as
+        one record.
+        """
+        segments: list[tuple[str, int, int]] = []
+        name, high = path, len(self._records) + 1
+        while True:
+            moved = max((s for s, _ in self._moved_away.get(name, ()) if s < high), default=-1)
+            came = max(
+                ((s, src) for s, src in self._renamed_in.get(name, ()) if s < high),
+                default=(-1, ""),
+            )
+            if came[0] >= 0 and came[0] >= moved:
+                segments.append((name, came[0], high))
+                name, high = came[1], came[0]
+            else:
+                segments.append((name, max(moved, 0), high))
+                return segments
+
+    def _current(self, path: str, seq: int) -> str:
+        """Where the record at ``path`` in change ``seq`` lives now (following renames)."""
+        while True:
+            later = [(s, to) for s, to in self._moved_away.get(path, ()) if s > seq]
+            if not later:
+                return path
+            seq, path = min(later)
+
+    def _path_at(self, path: str, seq: int) -> str:
+        for name, low, high in self._segments(path):
+            if low <= seq < high:
+                return name
+        return path
+
+    def _records_at(self, path: str, commits: list[str | None]) -> list[dict[str, Any] | None]:
+        names: list[str | None] = []
+        for commit in commits:
+            seq = self._seq.get(commit) if commit else None
+            name = self._path_at(path, seq) if seq is not None else path
+            names.append(f"{commit}:{self.prefix}{name}" if "\n" not in name else None)
+        wanted = [n for n, c in zip(names, commits, strict=True) if n and c]
+        blobs = self._blobs.fetch(wanted)
+        out: list[dict[str, Any] | None] = []
+        for name, commit in zip(names, commits, strict=True):
+            raw = blobs.get(name) if commit and name else None
+            if commit is None:
+                raw = read_inside(self.repo, path)
+            value = parse_bytes(raw, path).value if raw is not None else None
+            out.append(value if isinstance(value, dict) else None)
+        return out
+
+
+def load_history(repo: Path, cache: Cache | None = None) -> History | None:
+    """The history of every record of ``repo``, or ``None`` without git or a work tree.
+
+    ``cache`` (``Cache(repo)``) keeps the per-commit changes between runs.
+    """
+    if shutil.which("git") is None:
+        return None
+    git = Git(repo)
+    facts = probe(git)
+    status = read_status(git, facts.prefix) if facts else None
+    if facts is None or status is None:
+        return None
+    collecting = gc.isenabled()
+    gc.disable()  # many small acyclic objects: the collector would only walk them, often
+    try:
+        records, diffed, work, mtimes = _read_all(repo, git, facts, status, cache)
+    finally:
+        if collecting:
+            gc.enable()
+    chronological = _chronological(records)
+    if work:
+        now = max(mtimes.values(), default=None) or datetime.now().astimezone()
+        chronological.append((CommitInfo(None, "", "", now, ""), tuple(work)))
+    return History(repo, git, facts.prefix, chronological, mtimes, diffed)
+
+
+def _chronological(records: list[Record]) -> list[tuple[CommitInfo, tuple[Entry, ...]]]:
+    """Cached records (newest first) → commits oldest first."""
+    return [(CommitInfo(c, a, e, w, s), entries) for c, a, e, w, s, entries in reversed(records)]
+
+
+def _read_all(
+    repo: Path,
+    git: Git,
+    facts: Probe,
+    status: tuple[str | None, list[StatusEntry]],
+    cache: Cache | None,
+) -> tuple[list[Record], int, list[Entry], dict[str, datetime]]:
+    """Committed changes (from the cache, then the log), uncommitted ones and their dates."""
+    head, uncommitted = status
+    shallow = (read_bytes(facts.shallow_file) or b"") if facts.shallow else b""
+    key = [_CACHE_VERSION, facts.prefix, shallow.hex()]
+    stored = _cached_records(cache.load(CACHE_NAME) if cache is not None else None, key)
+    blobs = BlobReader(git)
+    try:
+        diffed = 0
+        if head is None:
+            records: list[Record] = []
+        elif stored["head"] == head:
+            records = stored["records"]
+        else:
+            records, diffed, complete = diff_log(git, facts.prefix, blobs, stored["records"])
+            if cache is not None and complete:
+                cache.store(
+                    CACHE_NAME, {"key": key, "head": head, "records": _records_data(records)}
+                )
+        work, mtimes = work_tree_changes(repo, uncommitted, blobs)
+    finally:
+        blobs.close()
+    return records, diffed, work, mtimes
+
+
+def _cached_records(stored: Any, key: list[Any]) -> dict[str, Any]:
+    """The cached head and records when they were written for ``key``, else nothing."""
+    empty: dict[str, Any] = {"head": None, "records": []}
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return empty
+    try:
+        records = [
+            (
+                commit,
+                author,
+                email,
+                datetime.fromisoformat(when),
+                subject,
+                tuple(
+                    (at, field, decode_value(old), decode_value(new), kind, note)
+                    for at, field, old, new, kind, note in entries
+                ),
+            )
+            for commit, author, email, when, subject, entries in stored["records"]
+        ]
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return empty  # a damaged cache: read the history again
+    return {"head": stored.get("head"), "records": records}
+
+
+def _records_data(records: list[Record]) -> list[list[Any]]:
+    """The per-commit changes as JSON data (see :func:`_cached_records`)."""
+    return [
+        [
+            commit,
+            author,
+            email,
+            when.isoformat(),
+            subject,
+            [
+                [at, field, encode_value(old), encode_value(new), kind, note]
+                for at, field, old, new, kind, note in entries
+            ],
+        ]
+        for commit, author, email, when, subject, entries in records
+    ]
+
+
+def history_notice(repo: Path, lang: str = "fr") -> Problem | None:
+    """The one ``info`` notice to report when :func:`load_history` gives ``None``.
+
+    ``None`` when git and a work tree are there. Code ``history-unavailable``.
+    """
+    if shutil.which("git") is None:
+        reason = ("git introuvable", "git not found")
+        hint = ("installez git", "install git")
+    elif probe(Git(repo)) is None:
+        reason = ("pas de dépôt git", "not a git repository")
+        hint = (
+            "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'",
+            "git init && git add data && git commit -m 'Reprise'",
+        )
+    else:
+        return None
+    return make_problem(
+        "history-unavailable",
+        ".git",
+        lang=lang,
+        reason=reason[0],
+        reason_en=reason[1],
+        hint=hint[0],
+        hint_en=hint[1],
+    )

@@ -1,0 +1,127 @@
+"""``carnet serve``: the internal site on 127.0.0.1, rebuilt incrementally on every edit.
+
+Only requests naming the server as it listens are answered (``Host`` header): a page of
+another site that rebinds its DNS name to 127.0.0.1 gets 403, never the firm's data.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from generator.cli.site import print_problems, run_build
+from generator.templating import templates_dir
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def serve_site(
+    repo: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    today: date | None = None,
+    lang: str | None = None,
+    on_ready: Callable[[Any], None] | None = None,
+    trust_config: bool = False,
+) -> int:
+    """Build, serve, and rebuild when ``data/``, the templates or ``mkdocs.yml`` change.
+
+    A rebuild whose data (or ``mkdocs.yml``) has errors prints them and keeps serving the
+    last good site; an unsafe ``mkdocs.yml`` at start is refused (exit 1, nothing served).
+    ``on_ready`` receives the server once it is listening (tests use it to stop it).
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.site.config import read_site_config
+
+    config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
+    if config.problems:
+        print_problems(list(config.problems))
+        click.echo("carnet: erreurs dans mkdocs.yml : site non servi", err=True)
+        return 1
+    out = repo / "build" / "serve"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def rebuild() -> None:
+        run_build(repo, out, today=today, lang=lang, trust_config=trust_config)
+
+    rebuild()
+    logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out))
+    server.set_app(host_guard(server.get_app(), host, lambda: server.server_address[1]))
+    server.watch(str(repo / "data"))
+    server.watch(str(templates_dir()))
+    if (repo / "mkdocs.yml").is_file():
+        server.watch(str(repo / "mkdocs.yml"), recursive=False)
+    original_activate = server.server_activate
+
+    def activate_and_announce() -> None:
+        original_activate()  # listening from here on: clients may connect
+        bound_host, bound_port = server.server_address[:2]
+        click.echo(f"Site servi sur http://{bound_host}:{bound_port}/ (Ctrl+C pour arrêter)")
+        if on_ready is not None:
+            on_ready(server)
+
+    server.server_activate = activate_and_announce  # type: ignore[method-assign]
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        click.echo("Arrêt.")
+    finally:
+        server.shutdown()
+    return 0
+
+
+def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:
+    """``app`` answering only requests whose ``Host`` names this server (403 otherwise).
+
+    Accepted: the listening address or name given to ``--host``, ``localhost`` when it
+    listens on the loopback, any IP address when it listens on all of them; always with
+    the listening port (``port`` is read once bound: ``--port 0`` picks one).
+    """
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not host_allowed(environ.get("HTTP_HOST", ""), host, port()):
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"403 Forbidden: unknown Host\n"]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def host_allowed(header: str, host: str, port: int) -> bool:
+    """Whether a ``Host`` header names the server listening on ``host``:``port``."""
+    try:
+        parts = urlsplit(f"//{header}")
+        asked_port = parts.port or 80
+    except ValueError:
+        return False
+    name = parts.hostname
+    if not name or asked_port != port:
+        return False
+    listening = host.strip("[]").lower()
+    try:
+        address = ipaddress.ip_address(listening)
+    except ValueError:
+        return name == listening  # a name given to --host: that name only
+    if address.is_unspecified:
+        return name == "localhost" or _is_ip(name)
+    if address.is_loopback and name == "localhost":
+        return True
+    return _is_ip(name) and ipaddress.ip_address(name) == address
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

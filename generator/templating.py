@@ -1,0 +1,84 @@
+"""The one home of Jinja2 and of the shipped templates.
+
+Templates live in ``site_templates/`` (package data): site pages, extranet pages,
+documents, stock reports. :func:`environment` is the autoescaped, strict environment of
+one of its folders, with Babel filters; every record field reaches a template as data
+and is escaped, and users' notes go through :func:`render_note` (Markdown without raw
+HTML) before they are marked safe.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from generator import locale as fmt
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+@cache
+def templates_dir() -> Path:
+    """The ``site_templates`` folder, installed or in a source checkout."""
+    return Path(str(files("site_templates")))
+
+
+def template_files() -> list[Path]:
+    """Every file the site's look depends on (for the rebuild key)."""
+    return sorted(p for p in templates_dir().rglob("*") if p.is_file())
+
+
+def _validate_link(url: str) -> bool:
+    """Only web, mail and phone links, or relative ones; never ``javascript:``/``data:``."""
+    cleaned = "".join(url.split()).lower()
+    if ":" not in cleaned.split("/", 1)[0]:
+        return True  # relative link or anchor
+    return cleaned.startswith(_SAFE_SCHEMES)
+
+
+@cache
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.disable("image")  # a note never loads a remote image
+    return md
+
+
+def render_note(text: str | None) -> str:
+    """HTML for a user's Markdown note; any HTML in it is shown as text."""
+    if not text:
+        return ""
+    return _renderer().render(text)
+
+
+@cache
+def environment(lang: str = "fr", folder: str = "site") -> Environment:
+    """The template environment of ``site_templates/<folder>`` for ``lang``."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir() / folder)),
+        autoescape=select_autoescape(enabled_extensions=("j2", "html"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        money=lambda v: fmt.money(v, lang),
+        number=lambda v: fmt.number(v, lang),
+        long_date=lambda v: fmt.long_date(v, lang),
+        short_date=lambda v: fmt.short_date(v, lang),
+        date_time=lambda v: fmt.date_time(v, lang),
+        state=lambda v: fmt.state_label(v, lang),
+        note=lambda v: Markup(render_note(v)),
+    )
+    return env
+
+
+def render(template: str, lang: str, folder: str = "site", **context: object) -> str:
+    """Render ``template`` (a file of ``site_templates/<folder>``) with ``context``."""
+    return environment(lang, folder).get_template(template).render(lang=lang, **context)
