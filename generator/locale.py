@@ -9,8 +9,6 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from generator.schema.common import STATE_LABELS, State
-
 
 def babel_locale(lang: str) -> str:
     """The Babel locale for a Carnet language (``fr`` → ``fr_FR``)."""
@@ -69,7 +67,15 @@ def date_time(moment: datetime | None, lang: str = "fr") -> str:
     return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=babel_locale(lang))
 
 
-def state_label(state: State | str, lang: str = "fr") -> str:
+STATE_LABELS = {
+    "open": ("Ouvert", "Open"),
+    "in_progress": ("En cours", "In progress"),
+    "done": ("Terminé", "Done"),
+}
+"""An interaction's states, as the manual names them."""
+
+
+def state_label(state: str, lang: str = "fr") -> str:
     """Ouvert, En cours, Terminé."""
-    fr, en = STATE_LABELS[State(state)]
+    fr, en = STATE_LABELS[str(state)]
     return en if lang.startswith("en") else fr

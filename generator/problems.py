@@ -36,7 +36,8 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """The texts of one problem code."""
+    """The texts of one code: a problem's, or a refusal's (severity ``refused`` or
+    ``usage``)."""
 
     severity: str
     fr: str
@@ -63,16 +64,61 @@ CATALOGUE: dict[str, Message] = _load_catalogue()
 """Every problem code, from ``messages.yaml`` (data, like the templates)."""
 
 
-def render(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None, Severity]:
-    """Message, hint and default severity of ``code`` in ``lang`` (``fr`` or ``en``)."""
+REFUSAL_KINDS = {"refused": 1, "usage": 2}
+"""Catalogue severities of refusals, with the exit code each gives (the others are
+problems' severities)."""
+
+
+def render_text(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None]:
+    """Message and hint of ``code`` in ``lang`` (``fr`` or ``en``)."""
     entry = CATALOGUE[code]
-    english = lang.startswith("en")
+    english = (lang or "fr").startswith("en")
     template = entry.en if english else entry.fr
     hint_template = entry.hint_en if english else entry.hint_fr
     values = _Defaults(params)
     message = template.format_map(values)
     hint = hint_template.format_map(values) if hint_template else None
-    return message, (hint or None), Severity(entry.severity)
+    return message, (hint or None)
+
+
+def render(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None, Severity]:
+    """Message, hint and default severity of the problem ``code`` in ``lang``."""
+    message, hint = render_text(code, lang, params)
+    return message, hint, Severity(CATALOGUE[code].severity)
+
+
+class Refused(Exception):
+    """An operation refused, nothing written: raised by the library, turned into
+    ``carnet: message`` (and its hint) and an exit code by the command line alone.
+
+    ``code`` names an entry of the catalogue whose severity is ``refused`` (exit 1) or
+    ``usage`` (exit 2: a name or a value the command cannot read); ``params`` fill its
+    texts, cut short like a problem's (:func:`clip`).
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        entry = CATALOGUE[code]
+        if entry.severity not in REFUSAL_KINDS:
+            raise ValueError(f"{code} is not a refusal of the catalogue")
+        super().__init__(code)
+        self.code = code
+        self.params = _clipped(params)
+
+    @property
+    def exit_code(self) -> int:
+        """1 for a refusal, 2 for a usage error."""
+        return REFUSAL_KINDS[CATALOGUE[self.code].severity]
+
+    def text(self, lang: str | None = "fr") -> tuple[str, str | None]:
+        """The message and its hint in ``lang``."""
+        return render_text(self.code, lang or "fr", self.params)
+
+    def message(self, lang: str | None = "fr") -> str:
+        """The message in ``lang`` (without the hint)."""
+        return self.text(lang)[0]
+
+    def __str__(self) -> str:
+        return self.message("fr")
 
 
 class _Defaults(dict[str, Any]):
@@ -91,6 +137,8 @@ def markdown_table(lang: str = "fr") -> str:
 
     rows = []
     for code, entry in CATALOGUE.items():
+        if entry.severity in REFUSAL_KINDS:
+            continue
         text = (entry.en if lang.startswith("en") else entry.fr).format_map(_Dots())
         rows.append(
             f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |"
@@ -200,11 +248,7 @@ def make_problem(
     Every parameter is cut short (:func:`clip`): a message never quotes a whole value,
     which may be a secret or megabytes long.
     """
-    params = {
-        name: clip(value if isinstance(value, str) else str(value), _LONGER_PARAMS.get(name))
-        for name, value in params.items()
-    }
-    message, hint, default_severity = render(code, lang, params)
+    message, hint, default_severity = render(code, lang, _clipped(params))
     return Problem(
         path=path,
         line=line,
@@ -215,6 +259,15 @@ def make_problem(
         hint=hint,
         loc=loc,
     )
+
+
+def _clipped(params: dict[str, Any]) -> dict[str, str]:
+    """Every parameter as text cut short: a message never quotes a whole value, which may
+    be a secret or megabytes long."""
+    return {
+        name: clip(value if isinstance(value, str) else str(value), _LONGER_PARAMS.get(name))
+        for name, value in params.items()
+    }
 
 
 def clip(text: str, limit: int | None = None) -> str:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.problems import Refused
+
 if TYPE_CHECKING:
     from generator.book.book import Book
     from generator.files.edits import ChangeSet
@@ -59,15 +61,11 @@ def parse_day(value: str | None) -> date:
 
 
 def require_repo(env: Env) -> None:
-    """Exit 2 when the repository cannot be used at all."""
+    """Refuse (exit 2) a repository that cannot be used at all."""
     if not env.repo.is_dir():
-        click.echo(f"carnet: dépôt introuvable : {env.repo}", err=True)
-        sys.exit(2)
+        raise Refused("repo-missing", repo=env.repo)
     if not (env.repo / "data").is_dir():
-        click.echo(
-            f"carnet: {env.repo} ne contient pas de dossier data/ (utilisez --repo DIR)", err=True
-        )
-        sys.exit(2)
+        raise Refused("repo-without-data", repo=env.repo)
 
 
 def load_valid(env: Env) -> tuple[LoadResult, Book]:

@@ -15,7 +15,14 @@ from click.core import ParameterSource
 
 from generator import __version__
 from generator.cli.common import Env, parse_day, require_repo
-from generator.problems import Problem, apply_strict, count_by_severity, to_json
+from generator.problems import (
+    Problem,
+    Refused,
+    apply_strict,
+    count_by_severity,
+    printable,
+    to_json,
+)
 
 
 class CarnetGroup(click.Group):
@@ -26,6 +33,13 @@ class CarnetGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except Refused as exc:
+            env = ctx.obj
+            message, hint = exc.text(env.lang if isinstance(env, Env) else None)
+            click.echo(f"carnet: {printable(message)}", err=True)
+            if hint:
+                click.echo(f"    {printable(hint)}", err=True)
+            ctx.exit(exc.exit_code)
         except Exception as exc:
             if ctx.params.get("debug"):
                 traceback.print_exc()

@@ -26,7 +26,7 @@ from generator.invoicing.drafting import (
 )
 from generator.invoicing.split import vat_exemptions
 from generator.locale import day_date, money
-from generator.money import HUNDRED, ZERO, cents, document_totals, plain_rate
+from generator.money import ZERO, document_totals, net_for_gross, plain_rate, share_out, tax_of
 from generator.schema.common import INVOICE_KINDS, DocumentKind, VatCategory
 from generator.schema.interaction import DocumentLine
 
@@ -43,10 +43,11 @@ def _issued_invoice(entry: Entry) -> None:
 
 
 def _amount_lines(book: Book, invoice: Entry, gross: Decimal) -> list[dict[str, Any]]:
-    """Lines whose total incl. VAT is ``gross``, spread over the invoice's VAT groups."""
+    """Lines whose total incl. VAT is ``gross``, spread over the invoice's VAT groups in
+    proportion to their bases (:func:`~generator.money.share_out`), each line's net the
+    one whose gross is its share (:func:`~generator.money.net_for_gross`)."""
     totals = book.document_totals[invoice.id]
     groups = [g for g in totals.breakdown if g.base > ZERO]
-    positive = sum((g.base for g in groups), ZERO)
     if not groups:
         raise DocumentError(
             "la facture n'a pas de montant positif à créditer",
@@ -55,12 +56,15 @@ def _amount_lines(book: Book, invoice: Entry, gross: Decimal) -> list[dict[str, 
     number = invoice.record.document.number
     reasons = vat_exemptions(invoice.record.document.lines)
     lines: list[dict[str, Any]] = []
-    for group in groups:
-        share = cents(gross * group.base / positive / (1 + _taxed(group) / HUNDRED))
+    carry = ZERO  # a gross no net reaches exactly moves on to the next group
+    for group, share in zip(groups, share_out(gross, [g.base for g in groups]), strict=True):
+        rate = _taxed(group)
+        net = net_for_gross(share + carry, rate)
+        carry = share + carry - (net + tax_of(net, rate))
         line: dict[str, Any] = {
             "description": f"Avoir partiel sur la facture {number}",
             "quantity": Decimal(1),
-            "unit_price": share,
+            "unit_price": net,
             "vat_rate": plain_rate(group.rate),
         }
         if group.category is not VatCategory.STANDARD:
@@ -69,13 +73,6 @@ def _amount_lines(book: Book, invoice: Entry, gross: Decimal) -> list[dict[str, 
         if reason:
             line["vat_exemption"] = reason
         lines.append(line)
-    # settle the rounding on the last line so that the credit note's TTC is exactly ``gross``
-    for _ in range(5):
-        got = document_totals(DocumentLine.model_validate(x) for x in lines).gross
-        if got == gross:
-            break
-        step = Decimal("0.01") if got < gross else Decimal("-0.01")
-        lines[-1]["unit_price"] += step
     return lines
 
 

@@ -15,6 +15,7 @@ from generator.book.book import Book
 from generator.book.naming import RecordNameError, resolve
 from generator.book.records import Entry
 from generator.files.sources import discover
+from generator.money import cents
 from generator.schema.interaction import DocumentLine
 
 DOCUMENT_LABELS = {
@@ -144,5 +145,5 @@ def planned_day(entry: Entry, today: date) -> date:
 
 
 def as_amount(value: Decimal) -> Decimal:
-    """An amount as written in YAML: two decimals."""
-    return value.quantize(Decimal("0.01"))
+    """An amount as written in YAML: in cents (half up, like every rounding)."""
+    return cents(value)

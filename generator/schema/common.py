@@ -159,13 +159,6 @@ class State(StrEnum):
     DONE = "done"
 
 
-STATE_LABELS = {
-    State.OPEN: ("Ouvert", "Open"),
-    State.IN_PROGRESS: ("En cours", "In progress"),
-    State.DONE: ("Terminé", "Done"),
-}
-
-
 class CompanyKind(StrEnum):
     """Nature d'une société."""
 

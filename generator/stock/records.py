@@ -17,6 +17,7 @@ from generator.book.book import Book
 from generator.book.naming import resolve
 from generator.book.records import Entry
 from generator.files.sources import SourceFile
+from generator.money import plain_quantity
 from generator.schema.common import Direction
 
 PREFIX = {Direction.IN: "entree", Direction.OUT: "sortie"}
@@ -52,9 +53,7 @@ def movement_path(movement_id: str, day: date) -> str:
 
 def plain(quantity: Decimal) -> Decimal:
     """``50`` rather than ``50.00`` (quantities are written as typed by a person)."""
-    if quantity == quantity.to_integral_value():
-        return quantity.quantize(Decimal(1))
-    return quantity.normalize()
+    return plain_quantity(quantity)
 
 
 def stock_product(book: Book, product_id: str | None) -> Any:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from generator.money import cents, plain_rate
+from generator.money import cents, plain_rate, round_to
 from generator.schema.common import DocumentKind, VatCategory
 
 TYPE_CODES: dict[DocumentKind, str] = {
@@ -196,8 +196,8 @@ def text(key: str, lang: str, **params: object) -> str:
 
 # --- number formats (BR-DEC and BR-FR-DEC rules) -------------------------------------------
 
-_PRICE_DECIMALS = Decimal("0.000001")  # BR-FR-DEC-03: prices have at most 6 decimals
-_QUANTITY_DECIMALS = Decimal("0.0001")  # BR-FR-DEC-02: quantities at most 4
+_PRICE_DECIMALS = 6  # BR-FR-DEC-03: prices have at most 6 decimals
+_QUANTITY_DECIMALS = 4  # BR-FR-DEC-02: quantities at most 4
 
 
 def amount_text(value: Decimal) -> str:
@@ -208,12 +208,12 @@ def amount_text(value: Decimal) -> str:
 def price_value(value: Decimal) -> Decimal:
     """A unit price with at most 6 decimals (a price, never an amount: amounts are the
     Book's, to the cent)."""
-    return _at_most(Decimal(value), _PRICE_DECIMALS)
+    return round_to(Decimal(value), _PRICE_DECIMALS)
 
 
 def quantity_text(value: Decimal) -> str:
     """A quantity with at most 4 decimals, without useless zeros: ``10``, ``0.5``."""
-    return plain(_at_most(Decimal(value), _QUANTITY_DECIMALS))
+    return plain(round_to(Decimal(value), _QUANTITY_DECIMALS))
 
 
 def rate_text(category: VatCategory, rate: Decimal) -> str:
@@ -225,7 +225,3 @@ def plain(value: Decimal) -> str:
     """A decimal without exponent nor useless zeros: ``45``, ``12.5``."""
     written = format(value.normalize(), "f")
     return "0" if written == "-0" else written
-
-
-def _at_most(value: Decimal, limit: Decimal) -> Decimal:
-    return value if value == value.quantize(limit) else value.quantize(limit, ROUND_HALF_UP)
