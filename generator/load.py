@@ -1,18 +1,20 @@
-"""The pipeline: discover → parse (cached, parallel) → schema → checks → Book.
+"""The pipeline: discover → parse → schema → Book → checks, the cache wrapped around it.
 
-Modelled on Beancount's ``loader._load``: :func:`load` shows the whole path from files
-to a validated Book; every step returns problems as data. This module imports only
-light modules at start-up, so that a run whose answer is cached (nothing changed)
-never pays for the models.
+Modelled on Beancount's ``loader._load``: :func:`_load` shows the whole path from the
+files to a checked Book, every step returning problems as data; :func:`load` wraps the
+caches around it (a run whose files, code and git state are unchanged answers from the
+cache without parsing anything), reads git once, and travels in time (``at``). This
+module imports only light modules at start-up, so that a cached run never pays for the
+models.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,18 +34,19 @@ from generator.problems import Problem, Severity, make_problem, sort_problems
 if TYPE_CHECKING:
     from generator.book.book import Book
     from generator.book.records import Records
+    from generator.history.git import Git, Status, WorkTree
+    from generator.history.trail import History
     from generator.schema import Settings
-
-PARALLEL_THRESHOLD = 400
-"""Below this many files to parse, worker processes cost more than they save."""
 
 
 @dataclass(slots=True)
 class LoadResult:
-    """What loading produced: problems always, a Book when asked for and possible."""
+    """What loading produced: problems always; the Book when there is no error (and it was
+    asked for); the git history when it was asked for or a check needed it."""
 
     problems: list[Problem]
     book: Book | None = None
+    history: History | None = None
     files: dict[str, int] = field(default_factory=dict)
     from_cache: bool = False
     digests: dict[str, bytes] = field(default_factory=dict)
@@ -55,6 +58,38 @@ class LoadResult:
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
 
 
+@dataclass(slots=True)
+class Sources:
+    """Every file of ``data/``, read: the first, cheap step of every run."""
+
+    root: Path
+    files: list[SourceFile]
+    notes: list[FileNote]
+    raws: dict[str, bytes]
+    digests: dict[str, bytes]
+    settings_raw: bytes | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many record files of each kind."""
+        counts: dict[str, int] = {}
+        for f in self.files:
+            counts[f.kind] = counts.get(f.kind, 0) + 1
+        return counts
+
+
+def read_sources(root: Path) -> Sources:
+    """Discover and read every record file under ``root/data`` (and the settings)."""
+    files, notes = discover(root)
+    raws, unreadable = read_all(root, [f.path for f in files])
+    if unreadable:
+        notes += unreadable
+        files = [f for f in files if f.path in raws]
+    digests = {path: digest(raw) for path, raw in raws.items()}
+    settings_raw, _ = read_settings(root)
+    return Sources(root, files, notes, raws, digests, settings_raw)
+
+
 def load(
     repo: Path,
     *,
@@ -62,73 +97,148 @@ def load(
     lang: str | None = None,
     use_cache: bool = True,
     need_book: bool = True,
+    with_history: bool = False,
+    at: str | None = None,
     jobs: int | None = None,
 ) -> LoadResult:
-    """Load and validate the repository at ``repo``; build the Book if asked and valid."""
-    files, notes = discover(repo)
-    raws, unreadable = read_all(repo, [f.path for f in files])
-    if unreadable:
-        notes += unreadable
-        files = [f for f in files if f.path in raws]
-    counts: dict[str, int] = {}
-    for f in files:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
-    digests = {path: digest(raw) for path, raw in raws.items()}
-    settings_raw, _ = read_settings(repo)
-    cache = Cache(repo if use_cache else None)
-    from generator.checks.frozen import git_state
+    """Load and check the repository at ``repo`` (its data as of revision ``at``, a commit,
+    tag, branch or date, when given); the Book when there is no error.
 
-    run_key = digest(
+    Git is read once: one ``git status`` (HEAD, uncommitted files, whether git tracks the
+    cache), and the history (``git log`` and ``git cat-file``) only when ``with_history``
+    or when the check of issued documents needs it. ``use_cache=False`` reads and writes
+    no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
+    impossible ``at``.
+    """
+    from generator.history.timetravel import data_at
+    from generator.history.trail import cache_tracked, read_git
+
+    found = read_git(repo, also=(CACHE_DIR,))
+    tracked = found is not None and cache_tracked(repo, found[2])
+    cache = Cache(repo if use_cache else None, tracked=tracked)
+    travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
+    with travel as (root, commit):
+        sources = read_sources(root)
+        key = _run_key(sources, lang, found, commit).hex()
+        stored = cache.load("validate") if commit is None else None
+        known = _stored_problems(stored, key)
+        if known is not None and not need_book and not with_history:
+            return LoadResult(known, files=sources.counts, from_cache=True)
+
+        def history_of(book: Book | None) -> History | None:
+            from generator.checks.frozen import needs_history
+            from generator.history.trail import load_history
+
+            if found is None or not (with_history or (book is not None and needs_history(book))):
+                return None
+            history = load_history(repo, cache, found=found)
+            return history.until(commit) if history is not None and commit else history
+
+        problems, book, history = _load(
+            sources,
+            cache,
+            today=today or date.today(),
+            lang=lang,
+            jobs=jobs,
+            history_of=history_of,
+            known=known,
+            write_cache=need_book and commit is None,
+        )
+        problems = sort_problems(
+            problems
+            + [
+                make_problem(c, CACHE_DIR, lang=_lang(lang, book), detail=d)
+                for c, d in cache.notices
+            ]
+        )
+        if commit is None and known is None:
+            cache.store("validate", {"key": key, "problems": [p.to_data() for p in problems]})
+    digests = dict(sources.digests)
+    if sources.settings_raw is not None:
+        digests[SETTINGS_PATH] = digest(sources.settings_raw)
+    ok = not any(p.is_error for p in problems)
+    return LoadResult(problems, book if ok else None, history, sources.counts, digests=digests)
+
+
+def _load(
+    sources: Sources,
+    cache: Cache,
+    *,
+    today: date,
+    lang: str | None,
+    jobs: int | None,
+    history_of: Callable[[Book | None], History | None],
+    known: list[Problem] | None = None,
+    write_cache: bool = False,
+) -> tuple[list[Problem], Book | None, History | None]:
+    """discover → parse → schema → Book → checks: every problem, the Book, the history.
+
+    ``known``: the problems a previous run found for the very same files, git state and
+    code; when nothing had to be parsed again they are the answer, and no check runs.
+    """
+    from generator.book.book import build_book
+    from generator.checks import run_checks
+    from generator.checks.frozen import has_frozen_records
+    from generator.history.trail import history_notice
+
+    settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
+    lang = lang or (settings.lang if settings else "fr")
+    problems += [note_problem(n, lang) for n in sources.notes]
+    records, file_problems, parsed_now = _parse_records(
+        sources, cache, settings, lang, jobs, write_cache=write_cache
+    )
+    problems += file_problems
+    if settings is None:
+        return problems, None, None
+    book = build_book(records, today)
+    history = history_of(book)
+    if known is not None and not parsed_now:
+        return known, book, history
+    if history is None and has_frozen_records(book):
+        notice = history_notice(sources.root, lang)
+        problems += [notice] if notice is not None else []
+    problems += locate(sources.root, run_checks(book, history), lang)
+    return problems, book, history
+
+
+def _lang(lang: str | None, book: Book | None) -> str:
+    return lang or (book.lang if book is not None else "fr")
+
+
+def _run_key(
+    sources: Sources,
+    lang: str | None,
+    found: tuple[WorkTree, Git, Status] | None,
+    commit: str | None,
+) -> bytes:
+    """What the problems of a run depend on: the files, the code, the language, git's
+    HEAD and uncommitted files (the frozen checks), and the real date (issued-in-future)."""
+    state = None
+    if found is not None:
+        status = found[2]
+        state = (status.head, commit, tuple(sorted(e.path for e in status.entries)))
+    return digest(
         repr(
             (
                 code_digest(),
                 lang,
-                settings_raw,
-                sorted(digests.items()),
-                notes,
-                git_state(repo),
-                date.today(),  # the real date: document-issued-in-future depends on it
+                sources.settings_raw,
+                sorted(sources.digests.items()),
+                sources.notes,
+                state,
+                date.today(),
             )
         ).encode()
     )
-    stored = cache.load("validate")
-    known_result = (
-        [Problem.from_data(p) for p in stored["problems"]]
-        if isinstance(stored, dict) and stored.get("key") == run_key.hex()
-        else None
-    )
-    if known_result is not None and not need_book:
-        return LoadResult(known_result, None, counts, from_cache=True)
 
-    settings, problems = load_settings(repo, lang)
-    lang = lang or (settings.lang if settings else "fr")
-    problems += [note_problem(n, lang) for n in notes]
-    records, file_problems, parsed_now = _parse_records(
-        files, raws, digests, cache, settings, lang, jobs, write_cache=need_book
-    )
-    del raws
-    if known_result is not None and not parsed_now:
-        problems = known_result  # same files, same code: the checks would say the same
-    else:
-        from generator.checks import run_checks
-        from generator.checks.frozen import check_frozen
 
-        problems += file_problems
-        problems += locate(repo, run_checks(records) + check_frozen(repo, records, cache), lang)
-        problems += [
-            make_problem(code, CACHE_DIR, lang=lang, detail=detail)
-            for code, detail in cache.notices
-        ]
-        problems = sort_problems(problems)
-        cache.store("validate", {"key": run_key.hex(), "problems": [p.to_data() for p in problems]})
-    book = None
-    if need_book and settings is not None and not any(p.is_error for p in problems):
-        from generator.book.book import build_book
-
-        book = build_book(records, today or date.today())
-    if settings_raw is not None:
-        digests[SETTINGS_PATH] = digest(settings_raw)
-    return LoadResult(problems, book, counts, digests=digests)
+def _stored_problems(stored: Any, key: str) -> list[Problem] | None:
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    try:
+        return [Problem.from_data(p) for p in stored["problems"]]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def note_problem(note: FileNote, lang: str) -> Problem:
@@ -148,26 +258,33 @@ def note_problem(note: FileNote, lang: str) -> Problem:
 
 def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None, list[Problem]]:
     """Parse and validate ``data/settings.yaml`` (messages in its own locale by default)."""
+    raw, _ = read_settings(repo)
+    return parse_settings(repo, raw, lang)
+
+
+def parse_settings(
+    root: Path, raw: bytes | None, lang: str | None = None
+) -> tuple[Settings | None, list[Problem]]:
+    """Validate the settings' bytes ``raw`` (``None``: they could not be read, and why is
+    asked again); messages in the settings' own locale unless ``lang``."""
     from generator.files.sources import MISSING
     from generator.schema import Settings
     from generator.schema.parse import parse_record
 
     use_lang = lang or "fr"
-    raw, note = read_settings(repo)
-    if note is not None and note.reason == MISSING and not (repo / SETTINGS_PATH).is_symlink():
-        return None, [make_problem("settings-missing", SETTINGS_PATH, lang=use_lang)]
     if raw is None:
+        _, note = read_settings(root)
+        if note is not None and note.reason == MISSING and not (root / SETTINGS_PATH).is_symlink():
+            return None, [make_problem("settings-missing", SETTINGS_PATH, lang=use_lang)]
         return None, [note_problem(note or FileNote("file-unreadable", SETTINGS_PATH), use_lang)]
     settings, problems = parse_record(Settings, SETTINGS_PATH, raw, lang=use_lang)
     if lang is None and settings is not None and settings.lang != use_lang:
-        return load_settings(repo, settings.lang)
+        return parse_settings(root, raw, settings.lang)
     return settings, problems  # type: ignore[return-value]
 
 
 def _parse_records(
-    files: list[SourceFile],
-    raws: dict[str, bytes],
-    digests: dict[str, bytes],
+    sources: Sources,
     cache: Cache,
     settings: Settings | None,
     lang: str,
@@ -180,23 +297,26 @@ def _parse_records(
     Also returns how many files had to be parsed (not found in the cache).
     """
     from generator.book.records import Entry, Records
+    from generator.schema.batch import cached_records, parse_all, records_data
     from generator.schema.parse import check_id
 
+    files, raws, digests = sources.files, sources.raws, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
     known = cache.load("records")
-    parsed = _cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
+    parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
     todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
-    for path, record, file_problems in _parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
+    for path, record, file_problems in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
         parsed[path] = (record, file_problems)
     if todo and write_cache:
-        cache.store("records", _records_data(files, digests, parsed, tz, lang))
+        cache.store("records", records_data(files, digests, parsed, tz, lang))
 
     records = Records(settings=settings, lang=lang)
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     for f in files:
         record, file_problems = parsed[f.path]
+        records.paths.add(f.path)
         problems += file_problems
         problems += check_id(f.id, f.path, lang)
         other = first_path.setdefault((f.kind, f.id), f.path)
@@ -207,83 +327,6 @@ def _parse_records(
         if record is not None:
             records.by_kind.setdefault(f.kind, {})[f.id] = Entry(f.kind, f.id, f.path, record)
     return records, problems, len(todo)
-
-
-def _cached_records(
-    files: list[SourceFile],
-    digests: dict[str, bytes],
-    known: dict[str, Any],
-    tz: str,
-    lang: str,
-) -> dict[str, tuple[Any, list[Problem]]]:
-    """The parse results of the cache that still hold: same content, timezone, language."""
-    from pydantic import ValidationError
-
-    from generator.schema import KINDS_BY_NAME
-    from generator.schema.parse import record_from_json
-
-    found: dict[str, tuple[Any, list[Problem]]] = {}
-    for f in files:
-        hit = known.get(f.path)
-        if not isinstance(hit, list) or hit[:3] != [digests[f.path].hex(), tz, lang]:
-            continue
-        try:
-            text, problems = hit[3], [Problem.from_data(p) for p in hit[4]]
-            record = (
-                None if text is None else record_from_json(KINDS_BY_NAME[f.kind].model, text, tz)
-            )
-        except (ValidationError, ValueError, TypeError, KeyError):
-            continue  # a foreign or damaged entry: parse the file again
-        found[f.path] = (record, problems)
-    return found
-
-
-def _records_data(
-    files: list[SourceFile],
-    digests: dict[str, bytes],
-    parsed: dict[str, tuple[Any, list[Problem]]],
-    tz: str,
-    lang: str,
-) -> dict[str, list[Any]]:
-    """The per-file cache: content digest, timezone, language, record JSON, problems."""
-    from generator.schema.parse import record_to_json
-
-    data: dict[str, list[Any]] = {}
-    for f in files:
-        record, problems = parsed[f.path]
-        text = None if record is None else record_to_json(record, tz)
-        if record is not None and text is None:
-            continue  # would not read back the same: parsed again next time
-        data[f.path] = [digests[f.path].hex(), tz, lang, text, [p.to_data() for p in problems]]
-    return data
-
-
-def _parse_chunk(
-    args: tuple[str, str, list[tuple[str, str, bytes]]],
-) -> list[tuple[str, Any, list[Problem]]]:
-    """Worker: parse a chunk of (kind, path, raw) into (path, record, problems)."""
-    from generator.schema import KINDS_BY_NAME
-    from generator.schema.parse import parse_record
-
-    tz, lang, chunk = args
-    results = []
-    for kind, path, raw in chunk:
-        record, problems = parse_record(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang)
-        results.append((path, record, problems))
-    return results
-
-
-def _parse_all(
-    todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
-) -> list[tuple[str, Any, list[Problem]]]:
-    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return _parse_chunk((tz, lang, todo))
-    import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
-
-    size = max(50, len(todo) // (jobs * 8))
-    chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        return [result for part in pool.map(_parse_chunk, chunks) for result in part]
 
 
 def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:

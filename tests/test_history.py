@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli.main import main
-from generator.files.cache import Cache
 from generator.files.yamlio import parse_bytes
 from generator.history.fielddiff import Version, cut_blocks, diff_values, diff_versions
 from generator.history.trail import CACHE_NAME, history_notice, load_history
@@ -238,18 +237,17 @@ def test_uncommitted_changes_show_as_such(own_business: Path) -> None:
 
 
 def test_cache_spares_the_diffs_and_picks_up_new_commits(own_business: Path) -> None:
-    cache = Cache(own_business)
-    first = load_history(own_business, cache)
+    first = load_history(own_business)
     assert first is not None and first.diffed_commits == 6
     assert len(list((own_business / ".carnet-cache").glob(f"{CACHE_NAME}-*.json"))) == 1
-    again = load_history(own_business, Cache(own_business))
+    again = load_history(own_business)
     assert again is not None
-    assert again.diffed_commits == 0 and again.git_calls == 2  # rev-parse, status
+    assert again.diffed_commits == 0 and again.git_calls == 1  # status (no log: cached)
     assert again.changes_of(COMPANY) == first.changes_of(COMPANY)
     assert again.since(date.min) == first.since(date.min)
     write(own_business, COMPANY, COMPANY_V2.replace("client auto", "prospect auto"))
     commit(own_business, "Intérêts", BOB, "2026-06-01T10:00:00+02:00")
-    latest = load_history(own_business, Cache(own_business))
+    latest = load_history(own_business)
     assert latest is not None and latest.diffed_commits == 1
     assert latest.changes_of(COMPANY)[0].subject == "Intérêts"
     assert len(latest.changes_of(COMPANY)) == len(first.changes_of(COMPANY)) + 1
@@ -269,9 +267,9 @@ def test_git_processes_do_not_grow_with_records(tmp_path: Path) -> None:
     assert history is not None
     for i in range(40):
         assert len(history.changes_of(f"data/companies/c{i}.yaml")) == 2
-    assert history.git_calls == 4  # rev-parse, status, log, cat-file
+    assert history.git_calls == 3  # status, log, cat-file (the work tree is found by reading)
     assert history.first_commit_where("data/companies/c3.yaml", lambda r: True) is not None
-    assert history.git_calls == 5  # plus one cat-file kept for record_at
+    assert history.git_calls == 3  # record_at asks the same cat-file
 
 
 def test_zero_commits_and_no_git(tmp_path: Path) -> None:
@@ -293,7 +291,7 @@ def test_zero_commits_and_no_git(tmp_path: Path) -> None:
 def test_shallow_clone_starts_at_its_oldest_commit(business: Path, tmp_path: Path) -> None:
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "2", business.as_uri(), str(clone))
-    history = load_history(clone, Cache(clone))
+    history = load_history(clone)
     assert history is not None and len(history.commits) == 2
     assert history.changes_of(BROKEN)[-1].kind == "added"
 

@@ -1,19 +1,24 @@
-"""The Book: every valid record, frozen and cross-linked, with views computed once.
+"""The Book: every record, frozen and cross-linked, with views computed once.
 
-Renderers (site, extranet, documents, reports) read only the Book. It is built after
-validation by :func:`build_book`; nothing in it is recomputed in templates.
+:func:`build_book` indexes what loading produced, before the checks: a record whose file
+has schema errors enters with the fields that validated, so that the checks (which all
+read the Book, never the files) still see it and its references. Views therefore never
+assume valid data; but renderers (site, extranet, documents, reports) only ever get a
+Book with no error (:func:`generator.load.load`), and nothing in it is recomputed in
+templates.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from generator.book.agenda import expand
 from generator.book.analytics import (
     ProjectMargin,
     monthly_purchases,
@@ -21,7 +26,7 @@ from generator.book.analytics import (
     project_margins,
     totals_of_documents,
 )
-from generator.book.inventory import replay
+from generator.book.inventory import StockIssue, replay
 from generator.book.ledger import (
     Instalment,
     InvoiceStatus,
@@ -55,6 +60,12 @@ class Book:
 
     settings: Settings
     today: date
+    lang: str
+    """The language of messages about the Book (its checks' problems)."""
+    ids: Mapping[str, frozenset[str]]
+    """Every id that has a file, by kind, also those whose record could not be read."""
+    files: frozenset[str]
+    """Every record file, also those whose record could not be read."""
     companies: Mapping[str, Entry]
     contacts: Mapping[str, Entry]
     projects: Mapping[str, Entry]
@@ -82,6 +93,12 @@ class Book:
     orders: Mapping[str, OrderBilling]
     instalments: Mapping[str, Instalment]
     numbers: Mapping[str, str]
+    occurrences: Mapping[str, tuple[datetime, ...]]
+    """Start times of every interaction that has a ``start`` (its recurrence expanded)."""
+    recurrence_errors: Mapping[str, str]
+    """Why the recurrence of an interaction could not be read (it keeps its start)."""
+    stock_issues: tuple[StockIssue, ...]
+    """What the replay of every validated movement met: stock below zero, serials."""
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -98,6 +115,15 @@ class Book:
         """The model of ``kind/record_id``."""
         return self.by_kind(kind)[record_id].record
 
+    def of(self, kind: str) -> Iterator[Entry]:
+        """The records of ``kind``, by id."""
+        return iter(self.by_kind(kind).values())
+
+    def get(self, kind: str, record_id: str | None) -> Any:
+        """The model of ``kind/record_id``, or ``None`` when there is none."""
+        entry = self.by_kind(kind).get(record_id) if record_id is not None else None
+        return entry.record if entry is not None else None
+
     def open_interactions_by_user(self) -> dict[str, int]:
         """How many interactions each user has not finished."""
         return {
@@ -107,14 +133,11 @@ class Book:
 
 
 def build_book(records: Records, today: date) -> Book:
-    """Index valid records once. ``records.settings`` must be valid."""
+    """Index the records once and compute every view. ``records.settings`` is needed."""
     if records.settings is None:
-        raise ValueError("a Book needs valid settings")
+        raise ValueError("a Book needs settings")
     settings = records.settings
-    kinds = {
-        k: dict(sorted(records.by_kind.get(k, {}).items()))
-        for k in ("company", "contact", "project", "interaction", "product", "movement")
-    }
+    kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
     interactions = kinds["interaction"]
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
@@ -146,13 +169,17 @@ def build_book(records: Records, today: date) -> Book:
     for entry in sorted(kinds["movement"].values(), key=lambda e: (e.record.date, e.id)):
         for product in dict.fromkeys(line.product for line in entry.record.lines):
             movements_by_product[product].append(entry.id)
-    stock = replay(kinds["movement"].values(), managed, until=today)
+    stock = replay(kinds["movement"].values(), managed, snapshot=today)
+    occurrences, recurrence_errors = expand(interactions.values())
     totals = totals_of_documents(interactions)
     orders = order_billing(interactions, totals)
     frozen_by_project = _freeze(by_project)
     return Book(
         settings=settings,
         today=today,
+        lang=records.lang,
+        ids=MappingProxyType({k: frozenset(v) for k, v in records.ids.items()}),
+        files=frozenset(records.paths),
         companies=MappingProxyType(kinds["company"]),
         contacts=MappingProxyType(kinds["contact"]),
         projects=MappingProxyType(kinds["project"]),
@@ -172,12 +199,14 @@ def build_book(records: Records, today: date) -> Book:
         pipeline_totals=_pipeline_totals(settings, interactions, opportunities),
         stock_on_hand=MappingProxyType(
             {
-                p: stock.levels.get(p, Decimal(0))
+                p: (stock.levels_at or {}).get(p, Decimal(0))
                 for p in kinds["product"]
                 if kinds["product"][p].record.stock_managed
             }
         ),
-        serials_in_stock=MappingProxyType({p: frozenset(s) for p, s in stock.serials.items() if s}),
+        serials_in_stock=MappingProxyType(
+            {p: frozenset(s) for p, s in (stock.serials_at or {}).items() if s}
+        ),
         document_totals=MappingProxyType(totals),
         project_margins=MappingProxyType(
             project_margins(settings, interactions, frozen_by_project, totals)
@@ -194,7 +223,28 @@ def build_book(records: Records, today: date) -> Book:
                 if e.record.document is not None and e.record.document.number
             }
         ),
+        occurrences=MappingProxyType(occurrences),
+        recurrence_errors=MappingProxyType(recurrence_errors),
+        stock_issues=tuple(stock.issues),
     )
+
+
+KINDS = ("company", "contact", "project", "interaction", "product", "movement")
+
+
+def with_entry(book: Book, entry: Entry) -> Book:
+    """The Book as it would be with ``entry`` in place of the record of the same kind and
+    id (what a command is about to write), every view computed again."""
+    by_kind = {kind: dict(book.by_kind(kind)) for kind in KINDS}
+    by_kind[entry.kind][entry.id] = entry
+    records = Records(
+        settings=book.settings,
+        by_kind=by_kind,
+        ids={kind: set(ids) for kind, ids in book.ids.items()},
+        paths=set(book.files),
+        lang=book.lang,
+    )
+    return build_book(records, book.today)
 
 
 def _pipeline_totals(

@@ -25,11 +25,19 @@ class StockIssue:
 
 @dataclass(slots=True)
 class StockState:
-    """Levels and serials in stock after a replay, and the issues met on the way."""
+    """Levels and serials in stock after a replay, and the issues met on the way; with a
+    ``snapshot`` date, the levels and serials in stock at the end of that day too."""
 
     levels: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     serials: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     issues: list[StockIssue] = field(default_factory=list)
+    levels_at: dict[str, Decimal] | None = None
+    serials_at: dict[str, set[str]] | None = None
+
+    def take_snapshot(self) -> None:
+        """Keep a copy of the levels and serials as they are now."""
+        self.levels_at = dict(self.levels)
+        self.serials_at = {product: set(s) for product, s in self.serials.items()}
 
 
 def movement_order(entry: Any) -> tuple[date, int, str]:
@@ -38,8 +46,17 @@ def movement_order(entry: Any) -> tuple[date, int, str]:
     return (r.date, 0 if r.direction is Direction.IN else 1, entry.id)
 
 
-def replay(movements: Iterable[Any], managed: set[str], until: date | None = None) -> StockState:
-    """Apply validated movements (``Entry`` objects) up to ``until`` included.
+def replay(
+    movements: Iterable[Any],
+    managed: set[str],
+    until: date | None = None,
+    *,
+    snapshot: date | None = None,
+) -> StockState:
+    """Apply validated movements (``Entry`` objects) up to ``until`` included (all by
+    default); with ``snapshot``, the state at the end of that day is kept on the way
+    (:attr:`StockState.levels_at`), so that one pass gives both the issues of every
+    movement and the stock of a day.
 
     Only lines of ``managed`` products count: a line of an unknown or unmanaged product
     is reported by its own check, not as a stock problem too.
@@ -51,6 +68,8 @@ def replay(movements: Iterable[Any], managed: set[str], until: date | None = Non
         r = entry.record
         if until is not None and r.date > until:
             break
+        if snapshot is not None and state.levels_at is None and r.date > snapshot:
+            state.take_snapshot()
         sign = 1 if r.direction is Direction.IN else -1
         for index, line in enumerate(r.lines):
             product = line.product
@@ -101,4 +120,6 @@ def replay(movements: Iterable[Any], managed: set[str], until: date | None = Non
                             },
                         )
                     )
+    if snapshot is not None and state.levels_at is None:
+        state.take_snapshot()
     return state

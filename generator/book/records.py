@@ -36,6 +36,8 @@ class Records:
     settings_path: str = "data/settings.yaml"
     by_kind: dict[str, dict[str, Entry]] = field(default_factory=dict)
     ids: dict[str, set[str]] = field(default_factory=dict)
+    paths: set[str] = field(default_factory=set)
+    """Every record file found, readable or not."""
     lang: str = "fr"
 
     def of(self, kind: str) -> Iterator[Entry]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.book.records import Records
+from generator.book.book import Book
 from generator.problems import Loc, Problem, make_problem
 
 
-def at(records: Records, path: str, loc: Loc, code: str, **params: Any) -> Problem:
+def at(book: Book, path: str, loc: Loc, code: str, **params: Any) -> Problem:
     """A problem on the value at ``loc`` in ``path``; its line is found later."""
-    return make_problem(code, path, line=0, column=0, loc=loc, lang=records.lang, **params)
+    return make_problem(code, path, line=0, column=0, loc=loc, lang=book.lang, **params)
 
 
 TARGET_LABELS = {

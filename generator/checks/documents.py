@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from generator.book.records import Records
+from generator.book.book import Book
 from generator.checks.base import at
 from generator.problems import Problem
 from generator.schema.common import INVOICE_KINDS
 
 
-def _rates(records: Records) -> set:
-    return {rate.normalize() for rate in records.settings.vat_rates} if records.settings else set()
+def _rates(book: Book) -> set:
+    return {rate.normalize() for rate in book.settings.vat_rates} if book.settings else set()
 
 
-def check_vat_rates(records: Records) -> list[Problem]:
+def check_vat_rates(book: Book) -> list[Problem]:
     """Product and line VAT rates are among ``settings.vat_rates``."""
-    rates = _rates(records)
+    rates = _rates(book)
     if not rates:
         return []
-    allowed = ", ".join(str(r) for r in records.settings.vat_rates)
+    allowed = ", ".join(str(r) for r in book.settings.vat_rates)
     problems: list[Problem] = []
-    for entry in records.of("product"):
+    for entry in book.of("product"):
         if entry.record.vat_rate.normalize() not in rates:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("vat_rate",),
                     "vat-rate-unknown",
@@ -31,7 +31,7 @@ def check_vat_rates(records: Records) -> list[Problem]:
                     allowed=allowed,
                 )
             )
-    for entry in records.of("interaction"):
+    for entry in book.of("interaction"):
         document = entry.record.document
         if document is None:
             continue
@@ -39,7 +39,7 @@ def check_vat_rates(records: Records) -> list[Problem]:
             if line.vat_rate.normalize() not in rates:
                 problems.append(
                     at(
-                        records,
+                        book,
                         entry.path,
                         ("document", "lines", index, "vat_rate"),
                         "vat-rate-unknown",
@@ -55,11 +55,11 @@ def series_of(kind: str) -> str:
     return "invoice" if kind in INVOICE_KINDS else kind
 
 
-def check_document_numbers(records: Records) -> list[Problem]:
+def check_document_numbers(book: Book) -> list[Problem]:
     """A document number is used once in its series."""
     seen: dict[tuple[str, str], str] = {}
     problems: list[Problem] = []
-    for entry in sorted(records.of("interaction"), key=lambda e: e.path):
+    for entry in sorted(book.of("interaction"), key=lambda e: e.path):
         document = entry.record.document
         if document is None or not document.number:
             continue
@@ -67,7 +67,7 @@ def check_document_numbers(records: Records) -> list[Problem]:
         if key in seen:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "number"),
                     "number-duplicate",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.book.records import Entry, Records
+from generator.book.book import Book, Entry
 from generator.checks.base import at
 from generator.problems import Problem
 from generator.schema.common import DocumentKind
@@ -65,20 +65,20 @@ def _buyer(record: Any) -> str:
     return f"contact/{record.contact}" if record.contact else "?"
 
 
-def check_documents_in_projects(records: Records) -> list[Problem]:
+def check_documents_in_projects(book: Book) -> list[Problem]:
     """An issued client document of a project with an extranet is addressed to someone
     who takes part in that project (reported on its ``project:`` line)."""
-    contacts = records.by_kind.get("contact", {})
+    contacts = book.contacts
     problems: list[Problem] = []
-    for entry in records.of("interaction"):
+    for entry in book.of("interaction"):
         r = entry.record
-        project = records.get("project", r.project)
+        project = book.get("project", r.project)
         if project is None or project.extranet is None or not is_client_document(entry):
             continue
         if not buyer_in_project(r, project, contacts):
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("project",),
                     "document-outside-project",

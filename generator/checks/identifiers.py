@@ -17,8 +17,9 @@ from stdnum.exceptions import (
 )
 from stdnum.fr import siren, siret
 
-from generator.book.records import Records
+from generator.book.book import Book
 from generator.checks.base import at
+from generator.files.layout import SETTINGS_PATH
 from generator.problems import Loc, Problem
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
@@ -46,23 +47,23 @@ def _detail(exc: ValidationError, lang: str) -> str:
     return str(exc)
 
 
-def _identified(records: Records) -> Iterator[tuple[str, Loc, Any]]:
+def _identified(book: Book) -> Iterator[tuple[str, Loc, Any]]:
     """(path, loc of the holder, holder) of every object with identifiers or e-mail."""
-    settings = records.settings
+    settings = book.settings
     if settings is not None:
-        yield records.settings_path, ("firm",), settings.firm
+        yield SETTINGS_PATH, ("firm",), settings.firm
         for key, user in settings.users.items():
-            yield records.settings_path, ("users", key), user
+            yield SETTINGS_PATH, ("users", key), user
     for kind in ("company", "contact"):
-        for entry in records.of(kind):
+        for entry in book.of(kind):
             yield entry.path, (), entry.record
 
 
-def check_identifiers(records: Records) -> list[Problem]:
+def check_identifiers(book: Book) -> list[Problem]:
     """Checksums of SIREN/SIRET/VAT/IBAN/BIC, SIRET within SIREN, e-mail syntax."""
     problems: list[Problem] = []
-    lang = records.lang
-    for path, loc, holder in _identified(records):
+    lang = book.lang
+    for path, loc, holder in _identified(book):
         for field, (code, validate) in _VALIDATORS.items():
             value = getattr(holder, field, None)
             if not value:
@@ -72,7 +73,7 @@ def check_identifiers(records: Records) -> list[Problem]:
             except ValidationError as exc:
                 problems.append(
                     at(
-                        records,
+                        book,
                         path,
                         (*loc, field),
                         code,
@@ -90,7 +91,7 @@ def check_identifiers(records: Records) -> list[Problem]:
         ):
             problems.append(
                 at(
-                    records,
+                    book,
                     path,
                     (*loc, "siret"),
                     "siren-siret-mismatch",
@@ -100,7 +101,7 @@ def check_identifiers(records: Records) -> list[Problem]:
             )
         email = getattr(holder, "email", None)
         if email and not EMAIL.match(email):
-            problems.append(at(records, path, (*loc, "email"), "email-invalid", value=email))
+            problems.append(at(book, path, (*loc, "email"), "email-invalid", value=email))
     return problems
 
 

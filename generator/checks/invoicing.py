@@ -21,39 +21,41 @@ Whether an issued document changed since its issuing commit is :mod:`generator.c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 
-from generator.book.ledger import is_issued, order_billing
+from generator.book.book import Book, Entry
+from generator.book.ledger import is_issued
 from generator.book.numbering import PatternError, compile_pattern, pattern_for, series_of
-from generator.book.records import Entry, Records
 from generator.checks.base import at
+from generator.files.layout import SETTINGS_PATH
 from generator.locale import money
-from generator.money import ZERO, document_totals
+from generator.money import ZERO, Totals
 from generator.problems import Problem
 from generator.schema.common import INVOICE_KINDS, DocumentKind
 
 
-def _documents(records: Records) -> list[Entry]:
-    return [e for e in records.of("interaction") if e.record.document is not None]
+def _documents(book: Book) -> list[Entry]:
+    return [e for e in book.of("interaction") if e.record.document is not None]
 
 
 _PATTERN_FIELDS = ("number_pattern", "quote_pattern", "order_pattern", "delivery_pattern")
 
 
-def _pattern_problems(records: Records) -> tuple[list[Problem], set[str]]:
+def _pattern_problems(book: Book) -> tuple[list[Problem], set[str]]:
     """Patterns of ``settings.invoicing`` Carnet cannot number with, and those patterns."""
     problems: list[Problem] = []
     bad: set[str] = set()
     for field in _PATTERN_FIELDS:
-        pattern = getattr(records.settings.invoicing, field)  # type: ignore[union-attr]
+        pattern = getattr(book.settings.invoicing, field)  # type: ignore[union-attr]
         try:
             compile_pattern(pattern)
         except PatternError as exc:
             bad.add(pattern)
             problems.append(
                 at(
-                    records,
-                    records.settings_path,
+                    book,
+                    SETTINGS_PATH,
                     ("invoicing", field),
                     "number-pattern-invalid",
                     field=field,
@@ -65,22 +67,20 @@ def _pattern_problems(records: Records) -> tuple[list[Problem], set[str]]:
     return problems, bad
 
 
-def check_numbering(records: Records) -> list[Problem]:
+def check_numbering(book: Book) -> list[Problem]:
     """Patterns are usable; numbers match their pattern and the year they were issued, a
     date not after the real clock's; the invoice series has no gap and follows issue dates."""
-    if records.settings is None:
-        return []
-    problems, bad_patterns = _pattern_problems(records)
-    problems += _issued_in_future(records)
+    problems, bad_patterns = _pattern_problems(book)
+    problems += _issued_in_future(book)
     series: dict[tuple[str, int | None], list[tuple[int, Entry]]] = defaultdict(list)
-    for entry in _documents(records):
+    for entry in _documents(book):
         doc = entry.record.document
         if not doc.number:
             continue
         if doc.issued is None:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "number"),
                     "number-on-draft",
@@ -88,7 +88,7 @@ def check_numbering(records: Records) -> list[Problem]:
                 )
             )
             continue
-        pattern = pattern_for(records.settings, doc.kind)
+        pattern = pattern_for(book.settings, doc.kind)
         if pattern is None or pattern in bad_patterns:
             continue
         compiled = compile_pattern(pattern)
@@ -96,7 +96,7 @@ def check_numbering(records: Records) -> list[Problem]:
         if parsed is None:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "number"),
                     "number-pattern",
@@ -108,7 +108,7 @@ def check_numbering(records: Records) -> list[Problem]:
         if parsed[0] is not None and parsed[0] != doc.issued.year:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "number"),
                     "number-year-mismatch",
@@ -119,20 +119,20 @@ def check_numbering(records: Records) -> list[Problem]:
             )
             continue
         series[series_of(doc.kind), parsed[0]].append((parsed[1], entry))
-    invoice_pattern = records.settings.invoicing.number_pattern
+    invoice_pattern = book.settings.invoicing.number_pattern
     for (name, year), numbered in series.items():
         if name == "invoice":
-            problems += _gaps_and_order(records, numbered, year, invoice_pattern)
+            problems += _gaps_and_order(book, numbered, year, invoice_pattern)
     return problems
 
 
-def _issued_in_future(records: Records) -> list[Problem]:
+def _issued_in_future(book: Book) -> list[Problem]:
     """Documents issued after the real date (the clock, never ``--today``): a stray
     ``CARNET_TODAY=2099-12-31`` would otherwise freeze a number every real date precedes."""
     today = date.today()
     return [
         at(
-            records,
+            book,
             entry.path,
             ("document", "issued"),
             "document-issued-in-future",
@@ -140,7 +140,7 @@ def _issued_in_future(records: Records) -> list[Problem]:
             issued=entry.record.document.issued,
             today=today,
         )
-        for entry in _documents(records)
+        for entry in _documents(book)
         if entry.record.document.number
         and entry.record.document.issued is not None
         and entry.record.document.issued > today
@@ -148,7 +148,7 @@ def _issued_in_future(records: Records) -> list[Problem]:
 
 
 def _gaps_and_order(
-    records: Records, numbered: list[tuple[int, Entry]], year: int | None, pattern: str
+    book: Book, numbered: list[tuple[int, Entry]], year: int | None, pattern: str
 ) -> list[Problem]:
     compiled = compile_pattern(pattern)
     problems: list[Problem] = []
@@ -164,7 +164,7 @@ def _gaps_and_order(
             )
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "number"),
                     "number-gap",
@@ -176,7 +176,7 @@ def _gaps_and_order(
         if previous is not None and doc.issued < previous.record.document.issued:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "issued"),
                     "number-not-chronological",
@@ -190,20 +190,20 @@ def _gaps_and_order(
     return problems
 
 
-def check_document_links(records: Records) -> list[Problem]:
+def check_document_links(book: Book) -> list[Problem]:
     """Credit notes correct issued invoices; partial invoices bill orders."""
     problems: list[Problem] = []
-    interactions = records.by_kind.get("interaction", {})
-    for entry in _documents(records):
+    interactions = book.interactions
+    for entry in _documents(book):
         doc = entry.record.document
         if doc.kind is DocumentKind.CREDIT_NOTE:
             target = interactions.get(doc.corrects) if doc.corrects else None
             if doc.corrects is None:
-                problems.append(at(records, entry.path, ("document",), "credit-note-corrects"))
+                problems.append(at(book, entry.path, ("document",), "credit-note-corrects"))
             elif target is not None and not _issued_invoice(target):
                 problems.append(
                     at(
-                        records,
+                        book,
                         entry.path,
                         ("document", "corrects"),
                         "credit-note-target",
@@ -217,7 +217,7 @@ def check_document_links(records: Records) -> list[Problem]:
             ):
                 problems.append(
                     at(
-                        records,
+                        book,
                         entry.path,
                         ("document", "order"),
                         "order-not-order",
@@ -229,7 +229,7 @@ def check_document_links(records: Records) -> list[Problem]:
             DocumentKind.INTERMEDIATE_INVOICE,
             DocumentKind.BALANCE_INVOICE,
         ):
-            problems.append(at(records, entry.path, ("document", "part"), "part-not-partial"))
+            problems.append(at(book, entry.path, ("document", "part"), "part-not-partial"))
     return problems
 
 
@@ -243,23 +243,23 @@ def _issued_invoice(entry: Entry) -> bool:
     )
 
 
-def check_billing(records: Records) -> list[Problem]:
+def check_billing(book: Book) -> list[Problem]:
     """Invoices never bill more than their order, credit notes never credit more than their
     invoice, payments never exceed what was due when received; due dates follow issue."""
-    interactions = records.by_kind.get("interaction", {})
+    interactions = book.interactions
     documents = {k: e for k, e in interactions.items() if e.record.document is not None}
     if not documents:
         return []
-    totals = {k: document_totals(e.record.document.lines) for k, e in documents.items()}
-    lang = records.lang
+    totals = book.document_totals
+    lang = book.lang
     problems: list[Problem] = []
-    for order_id, billing in order_billing(documents, totals).items():
+    for order_id, billing in book.orders.items():
         billed = billing.invoiced + billing.planned
         if billed > billing.total.net and billing.invoices:
             last = documents[billing.invoices[-1]]
             problems.append(
                 at(
-                    records,
+                    book,
                     last.path,
                     ("document", "order"),
                     "order-overbilled",
@@ -273,12 +273,12 @@ def check_billing(records: Records) -> list[Problem]:
         doc = entry.record.document
         if doc.kind not in INVOICE_KINDS or doc.kind is DocumentKind.CREDIT_NOTE:
             continue
-        problems += _credit_excess(records, entry, totals, notes.get(key, []))
-        problems += _overpayment(records, entry, totals, notes.get(key, []))
+        problems += _credit_excess(book, entry, totals, notes.get(key, []))
+        problems += _overpayment(book, entry, totals, notes.get(key, []))
         if doc.due is not None and doc.issued is not None and doc.due < doc.issued:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("document", "due"),
                     "due-before-issue",
@@ -302,7 +302,7 @@ def _credit_notes(documents: dict[str, Entry]) -> dict[str, list[Entry]]:
 
 
 def _credit_excess(
-    records: Records, invoice: Entry, totals: dict, notes: list[Entry]
+    book: Book, invoice: Entry, totals: Mapping[str, Totals], notes: list[Entry]
 ) -> list[Problem]:
     """The credit note that takes the invoice's credit notes beyond its total."""
     total = totals[invoice.id].gross
@@ -312,20 +312,20 @@ def _credit_excess(
         if credited > total:
             return [
                 at(
-                    records,
+                    book,
                     note.path,
                     ("document", "corrects"),
                     "credit-exceeds-invoice",
                     number=invoice.record.document.number,
-                    credited=money(credited, records.lang),
-                    total=money(total, records.lang),
+                    credited=money(credited, book.lang),
+                    total=money(total, book.lang),
                 )
             ]
     return []
 
 
 def _overpayment(
-    records: Records, invoice: Entry, totals: dict, notes: list[Entry]
+    book: Book, invoice: Entry, totals: Mapping[str, Totals], notes: list[Entry]
 ) -> list[Problem]:
     """Payments beyond what was due when they were received: a credit note issued after a
     payment leaves money to give back, which is no overpayment."""
@@ -341,12 +341,12 @@ def _overpayment(
         if paid > total - credited:
             return [
                 at(
-                    records,
+                    book,
                     invoice.path,
                     ("document", "payments"),
                     "payment-exceeds-due",
-                    paid=money(paid, records.lang),
-                    due=money(total - credited, records.lang),
+                    paid=money(paid, book.lang),
+                    due=money(total - credited, book.lang),
                 )
             ]
     return []

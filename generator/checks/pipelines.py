@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.book.records import Records
+from generator.book.book import Book
 from generator.checks.base import at
+from generator.files.layout import SETTINGS_PATH
 from generator.problems import Problem, did_you_mean
 from generator.schema.common import BudgetSign
 
@@ -15,9 +16,9 @@ _SIGN_WORDS = {
 }
 
 
-def check_pipeline_settings(records: Records) -> list[Problem]:
+def check_pipeline_settings(book: Book) -> list[Problem]:
     """``won`` and ``lost`` of each pipeline are among its stages."""
-    settings = records.settings
+    settings = book.settings
     if settings is None:
         return []
     problems: list[Problem] = []
@@ -27,8 +28,8 @@ def check_pipeline_settings(records: Records) -> list[Problem]:
             if stage is not None and stage not in pipeline.stages:
                 problems.append(
                     at(
-                        records,
-                        records.settings_path,
+                        book,
+                        SETTINGS_PATH,
                         ("pipelines", key, field),
                         "settings-stage-unknown",
                         stage=stage,
@@ -39,22 +40,22 @@ def check_pipeline_settings(records: Records) -> list[Problem]:
     return problems
 
 
-def check_stages(records: Records) -> list[Problem]:
+def check_stages(book: Book) -> list[Problem]:
     """``kind`` is a pipeline, ``type`` one of its stages, the budget has its sign."""
-    settings = records.settings
+    settings = book.settings
     if settings is None:
         return []
     problems: list[Problem] = []
-    lang = records.lang
+    lang = book.lang
     english = lang.startswith("en")
     words = _SIGN_WORDS["en" if english else "fr"]
-    for entry in records.of("interaction"):
+    for entry in book.of("interaction"):
         r = entry.record
         pipeline = settings.pipelines.get(r.kind)
         if pipeline is None:
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("kind",),
                     "kind-unknown",
@@ -79,7 +80,7 @@ def check_stages(records: Records) -> list[Problem]:
                 )
             problems.append(
                 at(
-                    records,
+                    book,
                     entry.path,
                     ("type",),
                     "stage-invalid",
@@ -90,17 +91,17 @@ def check_stages(records: Records) -> list[Problem]:
             )
         if r.document is not None:
             if r.budget is not None:
-                problems.append(at(records, entry.path, ("budget",), "budget-on-document"))
+                problems.append(at(book, entry.path, ("budget",), "budget-on-document"))
             continue
         problem = _budget_sign(
-            records, entry.path, r.budget, pipeline.budget_sign, pipeline.label, words
+            book, entry.path, r.budget, pipeline.budget_sign, pipeline.label, words
         )
         if problem is not None:
             problems.append(problem)
     return problems
 
 
-def _budget_sign(records, path, budget, sign, pipeline_label, words) -> Problem | None:
+def _budget_sign(book, path, budget, sign, pipeline_label, words) -> Problem | None:
     if budget is None or budget == 0 or sign is BudgetSign.ANY:
         return None
     if sign is BudgetSign.POSITIVE and budget < 0:
@@ -109,11 +110,11 @@ def _budget_sign(records, path, budget, sign, pipeline_label, words) -> Problem 
         found, expected = words["positive"], words["negative"]
     else:
         return None
-    english = records.lang.startswith("en")
+    english = book.lang.startswith("en")
     flipped = -Decimal(budget)
     hint = f"write budget: {flipped}" if english else f"écrivez budget: {flipped}"
     return at(
-        records,
+        book,
         path,
         ("budget",),
         "budget-sign",
@@ -124,19 +125,19 @@ def _budget_sign(records, path, budget, sign, pipeline_label, words) -> Problem 
     )
 
 
-def check_settings_lists(records: Records) -> list[Problem]:
+def check_settings_lists(book: Book) -> list[Problem]:
     """Media, sources, interests and extranet kinds come from settings."""
-    settings = records.settings
+    settings = book.settings
     if settings is None:
         return []
     problems: list[Problem] = []
-    lang = records.lang
+    lang = book.lang
 
     def bad(path, loc, field, value, allowed, setting) -> None:
         if value is not None and value not in allowed:
             problems.append(
                 at(
-                    records,
+                    book,
                     path,
                     loc,
                     "list-value-unknown",
@@ -148,17 +149,17 @@ def check_settings_lists(records: Records) -> list[Problem]:
             )
 
     media, sources, interests = set(settings.media), set(settings.sources), set(settings.interests)
-    for entry in records.of("interaction"):
+    for entry in book.of("interaction"):
         r = entry.record
         if settings.media:
             bad(entry.path, ("media",), "media", r.media, media, "media")
         if settings.sources:
             bad(entry.path, ("source",), "source", r.source, sources, "sources")
     for kind in ("company", "contact"):
-        for entry in records.of(kind):
+        for entry in book.of(kind):
             for i, interest in enumerate(entry.record.interests):
                 bad(entry.path, ("interests", i), "interests", interest, interests, "interests")
-    for entry in records.of("project"):
+    for entry in book.of("project"):
         extranet = entry.record.extranet
         if extranet is not None:
             for i, kind in enumerate(extranet.kinds):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.book.records import Entry, Records
+from generator.book.book import Book, Entry
 from generator.checks.base import at, label
 from generator.problems import Loc, Problem, did_you_mean
 
 
-def _candidates(records: Records, target: str) -> set[str] | None:
+def _candidates(book: Book, target: str) -> set[str] | None:
     """Known ids for ``target``; None when they cannot be known (settings unusable)."""
-    settings = records.settings
+    settings = book.settings
     if target in ("user", "resource"):
         if settings is None:
             return None  # the settings' own problem is reported; no cascade
         return set(settings.users) if target == "user" else set(settings.resources)
-    return records.ids.get(target, set())
+    return book.ids.get(target, frozenset())
 
 
 def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
@@ -53,47 +53,47 @@ def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
             yield ("lines", i, "product"), "product", line.product
 
 
-def check_references(records: Records) -> list[Problem]:
+def check_references(book: Book) -> list[Problem]:
     """Unknown ids, users and resources, each with a did-you-mean hint."""
     problems: list[Problem] = []
     cache: dict[str, set[str] | None] = {}
     for kind in ("contact", "project", "interaction", "product", "movement"):
-        for entry in records.of(kind):
+        for entry in book.of(kind):
             for loc, target, value in _refs(entry):
                 if value is None:
                     continue
                 if target not in cache:
-                    cache[target] = _candidates(records, target)
+                    cache[target] = _candidates(book, target)
                 known = cache[target]
                 if known is None or value in known:
                     continue
                 problems.append(
                     at(
-                        records,
+                        book,
                         entry.path,
                         loc,
                         "ref-unknown",
-                        target=label(target, records.lang),
+                        target=label(target, book.lang),
                         id=value,
-                        suggestion=did_you_mean(value, known, records.lang),
+                        suggestion=did_you_mean(value, known, book.lang),
                     )
                 )
     return problems
 
 
-def check_contact_company(records: Records) -> list[Problem]:
+def check_contact_company(book: Book) -> list[Problem]:
     """An interaction's contact works for the interaction's company (warning)."""
     problems: list[Problem] = []
-    for entry in records.of("interaction"):
+    for entry in book.of("interaction"):
         r = entry.record
         if not (r.contact and r.company):
             continue
-        contact = records.get("contact", r.contact)
+        contact = book.get("contact", r.contact)
         if contact is None or contact.company is None or contact.company == r.company:
             continue
         problems.append(
             at(
-                records,
+                book,
                 entry.path,
                 ("contact",),
                 "contact-company-mismatch",

@@ -27,10 +27,9 @@ def load_history_for(
     repo: Path, until_commit: str | None = None, lang: str = "fr"
 ) -> tuple[Any, Problem | None]:
     """The git history of ``repo`` (or None), and the ``info`` notice when there is none."""
-    from generator.files.cache import Cache
     from generator.history.trail import history_notice, load_history
 
-    history = load_history(repo, Cache(repo))
+    history = load_history(repo)
     if history is None:
         return None, history_notice(repo, lang)
     if until_commit is not None:

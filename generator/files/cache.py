@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -97,32 +96,34 @@ def decode_value(value: Any) -> Any:
 class Cache:
     """A JSON store under ``DIR/.carnet-cache``; a ``None`` directory disables it.
 
-    ``tracked`` tells whether git tracks the cache folder (``None``: find out, with one
-    ``git ls-files``, the first time the folder is used).
+    ``tracked`` tells whether git tracks the cache folder (git's status says:
+    :func:`generator.history.trail.cache_tracked`); such a cache is neither read nor
+    written, and :attr:`notices` says so.
     """
 
-    def __init__(self, repo: Path | None, *, tracked: bool | None = None) -> None:
+    def __init__(self, repo: Path | None, *, tracked: bool) -> None:
         self.repo = repo
         self.dir = repo / CACHE_DIR if repo is not None else None
         self.notices: list[tuple[str, str]] = []
         """``(code, detail)`` of what the caller should report (``cache-unreadable``,
         ``cache-tracked``)."""
         self._tracked = tracked
+        self._usable: bool | None = None
 
     @property
     def enabled(self) -> bool:
         """Whether the cache may be read and written (a folder git tracks may not)."""
         if self.dir is None:
             return False
-        if self._tracked is None:
+        if self._usable is None:
+            self._usable = False
             if self.dir.is_symlink():
-                self._tracked = True
                 self.notices.append(("cache-unreadable", f"{CACHE_DIR}: lien symbolique"))
+            elif self._tracked:
+                self.notices.append(("cache-tracked", CACHE_DIR))
             else:
-                self._tracked = is_tracked(self.dir)
-                if self._tracked:
-                    self.notices.append(("cache-tracked", CACHE_DIR))
-        return not self._tracked
+                self._usable = True
+        return self._usable
 
     def path(self, name: str) -> Path:
         """The file that holds ``name`` for this version of Carnet."""
@@ -178,22 +179,3 @@ def _remove_other_versions(folder: Path, name: str, keep: str) -> None:
         )
         if stale and entry.is_file(follow_symlinks=False):
             Path(entry.path).unlink(missing_ok=True)
-
-
-def is_tracked(folder: Path) -> bool:
-    """Does git track a file under ``folder``? ``False`` outside git or when it is empty."""
-    try:
-        if not any(os.scandir(folder)):
-            return False
-    except OSError:
-        return False
-    try:
-        done = subprocess.run(
-            ["git", "ls-files", "-z", "--", folder.name],
-            cwd=folder.parent,
-            capture_output=True,
-            check=False,
-        )
-    except OSError:
-        return False
-    return done.returncode == 0 and bool(done.stdout)

@@ -2,7 +2,7 @@
 
 Public API::
 
-    history = load_history(repo, Cache(repo))   # None: no git, or not a work tree
+    history = load_history(repo)                # None: no git, or not a work tree
     if history is None:
         notice = history_notice(repo, lang)     # the one ``info`` Problem to report
     history.changes_of("data/companies/x.yaml")  # list[FieldChange], newest first
@@ -31,6 +31,7 @@ first commit already known). A shallow clone starts at its oldest commit.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import weakref
 from collections.abc import Callable
@@ -39,11 +40,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.files.cache import Cache, decode_value, encode_value
+from generator.files.cache import CACHE_DIR, Cache, decode_value, encode_value
 from generator.files.sources import read_inside
 from generator.files.yamlio import parse_bytes
-from generator.history.fielddiff import RENAMED
-from generator.history.git import BlobReader, Git, Probe, StatusEntry, probe, read_status
+from generator.history.fielddiff import DELETED, RENAMED
+from generator.history.git import (
+    BlobReader,
+    Git,
+    Status,
+    WorkTree,
+    find_work_tree,
+    read_status,
+)
 from generator.history.log import Entry, Record, diff_log, read_bytes, work_tree_changes
 from generator.problems import Problem, make_problem
 
@@ -106,13 +114,14 @@ class History:
         records: list[tuple[CommitInfo, tuple[Entry, ...]]],
         mtimes: dict[str, datetime],
         diffed: int,
+        blobs: BlobReader | None = None,
     ) -> None:
         self.repo = repo
         self.prefix = prefix
         self.diffed_commits = diffed
         """Commits diffed by this load (0 when everything came from the cache)."""
         self._git = git
-        self._blobs = BlobReader(git)
+        self._blobs = blobs or BlobReader(git)  # the reader that read the log, kept
         weakref.finalize(self, self._blobs.close)
         self._records = records  # oldest first; uncommitted work last
         self._mtimes = mtimes
@@ -155,6 +164,17 @@ class History:
                 if when.date() >= day:
                     out.append(self._change(self._current(entry[0], seq), seq, index))
         return out
+
+    def deleted_paths(self, folder: str) -> list[str]:
+        """Record files under ``folder`` deleted on the main line or in the work tree
+        (not moved: a rename git saw is no deletion), each once, newest first."""
+        found = [
+            at_path
+            for _, entries in reversed(self._records)
+            for at_path, field, _old, _new, kind, _note in entries
+            if kind == DELETED and not field and at_path.startswith(folder)
+        ]
+        return list(dict.fromkeys(found))
 
     def record_at(self, path: str, commit: str | None) -> dict[str, Any] | None:
         """The record now at ``path`` as it was at ``commit`` (``None``: the work tree)."""
@@ -279,22 +299,33 @@ class History:
         return out
 
 
-def load_history(repo: Path, cache: Cache | None = None) -> History | None:
+def load_history(
+    repo: Path,
+    cache: Cache | None = None,
+    *,
+    found: tuple[WorkTree, Git, Status] | None = None,
+) -> History | None:
     """The history of every record of ``repo``, or ``None`` without git or a work tree.
 
-    ``cache`` (``Cache(repo)``) keeps the per-commit changes between runs.
+    ``cache`` keeps the per-commit changes between runs (by default the repository's own,
+    unless git tracks it). ``found``: the
+    work tree, its runner and its status when the caller has read them already
+    (:func:`read_git`), so that ``git status`` runs once per command.
     """
-    if shutil.which("git") is None:
+    found = found or read_git(repo, also=(CACHE_DIR,) if cache is None else ())
+    if found is None:
         return None
-    git = Git(repo)
-    facts = probe(git)
-    status = read_status(git, facts.prefix) if facts else None
-    if facts is None or status is None:
-        return None
+    tree, git, status = found
+    if cache is None:
+        cache = Cache(repo, tracked=cache_tracked(repo, status))
     collecting = gc.isenabled()
     gc.disable()  # many small acyclic objects: the collector would only walk them, often
+    blobs = BlobReader(git)
     try:
-        records, diffed, work, mtimes = _read_all(repo, git, facts, status, cache)
+        records, diffed, work, mtimes = _read_all(repo, git, tree, status, cache, blobs)
+    except BaseException:
+        blobs.close()
+        raise
     finally:
         if collecting:
             gc.enable()
@@ -302,7 +333,30 @@ def load_history(repo: Path, cache: Cache | None = None) -> History | None:
     if work:
         now = max(mtimes.values(), default=None) or datetime.now().astimezone()
         chronological.append((CommitInfo(None, "", "", now, ""), tuple(work)))
-    return History(repo, git, facts.prefix, chronological, mtimes, diffed)
+    return History(repo, git, tree.prefix, chronological, mtimes, diffed, blobs)
+
+
+def cache_tracked(repo: Path, status: Status) -> bool:
+    """Does git track a file of ``.carnet-cache/`` (one ``status`` does not list as
+    untracked or ignored, when asked with ``also=(CACHE_DIR,)``)? Such a cache came with
+    the repository: it is never read nor written."""
+    folder = repo / CACHE_DIR
+    try:
+        names = [e.name for e in os.scandir(folder) if not e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return folder.is_symlink()
+    return any(f"{CACHE_DIR}/{name}" not in status.untracked for name in names)
+
+
+def read_git(repo: Path, also: tuple[str, ...] = ()) -> tuple[WorkTree, Git, Status] | None:
+    """The work tree holding ``repo``, a runner there and its status (one ``git status``;
+    ``also``: folders whose untracked files the status lists too), or ``None``."""
+    tree = find_work_tree(repo)
+    if tree is None:
+        return None
+    git = Git(repo)
+    status = read_status(git, tree.prefix, also)
+    return None if status is None else (tree, git, status)
 
 
 def _chronological(records: list[Record]) -> list[tuple[CommitInfo, tuple[Entry, ...]]]:
@@ -313,31 +367,26 @@ def _chronological(records: list[Record]) -> list[tuple[CommitInfo, tuple[Entry,
 def _read_all(
     repo: Path,
     git: Git,
-    facts: Probe,
-    status: tuple[str | None, list[StatusEntry]],
+    tree: WorkTree,
+    status: Status,
     cache: Cache | None,
+    blobs: BlobReader,
 ) -> tuple[list[Record], int, list[Entry], dict[str, datetime]]:
     """Committed changes (from the cache, then the log), uncommitted ones and their dates."""
-    head, uncommitted = status
-    shallow = (read_bytes(facts.shallow_file) or b"") if facts.shallow else b""
-    key = [_CACHE_VERSION, facts.prefix, shallow.hex()]
+    head, uncommitted = status.head, status.entries
+    shallow = (read_bytes(tree.shallow_file) or b"") if tree.shallow else b""
+    key = [_CACHE_VERSION, tree.prefix, shallow.hex()]
     stored = _cached_records(cache.load(CACHE_NAME) if cache is not None else None, key)
-    blobs = BlobReader(git)
-    try:
-        diffed = 0
-        if head is None:
-            records: list[Record] = []
-        elif stored["head"] == head:
-            records = stored["records"]
-        else:
-            records, diffed, complete = diff_log(git, facts.prefix, blobs, stored["records"])
-            if cache is not None and complete:
-                cache.store(
-                    CACHE_NAME, {"key": key, "head": head, "records": _records_data(records)}
-                )
-        work, mtimes = work_tree_changes(repo, uncommitted, blobs)
-    finally:
-        blobs.close()
+    diffed = 0
+    if head is None:
+        records: list[Record] = []
+    elif stored["head"] == head:
+        records = stored["records"]
+    else:
+        records, diffed, complete = diff_log(git, tree.prefix, blobs, stored["records"])
+        if cache is not None and complete:
+            cache.store(CACHE_NAME, {"key": key, "head": head, "records": _records_data(records)})
+    work, mtimes = work_tree_changes(repo, uncommitted, blobs)
     return records, diffed, work, mtimes
 
 
@@ -392,7 +441,7 @@ def history_notice(repo: Path, lang: str = "fr") -> Problem | None:
     if shutil.which("git") is None:
         reason = ("git introuvable", "git not found")
         hint = ("installez git", "install git")
-    elif probe(Git(repo)) is None:
+    elif find_work_tree(repo) is None:
         reason = ("pas de dépôt git", "not a git repository")
         hint = (
             "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'",

@@ -19,7 +19,6 @@ from rich.table import Table
 
 from generator.book.naming import RecordNameError, resolve_in
 from generator.cli.terminal import cell
-from generator.files.cache import Cache
 from generator.files.layout import SETTINGS_PATH, kind_of
 from generator.history.fielddiff import ADDED, DELETED, RENAMED
 from generator.history.trail import FieldChange, history_notice, load_history
@@ -57,7 +56,7 @@ def show_history(repo: Path, record_name: str | None, since: date | None, lang: 
         except RecordNameError as exc:
             print(f"carnet: {printable(exc.message(lang))}", file=sys.stderr)
             return 2
-    history = load_history(repo, Cache(repo))
+    history = load_history(repo)
     if history is None:
         notice = history_notice(repo, lang)
         if notice is not None:

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.book.book import Book
-from generator.book.records import Entry, Records
+from generator.book.book import Book, with_entry
+from generator.book.records import Entry
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.files.edits import ChangeSet
 from generator.load import locate
 from generator.problems import Problem
 from generator.schema.common import MovementStatus
 from generator.stock import StockError
-
-KINDS = ("company", "contact", "project", "interaction", "product", "movement")
 
 
 def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr") -> list[Problem]:
@@ -34,15 +32,8 @@ def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr")
         movement.path,
         movement.record.model_copy(update={"status": MovementStatus.VALIDATED}),
     )
-    by_kind = {kind: dict(book.by_kind(kind)) for kind in KINDS}
-    by_kind["movement"][movement.id] = validated
-    records = Records(
-        settings=book.settings,
-        by_kind=by_kind,
-        ids={kind: set(entries) for kind, entries in by_kind.items()},
-        lang=lang,
-    )
-    problems = check_movement_lines(records) + check_stock_replay(records)
+    after = with_entry(book, validated)
+    problems = check_movement_lines(after) + check_stock_replay(after)
     return locate(repo, [p for p in problems if p.is_error], lang)
 
 

@@ -1,0 +1,98 @@
+"""Many record files at once: parsed in worker processes, reused from the cache.
+
+The per-file half of the pipeline (:mod:`generator.schema.parse`) needs nothing but a
+file's bytes and the settings' timezone, so it runs in parallel (fork, so the models are
+loaded once) and its results are kept in ``.carnet-cache/`` keyed by the file's content:
+a cached record is validated again from its JSON by its model, never unpickled.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+from generator.files.sources import SourceFile
+from generator.problems import Problem
+
+PARALLEL_THRESHOLD = 400
+"""Below this many files to parse, worker processes cost more than they save."""
+
+
+def cached_records(
+    files: list[SourceFile],
+    digests: dict[str, bytes],
+    known: dict[str, Any],
+    tz: str,
+    lang: str,
+) -> dict[str, tuple[Any, list[Problem]]]:
+    """The parse results of the cache that still hold: same content, timezone, language."""
+    from pydantic import ValidationError
+
+    from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import record_from_json
+
+    found: dict[str, tuple[Any, list[Problem]]] = {}
+    for f in files:
+        hit = known.get(f.path)
+        if not isinstance(hit, list) or hit[:3] != [digests[f.path].hex(), tz, lang]:
+            continue
+        try:
+            text, problems = hit[3], [Problem.from_data(p) for p in hit[4]]
+            record = (
+                None if text is None else record_from_json(KINDS_BY_NAME[f.kind].model, text, tz)
+            )
+        except (ValidationError, ValueError, TypeError, KeyError):
+            continue  # a foreign or damaged entry: parse the file again
+        found[f.path] = (record, problems)
+    return found
+
+
+def records_data(
+    files: list[SourceFile],
+    digests: dict[str, bytes],
+    parsed: dict[str, tuple[Any, list[Problem]]],
+    tz: str,
+    lang: str,
+) -> dict[str, list[Any]]:
+    """The per-file cache: content digest, timezone, language, record JSON, problems."""
+    from generator.schema.parse import record_to_json
+
+    data: dict[str, list[Any]] = {}
+    for f in files:
+        record, problems = parsed[f.path]
+        text = None if record is None else record_to_json(record, tz)
+        if record is not None and text is None:
+            continue  # would not read back the same: parsed again next time
+        data[f.path] = [digests[f.path].hex(), tz, lang, text, [p.to_data() for p in problems]]
+    return data
+
+
+def _parse_chunk(
+    args: tuple[str, str, list[tuple[str, str, bytes]]],
+) -> list[tuple[str, Any, list[Problem]]]:
+    """Worker: parse a chunk of (kind, path, raw) into (path, record, problems)."""
+    from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import parse_record
+
+    tz, lang, chunk = args
+    results = []
+    for kind, path, raw in chunk:
+        record, problems = parse_record(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang)
+        results.append((path, record, problems))
+    return results
+
+
+def parse_all(
+    todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
+) -> list[tuple[str, Any, list[Problem]]]:
+    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, record, problems)``, in
+    ``jobs`` worker processes when there are enough files to be worth it."""
+    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        return _parse_chunk((tz, lang, todo))
+    import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
+
+    size = max(50, len(todo) // (jobs * 8))
+    chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        return [result for part in pool.map(_parse_chunk, chunks) for result in part]
