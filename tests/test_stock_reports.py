@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from stock_helpers import FILES
 
+from generator.site.stock_chart import level_chart, level_steps
 from generator.stock import StockError
-from generator.stock.chart import level_chart, level_steps
 from generator.stock.report_pdf import report_html
 from generator.stock.report_xlsx import workbook_bytes
 from generator.stock.serials import expand, natural_sorted, parse_assignments

@@ -12,7 +12,7 @@ from generator.book.book import Book
 from generator.checks.agenda import occurrences
 from generator.schema.common import State
 from generator.site import charts
-from generator.stock.chart import level_chart
+from generator.site.stock_chart import level_chart
 
 WINDOW = 14
 """Days around today on the dashboard."""
