@@ -25,8 +25,10 @@ SPECIAL = "special"
 MISSING = "missing"
 REASONS = {
     OUTSIDE: (
-        "lien symbolique qui sort du dépôt (ou mène à un fichier caché) : jamais suivi",
-        "symbolic link leaving the repository (or leading to a hidden file): never followed",
+        "lien symbolique qui sort du dépôt, mène à un fichier caché ou à un dossier qui le "
+        "contient : jamais suivi",
+        "symbolic link leaving the repository, or leading to a hidden file or to a folder "
+        "holding it: never followed",
     ),
     LINK_LOOP: ("boucle de liens symboliques", "symbolic link loop"),
     WALKED: (
@@ -97,6 +99,14 @@ class _Root:
             return False
         return not any(part.startswith(".") for part in real[len(self._prefix) :].split(os.sep))
 
+    def holds_below(self, real: str, where: str) -> bool:
+        """A folder link found in the folder ``where`` (a real path) may lead to ``real``:
+        inside the repository, not hidden, and neither the repository itself nor a folder
+        holding the link (``data/documents -> ..`` would open the whole repository)."""
+        if real == self.real or not self.holds(real):
+            return False
+        return not (where + os.sep).startswith(real + os.sep)
+
 
 @dataclass(slots=True)
 class _Walk:
@@ -141,7 +151,7 @@ class _Walk:
     def _subfolder(self, entry: os.DirEntry[str], rel: str, real: str, here: Folder | None) -> None:
         link = entry.is_symlink()
         target = os.path.realpath(entry.path) if link else f"{real}/{entry.name}"
-        if link and not self.root.holds(target):
+        if link and not self.root.holds_below(target, real):
             self.notes.append(FileNote("file-unreadable", rel, OUTSIDE))
         elif entry.name.endswith(".yaml"):
             self.notes.append(FileNote("file-unreadable", rel, FOLDER))
@@ -210,6 +220,16 @@ def _read_inside(root: _Root, path: str) -> tuple[bytes | None, str]:
         return None, ""
     finally:
         os.close(fd)
+
+
+def resolve_inside(repo: Path, rel: str) -> Path | None:
+    """The real path of the repository file or folder ``rel`` when it lies inside the
+    repository, below it and outside every hidden file or folder (``.git``,
+    ``.carnet-secrets.yaml``), symbolic links followed; else ``None``. Every path a
+    record names (attachments, templates, a logo) is read only through this rule."""
+    root = _Root(repo)
+    real = os.path.realpath(os.path.join(root.real, rel))
+    return Path(real) if real != root.real and root.holds(real) else None
 
 
 def read_inside(repo: Path, rel: str) -> bytes | None:

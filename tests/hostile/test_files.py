@@ -274,3 +274,21 @@ def test_data_folder_linked_outside_is_not_read(carnet: Carnet, repo: Path, outs
         ("data/settings.yaml", 1, 1, "file-unreadable"),
     }
     assert not [p for p in problems if str(p["path"]).startswith("data/companies")]
+
+
+def test_an_auxiliary_folder_linked_to_the_repository_root_is_refused(carnet, repo) -> None:
+    """``data/documents -> ..`` would make the whole repository (``.carnet-secrets.yaml``,
+    ``.git/config``) look like documents: the link is unreadable, never followed."""
+    import shutil
+
+    from generator.files.sources import resolve_inside
+
+    shutil.rmtree(repo / "data" / "documents")
+    (repo / "data" / "documents").symlink_to("..", target_is_directory=True)
+    (repo / ".carnet-secrets.yaml").write_text("sapins-2026: secret-du-client-1234\n")
+    result = carnet(repo, "validate", "--format", "json")
+    assert result.exit_code == 1
+    assert '"path": "data/documents"' in result.output and "file-unreadable" in result.output
+    assert resolve_inside(repo, "data/documents/.carnet-secrets.yaml") is None
+    assert resolve_inside(repo, ".git/config") is None
+    assert resolve_inside(repo, "data/settings.yaml") is not None
