@@ -34,6 +34,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from generator.files.output import read_output
+
 
 class EditError(Exception):
     """A change that cannot be made (file missing, already exists, unreadable, unwritable):
@@ -300,7 +302,7 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> list[tuple[Path, bytes | None]]
     done: list[tuple[Path, bytes | None]] = []
     try:
         for tmp, target in staged:
-            previous = target.read_bytes() if target.exists() else None
+            previous = read_output(target)  # a link (to /dev/zero…) is replaced, never read
             os.replace(tmp, target)
             done.append((target, previous))
     except BaseException:

@@ -69,14 +69,15 @@ def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -
 
 def write_schemas(repo: Path, settings: Settings | None) -> list[Path]:
     """Write ``schemas/<kind>.schema.json``; return the paths written (changed or not)."""
+    from generator.files.output import read_output, real_folder
     from generator.files.yamlio import atomic_write
 
-    folder = repo / "schemas"
+    folder = real_folder(repo, "schemas")  # never through a link the repository holds
     written: list[Path] = []
     for name, schema in schemas(settings).items():
         path = folder / f"{name}.schema.json"
         text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if read_output(path) != text.encode("utf-8"):
             atomic_write(path, text)
         written.append(path)
     return written

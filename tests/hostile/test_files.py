@@ -292,3 +292,12 @@ def test_an_auxiliary_folder_linked_to_the_repository_root_is_refused(carnet, re
     assert resolve_inside(repo, "data/documents/.carnet-secrets.yaml") is None
     assert resolve_inside(repo, ".git/config") is None
     assert resolve_inside(repo, "data/settings.yaml") is not None
+
+
+def test_schema_never_writes_through_a_linked_folder(carnet, repo, outside) -> None:
+    (repo / "schemas").symlink_to(outside, target_is_directory=True)
+    before = sorted(p.name for p in outside.iterdir())
+    result = carnet(repo, "schema")
+    assert result.exit_code == 1
+    assert "schemas" in result.output and "lien symbolique" in result.output
+    assert sorted(p.name for p in outside.iterdir()) == before
