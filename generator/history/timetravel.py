@@ -17,32 +17,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from generator.problems import Problem, Refused
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-class RevisionError(Exception):
-    """A revision git cannot resolve in this repository."""
-
-
-class ImpossibleDate(RevisionError):
-    """A ``YYYY-MM-DD`` revision that is not a calendar date (git would guess one)."""
-
-
 def resolve_revision(repo: Path, rev: str) -> str:
-    """The commit id of ``rev`` (a date means the last commit of that day)."""
+    """The commit id of ``rev`` (a date means the last commit of that day).
+
+    Refused as a usage error: ``revision-impossible-date`` for a ``YYYY-MM-DD`` that is no
+    calendar date (git would guess one), ``revision-unknown`` for what git cannot resolve.
+    """
     if DATE.match(rev):
         try:
             date.fromisoformat(rev)
         except ValueError as exc:
-            raise ImpossibleDate(rev) from exc
+            raise Refused("revision-impossible-date", quoted=rev) from exc
         args = ["git", "rev-list", "-1", f"--before={rev} 23:59:59", "HEAD"]
     else:
         args = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
     result = subprocess.run(args, cwd=repo, capture_output=True, text=True, check=False)
     commit = result.stdout.strip()
     if result.returncode != 0 or not commit:
-        raise RevisionError(rev)
+        raise Refused("revision-unknown", quoted=rev)
     return commit
 
 
@@ -58,7 +57,7 @@ def data_at(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
         check=False,
     )
     if archive.returncode != 0:
-        raise RevisionError(rev)
+        raise Refused("revision-unknown", quoted=rev)
     with tempfile.TemporaryDirectory(prefix="carnet-at-") as tmp:
         root = Path(tmp)
         links: list[tuple[str, str]] = []
@@ -97,3 +96,19 @@ def _files_then_links(
             return None  # git archive writes nothing else (no hard link, no device)
 
     return keep
+
+
+def history_until(
+    repo: Path, until_commit: str | None = None, lang: str = "fr"
+) -> tuple[Any, Problem | None]:
+    """The git history of ``repo`` (up to ``until_commit`` when given), or ``None`` and the
+    ``info`` notice saying why there is none."""
+    from generator.files.cache import Cache
+    from generator.history.trail import history_notice, load_history
+
+    history = load_history(repo, Cache(repo))
+    if history is None:
+        return None, history_notice(repo, lang)
+    if until_commit is not None:
+        history = history.until(until_commit)
+    return history, None
