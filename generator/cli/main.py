@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 
 from generator import __version__
-from generator.cli.common import Env, parse_day, require_repo
+from generator.cli.common import Env, parse_day, print_refusal, require_repo
 from generator.problems import (
     Problem,
     Refused,
@@ -35,17 +35,18 @@ class CarnetGroup(click.Group):
             raise
         except Refused as exc:
             env = ctx.obj
-            message, hint = exc.text(env.lang if isinstance(env, Env) else None)
-            click.echo(f"carnet: {printable(message)}", err=True)
-            if hint:
-                click.echo(f"    {printable(hint)}", err=True)
+            print_refusal(exc, env.lang if isinstance(env, Env) else None)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             if ctx.params.get("debug"):
                 traceback.print_exc()
+            env = ctx.obj
+            english = isinstance(env, Env) and env.en
+            what = printable(f"{exc.__class__.__name__}: {exc}")
             click.echo(
-                f"carnet: erreur inattendue : {exc.__class__.__name__}: {exc} "
-                "(relancez avec --debug pour le détail)",
+                f"carnet: unexpected error: {what} (run again with --debug for details)"
+                if english
+                else f"carnet: erreur inattendue : {what} (relancez avec --debug pour le détail)",
                 err=True,
             )
             ctx.exit(1)
@@ -93,7 +94,7 @@ def main(
         today_from = "CARNET_TODAY" if source is ParameterSource.ENVIRONMENT else "--today"
     ctx.obj = Env(
         repo=repo,
-        today=parse_day(today),
+        today=parse_day(today, lang),
         debug=debug,
         lang=lang,
         today_from=today_from,
@@ -177,7 +178,12 @@ def schema(env: Env, check: bool) -> None:
             or json.loads(p.read_text(encoding="utf-8")) != content
         ]
         for name in stale:
-            click.echo(f"schemas/{name}.schema.json est périmé : lancez « carnet schema »")
+            click.echo(
+                env.say(
+                    f"schemas/{name}.schema.json est périmé : lancez « carnet schema »",
+                    f"schemas/{name}.schema.json is out of date: run 'carnet schema'",
+                )
+            )
         sys.exit(1 if stale else 0)
     for path in write_schemas(env.repo, settings):
         click.echo(path.relative_to(env.repo).as_posix())
@@ -201,153 +207,23 @@ def summary(env: Env) -> None:
     sys.exit(1 if result.errors else 0)
 
 
-TRUST_CONFIG = click.option(
-    "--trust-config",
-    is_flag=True,
-    help="Passe mkdocs.yml tel quel à MkDocs (extensions, hooks : du code) ; "
-    "seulement pour un dépôt de confiance.",
-)
-
-
-@main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier du site (défaut : build/site).",
-)
-@click.option(
-    "--at", "rev", help="Construit le site tel qu'il était à ce commit, tag, branche ou date."
-)
-@click.option(
-    "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
-)
-@TRUST_CONFIG
-@click.pass_obj
-def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
-    """Construit le site interne (MkDocs Material) à partir des données.
-
-    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
-    mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
-
-    \b
-    Exemples :
-      carnet build
-      carnet build --out /srv/intranet
-      carnet build --at 2026-06-30 --out build/site-juin
-    """
-    from generator.cli.site import run_build
-
-    require_repo(env)
-    target = out if out is not None else env.repo / "build" / "site"
-    sys.exit(
-        run_build(
-            env.repo,
-            target,
-            rev=rev,
-            today=env.today,
-            lang=env.lang,
-            strict=strict,
-            trust_config=trust_config,
-        )
-    )
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
-)
-@TRUST_CONFIG
-@click.pass_obj
-def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
-    """Sert le site interne en local et le reconstruit à chaque modification.
-
-    Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
-    le navigateur se recharge tout seul.
-
-    \b
-    Exemple :
-      carnet serve --port 8000
-    """
-    from generator.site.serve import serve_site
-
-    require_repo(env)
-    sys.exit(
-        serve_site(
-            env.repo,
-            host=host,
-            port=port,
-            today=env.today,
-            lang=env.lang,
-            trust_config=trust_config,
-        )
-    )
-
-
-@main.command()
-@click.argument("projects", nargs=-1)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier parent des extranets (défaut : build/extranet).",
-)
-@click.option("--allow-weak-password", is_flag=True, help="Accepte un mot de passe faible.")
-@click.pass_obj
-def extranet(
-    env: Env, projects: tuple[str, ...], out: Path | None, allow_weak_password: bool
-) -> None:
-    """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
-
-    Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
-    sinon de .carnet-secrets.yaml ; jamais des données.
-
-    \b
-    Exemples :
-      CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
-      carnet extranet --out /srv/extranets
-    """
-    from generator.cli.extranet import run_extranets
-
-    require_repo(env)
-    target = out if out is not None else env.repo / "build" / "extranet"
-    sys.exit(
-        run_extranets(
-            env.repo,
-            projects,
-            target,
-            today=env.today,
-            lang=env.lang,
-            allow_weak=allow_weak_password,
-        )
-    )
-
-
-@main.command()
-@click.argument("record", required=False)
-@click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
-@click.pass_obj
-def history(env: Env, record: str | None, since: str | None) -> None:
-    """Historique champ par champ d'une fiche, ou de toute l'entreprise, depuis git.
-
-    \b
-    Exemples :
-      carnet history company/mes-beaux-sapins
-      carnet history --since 2026-11-01
-    """
-    from generator.history.view import show_history
-
-    require_repo(env)
-    if record is None and since is None:
-        raise click.UsageError("indiquez une fiche ou --since DATE")
-    since_date = parse_day(since) if since else None
-    sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
-
-
 from generator.cli.documents import documents_command, merge_command  # noqa: E402
+from generator.cli.extranet import extranet  # noqa: E402
+from generator.cli.history import history  # noqa: E402
 from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
+from generator.cli.site import build, serve  # noqa: E402
 from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
 
-for _command in (*_INVOICING, *_STOCK, documents_command, merge_command):
+for _command in (
+    build,
+    serve,
+    extranet,
+    history,
+    *_INVOICING,
+    *_STOCK,
+    documents_command,
+    merge_command,
+):
     main.add_command(_command)
 
 
