@@ -10,16 +10,16 @@ escape).
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
-from babel.dates import format_date, format_datetime
-from rich.console import Console
-from rich.table import Table
 
 from generator.cli.common import Env, parse_day, require_repo
-from generator.cli.terminal import cell
-from generator.history.trail import FieldChange
-from generator.history.view import field_label, record_history, record_label, shown
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from generator.history.trail import FieldChange
 
 _PIPED_WIDTH = 250
 _HEADERS = {
@@ -41,7 +41,11 @@ def history(env: Env, record: str | None, since: str | None) -> None:
       carnet history company/mes-beaux-sapins
       carnet history --since 2026-11-01
     """
+    from rich.console import Console
+
     from generator.book.naming import resolve_in
+    from generator.cli.terminal import cell
+    from generator.history.view import record_history
 
     require_repo(env)
     if record is None and since is None:
@@ -70,6 +74,12 @@ def changes_table(
     changes: list[FieldChange], lang: str = "fr", *, title: str = "", with_record: bool = False
 ) -> Table:
     """A rich table of ``changes`` (a Fiche column first when ``with_record``)."""
+    from babel.dates import format_datetime
+    from rich.table import Table
+
+    from generator.cli.terminal import cell
+    from generator.history.view import field_label, record_label, shown
+
     headers = _HEADERS[lang]
     table = Table(title=cell(title) if title else None, title_justify="left")
     for header in headers if with_record else headers[1:]:
@@ -89,6 +99,8 @@ def changes_table(
 
 
 def _title(record_name: str | None, since: date | None, lang: str) -> str:
+    from babel.dates import format_date
+
     locale = "fr_FR" if lang == "fr" else "en"
     when = format_date(since, "long", locale=locale) if since else ""
     if record_name is not None:
@@ -98,6 +110,8 @@ def _title(record_name: str | None, since: date | None, lang: str) -> str:
 
 
 def _nothing(record_name: str | None, since: date | None, lang: str) -> str:
+    from babel.dates import format_date
+
     if lang == "en":
         return (
             "No change"

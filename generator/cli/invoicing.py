@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from generator.cli.common import Env, day_of, load_valid, writing
-from generator.cli.terminal import cell
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from generator.book.book import Book
 
 _DATE = click.option("--date", "day", help="Date d'émission (AAAA-MM-JJ).")
@@ -257,12 +256,17 @@ def invoice_list(env: Env, overdue: bool) -> None:
       carnet invoice list
       carnet invoice list --overdue
     """
+    from rich.console import Console
+
     _, book = load_valid(env)
     Console(width=160).print(_invoices_table(book, overdue_only=overdue, lang=env.lang or "fr"))
 
 
 def _invoices_table(book: Book, *, overdue_only: bool, lang: str) -> Table:
     """The invoices (or the overdue ones) with total, paid, due, due date and state."""
+    from rich.table import Table
+
+    from generator.cli.terminal import cell
     from generator.invoicing.drafting import document_label
     from generator.invoicing.listing import STATE_LABELS, buyer_name, invoice_rows
     from generator.locale import money, short_date

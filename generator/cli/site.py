@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator.cli.common import Env, print_problems, print_refusal, require_repo
 from generator.problems import Refused
+
+if TYPE_CHECKING:
+    from generator.site.pipeline import BuildOutcome
 
 TRUST_CONFIG = click.option(
     "--trust-config",
@@ -20,13 +23,14 @@ TRUST_CONFIG = click.option(
 )
 
 
-def _show(env: Env, outcome: Any) -> None:
+def _show(env: Env, outcome: BuildOutcome) -> None:
     """Print a build's problems, then its report: MkDocs' warnings, the documents without
     a PDF, the site built. A refused build raises its refusal after the problems."""
     print_problems(outcome.problems)
     if outcome.refusal is not None:
         raise outcome.refusal
     report = outcome.report
+    assert report is not None  # built when not refused
     for warning in report.warnings:
         click.echo(f"mkdocs: {warning}", err=True)
     if report.missing_pdfs:
@@ -130,7 +134,7 @@ def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
             )
         )
 
-    def shown_build(outcome: Any) -> None:
+    def shown_build(outcome: BuildOutcome) -> None:
         try:
             _show(env, outcome)
         except Refused as refusal:  # the last good site stays served

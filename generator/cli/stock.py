@@ -13,16 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from generator import locale as fmt
 from generator.cli.common import Env, load_valid, parse_day, print_problems, shown, writing
-from generator.cli.terminal import cell
 from generator.problems import Refused
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from generator.files.edits import ChangeSet
     from generator.stock.records import MovementPlan
     from generator.stock.views import StockReport, StockRow
@@ -160,6 +157,8 @@ def status(env: Env, product: str | None, at: str | None) -> None:
       carnet stock status
       carnet stock status tablette-pro-10
     """
+    from rich.console import Console
+
     from generator.stock.views import product_status
 
     day = parse_day(at, env.lang) if at else None
@@ -198,6 +197,11 @@ def _serials(row: StockRow, full: bool) -> str:
 
 def status_table(report: StockReport, lang: str = "fr", *, full_serials: bool = False) -> Table:
     """One row per product: on hand (with its alert), alert level, desired, to reorder."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from generator import locale as fmt
+    from generator.cli.terminal import cell
     from generator.stock.views import OUT
 
     key = "en" if lang.startswith("en") else "fr"

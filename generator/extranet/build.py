@@ -6,6 +6,10 @@ private temporary folder); :func:`seal_extranet` encrypts every page, the search
 index and the attachments with one key. :func:`build_extranet` runs both, deriving the
 key (PBKDF2, the costly part of sealing) in a thread while MkDocs builds, and
 replaces the output folder only once everything is written.
+
+``carnet extranet`` as a target: :func:`plan_extranets` chooses the projects and reads
+their passwords, :func:`build_all` builds each and returns one :class:`ProjectOutcome`
+per project (built, or refused and why); nothing here prints.
 """
 
 from __future__ import annotations
