@@ -23,7 +23,7 @@ BASE = FIXTURES / "base"
 BAD = FIXTURES / "bad"
 TODAY = "2026-11-25"
 PROBLEM_KEYS = {"path", "line", "column", "severity", "code", "message", "hint"}
-CRASH_MARKERS = ("erreur inattendue", "Traceback (most recent call last)")
+CRASH_MARKERS = ("erreur inattendue", "unexpected error", "Traceback (most recent call last)")
 
 
 def load_cases() -> dict[str, dict[str, Any]]:

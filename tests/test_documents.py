@@ -20,7 +20,7 @@ import pytest
 
 from generator.documents import batch, kinds
 from generator.documents.context import Fmt, payment_block
-from generator.documents.pdf import ResourceRefused, html_to_pdf
+from generator.documents.pdf import html_to_pdf
 from generator.documents.qr import epc_payload, inline_qr_codes, qr_data_uri
 from generator.documents.render import (
     document_html,
@@ -29,6 +29,7 @@ from generator.documents.render import (
     render_reminder,
 )
 from generator.load import load
+from generator.problems import Refused
 from generator.testing import MINIMAL_SETTINGS, write_repo
 
 TODAY = date(2026, 11, 25)
@@ -398,7 +399,7 @@ def test_reminder_letter_states_what_is_due_and_the_indemnity(book, repo: Path) 
 
 
 def test_reminder_of_a_draft_is_refused(book) -> None:
-    with pytest.raises(kinds.DocumentError, match="brouillon"):
+    with pytest.raises(Refused, match="brouillon"):
         render_reminder(book, "brouillon")
 
 
@@ -438,8 +439,9 @@ def test_fetcher_refuses_network_and_files_outside(tmp_path: Path) -> None:
             "file:///etc/passwd",
         ):
             html = f'<html><body><img src="{url}"><p>x</p></body></html>'
-            with pytest.raises(ResourceRefused) as refused:
+            with pytest.raises(Refused) as refused:
                 html_to_pdf(html, repo=tmp_path / "repo")
+            assert refused.value.code == "document-resource-refused"
             assert "ressource refusée" in refused.value.message()
     finally:
         server.shutdown()
@@ -460,7 +462,7 @@ def test_fetcher_reads_the_logo_under_data(tmp_path: Path, book) -> None:
 
 def test_logo_outside_data_is_an_error_never_read(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "evil", SETTINGS.replace("  bic:", "  logo: /etc/passwd\n  bic:"))
-    with pytest.raises(kinds.DocumentError, match=r"firm\.logo"):
+    with pytest.raises(Refused, match=r"firm\.logo"):
         document_html(book_of(repo), "avoir", repo=repo)
 
 

@@ -11,8 +11,9 @@ import pytest
 from einvoice_check import check, compile_all
 from lxml import etree
 
-from generator.documents.facturx.cii import EInvoiceError, embed, gaps, invoice_data, invoice_xml
+from generator.documents.facturx.cii import embed, gaps, invoice_data, invoice_xml
 from generator.documents.facturx.codes import unit_code
+from generator.problems import Refused
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml
 
 NS = {
@@ -515,9 +516,9 @@ def test_data_dict_uses_book_amounts_and_library_keys(sales) -> None:
 
 
 def test_drafts_and_other_documents_have_no_e_invoice(sales) -> None:
-    with pytest.raises(EInvoiceError, match="brouillon"):
+    with pytest.raises(Refused, match="brouillon"):
         invoice_data(sales, "brouillon")
-    with pytest.raises(EInvoiceError, match="ni une facture"):
+    with pytest.raises(Refused, match="ni une facture"):
         invoice_xml(sales, "commande")
 
 

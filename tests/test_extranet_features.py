@@ -128,13 +128,16 @@ def test_search_index_is_sealed_and_holds_the_pages(site: Path, book) -> None:
 
 
 def test_search_sections() -> None:
+    """The index reads Carnet's own markers, whatever the theme wraps around them."""
     html = (
-        '<nav><a>Projet</a></nav><article class="md-content__inner md-typeset">'
-        "<h1>Support</h1><p>Intro<br>suite</p>"
+        '<nav><a>Projet</a></nav><main class="some-theme"><div class="wrapper">'
+        "<!-- carnet:content -->\n<h1>Support</h1><p>Intro<br>suite</p>"
         '<article class="carnet-event" id="e1" data-carnet-title="Ticket A"><p>Écran noir</p></article>'
         '<p>après</p><h2 id="autre">Autre <a class="headerlink" href="#autre">¶</a></h2><p>fin</p>'
-        "</article><footer>pied</footer>"
+        "\n<!-- /carnet:content --></div></main><footer>pied</footer>"
     )
+    unmarked = '<article class="md-content__inner md-typeset"><h1>Support</h1></article>'
+    assert page_entries(unmarked, "p1.html") == []
     assert page_entries(html, "p1.html") == [
         {"t": "Support", "p": "Support", "u": "p1.html", "x": "Intro suite après"},
         {"t": "Ticket A", "p": "Support", "u": "p1.html#e1", "x": "Écran noir"},
@@ -222,7 +225,7 @@ def test_record_attachments_must_be_files_under_data_documents(tmp_path: Path) -
     )
     book = load(tmp_path, today=TODAY, use_cache=False).book
     found, errors = record_attachments(scoped_to(book, SAPINS), tmp_path)
-    assert not found and errors == [
+    assert not found and [error.message("fr") for error in errors] == [
         "data/interactions/2026/projet-mbs-2026-rapport-t1.yaml: "
         "pièce jointe hors de data/documents/ : data/settings.yaml"
     ]

@@ -19,9 +19,10 @@ from click.testing import CliRunner, Result
 
 from generator.book.numbering import compile_pattern, next_number, pattern_problem
 from generator.cli.main import main
-from generator.files.edits import ChangeSet, EditError, dump, to_yaml_data
+from generator.files.edits import ChangeSet, dump, to_yaml_data
 from generator.files.yamlio import parse_bytes
 from generator.load import load
+from generator.problems import Refused
 from generator.testing import MINIMAL_SETTINGS, load_yaml, write_repo
 
 D = Decimal
@@ -711,7 +712,7 @@ def test_change_sets_write_all_or_nothing(tmp_path: Path) -> None:
     (repo / "data/interactions").mkdir()
     (repo / "data/interactions/2031").write_text("in the way")  # a file where a folder goes
     before = snapshot(repo)
-    with pytest.raises(EditError, match="rien n'est écrit"):
+    with pytest.raises(Refused, match="rien n'est écrit"):
         changes.write()
     assert snapshot(repo) == before
     assert sorted(p.name for p in (repo / "data").rglob("*")) == sorted(
@@ -724,7 +725,7 @@ def test_change_sets_write_all_or_nothing(tmp_path: Path) -> None:
     (repo / "data/companies/a.yaml").unlink()
     (repo / "data/companies/a.yaml").mkdir()  # the edited file turned into a folder
     (repo / "data/companies/a.yaml/x").write_text("x")
-    with pytest.raises(EditError):
+    with pytest.raises(Refused):
         changes.write()
     assert not (repo / "data/companies/b.yaml").exists()  # the swapped-in file taken back
 
@@ -743,7 +744,7 @@ def test_a_read_only_file_stops_the_whole_change(fresh: Path, monkeypatch) -> No
     changes.create("data/interactions/2026/nouvelle.yaml", {"kind": "sale"})
     changes.edit("data/interactions/2026/fac.yaml")["subject"] = "changé"
     before = snapshot(fresh)
-    with pytest.raises(EditError, match="lecture seule"):
+    with pytest.raises(Refused, match="lecture seule"):
         changes.write()
     assert snapshot(fresh) == before
     assert "lecture seule : rien n'est écrit" in refused(

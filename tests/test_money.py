@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from generator.invoicing.split import PartSpec, parse_decimal, parse_part
 from generator.money import ZERO, cents, document_totals, line_net
+from generator.problems import Refused
 from generator.schema.common import VatCategory
 
 
@@ -86,8 +87,8 @@ def test_bad_parts_are_explained() -> None:
     ):
         try:
             parse_part(text)
-        except ValueError as exc:
-            assert words in str(exc), (text, str(exc))
+        except Refused as exc:
+            assert words in str(exc) and exc.exit_code == 2, (text, str(exc))
         else:
             raise AssertionError(f"{text} accepted")
 

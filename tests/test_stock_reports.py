@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from stock_helpers import FILES
 
+from generator.problems import Refused
 from generator.site.stock_chart import level_chart, level_steps
-from generator.stock import StockError
 from generator.stock.report_pdf import report_html
 from generator.stock.report_xlsx import workbook_bytes
 from generator.stock.serials import expand, natural_sorted, parse_assignments
@@ -51,7 +51,7 @@ def test_ranges_expand_keeping_zero_padding(spec: str, serials: list[str]) -> No
     ],
 )
 def test_bad_ranges_are_refused(spec: str, fragment: str) -> None:
-    with pytest.raises(StockError) as caught:
+    with pytest.raises(Refused) as caught:
         expand(spec)
     assert fragment in caught.value.message("fr")
 

@@ -1,4 +1,9 @@
-"""Naming records on the command line: ``kind/id``, a bare id, or a document number."""
+"""Naming records on the command line: ``kind/id``, a bare id, or a document number.
+
+An unknown or ambiguous name is refused as a usage error (exit 2) that lists the
+candidates: ``record-ambiguous``, ``record-unknown-close`` (did you mean…) or
+``record-unknown`` (:class:`generator.problems.Refused`).
+"""
 
 from __future__ import annotations
 
@@ -7,39 +12,18 @@ from pathlib import Path
 
 from generator.files.layout import FOLDERS
 from generator.files.sources import SourceFile, discover
-
-
-class RecordNameError(Exception):
-    """A name that matches no record, or several: carries the candidates to show."""
-
-    def __init__(self, name: str, candidates: tuple[str, ...], ambiguous: bool) -> None:
-        super().__init__(name)
-        self.name = name
-        self.candidates = candidates
-        self.ambiguous = ambiguous
-
-    def message(self, lang: str = "fr") -> str:
-        """The French (or English) sentence for the user."""
-        en = lang.startswith("en")
-        if self.ambiguous:
-            head = f"'{self.name}' is ambiguous" if en else f"« {self.name} » est ambigu"
-            return head + (": " if en else " : ") + ", ".join(self.candidates)
-        head = (
-            f"no record named '{self.name}'" if en else f"aucune fiche ne s'appelle « {self.name} »"
-        )
-        if self.candidates:
-            hint = "did you mean" if en else "vouliez-vous dire"
-            return f"{head} ({hint} {', '.join(self.candidates)} ?)"
-        return head
-
+from generator.problems import Refused
 
 KIND_NAMES = {f.kind for f in FOLDERS}
+NAME_REFUSALS = frozenset({"record-ambiguous", "record-unknown", "record-unknown-close"})
+"""The codes :func:`resolve` refuses a name with."""
 
 
 def resolve(
     name: str, files: list[SourceFile], numbers: dict[str, str] | None = None
 ) -> SourceFile:
-    """The record ``name`` designates; raises :class:`RecordNameError` with candidates.
+    """The record ``name`` designates; raises :class:`~generator.problems.Refused` (a usage
+    error listing the candidates) for an unknown or ambiguous name.
 
     ``numbers`` maps issued document numbers to interaction ids (invoices may be named
     by their number).
@@ -59,15 +43,26 @@ def resolve(
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise RecordNameError(name, tuple(sorted(f"{f.kind}/{f.id}" for f in matches)), True)
+        candidates = sorted(f"{f.kind}/{f.id}" for f in matches)
+        raise Refused("record-ambiguous", id=name, known=", ".join(candidates))
     pool = [f"{f.kind}/{f.id}" for f in files if not kind or f.kind == kind]
     close = get_close_matches(name if kind else bare, pool if kind else [f.id for f in files], n=3)
     if not kind:
         close = sorted({f"{f.kind}/{f.id}" for f in files if f.id in close})
-    raise RecordNameError(name, tuple(close), False)
+    if close:
+        raise Refused("record-unknown-close", id=name, suggestion=", ".join(close))
+    raise Refused("record-unknown", id=name)
 
 
 def resolve_in(repo: Path, name: str) -> SourceFile:
     """Resolve ``name`` among the record files of ``repo``."""
     files, _ = discover(repo)
     return resolve(name, files)
+
+
+def resolve_names(
+    repo: Path, names: list[str] | tuple[str, ...], numbers: dict[str, str] | None = None
+) -> list[SourceFile]:
+    """The records ``names`` designate, in order (see :func:`resolve`)."""
+    files, _ = discover(repo)
+    return [resolve(name, files, numbers) for name in names]

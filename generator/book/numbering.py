@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS
 
 ALLOWED = re.compile(r"[A-Za-z0-9+\-_/]{1,35}\Z")
@@ -56,17 +57,10 @@ _SPEC = re.compile(r"(?:0(?P<width>[1-9]\d?))?d?\Z")
 _LITERAL = re.compile(r"[A-Za-z0-9+\-_/]*\Z")
 
 
-class PatternError(ValueError):
-    """A numbering pattern Carnet cannot use: a French and an English sentence."""
-
-    def __init__(self, fr: str, en: str) -> None:
-        super().__init__(fr)
-        self.fr = fr
-        self.en = en
-
-    def message(self, lang: str | None = "fr") -> str:
-        """The sentence in ``lang``."""
-        return self.en if (lang or "fr").startswith("en") else self.fr
+PatternError = Refused
+"""A numbering pattern Carnet cannot use, or a number it cannot make: a refusal of the
+catalogue (``number-pattern-…``); :func:`pattern_problem` and the numbering check quote its
+message as the reason."""
 
 
 @lru_cache(maxsize=16)
@@ -82,13 +76,10 @@ def compile_pattern(text: str) -> Pattern:
     try:
         pieces = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise PatternError(f"accolade mal fermée ({exc})", f"unbalanced brace ({exc})") from exc
+        raise Refused("number-pattern-brace", detail=exc) from exc
     for literal, field, spec, conversion in pieces:
         if not _LITERAL.match(literal):
-            raise PatternError(
-                f"« {literal} » : un numéro n'a que les caractères A-Z a-z 0-9 + - _ /",
-                f"'{literal}': a number has only the characters A-Z a-z 0-9 + - _ /",
-            )
+            raise Refused("number-pattern-characters", text=literal)
         parts.append(re.escape(literal))
         if field is None:
             continue
@@ -100,31 +91,22 @@ def compile_pattern(text: str) -> Pattern:
             + "}"
         )
         if field not in ("year", "seq") or field in fields:
-            raise PatternError(
-                f"{shown} : champ inconnu ou répété (seuls {{year}} et {{seq}})",
-                f"{shown}: unknown or repeated field (only {{year}} and {{seq}})",
-            )
+            raise Refused("number-pattern-field", field=shown)
         spec_match = _SPEC.match(spec or "")
         if conversion or spec_match is None or (field == "year" and spec_match["width"]):
-            raise PatternError(
-                f"{shown} : format inconnu (écrivez {{{field}}}"
-                + (", ou {seq:04} pour 0001)" if field == "seq" else ")"),
-                f"{shown}: unknown format (write {{{field}}}"
-                + (", or {seq:04} for 0001)" if field == "seq" else ")"),
-            )
+            if field == "seq":
+                raise Refused("number-pattern-seq-format", field=shown)
+            raise Refused("number-pattern-year-format", field=shown)
         fields.add(field)
         width = spec_match["width"]
         digits = r"\d{4}" if field == "year" else (rf"\d{{{width},}}" if width else r"\d+")
         parts.append(f"(?P<{field}>{digits})")
     if "seq" not in fields:
-        raise PatternError("le motif doit contenir {seq}", "the pattern must hold {seq}")
+        raise Refused("number-pattern-no-seq")
     compiled = Pattern(text, re.compile("".join(parts)), "year" in fields)
     longest = compiled.format(9999, 99999)
     if len(longest) > 35:
-        raise PatternError(
-            f"« {longest} » : un numéro a au plus 35 caractères",
-            f"'{longest}': a number has at most 35 characters",
-        )
+        raise Refused("number-pattern-too-long", found=longest)
     return compiled
 
 
@@ -153,8 +135,5 @@ def next_number(pattern: str, issued: list[tuple[str, date]], day: date) -> str:
             top = max(top, seq)
     number = compiled.format(day.year, top + 1)
     if not ALLOWED.match(number):
-        raise PatternError(
-            f"« {number} » : un numéro a au plus 35 caractères parmi A-Z a-z 0-9 + - _ /",
-            f"'{number}': a number has at most 35 characters among A-Z a-z 0-9 + - _ /",
-        )
+        raise Refused("number-unusable", found=number)
     return number

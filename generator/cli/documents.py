@@ -8,30 +8,8 @@ from pathlib import Path
 
 import click
 
-from generator.book.naming import RecordNameError, resolve
-from generator.cli.common import Env, load_valid, refuse
-from generator.files.sources import SourceFile, discover
-
-
-def _shown(env: Env, path: Path) -> str:
-    """A path relative to the repository when it lies inside it."""
-    try:
-        return path.resolve().relative_to(env.repo.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _resolve(env: Env, names: tuple[str, ...], numbers: dict[str, str]) -> list[SourceFile]:
-    """The records named on the command line; exit 2 on an unknown or ambiguous name."""
-    files, _ = discover(env.repo)
-    found = []
-    for name in names:
-        try:
-            found.append(resolve(name, files, numbers))
-        except RecordNameError as exc:
-            click.echo(f"carnet: {exc.message(env.lang or 'fr')}", err=True)
-            sys.exit(2)
-    return found
+from generator.cli.common import Env, load_valid, print_problems, shown
+from generator.problems import printable
 
 
 def _progress(total: int):
@@ -68,43 +46,27 @@ def documents_command(
       carnet documents
       carnet documents F2026-0001 interaction/devis-sapins-nordmann --out /tmp/pdf
     """
-    from generator.documents.batch import document_ids, render_all
-    from generator.documents.kinds import DocumentError, is_document
+    from generator.documents.batch import default_out, document_ids, named_documents, render_all
 
     _, book = load_valid(env)
-    ids = None
-    if records:
-        ids = []
-        for source in _resolve(env, records, dict(book.numbers)):
-            entry = book.interactions.get(source.id) if source.kind == "interaction" else None
-            if entry is None or not is_document(entry):
-                refuse(
-                    env.say(
-                        f"« {source.kind}/{source.id} » n'est pas un document commercial",
-                        f"'{source.kind}/{source.id}' is not a sales document",
-                    )
-                )
-            ids.append(source.id)
-    target = out if out is not None else env.repo / "build" / "documents"
+    ids = named_documents(env.repo, book, records) if records else None
+    target = out if out is not None else default_out(env.repo)
     total = len(ids) if ids is not None else len(document_ids(book))
     with _progress(total) as bar:
-        task = bar.add_task(env.say("Documents", "Documents"), total=total) if bar else None
-        try:
-            report = render_all(
-                env.repo,
-                book,
-                target,
-                ids,
-                lang=book.settings.lang,  # documents speak the firm's language
-                jobs=jobs,
-                on_outcome=(lambda _: bar.advance(task)) if bar else None,
-            )
-        except DocumentError as exc:
-            refuse(str(exc))
+        task = bar.add_task("Documents", total=total) if bar else None
+        report = render_all(
+            env.repo,
+            book,
+            target,
+            ids,
+            lang=book.settings.lang,  # documents speak the firm's language
+            jobs=jobs,
+            on_outcome=(lambda _: bar.advance(task)) if bar else None,
+        )
     for path in report.written:
-        click.echo(_shown(env, path))
+        click.echo(shown(env.repo, path))
     for error in report.errors:
-        click.echo(f"carnet: {error}", err=True)
+        click.echo(f"carnet: {printable(error.message(env.lang))}", err=True)
     done = len(report.written) + len(report.up_to_date)
     click.echo(
         env.say(
@@ -143,32 +105,16 @@ def merge_command(env: Env, template: str, records: tuple[str, ...], out: Path |
       carnet merge contrat.md company/mes-beaux-sapins --out /tmp/contrats
     """
     from generator.documents.batch import write_output
-    from generator.documents.kinds import DocumentError, ResourceRefused
-    from generator.documents.merge import MergeError, find_template, merge_pdf, output_name
+    from generator.documents.merge import merge_records
+    from generator.files.layout import output_dir
 
     _, book = load_valid(env)
     lang = book.settings.lang  # the document's language; messages follow --lang
-    try:
-        chosen = find_template(env.repo, template, env.lang or "fr")
-    except MergeError as exc:
-        click.echo(exc.problem.format_text(), err=True)
+    merged = merge_records(book, env.repo, template, records, lang, env.lang or "fr")
+    if merged.problem is not None:
+        print_problems([merged.problem])
         sys.exit(1)
-    sources = _resolve(env, records, dict(book.numbers))
-    rendered: list[tuple[str, bytes]] = []
-    for source in sources:
-        try:
-            pdf = merge_pdf(
-                book, env.repo, chosen, source.kind, source.id, lang, messages=env.lang or "fr"
-            )
-        except MergeError as exc:
-            click.echo(exc.problem.format_text(), err=True)
-            sys.exit(1)
-        except ResourceRefused as exc:
-            refuse(f"{chosen.rel}: {exc.message(env.lang or 'fr')}")
-        except DocumentError as exc:
-            refuse(str(exc))
-        rendered.append((output_name(chosen, source.id), pdf))
-    target = out if out is not None else env.repo / "build" / "merge"
-    for name, pdf in rendered:
+    target = out if out is not None else output_dir(env.repo, "merge")
+    for name, pdf in merged.files:
         write_output(target / name, pdf)
-        click.echo(_shown(env, target / name))
+        click.echo(shown(env.repo, target / name))

@@ -1,172 +1,73 @@
-"""``carnet extranet``: which projects, which passwords, build each, report."""
+"""``carnet extranet``: parse, plan (which projects, which passwords), build each with
+:func:`generator.extranet.build.build_all`, print each outcome, exit."""
 
 from __future__ import annotations
 
-from datetime import date
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cli.site import print_problems
-from generator.extranet.output import OutputRefused, check_outputs, signals_raise, staging_area
-from generator.extranet.passwords import (
-    ProjectPassword,
-    names_of,
-    password_for,
-    read_secrets,
-    secrets_tracked,
+from generator.cli.common import Env, print_problems, require_repo
+from generator.problems import Refused, printable
+
+
+@click.command()
+@click.argument("projects", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier parent des extranets (défaut : build/extranet).",
 )
-from generator.load import load, locate
-from generator.problems import Problem, make_problem
+@click.option("--allow-weak-password", is_flag=True, help="Accepte un mot de passe faible.")
+@click.pass_obj
+def extranet(
+    env: Env, projects: tuple[str, ...], out: Path | None, allow_weak_password: bool
+) -> None:
+    """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
 
-if TYPE_CHECKING:
-    from generator.book.book import Book
+    Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
+    sinon de .carnet-secrets.yaml ; jamais des données.
 
-
-def run_extranets(
-    repo: Path,
-    names: tuple[str, ...],
-    out_root: Path,
-    *,
-    today: date | None = None,
-    lang: str | None = None,
-    allow_weak: bool = False,
-) -> int:
-    """Build the extranets of ``names`` (default: every enabled one); the exit code.
-
-    ``out_root`` holds one folder per project; when it is the repository's
-    ``build/extranet`` it must really lie in ``build/`` (see
-    :func:`generator.extranet.output.check_outputs`).
+    \b
+    Exemples :
+      CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
+      carnet extranet --out /srv/extranets
     """
-    result = load(repo, today=today, lang=lang)
+    from generator.extranet.build import ProjectOutcome, build_all, plan_extranets
+    from generator.extranet.output import signals_raise
+    from generator.files.layout import output_dir
+    from generator.load import load
+
+    require_repo(env)
+    out_root = out if out is not None else output_dir(env.repo, "extranet")
+    result = load(env.repo, today=env.today, lang=env.lang, with_history=True)
     if result.book is None:
         print_problems(result.problems)
-        click.echo("carnet: erreurs dans les données : aucun extranet construit", err=True)
-        return 1
+        raise Refused("extranet-data-errors")
     book = result.book
-    from generator.cli.site import load_history_for
+    history = result.history
+    plan = plan_extranets(env.repo, book, projects, out_root, env.lang or book.settings.lang)
+    print_problems(plan.problems)
 
-    history, _ = load_history_for(repo)
-    unknown = [n for n in names if n not in book.projects]
-    if unknown:
-        click.echo(f"carnet: projet inconnu : {', '.join(unknown)}", err=True)
-        return 2
-    chosen = list(names) or [
-        key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
-    ]
-    default_root = out_root.absolute() == (repo / "build" / "extranet").absolute()
-    try:
-        check_outputs(repo, out_root, chosen, default=default_root)
-    except OutputRefused as refused:
-        click.echo(f"carnet: {refused}", err=True)
-        return 1
-    passwords, problems = _passwords(repo, book, chosen, lang or book.settings.lang)
-    print_problems(problems)
+    def show(outcome: ProjectOutcome) -> None:
+        for error in outcome.errors:
+            click.echo(printable(error.message(env.lang)), err=True)
+        if outcome.refusal is not None:
+            click.echo(printable(outcome.refusal.message(env.lang)), err=True)
+        if outcome.report is not None:
+            click.echo(f"{outcome.report.out / 'index.html'}")
+
     with signals_raise():
-        code = _build_all(repo, book, history, names, passwords, out_root, lang, allow_weak)
-    return max(code, 1 if any(p.is_error for p in problems) else 0)
-
-
-def _passwords(
-    repo: Path, book: Book, chosen: list[str], lang: str
-) -> tuple[dict[str, ProjectPassword], list[Problem]]:
-    """The password of each chosen project, and the problems about passwords: the
-    secrets file (broken, tracked by git), extranets sharing a password."""
-    secrets, problems = read_secrets(repo, lang)
-    problems += secrets_tracked(repo, lang)
-    others = [
-        key
-        for key, e in book.projects.items()
-        if key not in chosen and e.record.extranet and e.record.extranet.enabled
-    ]
-    found: dict[str, ProjectPassword] = {}
-    for project_id in [*chosen, *others]:
-        extranet = book.projects[project_id].record.extranet
-        env = extranet.password_env if extranet else None
-        names = names_of(book, project_id) if project_id in chosen else ()
-        found[project_id] = password_for(project_id, env, secrets, names)
-    sharing: dict[str, list[str]] = {}
-    for project_id, password in found.items():
-        if password.password is not None:
-            sharing.setdefault(password.password, []).append(project_id)
-    for group in sharing.values():
-        if len(group) > 1 and set(group) & set(chosen):
-            first = book.projects[group[0]]
-            problems.append(
-                make_problem(
-                    "extranet-password-shared",
-                    first.path,
-                    line=0,
-                    column=0,
-                    loc=("extranet",),
-                    lang=lang,
-                    projects=", ".join(sorted(group)),
-                )
-            )
-    return {key: found[key] for key in chosen}, locate(repo, problems, lang)
-
-
-def _build_all(
-    repo: Path,
-    book: Book,
-    history: Any,
-    names: tuple[str, ...],
-    passwords: dict[str, ProjectPassword],
-    out_root: Path,
-    lang: str | None,
-    allow_weak: bool,
-) -> int:
-    from generator.extranet.attachments import (
-        document_attachments,
-        merge_attachments,
-        record_attachments,
-    )
-    from generator.extranet.build import build_extranet
-    from generator.extranet.scope import scoped_to
-
-    staging = staging_area(repo)
-    code = 0
-    for project_id, found in passwords.items():
-        extranet = book.projects[project_id].record.extranet
-        if found.password is None:
-            where = f"${extranet.password_env} ou " if extranet and extranet.password_env else ""
-            click.echo(
-                f"{project_id} : pas de mot de passe ({where}.carnet-secrets.yaml) : ignoré",
-                err=True,
-            )
-            code = max(code, 1 if project_id in names else 0)
-            continue
-        if found.weak_reason and not allow_weak:
-            click.echo(
-                f"{project_id} : mot de passe refusé ({found.weak_reason}, {found.source}) ; "
-                "--allow-weak-password pour passer outre",
-                err=True,
-            )
-            code = 1
-            continue
-        scoped = scoped_to(book, project_id)
-        files, errors = record_attachments(scoped, repo)
-        pdfs, pdf_errors = document_attachments(repo, book, scoped, lang=lang)
-        files = merge_attachments(files, pdfs)
-        errors += pdf_errors
-        if errors:
-            for error in errors:
-                click.echo(f"{error}", err=True)
-            click.echo(
-                f"{project_id} : pièces jointes en erreur : extranet non construit", err=True
-            )
-            code = 1
-            continue
-        report = build_extranet(
+        outcomes = build_all(
+            env.repo,
             book,
-            project_id,
-            out_root / project_id,
-            found.password,
-            lang=lang or book.settings.lang,
-            history=history,
-            attachments=files,
-            staging=staging,
+            history,
+            plan,
+            out_root,
+            lang=env.lang,
+            allow_weak=allow_weak_password,
+            on_project=show,
         )
-        click.echo(f"{report.out / 'index.html'}")
-    return code
+    failed = any(o.fails for o in outcomes) or any(p.is_error for p in plan.problems)
+    sys.exit(1 if failed else 0)

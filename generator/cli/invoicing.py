@@ -1,58 +1,41 @@
 """``carnet quote …``, ``carnet order issue`` and ``carnet invoice …``: the command line of
-the sales documents. Parsing and printing only; the work is in the sibling modules."""
+the sales documents. Parsing and printing only; the work is in :mod:`generator.invoicing`."""
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import Env, load_valid, refuse, refuse_future, writing
-from generator.cli.running import day_of, find, run, usage, write
+from generator.cli.common import Env, day_of, load_valid, writing
 
-_ISSUING = {
-    "quote": "quote issue",
-    "order": "order issue",
-    **{
-        k: "invoice issue"
-        for k in ("invoice", "deposit_invoice", "intermediate_invoice", "balance_invoice")
-    },
-    "credit_note": "invoice issue",
-}
+if TYPE_CHECKING:
+    from rich.table import Table
 
+    from generator.book.book import Book
 
 _DATE = click.option("--date", "day", help="Date d'émission (AAAA-MM-JJ).")
 _NO_COMMIT = click.option("--no-commit", is_flag=True, help="N'enregistre pas dans git.")
 
 
 def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[str, ...]) -> None:
-    from generator.invoicing.drafting import document_label, wrong_kind
+    from generator.invoicing.drafting import document_label, find_document
     from generator.invoicing.issue import issue
 
-    when = day_of(env, day)
+    when = day_of(day)
     with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
         _, book = load_valid(env)
-        entry = find(env, book, name)
+        entry = find_document(env.repo, book, name)
+        done = issue(env.repo, book, entry, when, kinds=kinds, lang=env.lang)
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
         kind = entry.record.document.kind
-        if kind not in kinds:
-            command = _ISSUING.get(kind)
-            hint = f" : carnet {command} {entry.id}" if command else ""
-            hint_en = f": carnet {command} {entry.id}" if command else ""
-            refuse(wrong_kind(entry, kinds[0]).message(env.lang) + env.say(hint, hint_en))
-        done = run(env, lambda: issue(env.repo, book, entry, when, lang=env.lang))
-        _not_in_future(env, done.issued)
         announce = env.say(
             f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
             f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
         )
         message = f"Émission {document_label(kind)} {done.number}"
         session.save(done.changes, message, announce)
-
-
-def _not_in_future(env: Env, issued: date) -> None:
-    """An issue date after the real clock's is refused unless --allow-future-date."""
-    shown = issued.isoformat()
-    refuse_future(env, issued, f"la date d'émission {shown}", f"the issue date {shown}")
 
 
 @click.group()
@@ -93,14 +76,15 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
     Exemple :
       carnet quote accept D2026-0001
     """
+    from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import accept
 
-    when = day_of(env, day)
+    when = day_of(day)
     with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
         _, book = load_valid(env)
-        entry = find(env, book, name)
-        done, _order = run(env, lambda: accept(env.repo, book, entry, when, lang=env.lang))
-        _not_in_future(env, done.issued)
+        entry = find_document(env.repo, book, name)
+        done, _order = accept(env.repo, book, entry, when, lang=env.lang)
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
         announce = env.say(f"commande {done.number}", f"order {done.number}")
         message = f"Commande {done.number} (devis accepté)"
         session.save(done.changes, message, announce)
@@ -162,21 +146,17 @@ def invoice_split(env: Env, name: str, parts: tuple[str, ...]) -> None:
       carnet invoice split C2026-0001 --part 30%:2026-04-01:due=2026-05-01:template=acompte \\
         --part 40%:2026-05-01 --part rest:2026-06-01
     """
+    from generator.invoicing.drafting import find_document
     from generator.invoicing.split import parse_part, split_order
+    from generator.problems import Refused
 
     if not parts:
-        usage(
-            env.say(
-                "indiquez les parts : --part 30%:AAAA-MM-JJ --part rest:AAAA-MM-JJ",
-                "give the parts: --part 30%:YYYY-MM-DD --part rest:YYYY-MM-DD",
-            )
-        )
-    specs = run(env, lambda: [parse_part(p) for p in parts])
-    with writing(env):
+        raise Refused("invoicing-split-parts-missing")
+    specs = [parse_part(p) for p in parts]
+    with writing(env) as session:
         _, book = load_valid(env)
-        entry = find(env, book, name)
-        changes = run(env, lambda: split_order(env.repo, book, entry, specs, lang=env.lang))
-        write(env, changes)
+        entry = find_document(env.repo, book, name)
+        session.save(split_order(env.repo, book, entry, specs, lang=env.lang))
 
 
 @invoice.command("issue")
@@ -222,34 +202,20 @@ def invoice_credit(
       carnet invoice credit F2026-0002 --amount 120,00
     """
     from generator.invoicing.credit import credit
-    from generator.invoicing.parts import parse_positive
+    from generator.invoicing.drafting import find_document
+    from generator.invoicing.parts import parse_line_number, parse_positive
 
-    numbers = tuple(_line_number(env, text) for text in lines)
+    numbers = tuple(parse_line_number(text) for text in lines)
     what = ("montant de l'avoir", "credit note amount")
-    value = run(env, lambda: parse_positive(amount, what=what)) if amount is not None else None
-    when = day_of(env, day)
-    with writing(env):
+    value = parse_positive(amount, what=what) if amount is not None else None
+    when = day_of(day)
+    with writing(env) as session:
         _, book = load_valid(env)
-        entry = find(env, book, name)
-        changes = run(
-            env,
-            lambda: credit(
-                env.repo, book, entry, line_numbers=numbers, amount=value, day=when, lang=env.lang
-            ),
+        entry = find_document(env.repo, book, name)
+        changes = credit(
+            env.repo, book, entry, line_numbers=numbers, amount=value, day=when, lang=env.lang
         )
-        write(env, changes)
-
-
-def _line_number(env: Env, text: str) -> int:
-    """A ``--line`` value: a line number from 1 (a usage error otherwise)."""
-    if not text.strip().isdigit() or not text.strip().isascii():
-        usage(
-            env.say(
-                f"--line « {text} » : un numéro de ligne (1, 2…)",
-                f"--line '{text}': a line number (1, 2…)",
-            )
-        )
-    return int(text)
+        session.save(changes)
 
 
 @invoice.command("pay", context_settings={"ignore_unknown_options": True})
@@ -266,18 +232,17 @@ def invoice_pay(env: Env, name: str, amount: str, day: str, method: str | None) 
       carnet invoice pay F2026-0001 1500,00 --date 2026-04-20 --method virement
     """
     from generator.invoicing.credit import pay
+    from generator.invoicing.drafting import find_document
     from generator.invoicing.parts import parse_positive
 
     what = ("versement", "payment")
-    value = run(env, lambda: parse_positive(amount, what=what))
-    when = day_of(env, day)
-    with writing(env):
+    value = parse_positive(amount, what=what)
+    when = day_of(day)
+    with writing(env) as session:
         _, book = load_valid(env)
-        entry = find(env, book, name)
-        changes = run(
-            env, lambda: pay(env.repo, book, entry, value, when, method=method, lang=env.lang)
-        )
-        write(env, changes)
+        entry = find_document(env.repo, book, name)
+        changes = pay(env.repo, book, entry, value, when, method=method, lang=env.lang)
+        session.save(changes)
 
 
 @invoice.command("list")
@@ -291,10 +256,54 @@ def invoice_list(env: Env, overdue: bool) -> None:
       carnet invoice list
       carnet invoice list --overdue
     """
-    from generator.invoicing.listing import print_invoices
+    from rich.console import Console
 
     _, book = load_valid(env)
-    print_invoices(book, overdue_only=overdue, lang=env.lang or "fr")
+    Console(width=160).print(_invoices_table(book, overdue_only=overdue, lang=env.lang or "fr"))
+
+
+def _invoices_table(book: Book, *, overdue_only: bool, lang: str) -> Table:
+    """The invoices (or the overdue ones) with total, paid, due, due date and state."""
+    from rich.table import Table
+
+    from generator.cli.terminal import cell
+    from generator.invoicing.drafting import document_label
+    from generator.invoicing.listing import STATE_LABELS, buyer_name, invoice_rows
+    from generator.locale import money, short_date
+
+    en = lang.startswith("en")
+    table = Table(
+        "Number" if en else "Numéro",
+        "Kind" if en else "Nature",
+        "Date",
+        "Client",
+        "Total TTC",
+        "Paid" if en else "Payé",
+        "Due" if en else "Dû",
+        "Due date" if en else "Échéance",
+        "State" if en else "État",
+        title="Invoices" if en else "Factures",
+    )
+    for key in invoice_rows(book, overdue_only=overdue_only):
+        entry = book.interactions[key]
+        doc = entry.record.document
+        status = book.invoices[key]
+        client = buyer_name(book, entry.record.company, entry.record.contact)
+        state = STATE_LABELS[status.state][1 if en else 0]
+        if status.state == "overdue":
+            state += f" ({status.days_late} j)" if not en else f" ({status.days_late} d)"
+        table.add_row(
+            cell(doc.number or key),
+            document_label(doc.kind, lang),
+            short_date(doc.issued, lang),
+            cell(client),
+            money(status.total, lang),
+            money(status.paid, lang),
+            money(status.due, lang),
+            short_date(doc.due, lang),
+            state,
+        )
+    return table
 
 
 @invoice.command("remind")
@@ -312,54 +321,12 @@ def invoice_remind(env: Env, name: str, out: str | None) -> None:
     Exemple :
       carnet invoice remind F2026-0001
     """
-    from pathlib import Path
-
-    from generator.documents.kinds import DocumentError as RenderError
-    from generator.documents.kinds import ResourceRefused, reminder_name
-    from generator.documents.render import render_reminder
-    from generator.files.yamlio import atomic_write
+    from generator.invoicing.drafting import find_document
+    from generator.invoicing.remind import write_reminder
 
     _, book = load_valid(env)
-    entry = find(env, book, name)
-    status = book.invoices.get(entry.id)
-    doc = entry.record.document
-    if status is None or status.is_credit_note:
-        refuse(
-            env.say(
-                f"« {entry.id} » n'est pas une facture : rien à relancer",
-                f"'{entry.id}' is not an invoice: nothing to remind",
-            )
-        )
-    if not status.issued:
-        refuse(
-            env.say(
-                f"la facture « {entry.id} » n'est pas émise : rien à relancer",
-                f"invoice '{entry.id}' is not issued: nothing to remind",
-            )
-        )
-    if status.due <= 0:
-        refuse(
-            env.say(
-                f"{doc.number} est soldée : rien à relancer",
-                f"{doc.number} is settled: nothing to remind",
-            )
-        )
-    target = Path(out) if out else env.repo / "build" / "documents"
-    path = target / reminder_name(entry)
-    try:
-        atomic_write(path, render_reminder(book, entry.id))
-    except ResourceRefused as exc:
-        refuse(exc.message(env.lang or "fr"))
-    except RenderError as exc:
-        refuse(str(exc))
-    except OSError as exc:
-        refuse(
-            env.say(
-                f"impossible d'écrire {path} ({exc.strerror})",
-                f"cannot write {path} ({exc.strerror})",
-            )
-        )
-    click.echo(path)
+    entry = find_document(env.repo, book, name)
+    click.echo(write_reminder(env.repo, book, entry, Path(out) if out else None))
 
 
 COMMANDS = (quote, order, invoice)

@@ -1,7 +1,9 @@
 """The ``carnet`` command line: parse arguments, call the library, print, exit.
 
-No business logic lives here (DESIGN.md rule 7). Exit codes: 0 done, 1 problems found
-or operation refused, 2 usage or unreadable repository.
+The group, its global options, ``validate``, ``schema`` and ``summary``; the other
+command groups live in their own modules. No business logic lives here (DESIGN.md rule
+7). Exit codes: 0 done, 1 problems found or operation refused, 2 usage or unreadable
+repository.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
 from generator import __version__
-from generator.cli.common import Env, parse_day, require_repo
+from generator.cli.common import Env, parse_day, print_refusal, require_repo
 from generator.problems import (
     Problem,
     Refused,
@@ -23,6 +26,9 @@ from generator.problems import (
     printable,
     to_json,
 )
+
+if TYPE_CHECKING:
+    from generator.load import LoadResult
 
 
 class CarnetGroup(click.Group):
@@ -35,17 +41,18 @@ class CarnetGroup(click.Group):
             raise
         except Refused as exc:
             env = ctx.obj
-            message, hint = exc.text(env.lang if isinstance(env, Env) else None)
-            click.echo(f"carnet: {printable(message)}", err=True)
-            if hint:
-                click.echo(f"    {printable(hint)}", err=True)
+            print_refusal(exc, env.lang if isinstance(env, Env) else None)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             if ctx.params.get("debug"):
                 traceback.print_exc()
+            env = ctx.obj
+            english = isinstance(env, Env) and env.en
+            what = printable(f"{exc.__class__.__name__}: {exc}")
             click.echo(
-                f"carnet: erreur inattendue : {exc.__class__.__name__}: {exc} "
-                "(relancez avec --debug pour le détail)",
+                f"carnet: unexpected error: {what} (run again with --debug for details)"
+                if english
+                else f"carnet: erreur inattendue : {what} (relancez avec --debug pour le détail)",
                 err=True,
             )
             ctx.exit(1)
@@ -93,7 +100,7 @@ def main(
         today_from = "CARNET_TODAY" if source is ParameterSource.ENVIRONMENT else "--today"
     ctx.obj = Env(
         repo=repo,
-        today=parse_day(today),
+        today=parse_day(today, lang),
         debug=debug,
         lang=lang,
         today_from=today_from,
@@ -177,7 +184,12 @@ def schema(env: Env, check: bool) -> None:
             or json.loads(p.read_text(encoding="utf-8")) != content
         ]
         for name in stale:
-            click.echo(f"schemas/{name}.schema.json est périmé : lancez « carnet schema »")
+            click.echo(
+                env.say(
+                    f"schemas/{name}.schema.json est périmé : lancez « carnet schema »",
+                    f"schemas/{name}.schema.json is out of date: run 'carnet schema'",
+                )
+            )
         sys.exit(1 if stale else 0)
     for path in write_schemas(env.repo, settings):
         click.echo(path.relative_to(env.repo).as_posix())
@@ -192,162 +204,82 @@ def summary(env: Env) -> None:
     Exemple :
       carnet summary
     """
-    from generator.cli.summary import print_summary
     from generator.load import load
 
     require_repo(env)
     result = load(env.repo, today=env.today, lang=env.lang)
-    print_summary(result, env.repo, lang=env.lang or "fr")
+    _print_summary(result, env.repo, lang=env.lang or "fr")
     sys.exit(1 if result.errors else 0)
 
 
-TRUST_CONFIG = click.option(
-    "--trust-config",
-    is_flag=True,
-    help="Passe mkdocs.yml tel quel à MkDocs (extensions, hooks : du code) ; "
-    "seulement pour un dépôt de confiance.",
-)
+def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
+    """Print records per kind, open interactions per user and the problem counts."""
+    from rich.console import Console
+    from rich.table import Table
 
+    from generator.cli.terminal import cell
+    from generator.schema import KINDS
 
-@main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier du site (défaut : build/site).",
-)
-@click.option(
-    "--at", "rev", help="Construit le site tel qu'il était à ce commit, tag, branche ou date."
-)
-@click.option(
-    "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
-)
-@TRUST_CONFIG
-@click.pass_obj
-def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
-    """Construit le site interne (MkDocs Material) à partir des données.
-
-    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
-    mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
-
-    \b
-    Exemples :
-      carnet build
-      carnet build --out /srv/intranet
-      carnet build --at 2026-06-30 --out build/site-juin
-    """
-    from generator.cli.site import run_build
-
-    require_repo(env)
-    target = out if out is not None else env.repo / "build" / "site"
-    sys.exit(
-        run_build(
-            env.repo,
-            target,
-            rev=rev,
-            today=env.today,
-            lang=env.lang,
-            strict=strict,
-            trust_config=trust_config,
+    en = lang.startswith("en")
+    console = Console(highlight=False)
+    book = result.book
+    kinds = Table(title="Records" if en else "Fiches", title_justify="left")
+    kinds.add_column("Kind" if en else "Nature")
+    kinds.add_column("Files" if en else "Fichiers", justify="right")
+    for kind in KINDS:
+        label = kind.label_en if en else kind.label_fr
+        kinds.add_row(label, str(result.files.get(kind.name, 0)))
+    console.print(kinds)
+    if book is not None:
+        users = Table(
+            title="Open interactions per user"
+            if en
+            else "Interactions non terminées par utilisateur",
+            title_justify="left",
         )
-    )
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
-)
-@TRUST_CONFIG
-@click.pass_obj
-def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
-    """Sert le site interne en local et le reconstruit à chaque modification.
-
-    Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
-    le navigateur se recharge tout seul.
-
-    \b
-    Exemple :
-      carnet serve --port 8000
-    """
-    from generator.site.serve import serve_site
-
-    require_repo(env)
-    sys.exit(
-        serve_site(
-            env.repo,
-            host=host,
-            port=port,
-            today=env.today,
-            lang=env.lang,
-            trust_config=trust_config,
+        users.add_column("User" if en else "Utilisateur")
+        users.add_column("Open" if en else "Ouvertes", justify="right")
+        users.add_column("Overdue" if en else "En retard", justify="right")
+        open_counts = book.open_interactions_by_user()
+        for user_id, user in book.settings.users.items():
+            overdue = sum(
+                1
+                for i in book.interactions_by_user.get(user_id, ())
+                if book.interactions[i].record.state != "done"
+                and book.interactions[i].record.date < book.today
+            )
+            users.add_row(cell(user.name), str(open_counts.get(user_id, 0)), str(overdue))
+        console.print(users)
+    counts = count_by_severity(result.problems)
+    errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
+    if en:
+        console.print(
+            f"Problems: {errors} error(s), {warnings} warning(s) — details: carnet validate"
         )
-    )
-
-
-@main.command()
-@click.argument("projects", nargs=-1)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier parent des extranets (défaut : build/extranet).",
-)
-@click.option("--allow-weak-password", is_flag=True, help="Accepte un mot de passe faible.")
-@click.pass_obj
-def extranet(
-    env: Env, projects: tuple[str, ...], out: Path | None, allow_weak_password: bool
-) -> None:
-    """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
-
-    Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
-    sinon de .carnet-secrets.yaml ; jamais des données.
-
-    \b
-    Exemples :
-      CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
-      carnet extranet --out /srv/extranets
-    """
-    from generator.cli.extranet import run_extranets
-
-    require_repo(env)
-    target = out if out is not None else env.repo / "build" / "extranet"
-    sys.exit(
-        run_extranets(
-            env.repo,
-            projects,
-            target,
-            today=env.today,
-            lang=env.lang,
-            allow_weak=allow_weak_password,
+    else:
+        console.print(
+            f"Problèmes : {errors} erreur(s), {warnings} avertissement(s) — détail : carnet validate"
         )
-    )
-
-
-@main.command()
-@click.argument("record", required=False)
-@click.option("--since", help="Tout ce qui a changé depuis cette date (AAAA-MM-JJ).")
-@click.pass_obj
-def history(env: Env, record: str | None, since: str | None) -> None:
-    """Historique champ par champ d'une fiche, ou de toute l'entreprise, depuis git.
-
-    \b
-    Exemples :
-      carnet history company/mes-beaux-sapins
-      carnet history --since 2026-11-01
-    """
-    from generator.history.view import show_history
-
-    require_repo(env)
-    if record is None and since is None:
-        raise click.UsageError("indiquez une fiche ou --since DATE")
-    since_date = parse_day(since) if since else None
-    sys.exit(show_history(env.repo, record, since_date, lang=env.lang or "fr"))
+    console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))
 
 
 from generator.cli.documents import documents_command, merge_command  # noqa: E402
+from generator.cli.extranet import extranet  # noqa: E402
+from generator.cli.history import history  # noqa: E402
 from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
+from generator.cli.site import build, serve  # noqa: E402
 from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
 
-for _command in (*_INVOICING, *_STOCK, documents_command, merge_command):
+for _command in (
+    build,
+    serve,
+    extranet,
+    history,
+    *_INVOICING,
+    *_STOCK,
+    documents_command,
+    merge_command,
+):
     main.add_command(_command)
 
 

@@ -1,122 +1,154 @@
-"""The ``build`` command's library side: validate, read history, build, report."""
+"""``carnet build`` and ``carnet serve``: the internal site. Parse, call
+:mod:`generator.site.pipeline`, print the problems and the report, exit."""
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import sys
-from contextlib import nullcontext
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.load import load
-from generator.problems import Problem, printable
+from generator.cli.common import Env, print_problems, print_refusal, require_repo
+from generator.problems import Refused
+
+if TYPE_CHECKING:
+    from generator.site.pipeline import BuildOutcome
+
+TRUST_CONFIG = click.option(
+    "--trust-config",
+    is_flag=True,
+    help="Passe mkdocs.yml tel quel à MkDocs (extensions, hooks : du code) ; "
+    "seulement pour un dépôt de confiance.",
+)
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Problems on stderr, one per line (with their hint)."""
-    for problem in problems:
-        click.echo(problem.format_text(), err=True)
-
-
-def load_history_for(
-    repo: Path, until_commit: str | None = None, lang: str = "fr"
-) -> tuple[Any, Problem | None]:
-    """The git history of ``repo`` (or None), and the ``info`` notice when there is none."""
-    from generator.history.trail import history_notice, load_history
-
-    history = load_history(repo)
-    if history is None:
-        return None, history_notice(repo, lang)
-    if until_commit is not None:
-        history = history.until(until_commit)
-    return history, None
-
-
-def release_free_memory() -> None:
-    """Give the heap pages freed with the Book back to the system (glibc ``malloc_trim``),
-    so that MkDocs' peak does not stack on memory Carnet no longer uses."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def run_build(
-    repo: Path,
-    out: Path,
-    *,
-    rev: str | None = None,
-    today: date | None = None,
-    lang: str | None = None,
-    strict: bool = False,
-    trust_config: bool = False,
-) -> int:
-    """Validate then build the internal site into ``out``; the exit code.
-
-    The repository's ``mkdocs.yml`` (of the working tree, also with ``rev``) is checked
-    with the data: MkDocs never reads it unless ``trust_config``.
-    """
-    from generator.history.timetravel import ImpossibleDate, RevisionError, data_at
-    from generator.site.build import SiteError, publish_site, stage_site
-    from generator.site.config import SiteConfigError, read_site_config
-
-    site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
-    try:
-        source = data_at(repo, rev) if rev else nullcontext((repo, None))
-        with source as (data_repo, commit):
-            result = load(data_repo, today=today, lang=lang, use_cache=rev is None)
-            errors = [
-                p for p in result.problems if p.is_error or (strict and p.severity == "warning")
-            ]
-            if errors or result.book is None or site_config.problems:
-                print_problems([*site_config.problems, *result.problems])
-                what = "dans les données" if errors or result.book is None else "dans mkdocs.yml"
-                click.echo(f"carnet: erreurs {what} : site non construit", err=True)
-                return 1
-            history, notice = load_history_for(repo, commit, lang or "fr")
-            if notice is not None:
-                print_problems([notice])
-            staged = stage_site(
-                repo,
-                result.book,
-                out,
-                history=history,
-                lang=lang or result.book.settings.lang,
-                digests=result.digests,
-                site_config=site_config,
-            )
-            del result, history  # MkDocs needs the memory more than we need the Book
-            gc.collect()
-            release_free_memory()
-            report = publish_site(staged, strict=strict)
-    except ImpossibleDate as exc:
-        click.echo(f"carnet: date impossible : {printable(str(exc))} (AAAA-MM-JJ)", err=True)
-        return 2
-    except RevisionError as exc:
-        click.echo(f"carnet: révision inconnue : {printable(str(exc))}", err=True)
-        return 2
-    except SiteError as exc:
-        click.echo(f"carnet: {exc}", err=True)
-        return 1
-    except SiteConfigError as exc:
-        print_problems(exc.problems)
-        click.echo("carnet: configuration refusée : site non construit", err=True)
-        return 1
+def _show(env: Env, outcome: BuildOutcome) -> None:
+    """Print a build's problems, then its report: MkDocs' warnings, the documents without
+    a PDF, the site built. A refused build raises its refusal after the problems."""
+    print_problems(outcome.problems)
+    if outcome.refusal is not None:
+        raise outcome.refusal
+    report = outcome.report
+    assert report is not None  # built when not refused
     for warning in report.warnings:
         click.echo(f"mkdocs: {warning}", err=True)
     if report.missing_pdfs:
+        count, example = len(report.missing_pdfs), report.missing_pdfs[0]
         click.echo(
-            f"{len(report.missing_pdfs)} document(s) sans PDF (par exemple "
-            f"{report.missing_pdfs[0]}) : lancez « carnet documents » puis reconstruisez",
+            env.say(
+                f"{count} document(s) sans PDF (par exemple {example}) : lancez "
+                "« carnet documents » puis reconstruisez",
+                f"{count} document(s) without a PDF (for instance {example}): run "
+                "'carnet documents', then build again",
+            ),
             err=True,
         )
-    mode = "complète" if report.clean else "incrémentale"
+    mode_fr, mode_en = ("complète", "full") if report.clean else ("incrémentale", "incremental")
     click.echo(
-        f"Site construit ({mode}, {report.pages} pages, {report.written} réécrites) : "
-        f"{report.out / 'index.html'}",
+        env.say(
+            f"Site construit ({mode_fr}, {report.pages} pages, {report.written} réécrites) : "
+            f"{report.out / 'index.html'}",
+            f"Site built ({mode_en}, {report.pages} pages, {report.written} rewritten): "
+            f"{report.out / 'index.html'}",
+        ),
         file=sys.stdout,
     )
-    return 1 if strict and report.warnings else 0
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier du site (défaut : build/site).",
+)
+@click.option(
+    "--at", "rev", help="Construit le site tel qu'il était à ce commit, tag, branche ou date."
+)
+@click.option(
+    "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
+)
+@TRUST_CONFIG
+@click.pass_obj
+def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
+    """Construit le site interne (MkDocs Material) à partir des données.
+
+    Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
+    mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
+
+    \b
+    Exemples :
+      carnet build
+      carnet build --out /srv/intranet
+      carnet build --at 2026-06-30 --out build/site-juin
+    """
+    from generator.files.layout import output_dir
+    from generator.site.pipeline import build_repo_site
+
+    require_repo(env)
+    outcome = build_repo_site(
+        env.repo,
+        out if out is not None else output_dir(env.repo, "site"),
+        rev=rev,
+        today=env.today,
+        lang=env.lang,
+        strict=strict,
+        trust_config=trust_config,
+    )
+    _show(env, outcome)
+    sys.exit(1 if strict and outcome.report.warnings else 0)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@TRUST_CONFIG
+@click.pass_obj
+def serve(env: Env, host: str, port: int, trust_config: bool) -> None:
+    """Sert le site interne en local et le reconstruit à chaque modification.
+
+    Surveille data/, les gabarits et mkdocs.yml ; la reconstruction est incrémentale et
+    le navigateur se recharge tout seul.
+
+    \b
+    Exemple :
+      carnet serve --port 8000
+    """
+    from generator.site.config import read_site_config
+    from generator.site.serve import serve_site
+
+    require_repo(env)
+    config = read_site_config(env.repo, trust=trust_config, lang=env.lang or "fr")
+    if config.problems:
+        print_problems(list(config.problems))
+        raise Refused("serve-config-errors")
+
+    def announce(server: Any) -> None:
+        bound_host, bound_port = server.server_address[:2]
+        click.echo(
+            env.say(
+                f"Site servi sur http://{bound_host}:{bound_port}/ (Ctrl+C pour arrêter)",
+                f"Site served at http://{bound_host}:{bound_port}/ (Ctrl+C to stop)",
+            )
+        )
+
+    def shown_build(outcome: BuildOutcome) -> None:
+        try:
+            _show(env, outcome)
+        except Refused as refusal:  # the last good site stays served
+            print_refusal(refusal, env.lang)
+
+    stopped = serve_site(
+        env.repo,
+        host=host,
+        port=port,
+        today=env.today,
+        lang=env.lang,
+        on_ready=announce,
+        on_build=shown_build,
+        trust_config=trust_config,
+    )
+    if stopped:
+        click.echo(env.say("Arrêt.", "Stopped."))

@@ -7,69 +7,39 @@ the candidates), writes all its files or none, and prints each path it wrote.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cli.common import Env, load_valid, parse_day, refuse, refuse_future, writing
+from generator.cli.common import Env, load_valid, parse_day, print_problems, shown, writing
+from generator.problems import Refused
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from generator.files.edits import ChangeSet
+    from generator.stock.records import MovementPlan
+    from generator.stock.views import StockReport, StockRow
+
+PIPED_WIDTH = 160
+SERIALS_SHOWN = 6
 
 
 def _day(env: Env, value: str | None) -> date:
-    return parse_day(value) if value else env.today
+    return parse_day(value, env.lang) if value else env.today
 
 
-@contextmanager
-def _refusals(env: Env) -> Iterator[None]:
-    """Turn the library's refusals into one line and an exit code."""
-    from generator.book.naming import RecordNameError
-    from generator.files.edits import EditError
-    from generator.stock import StockError
-
-    try:
-        yield
-    except RecordNameError as exc:
-        click.echo(f"carnet: {exc.message(env.lang or 'fr')}", err=True)
-        sys.exit(2)
-    except StockError as exc:
-        refuse(exc.message(env.lang))
-    except EditError as exc:
-        refuse(exc.message(env.lang))
-
-
-def _changes(env: Env, plan: Any) -> ChangeSet:
+def _changes(env: Env, plan: MovementPlan) -> ChangeSet:
     """The plan's new file as a change set (not written yet); its warnings printed."""
-    from generator.files.edits import ChangeSet
+    from generator.stock.records import plan_changes
 
-    changes = ChangeSet(env.repo)
-    changes.create(plan.path, plan.data, comment=plan.comment)
-    _flow_serials(changes.edit(plan.path))
+    changes = plan_changes(env.repo, plan)
     for fr, en in plan.warnings:
         click.echo(env.say(fr, en), err=True)
     return changes
-
-
-SHORT_LINE_SERIALS = 3
-
-
-def _flow_serials(node: Any) -> None:
-    """Serials as ``[SN-1, SN-2]`` (the layout of FORMAT.md); a movement line with a few
-    serials on one line: ``- {product: selfibox, quantity: 1, serials: [SBX-0002]}``."""
-    holder = node.get("document", node)
-    for line in holder.get("lines", ()):
-        serials = line.get("serials")
-        if serials is None:
-            continue
-        serials.fa.set_flow_style()
-        if "document" not in node and len(serials) <= SHORT_LINE_SERIALS:
-            line.fa.set_flow_style()
 
 
 DATE_OPTION = click.option("--date", "day", help="Date du mouvement (défaut : aujourd'hui).")
@@ -114,14 +84,13 @@ def receive(
     from generator.stock.records import find
     from generator.stock.serials import parse_assignments
 
-    with _refusals(env):
-        quantities = parse_line_options(lines)
-        assigned = parse_assignments(serials)
-        when = _day(env, day)
-        with writing(env) as session:
-            _, book = load_valid(env)
-            entry = find(book, purchase, "interaction", numbers=True)
-            session.save(_changes(env, plan_receipt(book, entry, quantities, assigned, when)))
+    quantities = parse_line_options(lines)
+    assigned = parse_assignments(serials)
+    when = _day(env, day)
+    with writing(env) as session:
+        _, book = load_valid(env)
+        entry = find(book, purchase, "interaction", numbers=True)
+        session.save(_changes(env, plan_receipt(book, entry, quantities, assigned, when)))
 
 
 @stock.command()
@@ -138,12 +107,11 @@ def ship(env: Env, delivery_note: str, day: str | None) -> None:
     from generator.stock.records import find
     from generator.stock.ship import plan_shipment
 
-    with _refusals(env):
-        when = parse_day(day) if day else None
-        with writing(env) as session:
-            _, book = load_valid(env)
-            entry = find(book, delivery_note, "interaction", numbers=True)
-            session.save(_changes(env, plan_shipment(book, entry, when)))
+    when = parse_day(day, env.lang) if day else None
+    with writing(env) as session:
+        _, book = load_valid(env)
+        entry = find(book, delivery_note, "interaction", numbers=True)
+        session.save(_changes(env, plan_shipment(book, entry, when)))
 
 
 @stock.command(name="validate")
@@ -162,26 +130,19 @@ def validate_command(env: Env, movement: str, no_commit: bool) -> None:
       carnet stock validate sortie-2026-0010 --no-commit
     """
     from generator.stock.records import find
-    from generator.stock.validate import validation, would_be_problems
+    from generator.stock.validate import plan_validation
 
-    with _refusals(env), writing(env, commits=True, no_commit=no_commit) as session:
+    with writing(env, commits=True, no_commit=no_commit) as session:
         _, book = load_valid(env)
         entry = find(book, movement, "movement")
-        changes = validation(env.repo, entry)
-        problems = would_be_problems(env.repo, book, entry, env.lang or "fr")
-        if problems:
-            for problem in problems:
-                click.echo(problem.format_text(), err=True)
-            refuse(env.say(f"« {entry.id} » non validé", f"'{entry.id}' not validated"))
+        planned = plan_validation(env.repo, book, entry, env.lang or "fr")
+        if planned.problems:
+            print_problems(planned.problems)
+            raise Refused("stock-not-validated", id=entry.id)
         day = entry.record.date
-        refuse_future(
-            env,
-            day,
-            f"le mouvement « {entry.id} » du {day.isoformat()}",
-            f"movement '{entry.id}' of {day.isoformat()}",
-        )
+        session.check_not_future(day, "future-movement", id=entry.id, day=day.isoformat())
         message = env.say(f"Mouvement {entry.id} validé", f"Movement {entry.id} validated")
-        session.save(changes, message)
+        session.save(planned.changes, message)
 
 
 @stock.command()
@@ -196,27 +157,72 @@ def status(env: Env, product: str | None, at: str | None) -> None:
       carnet stock status
       carnet stock status tablette-pro-10
     """
-    from dataclasses import replace
+    from rich.console import Console
 
-    from generator.stock.records import find
-    from generator.stock.status import print_status
-    from generator.stock.views import stock_report
+    from generator.stock.views import product_status
 
-    with _refusals(env):
-        day = parse_day(at) if at else None
-        _, book = load_valid(env)
-        report = stock_report(book, day)
-        if product is not None:
-            entry = find(book, product, "product")
-            if not entry.record.stock_managed:
-                refuse(
-                    env.say(
-                        f"« {entry.id} » n'est pas géré en stock",
-                        f"'{entry.id}' is not stock-managed",
-                    )
-                )
-            report = replace(report, rows=tuple(r for r in report.rows if r.id == entry.id))
-    print_status(report, env.lang or "fr", full_serials=product is not None)
+    day = parse_day(at, env.lang) if at else None
+    _, book = load_valid(env)
+    report = product_status(book, product, day)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = PIPED_WIDTH
+    console.print(status_table(report, env.lang or "fr", full_serials=product is not None))
+
+
+_HEADERS = {
+    "fr": ("Produit", "En stock", "Seuil d'alerte", "Stock souhaité", "À commander", "N° de série"),
+    "en": ("Product", "On hand", "Alert level", "Desired stock", "To reorder", "Serials"),
+}
+
+
+def _state_label(state: str, key: str) -> str | None:
+    from generator.stock.views import LOW, OUT
+
+    labels = {
+        "fr": {OUT: "hors stock", LOW: "bientôt hors stock"},
+        "en": {OUT: "out of stock", LOW: "soon out of stock"},
+    }
+    return labels[key].get(state)
+
+
+def _serials(row: StockRow, full: bool) -> str:
+    if not row.serial_tracked:
+        return ""
+    if full or len(row.serials) <= SERIALS_SHOWN:
+        return ", ".join(row.serials) or "—"
+    rest = len(row.serials) - SERIALS_SHOWN
+    return ", ".join(row.serials[:SERIALS_SHOWN]) + f", … (+{rest})"
+
+
+def status_table(report: StockReport, lang: str = "fr", *, full_serials: bool = False) -> Table:
+    """One row per product: on hand (with its alert), alert level, desired, to reorder."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from generator import locale as fmt
+    from generator.cli.terminal import cell
+    from generator.stock.views import OUT
+
+    key = "en" if lang.startswith("en") else "fr"
+    title = ("Stock on " if key == "en" else "Stock au ") + fmt.short_date(report.at, lang)
+    table = Table(title=title, title_justify="left")
+    for index, header in enumerate(_HEADERS[key]):
+        table.add_column(header, justify="right" if 1 <= index <= 4 else "left", overflow="fold")
+    for row in report.rows:
+        level = Text(f"{fmt.number(row.on_hand, lang)} {row.unit}")
+        state = _state_label(row.state, key)
+        if state:
+            level.append(f" ({state})", style="bold red" if row.state == OUT else "yellow")
+        table.add_row(
+            cell(f"{row.name} ({row.id})"),
+            level,
+            Text(fmt.number(row.alert_level, lang)),
+            Text(fmt.number(row.desired, lang)),
+            Text(fmt.number(row.to_reorder, lang) if row.to_reorder else ""),
+            cell(_serials(row, full_serials)),
+        )
+    return table
 
 
 @stock.command()
@@ -241,23 +247,16 @@ def report(env: Env, formats: str, at: str | None, out: Path | None) -> None:
       carnet stock report
       carnet stock report --format xlsx --at 2026-06-30 --out /tmp/stock
     """
+    from generator.files.layout import output_dir
     from generator.stock.report import parse_formats, write_reports
 
-    with _refusals(env):
-        chosen = parse_formats(formats)
-        day = parse_day(at) if at else None
-        _, book = load_valid(env)
-        target = out if out is not None else env.repo / "build" / "stock"
-        written = write_reports(book, chosen, target, day, env.lang or "fr")
+    chosen = parse_formats(formats)
+    day = parse_day(at, env.lang) if at else None
+    _, book = load_valid(env)
+    target = out if out is not None else output_dir(env.repo, "stock")
+    written = write_reports(book, chosen, target, day, env.lang or "fr")
     for path in written:
-        click.echo(_shown(env.repo, path))
-
-
-def _shown(repo: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(repo.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+        click.echo(shown(env.repo, path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -296,18 +295,16 @@ def new_delivery(
     from generator.stock.records import find
     from generator.stock.serials import parse_assignments
 
-    with _refusals(env):
-        assigned = parse_assignments(serials)
-        when = _day(env, day)
-        with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
-            shown = when.isoformat()
-            refuse_future(env, when, f"la date du bon {shown}", f"the note's date {shown}")
-            _, book = load_valid(env)
-            entry = find(book, source, "interaction", numbers=True)
-            plan = plan_delivery_note(book, entry, assigned, when)
-            number = plan.data["document"]["number"]
-            message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
-            session.save(_changes(env, plan), message)
+    assigned = parse_assignments(serials)
+    when = _day(env, day)
+    with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
+        session.check_not_future(when, "future-delivery-date", day=when.isoformat())
+        _, book = load_valid(env)
+        entry = find(book, source, "interaction", numbers=True)
+        plan = plan_delivery_note(book, entry, assigned, when)
+        number = plan.data["document"]["number"]
+        message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
+        session.save(_changes(env, plan), message)
 
 
 COMMANDS: tuple[Callable[..., Any], ...] = (stock, delivery)

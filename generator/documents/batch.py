@@ -25,10 +25,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from generator.book.book import Book
+from generator.book.naming import resolve_names
 from generator.documents import kinds
-from generator.documents.kinds import DocumentError, ResourceRefused
 from generator.documents.render import finish, prepare
+from generator.files.layout import output_dir
 from generator.files.yamlio import atomic_write
+from generator.problems import Refused
 from generator.templating import templates_dir
 
 MANIFEST = ".carnet-documents.json"
@@ -61,17 +63,63 @@ class Outcome:
     name: str
     key: str | None
     written: bool
-    error: str | None = None
+    error: tuple[str, dict[str, str]] | None = None
+    """The refusal's code and parameters (plain data: outcomes cross processes)."""
 
 
 @dataclass(slots=True)
 class BatchReport:
-    """Paths written, paths already up to date, stale paths removed, errors (one line each)."""
+    """Paths written, paths already up to date, stale paths removed, and the documents
+    that could not be rendered (one refusal each)."""
 
     written: list[Path] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Refused] = field(default_factory=list)
+
+
+def default_out(repo: Path) -> Path:
+    """Where the documents' PDFs go unless told otherwise: ``build/documents/``."""
+    return output_dir(repo, "documents")
+
+
+def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) -> list[str]:
+    """The interaction ids of the documents ``names`` designate (ids, ``kind/id`` or
+    numbers); refused for a name that designates no sales document."""
+    ids = []
+    for source in resolve_names(repo, names, dict(book.numbers)):
+        entry = book.interactions.get(source.id) if source.kind == "interaction" else None
+        if entry is None or not kinds.is_document(entry):
+            raise Refused("document-not-sales", other=f"{source.kind}/{source.id}")
+        ids.append(source.id)
+    return ids
+
+
+def existing_pdfs(repo: Path, book: Book) -> dict[str, Path]:
+    """File name → path of the PDFs of ``book``'s documents already rendered into
+    :func:`default_out` (by ``carnet documents``); none is rendered here."""
+    out = default_out(repo)
+    found = {}
+    for key in document_ids(book):
+        name = kinds.output_name(book.interactions[key])
+        if (out / name).is_file():
+            found[name] = out / name
+    return found
+
+
+def rendered_pdfs(
+    repo: Path, book: Book, ids: list[str], *, lang: str | None = None
+) -> tuple[dict[str, Path], list[Refused]]:
+    """The PDFs of the documents ``ids`` (interaction id → path), rendered or reused in
+    :func:`default_out` (:func:`render_all`), and the documents that could not be."""
+    out = default_out(repo)
+    report = render_all(repo, book, out, ids, lang=lang)
+    found = {}
+    for key in ids:
+        path = out / kinds.output_name(book.interactions[key])
+        if path.is_file():
+            found[key] = path
+    return found, report.errors
 
 
 def document_ids(book: Book) -> list[str]:
@@ -163,10 +211,10 @@ def _render_one(interaction_id: str) -> Outcome:
         if job.manifest.get(name) == key and target.is_file():
             return Outcome(interaction_id, name, key, written=False)
         write_output(target, finish(prepared, repo=job.repo))
-    except ResourceRefused as exc:
-        return Outcome(interaction_id, name, None, False, f"{entry.path}: {exc.message()}")
-    except DocumentError as exc:
-        return Outcome(interaction_id, name, None, False, str(exc))
+    except Refused as exc:
+        if exc.code == "document-resource-refused":
+            exc = Refused("document-resource-refused-in", file=entry.path, **exc.params)
+        return Outcome(interaction_id, name, None, False, (exc.code, exc.params))
     return Outcome(interaction_id, name, key, written=True)
 
 
@@ -218,7 +266,7 @@ def render_all(
     chosen = document_ids(book) if ids is None else list(dict.fromkeys(ids))
     for key in chosen:
         if key not in book.interactions or not kinds.is_document(book.interactions[key]):
-            raise DocumentError(f"« {key} » n'est pas un document imprimable")
+            raise Refused("document-not-printable", id=key)
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
     _JOB = _Job(book, repo, lang, out, manifest, static_digest(book, repo))
@@ -228,7 +276,8 @@ def render_all(
         for outcome in _run(chosen, jobs or os.cpu_count() or 1):
             target = out / outcome.name
             if outcome.error is not None:
-                report.errors.append(outcome.error)
+                code, params = outcome.error
+                report.errors.append(Refused(code, **params))
                 keys.pop(outcome.name, None)
             else:
                 keys[outcome.name] = outcome.key
@@ -248,5 +297,5 @@ def render_all(
     write_manifest(out, keys)
     report.written.sort()
     report.up_to_date.sort()
-    report.errors.sort()
+    report.errors.sort(key=lambda refusal: refusal.message("fr"))
     return report

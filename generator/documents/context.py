@@ -18,9 +18,10 @@ from babel import Locale
 from generator import locale
 from generator.book.book import Book
 from generator.book.records import Entry
-from generator.documents.kinds import DocumentError, is_draft, template_kind, title
+from generator.documents.kinds import is_draft, template_kind, title
 from generator.documents.qr import epc_payload, qr_placeholder
 from generator.money import ZERO, Totals, plain_rate
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, Address, DocumentKind, Nature, VatCategory
 from generator.schema.settings import Settings
 
@@ -98,11 +99,9 @@ def logo_uri(settings: Settings, repo: Path | None) -> str | None:
     path = (repo / logo).resolve()
     data = (repo / "data").resolve()
     if data not in path.parents:
-        raise DocumentError(
-            f"data/settings.yaml: firm.logo « {logo} » doit désigner un fichier sous data/"
-        )
+        raise Refused("document-logo-outside", quoted=logo)
     if not path.is_file():
-        raise DocumentError(f"data/settings.yaml: firm.logo « {logo} » introuvable")
+        raise Refused("document-logo-missing", quoted=logo)
     return path.as_uri()
 
 
@@ -133,7 +132,7 @@ def buyer(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
     company_id = record.company or (contact.company if contact else None)
     company = book.companies[company_id].record if company_id in book.companies else None
     if company is None and contact is None:
-        raise DocumentError(f"{entry.path}: document sans client (indiquez company ou contact)")
+        raise Refused("document-no-buyer", file=entry.path)
     person = " ".join(p for p in (contact.civility, contact.full_name) if p) if contact else None
     if company is not None:
         address = company.address

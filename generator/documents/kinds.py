@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.book.ledger import is_issued
 from generator.book.records import Entry
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, DocumentKind
 
 TITLES: dict[DocumentKind, tuple[str, str]] = {
@@ -45,23 +46,17 @@ E_INVOICE_KINDS = INVOICE_KINDS
 """Kinds issued as PDF/A-3b with Factur-X XML embedded."""
 
 
-class DocumentError(Exception):
-    """A document that cannot be rendered; the message is for the user (French)."""
+def resource_refused(url: str, file: str | None = None) -> Refused:
+    """The refusal of a resource outside ``site_templates/`` and ``data/`` that a template
+    or record asked for; ``file`` names the record or template that asked, when known."""
+    shown = url if len(url) < 120 else url[:117] + "…"
+    if file is not None:
+        return Refused("document-resource-refused-in", file=file, detail=shown)
+    return Refused("document-resource-refused", detail=shown)
 
 
-class ResourceRefused(DocumentError):
-    """A template or record asked for a resource outside ``site_templates/`` and ``data/``."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        super().__init__(self.message())
-
-    def message(self, lang: str = "fr") -> str:
-        """One line for the user."""
-        shown = self.url if len(self.url) < 120 else self.url[:117] + "…"
-        if lang.startswith("en"):
-            return f"resource refused: {shown} (only site_templates/ and data/ may be read)"
-        return f"ressource refusée : {shown} (seuls site_templates/ et data/ sont lisibles)"
+RESOURCE_REFUSALS = frozenset({"document-resource-refused", "document-resource-refused-in"})
+"""The codes of :func:`resource_refused`."""
 
 
 def is_document(entry: Entry) -> bool:
@@ -87,13 +82,12 @@ def template_kind(entry: Entry) -> DocumentKind:
     chosen = TEMPLATE_ALIASES.get(doc.template.strip().lower())
     if chosen is None:
         known = ", ".join(sorted(a for a in TEMPLATE_ALIASES if "_" not in a))
-        raise DocumentError(
-            f"{entry.path}: modèle de document inconnu « {doc.template} » (modèles : {known})"
+        raise Refused(
+            "document-template-unknown", file=entry.path, quoted=doc.template, known=known
         )
     if not _compatible(doc.kind, chosen):
-        raise DocumentError(
-            f"{entry.path}: le modèle « {doc.template} » ne convient pas à un document "
-            f"« {doc.kind.value} »"
+        raise Refused(
+            "document-template-mismatch", file=entry.path, quoted=doc.template, kind=doc.kind.value
         )
     return chosen
 

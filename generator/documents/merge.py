@@ -34,21 +34,69 @@ from markupsafe import Markup
 
 from generator import locale
 from generator.book.book import Book
+from generator.book.naming import resolve_names
 from generator.documents.context import logo_uri, siren_of
+from generator.documents.kinds import RESOURCE_REFUSALS
 from generator.documents.render import render_template
-from generator.problems import Problem, make_problem
+from generator.problems import Problem, Refused, make_problem
 from generator.templating import render_note
 
 TEMPLATES = "data/templates"
 EXTENSIONS = (".html", ".htm", ".md")
 
 
-class MergeError(Exception):
-    """A template that cannot be merged: carries the problem to print."""
+class _Unmergeable(Exception):
+    """A template that cannot be merged: carries the problem to report. Never leaves this
+    module (:func:`merge_records` returns the problem)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class MergeOutcome:
+    """The PDFs of a merge (output file name and bytes, in the order of the records), or
+    the problem of the template that stopped it (nothing is to be written then)."""
+
+    files: list[tuple[str, bytes]]
+    problem: Problem | None = None
+
+
+def merge_records(
+    book: Book,
+    repo: Path,
+    template_name: str,
+    names: tuple[str, ...] | list[str],
+    lang: str,
+    messages: str = "fr",
+) -> MergeOutcome:
+    """``template_name`` merged with each record ``names`` designates, as PDFs.
+
+    The template is found first (a problem if it is unknown or leads outside
+    ``data/templates/``), then the names are resolved (refused as a usage error when
+    unknown or ambiguous), then each record is merged; the first template problem stops
+    the merge. ``lang`` formats the documents, ``messages`` is the language of problems.
+    """
+    try:
+        template = find_template(repo, template_name, messages)
+    except _Unmergeable as exc:
+        return MergeOutcome([], exc.problem)
+    files = []
+    for source in resolve_names(repo, names, dict(book.numbers)):
+        try:
+            pdf = merge_pdf(book, repo, template, source.kind, source.id, lang, messages)
+        except _Unmergeable as exc:
+            return MergeOutcome([], exc.problem)
+        except Refused as exc:
+            if exc.code not in RESOURCE_REFUSALS:
+                raise
+            detail = exc.params.get("detail", "")
+            raise Refused(
+                "document-resource-refused-in", file=template.rel, detail=detail
+            ) from None
+        files.append((output_name(template, source.id), pdf))
+    return MergeOutcome(files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +129,7 @@ def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
     """
     base = repo / TEMPLATES
     if base.exists() and not _within(base.resolve(), repo.resolve()):
-        raise MergeError(_outside_problem(TEMPLATES, TEMPLATES, lang))
+        raise _Unmergeable(_outside_problem(TEMPLATES, TEMPLATES, lang))
     folder = base.resolve()
     bare = name.removeprefix(TEMPLATES + "/")
     candidates = [bare] if bare.endswith(EXTENSIONS) else [bare + ext for ext in EXTENSIONS]
@@ -93,11 +141,11 @@ def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
         named_inside = ".." not in Path(candidate).parts and not Path(candidate).is_absolute()
         rel = f"{TEMPLATES}/{Path(candidate).as_posix()}" if named_inside else TEMPLATES
         if not _within(real, folder):
-            raise MergeError(_outside_problem(rel, candidate, lang))
+            raise _Unmergeable(_outside_problem(rel, candidate, lang))
         if real.is_file():
             return MergeTemplate(path.stem, rel, real)
-    known = ", ".join(available_templates(repo)) or "aucun"
-    raise MergeError(
+    known = ", ".join(available_templates(repo)) or ("none" if lang.startswith("en") else "aucun")
+    raise _Unmergeable(
         make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
 
@@ -302,7 +350,7 @@ def merge_html(
     lang: str,
     messages: str = "fr",
 ) -> str:
-    """The HTML of ``template`` filled with ``kind/record_id``; :class:`MergeError` if not.
+    """The HTML of ``template`` filled with ``kind/record_id``; :class:`_Unmergeable` if not.
 
     ``lang`` formats amounts and dates; ``messages`` is the language of the problems.
     """
@@ -315,7 +363,7 @@ def merge_html(
     try:
         text = env.get_template(template.path.name).render(context)
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise MergeError(_problem(template, exc, messages)) from None
+        raise _Unmergeable(_problem(template, exc, messages)) from None
     body = Markup(render_note(text)) if template.markdown else Markup(text)
     if not template.markdown and "<html" in text[:500].lower():
         return text

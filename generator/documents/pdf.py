@@ -2,8 +2,8 @@
 
 A document may load its stylesheet and images from ``site_templates/`` and the
 repository's ``data/`` (a logo), and ``data:`` URIs (the QR code). Anything else — another
-file, a symbolic link leading out, the network — stops the rendering with
-:class:`~generator.documents.kinds.ResourceRefused` before a byte is read.
+file, a symbolic link leading out, the network — stops the rendering with a refusal
+(:func:`~generator.documents.kinds.resource_refused`) before a byte is read.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from generator.documents.kinds import ResourceRefused
+from generator.documents.kinds import resource_refused
 from generator.documents.qr import inline_qr_codes
 from generator.templating import templates_dir
 
-__all__ = ["ConfinedFetcher", "ResourceRefused", "html_to_pdf"]
+__all__ = ["ConfinedFetcher", "html_to_pdf"]
 
 PDFA_VARIANT = "pdf/a-3b"
 
 
 class _Refused(FatalURLFetchingError):
-    """Raised inside WeasyPrint (a fatal fetching error stops the rendering)."""
+    """Raised inside WeasyPrint (a fatal fetching error stops the rendering); never leaves
+    this module (:func:`html_to_pdf` refuses instead)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
@@ -55,7 +56,7 @@ class ConfinedFetcher(URLFetcher):
         return None
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        """The resource at ``url``, or :class:`ResourceRefused`."""
+        """The resource at ``url``; a fatal fetching error for anything else."""
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -84,8 +85,8 @@ def html_to_pdf(html: str, *, repo: Path | None, pdfa: bool = False) -> bytes:
     """Render ``html`` (relative URLs resolve in ``site_templates/documents/``).
 
     ``pdfa``: PDF/A-3b, the container Factur-X requires. QR code placeholders are drawn
-    first. Raises :class:`ResourceRefused` when the HTML asks for a resource outside the
-    allowed folders.
+    first. Refused (``document-resource-refused``) when the HTML asks for a resource
+    outside the allowed folders.
     """
     html = inline_qr_codes(html)
     options: dict[str, object] = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
@@ -94,4 +95,4 @@ def html_to_pdf(html: str, *, repo: Path | None, pdfa: bool = False) -> bytes:
         document = HTML(string=html, base_url=documents_base_url(), url_fetcher=fetcher)
         return document.write_pdf(**options)
     except _Refused as exc:
-        raise ResourceRefused(exc.url) from None
+        raise resource_refused(exc.url) from None

@@ -7,8 +7,9 @@ from typing import Any
 
 from generator.book.book import Book
 from generator.documents.context import BILLED_KINDS, Fmt, buyer, payment_block, seller
-from generator.documents.kinds import DocumentError, is_draft, template_kind, title
+from generator.documents.kinds import is_draft, template_kind, title
 from generator.money import ZERO
+from generator.problems import Refused
 
 
 def reminder_context(
@@ -18,9 +19,9 @@ def reminder_context(
     entry = book.interactions[interaction_id]
     doc = entry.record.document
     if doc is None or doc.kind not in BILLED_KINDS:
-        raise DocumentError(f"{entry.path}: seule une facture peut être relancée")
+        raise Refused("document-reminder-not-invoice", file=entry.path)
     if is_draft(entry):
-        raise DocumentError(f"{entry.path}: facture en brouillon : rien à relancer")
+        raise Refused("document-reminder-draft", file=entry.path)
     fmt = Fmt(lang, book.settings.currency)
     status = book.invoices[interaction_id]
     customer = {**buyer(book, entry, fmt), "delivery_address": []}  # a letter: one address

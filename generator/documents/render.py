@@ -22,9 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from generator.book.book import Book
 from generator.documents import kinds
 from generator.documents.context import document_context
-from generator.documents.kinds import DocumentError
 from generator.documents.qr import inline_qr_codes
 from generator.documents.reminder import reminder_context
+from generator.problems import Refused
 from generator.templating import templates_dir
 
 
@@ -65,7 +65,7 @@ def _lang(book: Book, lang: str | None) -> str:
 def _entry(book: Book, interaction_id: str):  # -> Entry
     entry = book.interactions.get(interaction_id)
     if entry is None or not kinds.is_document(entry):
-        raise DocumentError(f"« {interaction_id} » n'est pas un document imprimable")
+        raise Refused("document-not-printable", id=interaction_id)
     return entry
 
 
@@ -88,12 +88,17 @@ def einvoice_xml(book: Book, interaction_id: str) -> bytes | None:
     entry = _entry(book, interaction_id)
     if kinds.is_draft(entry) or entry.record.document.kind not in kinds.E_INVOICE_KINDS:
         return None
-    from generator.documents.facturx.cii import EInvoiceError, invoice_xml
+    from generator.documents.facturx.cii import invoice_xml
 
     try:
         return invoice_xml(book, interaction_id)
-    except EInvoiceError as exc:
-        raise DocumentError(f"{entry.path}: {exc}") from None
+    except Refused as exc:
+        raise Refused(
+            "einvoice-in-file",
+            file=entry.path,
+            reason=exc.message("fr"),
+            reason_en=exc.message("en"),
+        ) from None
 
 
 def prepare(
@@ -134,8 +139,7 @@ def render_document(
 ) -> bytes:
     """The PDF of one document. ``repo`` lets it read the firm's logo under ``data/``.
 
-    Raises :class:`DocumentError` (bad data, message for the user) or
-    :class:`generator.documents.pdf.ResourceRefused`.
+    Refused (bad data, or a resource outside the allowed folders) when it cannot be.
     """
     return finish(prepare(book, interaction_id, repo=repo, lang=lang), repo=repo)
 

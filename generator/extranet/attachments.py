@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.book.book import Book
 from generator.extranet.crypto import SiteKey, file_aad
+from generator.problems import Refused
 
 AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]
 """Interaction id → ``[(display file name, absolute path), …]``."""
@@ -40,15 +41,15 @@ class Attachment:
 
 def record_attachments(
     book: Book, repo: Path
-) -> tuple[dict[str, list[tuple[str, Path]]], list[str]]:
+) -> tuple[dict[str, list[tuple[str, Path]]], list[Refused]]:
     """The ``attachment:`` files of ``book``'s interactions, and what is wrong with them.
 
     Pass a scoped Book (:func:`generator.extranet.scope.scoped_to`) to get only the
     files of one extranet. A path must lie under ``data/documents/`` and name an
-    existing file; each failure is a French message naming the record's file.
+    existing file; each failure is a refusal naming the record's file.
     """
     found: dict[str, list[tuple[str, Path]]] = {}
-    errors: list[str] = []
+    errors: list[Refused] = []
     folder = (repo / RECORD_FOLDER).resolve()
     for key, entry in sorted(book.interactions.items()):
         rel = entry.record.attachment
@@ -56,9 +57,13 @@ def record_attachments(
             continue
         path = (repo / rel).resolve()
         if not path.is_relative_to(folder):
-            errors.append(f"{entry.path}: pièce jointe hors de {RECORD_FOLDER}/ : {rel}")
+            errors.append(
+                Refused(
+                    "extranet-attachment-outside", file=entry.path, other=rel, folder=RECORD_FOLDER
+                )
+            )
         elif not path.is_file():
-            errors.append(f"{entry.path}: pièce jointe introuvable : {rel}")
+            errors.append(Refused("extranet-attachment-missing", file=entry.path, other=rel))
         else:
             found[key] = [(path.name, path)]
     return found, errors
@@ -66,28 +71,21 @@ def record_attachments(
 
 def document_attachments(
     repo: Path, book: Book, scoped: Book, *, lang: str | None = None
-) -> tuple[dict[str, list[tuple[str, Path]]], list[str]]:
-    """The PDFs of the scoped Book's issued documents, rendered (or reused) with
-    :func:`generator.documents.batch.render_all` into ``build/documents/``.
+) -> tuple[dict[str, list[tuple[str, Path]]], list[Refused]]:
+    """The PDFs of the scoped Book's issued documents, rendered (or reused) by the
+    documents module (:func:`generator.documents.batch.rendered_pdfs`).
 
     ``book`` is the whole Book (a document prints the firm's and the buyer's details);
     only the documents ``scoped`` holds are rendered and shipped. Returns the files and
-    the documents that could not be rendered (one French line each).
+    the documents that could not be rendered (one refusal each).
     """
-    from generator.documents.batch import render_all
-    from generator.documents.kinds import output_name
+    from generator.documents.batch import rendered_pdfs
 
     ids = [key for key, e in scoped.interactions.items() if e.record.document is not None]
     if not ids:
         return {}, []
-    out = repo / "build" / "documents"
-    report = render_all(repo, book, out, ids, lang=lang)
-    found: dict[str, list[tuple[str, Path]]] = {}
-    for key in ids:
-        name = output_name(book.interactions[key])
-        if (out / name).is_file():
-            found[key] = [(name, out / name)]
-    return found, list(report.errors)
+    paths, errors = rendered_pdfs(repo, book, ids, lang=lang)
+    return {key: [(path.name, path)] for key, path in paths.items()}, errors
 
 
 def merge_attachments(*sources: AttachmentMap) -> dict[str, list[tuple[str, Path]]]:

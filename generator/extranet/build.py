@@ -6,6 +6,10 @@ private temporary folder); :func:`seal_extranet` encrypts every page, the search
 index and the attachments with one key. :func:`build_extranet` runs both, deriving the
 key (PBKDF2, the costly part of sealing) in a thread while MkDocs builds, and
 replaces the output folder only once everything is written.
+
+``carnet extranet`` as a target: :func:`plan_extranets` chooses the projects and reads
+their passwords, :func:`build_all` builds each and returns one :class:`ProjectOutcome`
+per project (built, or refused and why); nothing here prints.
 """
 
 from __future__ import annotations
@@ -14,23 +18,40 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
-from generator.extranet.attachments import Attachment, AttachmentMap, plan_attachments
+from generator.extranet.attachments import (
+    Attachment,
+    AttachmentMap,
+    document_attachments,
+    merge_attachments,
+    plan_attachments,
+    record_attachments,
+)
 from generator.extranet.attachments import seal_attachments as _seal_files
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
 from generator.extranet.names import OpaqueNames
-from generator.extranet.output import MARKER, MARKER_TEXT, private_folder
+from generator.extranet.output import (
+    MARKER,
+    MARKER_TEXT,
+    check_outputs,
+    private_folder,
+    staging_area,
+)
 from generator.extranet.pages import write_pages
+from generator.extranet.passwords import ProjectPassword, project_passwords
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
 from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
+from generator.files.layout import output_dir
 from generator.files.yamlio import atomic_write
+from generator.problems import Problem, Refused
 from generator.templating import templates_dir
 
 
@@ -138,7 +159,8 @@ def build_extranet(
     once, at build time. Sources are merged by the caller
     (:func:`generator.extranet.attachments.merge_attachments`): the interactions' own
     ``attachment:`` fields (:func:`~generator.extranet.attachments.record_attachments`),
-    issued invoice PDFs (``build/documents/<number>.pdf``), or anything else. An id
+    issued invoice PDFs (:func:`~generator.extranet.attachments.document_attachments`), or
+    anything else. An id
     outside the extranet's scope, or a path that is not a file, raises ``ValueError``
     before anything is written. Each file is stored encrypted under an opaque name;
     its card (and the « Documents » page) links to it.
@@ -169,3 +191,131 @@ def _replace(sealed: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(new, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtranetPlan:
+    """The extranets to build: the projects chosen, their passwords, and the located
+    problems about passwords (reported; an error among them fails the run)."""
+
+    projects: list[str]
+    passwords: dict[str, ProjectPassword]
+    problems: list[Problem]
+    named: tuple[str, ...] = ()
+    """The projects named on the command line (none: every enabled extranet)."""
+
+
+def plan_extranets(
+    repo: Path, book: Book, names: tuple[str, ...], out_root: Path, lang: str
+) -> ExtranetPlan:
+    """The extranets of ``names`` (default: every enabled one) and their passwords.
+
+    Refused for an unknown project (usage) and for an output folder Carnet must not
+    replace (:func:`generator.extranet.output.check_outputs`: ``out_root`` holds one
+    folder per project; when it is the repository's ``build/extranet`` it must really
+    lie in ``build/``). Nothing is written.
+    """
+    unknown = [n for n in names if n not in book.projects]
+    if unknown:
+        raise Refused("extranet-unknown-project", known=", ".join(unknown))
+    chosen = list(names) or [
+        key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
+    ]
+    default_root = out_root.absolute() == output_dir(repo, "extranet").absolute()
+    check_outputs(repo, out_root, chosen, default=default_root)
+    passwords, problems = project_passwords(repo, book, chosen, lang)
+    return ExtranetPlan(chosen, passwords, problems, names)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOutcome:
+    """One project of :func:`build_all`: its report when built, else why not (and the
+    attachments that failed), and whether that fails the run."""
+
+    project: str
+    report: ExtranetReport | None = None
+    refusal: Refused | None = None
+    errors: tuple[Refused, ...] = ()
+    fails: bool = False
+
+
+def build_all(
+    repo: Path,
+    book: Book,
+    history: Any,
+    plan: ExtranetPlan,
+    out_root: Path,
+    *,
+    lang: str | None = None,
+    allow_weak: bool = False,
+    on_project: Callable[[ProjectOutcome], None] | None = None,
+) -> list[ProjectOutcome]:
+    """Build every extranet of ``plan`` into ``out_root/<project>``; one outcome each
+    (``on_project`` receives each as soon as it is known).
+
+    A project without a password is skipped (a failure only when it was named), one with
+    a weak password is refused unless ``allow_weak``, one whose attachments or documents
+    fail is not built. Each extranet ships its interactions' attachments and its issued
+    documents' PDFs (rendered or reused by :mod:`generator.documents`).
+    """
+    staging = staging_area(repo)
+    outcomes = []
+    for project_id, found in plan.passwords.items():
+        outcome = _build_one(
+            repo, book, history, project_id, found, plan, out_root, lang, allow_weak, staging
+        )
+        outcomes.append(outcome)
+        if on_project is not None:
+            on_project(outcome)
+    return outcomes
+
+
+def _build_one(
+    repo: Path,
+    book: Book,
+    history: Any,
+    project_id: str,
+    found: ProjectPassword,
+    plan: ExtranetPlan,
+    out_root: Path,
+    lang: str | None,
+    allow_weak: bool,
+    staging: Path,
+) -> ProjectOutcome:
+    extranet = book.projects[project_id].record.extranet
+    if found.password is None:
+        variable = extranet.password_env if extranet else None
+        refusal = (
+            Refused("extranet-password-missing-env", id=project_id, variable=variable)
+            if variable
+            else Refused("extranet-password-missing", id=project_id)
+        )
+        return ProjectOutcome(project_id, refusal=refusal, fails=project_id in plan.named)
+    if found.weak_reason and not allow_weak:
+        weak = found.weak_reason
+        refusal = Refused(
+            "extranet-password-weak",
+            id=project_id,
+            reason=weak.message("fr"),
+            reason_en=weak.message("en"),
+            source=found.source,
+        )
+        return ProjectOutcome(project_id, refusal=refusal, fails=True)
+    scoped = scoped_to(book, project_id)
+    files, errors = record_attachments(scoped, repo)
+    pdfs, pdf_errors = document_attachments(repo, book, scoped, lang=lang)
+    errors += pdf_errors
+    if errors:
+        refusal = Refused("extranet-attachments-failed", id=project_id)
+        return ProjectOutcome(project_id, refusal=refusal, errors=tuple(errors), fails=True)
+    report = build_extranet(
+        book,
+        project_id,
+        out_root / project_id,
+        found.password,
+        lang=lang or book.settings.lang,
+        history=history,
+        attachments=merge_attachments(files, pdfs),
+        staging=staging,
+    )
+    return ProjectOutcome(project_id, report)

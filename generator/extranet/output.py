@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from generator.problems import Refused
+
 MARKER = ".carnet-extranet"
 """File written into every extranet folder Carnet builds."""
 MARKER_TEXT = (
@@ -31,22 +33,16 @@ STAGING = ".extranet-staging"
 """Private folder under ``build/`` holding the clear pages while a build runs."""
 
 
-class OutputRefused(Exception):
-    """An output folder Carnet must not write (the message says which, and why)."""
-
-
 def _build_folder(repo: Path) -> Path:
     """``repo/build``, refused when a symbolic link sends it anywhere else."""
     build = repo / "build"
     if build.is_symlink() or (build.exists() and build.resolve() != repo.resolve() / "build"):
-        raise OutputRefused(
-            f"{build} est un lien symbolique : Carnet n'écrit pas hors du dossier build/ du dépôt"
-        )
+        raise Refused("extranet-build-link", file=build)
     return build
 
 
 def check_outputs(repo: Path, root: Path, projects: Iterable[str], *, default: bool) -> None:
-    """Raise :class:`OutputRefused` unless every ``root/<project>`` may be replaced.
+    """Refuse (``extranet-out-…``) unless every ``root/<project>`` may be replaced.
 
     ``default``: ``root`` is ``build/extranet`` of ``repo``, which must really lie in
     the repository's ``build/`` (no link leading elsewhere). Whatever the root, a project
@@ -55,26 +51,20 @@ def check_outputs(repo: Path, root: Path, projects: Iterable[str], *, default: b
     """
     build = _build_folder(repo)
     if root.exists() and not root.is_dir():
-        raise OutputRefused(f"{root} existe et n'est pas un dossier : refusé")
+        raise Refused("extranet-out-not-folder", file=root)
     root_real = root.resolve()
     if default and not root_real.is_relative_to(build.resolve()):
-        raise OutputRefused(
-            f"build/extranet mène hors du dossier build/ du dépôt ({root_real}) : "
-            "lien symbolique refusé"
-        )
+        raise Refused("extranet-out-outside", file=root_real)
     for project in projects:
         target = root / project
         if target.is_symlink() or target.resolve().parent != root_real:
-            raise OutputRefused(f"{target} est un lien symbolique : refusé")
+            raise Refused("extranet-out-link", file=target)
         if not target.exists():
             continue
         if not target.is_dir():
-            raise OutputRefused(f"{target} existe et n'est pas un dossier : refusé")
+            raise Refused("extranet-out-not-folder", file=target)
         if any(target.iterdir()) and not (target / MARKER).is_file():
-            raise OutputRefused(
-                f"{target} n'est pas vide et n'a pas été écrit par Carnet "
-                f"(pas de fichier {MARKER}) : rien n'est remplacé ; choisissez un autre --out"
-            )
+            raise Refused("extranet-out-not-carnet", file=target, marker=MARKER)
 
 
 def _alive(pid: int) -> bool:

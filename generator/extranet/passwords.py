@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from zxcvbn import zxcvbn
 
-from generator.problems import Problem, make_problem
+from generator.problems import Problem, Refused, make_problem
 
 if TYPE_CHECKING:
     from generator.book.book import Book
@@ -45,7 +45,7 @@ class ProjectPassword:
 
     password: str | None
     source: str
-    weak_reason: str | None
+    weak_reason: Refused | None
 
 
 def _fold(text: str) -> str:
@@ -68,24 +68,22 @@ def guessable(names: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
-def weakness(password: str, names: Iterable[str] = ()) -> str | None:
-    """Why ``password`` is too weak (French), or None when it is acceptable.
+def weakness(password: str, names: Iterable[str] = ()) -> Refused | None:
+    """Why ``password`` is too weak (a ``password-…`` refusal of the catalogue, quoted as
+    the reason of ``extranet-password-weak``), or None when it is acceptable.
 
     ``names``: the firm's, the project's, its companies' and contacts' names (see
     :func:`names_of`), which an attacker tries first.
     """
     if len(password) < MIN_LENGTH:
-        return f"moins de {MIN_LENGTH} caractères"
+        return Refused("password-too-short", limit=MIN_LENGTH)
     known = guessable(names)
     letters = "".join(c for c in _fold(password) if c.isalpha())
     if letters and letters in known:
-        return "un nom lié au projet, à peine décoré (chiffres, ponctuation)"
+        return Refused("password-names")
     result = zxcvbn(password[:_ZXCVBN_CHARS], user_inputs=known)
     if result["score"] < MIN_SCORE:
-        return (
-            f"trop facile à deviner (score zxcvbn {result['score']}/4, il en faut {MIN_SCORE}) : "
-            "une phrase de passe de plusieurs mots sans rapport avec le client"
-        )
+        return Refused("password-guessable", score=result["score"], needed=MIN_SCORE)
     return None
 
 
@@ -139,7 +137,7 @@ def read_secrets(repo: Path, lang: str = "fr") -> tuple[dict[str, str], list[Pro
                     lang=lang,
                     field=str(key),
                     expected="un mot de passe (texte)" if lang == "fr" else "a password (text)",
-                    found="un dictionnaire" if isinstance(value, dict) else "une liste",
+                    found=_shape(value, lang),
                 )
             )
             continue
@@ -175,3 +173,51 @@ def password_for(
         value = secrets[project_id]
         return ProjectPassword(value, SECRETS_FILE, weakness(value, names))
     return ProjectPassword(None, "", None)
+
+
+def _shape(value: dict[object, object] | list[object], lang: str) -> str:
+    english = lang.startswith("en")
+    if isinstance(value, dict):
+        return "a mapping" if english else "un dictionnaire"
+    return "a list" if english else "une liste"
+
+
+def project_passwords(
+    repo: Path, book: Book, chosen: list[str], lang: str
+) -> tuple[dict[str, ProjectPassword], list[Problem]]:
+    """The password of each chosen project, and the located problems about passwords: the
+    secrets file (broken, tracked by git), extranets sharing a password."""
+    from generator.load import locate
+
+    secrets, problems = read_secrets(repo, lang)
+    problems += secrets_tracked(repo, lang)
+    others = [
+        key
+        for key, e in book.projects.items()
+        if key not in chosen and e.record.extranet and e.record.extranet.enabled
+    ]
+    found: dict[str, ProjectPassword] = {}
+    for project_id in [*chosen, *others]:
+        extranet = book.projects[project_id].record.extranet
+        env = extranet.password_env if extranet else None
+        names = names_of(book, project_id) if project_id in chosen else ()
+        found[project_id] = password_for(project_id, env, secrets, names)
+    sharing: dict[str, list[str]] = {}
+    for project_id, password in found.items():
+        if password.password is not None:
+            sharing.setdefault(password.password, []).append(project_id)
+    for group in sharing.values():
+        if len(group) > 1 and set(group) & set(chosen):
+            first = book.projects[group[0]]
+            problems.append(
+                make_problem(
+                    "extranet-password-shared",
+                    first.path,
+                    line=0,
+                    column=0,
+                    loc=("extranet",),
+                    lang=lang,
+                    projects=", ".join(sorted(group)),
+                )
+            )
+    return {key: found[key] for key in chosen}, locate(repo, problems, lang)

@@ -1,7 +1,9 @@
 """The extranet's search index, built from the pages as built, then sealed.
 
 Material's search plugin would write a readable ``search_index.json``; it stays off.
-Instead, each built page's content (Material's ``md-content__inner`` article) is cut
+Instead, each built page's content — what Carnet's templates put between their own
+markers, ``<!-- carnet:content -->`` and ``<!-- /carnet:content -->``
+(``site_templates/extranet/*.md.j2``), so that no theme's markup is read — is cut
 into sections: the page itself (title: its ``<h1>``), each heading with an ``id``,
 and each ``<article data-carnet-title>`` (an interaction's card, never nested: record
 fields are escaped and notes show HTML as text, so the pages' markup is ours). Every section
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-_CONTENT = re.compile(r'<article class="md-content__inner[^"]*">')
+CONTENT_START = "<!-- carnet:content -->"
+CONTENT_END = "<!-- /carnet:content -->"
 _SECTION = re.compile(
     r"<(h[1-4])\b([^>]*)>(.*?)</\1>"
     r"|<article\b([^>]*\bdata-carnet-title=\"([^\"]*)\"[^>]*)>(.*?)</article>",
@@ -44,10 +47,10 @@ def _text(html: str) -> str:
 
 def page_entries(html: str, url: str) -> list[dict[str, str]]:
     """The index entries of one built page whose address is ``url``."""
-    start = _CONTENT.search(html)
-    if start is None:
+    start, end = html.find(CONTENT_START), html.rfind(CONTENT_END)
+    if start < 0 or end < start:
         return []
-    content = _HEADERLINK.sub("", html[start.end() : html.rfind("</article>")])
+    content = _HEADERLINK.sub("", html[start + len(CONTENT_START) : end])
     sections: list[_Section] = []
     top: _Section | None = None  # the last heading's section: text between cards goes there
 

@@ -35,20 +35,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.files.output import read_output
-
-
-class EditError(Exception):
-    """A change that cannot be made (file missing, already exists, unreadable, unwritable):
-    a French and an English sentence; nothing has been written."""
-
-    def __init__(self, fr: str, en: str | None = None) -> None:
-        super().__init__(fr)
-        self.fr = fr
-        self.en = en or fr
-
-    def message(self, lang: str | None = "fr") -> str:
-        """The sentence in ``lang``."""
-        return self.en if (lang or "fr").startswith("en") else self.fr
+from generator.problems import Refused
 
 
 def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
@@ -152,23 +139,17 @@ class ChangeSet:
                 raw = path.read_bytes()
                 text = raw.decode("utf-8-sig")
             except OSError as exc:
-                raise EditError(
-                    f"{rel} : illisible ({exc.strerror})", f"{rel}: unreadable ({exc.strerror})"
-                ) from exc
+                raise Refused("file-edit-unreadable", file=rel, detail=exc.strerror) from exc
             except UnicodeDecodeError as exc:
-                raise EditError(f"{rel} : pas en UTF-8", f"{rel}: not UTF-8 text") from exc
+                raise Refused("file-edit-not-utf8", file=rel) from exc
             try:
                 data = _yaml().load(text.replace("\r\n", "\n"))
             except Exception as exc:  # ruamel's errors share no base class worth naming
-                raise EditError(
-                    f"{rel} : YAML illisible ({exc.__class__.__name__})",
-                    f"{rel}: unreadable YAML ({exc.__class__.__name__})",
+                raise Refused(
+                    "file-edit-yaml-unreadable", file=rel, detail=exc.__class__.__name__
                 ) from exc
             if not isinstance(data, CommentedMap):
-                raise EditError(
-                    f"{rel} : la fiche n'est pas un dictionnaire YAML",
-                    f"{rel}: the record is not a YAML mapping",
-                )
+                raise Refused("file-edit-not-mapping", file=rel)
             self._layout[rel] = (raw.startswith(b"\xef\xbb\xbf"), b"\r\n" in raw)
             self._edited[rel] = data
         return self._edited[rel]
@@ -176,7 +157,7 @@ class ChangeSet:
     def create(self, rel: str, data: Mapping[str, Any], *, comment: str | None = None) -> None:
         """A new record file ``rel`` holding ``data``; refused if the file exists."""
         if (self.repo / rel).exists() or rel in self._created or rel in self._texts:
-            raise EditError(f"{rel} existe déjà", f"{rel} already exists")
+            raise Refused("file-exists", file=rel)
         node = to_yaml_data(data)
         if comment:
             node.yaml_set_start_comment(comment)
@@ -211,8 +192,8 @@ class ChangeSet:
     def write(self) -> list[str]:
         """Write every file (all or nothing) and return their repository paths.
 
-        Raises :class:`EditError` when a file cannot be written; nothing is changed then
-        (not even a folder).
+        Raises :class:`~generator.problems.Refused` when a file cannot be written; nothing
+        is changed then (not even a folder).
         """
         staged: list[tuple[Path, Path]] = []
         made: list[Path] = []
@@ -221,10 +202,7 @@ class ChangeSet:
             for rel, payload in self._payloads():
                 target = self.repo / rel
                 if target.exists() and not os.access(target, os.W_OK):
-                    raise EditError(
-                        f"{rel} est en lecture seule : rien n'est écrit",
-                        f"{rel} is read-only: nothing written",
-                    )
+                    raise Refused("file-read-only", file=rel)
                 made += _make_folders(target.parent)
                 fd, tmp = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -238,10 +216,7 @@ class ChangeSet:
         except OSError as exc:
             _discard(staged, made)
             shown = rel or (exc.filename and str(exc.filename)) or "?"
-            raise EditError(
-                f"impossible d'écrire {shown} ({exc.strerror}) : rien n'est écrit",
-                f"cannot write {shown} ({exc.strerror}): nothing written",
-            ) from exc
+            raise Refused("file-write-failed", file=shown, detail=exc.strerror) from exc
         except BaseException:
             _discard(staged, made)
             raise

@@ -26,19 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.problems import Refused
+
 LOCK_NAME = "carnet.lock"
 TIMEOUT_VARIABLE = "CARNET_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
 _POLL = 0.05
 _OUTSIDE_GIT = ".carnet-cache"
-
-
-class LockTimeout(Exception):
-    """Another command held the lock longer than the timeout."""
-
-
-class LockUnusable(Exception):
-    """The lock file cannot be opened (permissions, a symbolic link in its place…)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +116,9 @@ def lock_timeout(environ: Mapping[str, str]) -> float:
 @contextmanager
 def exclusive(path: Path, *, timeout: float, on_wait: Callable[[], None]) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path`` for the block; ``on_wait`` is called once if
-    another process holds it. Raises :class:`LockTimeout` after ``timeout`` seconds and
-    :class:`LockUnusable` when the file cannot be opened. The file stays (removing it
-    would let two processes lock two different files)."""
+    another process holds it. Refused (``lock-timeout``) after ``timeout`` seconds, and
+    (``lock-unusable``) when the file cannot be opened. The file stays (removing it would
+    let two processes lock two different files)."""
     try:
         if path.parent.is_symlink():  # a repository's .carnet-cache pointing elsewhere
             raise OSError(errno.ELOOP, os.strerror(errno.ELOOP))
@@ -132,7 +126,7 @@ def exclusive(path: Path, *, timeout: float, on_wait: Callable[[], None]) -> Ite
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(path, flags, 0o644)
     except OSError as exc:
-        raise LockUnusable(f"{path} ({exc.strerror})") from exc
+        raise Refused("lock-unusable", file=path, detail=exc.strerror) from exc
     try:
         deadline = time.monotonic() + timeout
         waited = False
@@ -145,7 +139,7 @@ def exclusive(path: Path, *, timeout: float, on_wait: Callable[[], None]) -> Ite
                     on_wait()
                     waited = True
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(str(path)) from None
+                    raise Refused("lock-timeout", file=path, seconds=f"{timeout:g}") from None
                 time.sleep(_POLL)
         yield
     finally:

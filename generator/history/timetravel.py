@@ -18,31 +18,29 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from generator.problems import Refused
+
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-class RevisionError(Exception):
-    """A revision git cannot resolve in this repository."""
-
-
-class ImpossibleDate(RevisionError):
-    """A ``YYYY-MM-DD`` revision that is not a calendar date (git would guess one)."""
-
-
 def resolve_revision(repo: Path, rev: str) -> str:
-    """The commit id of ``rev`` (a date means the last commit of that day)."""
+    """The commit id of ``rev`` (a date means the last commit of that day).
+
+    Refused as a usage error: ``revision-impossible-date`` for a ``YYYY-MM-DD`` that is no
+    calendar date (git would guess one), ``revision-unknown`` for what git cannot resolve.
+    """
     if DATE.match(rev):
         try:
             date.fromisoformat(rev)
         except ValueError as exc:
-            raise ImpossibleDate(rev) from exc
+            raise Refused("revision-impossible-date", quoted=rev) from exc
         args = ["git", "rev-list", "-1", f"--before={rev} 23:59:59", "HEAD"]
     else:
         args = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
     result = subprocess.run(args, cwd=repo, capture_output=True, text=True, check=False)
     commit = result.stdout.strip()
     if result.returncode != 0 or not commit:
-        raise RevisionError(rev)
+        raise Refused("revision-unknown", quoted=rev)
     return commit
 
 
@@ -58,7 +56,7 @@ def data_at(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
         check=False,
     )
     if archive.returncode != 0:
-        raise RevisionError(rev)
+        raise Refused("revision-unknown", quoted=rev)
     with tempfile.TemporaryDirectory(prefix="carnet-at-") as tmp:
         root = Path(tmp)
         links: list[tuple[str, str]] = []

@@ -18,7 +18,6 @@ from generator.book.ledger import is_issued
 from generator.book.records import Entry
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.invoicing.drafting import (
-    DocumentError,
     as_amount,
     interaction_data,
     line_data,
@@ -27,6 +26,7 @@ from generator.invoicing.drafting import (
 from generator.invoicing.split import vat_exemptions
 from generator.locale import day_date, money
 from generator.money import ZERO, document_totals, net_for_gross, plain_rate, share_out, tax_of
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, DocumentKind, VatCategory
 from generator.schema.interaction import DocumentLine
 
@@ -36,10 +36,7 @@ def _issued_invoice(entry: Entry) -> None:
     if doc.kind not in INVOICE_KINDS or doc.kind is DocumentKind.CREDIT_NOTE:
         raise wrong_kind(entry, DocumentKind.INVOICE)
     if not is_issued(entry):
-        raise DocumentError(
-            f"la facture « {entry.id} » n'est pas émise : modifiez le brouillon",
-            f"invoice '{entry.id}' is not issued: edit the draft",
-        )
+        raise Refused("invoicing-invoice-not-issued", id=entry.id)
 
 
 def _amount_lines(book: Book, invoice: Entry, gross: Decimal) -> list[dict[str, Any]]:
@@ -49,10 +46,7 @@ def _amount_lines(book: Book, invoice: Entry, gross: Decimal) -> list[dict[str, 
     totals = book.document_totals[invoice.id]
     groups = [g for g in totals.breakdown if g.base > ZERO]
     if not groups:
-        raise DocumentError(
-            "la facture n'a pas de montant positif à créditer",
-            "the invoice has no positive amount to credit",
-        )
+        raise Refused("invoicing-credit-nothing-positive")
     number = invoice.record.document.number
     reasons = vat_exemptions(invoice.record.document.lines)
     lines: list[dict[str, Any]] = []
@@ -100,13 +94,11 @@ def _line_choice(doc: Any, line_numbers: tuple[int, ...]) -> list[dict[str, Any]
     seen: set[int] = set()
     for n in line_numbers:
         if not 1 <= n <= len(doc.lines):
-            raise DocumentError(
-                f"ligne {n} inexistante : la facture {doc.number} a {len(doc.lines)} ligne(s), "
-                "numérotées à partir de 1",
-                f"no line {n}: invoice {doc.number} has {len(doc.lines)} line(s), numbered from 1",
+            raise Refused(
+                "invoicing-credit-line-missing", line=n, number=doc.number, count=len(doc.lines)
             )
         if n in seen:
-            raise DocumentError(f"ligne {n} donnée deux fois", f"line {n} given twice")
+            raise Refused("invoicing-credit-line-twice", line=n)
         seen.add(n)
     return [line_data(doc.lines[n - 1]) for n in line_numbers]
 
@@ -132,34 +124,28 @@ def credit(
     pending, drafts = _pending(book, invoice)
     creditable = status.total - status.credited - pending
     if line_numbers and amount is not None:
-        raise DocumentError(
-            "--line et --amount s'excluent : choisissez l'un ou l'autre",
-            "--line and --amount exclude each other: choose one",
-        )
+        raise Refused("invoicing-credit-line-and-amount")
     planned = day or book.today
     if planned < doc.issued:
-        raise DocumentError(
-            f"avoir daté du {planned.isoformat()}, avant la facture {doc.number} "
-            f"({doc.issued.isoformat()})",
-            f"credit note dated {planned.isoformat()}, before invoice {doc.number} "
-            f"({doc.issued.isoformat()})",
+        raise Refused(
+            "invoicing-credit-before-invoice",
+            day=planned.isoformat(),
+            number=doc.number,
+            floor=doc.issued.isoformat(),
         )
-    fr_left, en_left = money(creditable, "fr"), money(creditable, "en")
-    also_fr = f" ; avoirs en brouillon : {', '.join(drafts)}" if drafts else ""
-    also_en = f"; draft credit notes: {', '.join(drafts)}" if drafts else ""
+    left = {"number": doc.number, "left": money(creditable, "fr")}
+    left["left_en"] = money(creditable, "en")
+    drafted = {"known": ", ".join(drafts)} if drafts else {}
     if creditable <= ZERO:
-        raise DocumentError(
-            f"la facture {doc.number} n'a plus rien à créditer{also_fr}",
-            f"invoice {doc.number} has nothing left to credit{also_en}",
-        )
+        if drafts:
+            raise Refused("invoicing-credit-nothing-left-drafts", **left, **drafted)
+        raise Refused("invoicing-credit-nothing-left", **left)
     if amount is not None:
         if amount <= ZERO or amount > creditable:
-            raise DocumentError(
-                f"montant de l'avoir {money(amount, 'fr')} : entre 0 et "
-                f"{fr_left} (reste créditable sur {doc.number}{also_fr})",
-                f"credit note amount {money(amount, 'en')}: between 0 and "
-                f"{en_left} (left to credit on {doc.number}{also_en})",
-            )
+            shown = {"amount": money(amount, "fr"), "amount_en": money(amount, "en")}
+            if drafts:
+                raise Refused("invoicing-credit-amount-range-drafts", **shown, **left, **drafted)
+            raise Refused("invoicing-credit-amount-range", **shown, **left)
         lines = _amount_lines(book, invoice, amount)
     elif line_numbers:
         lines = _line_choice(doc, line_numbers)
@@ -167,18 +153,16 @@ def credit(
         lines = [line_data(line) for line in doc.lines]
     new_total = document_totals(DocumentLine.model_validate(x) for x in lines).gross
     if new_total <= ZERO:
-        raise DocumentError(
-            f"l'avoir ferait {money(new_total, 'fr')} TTC : un avoir crédite un montant positif",
-            f"the credit note would total {money(new_total, 'en')}: it must credit a positive "
-            "amount",
+        raise Refused(
+            "invoicing-credit-not-positive",
+            total=money(new_total, "fr"),
+            total_en=money(new_total, "en"),
         )
     if new_total > creditable:
-        raise DocumentError(
-            f"l'avoir ({money(new_total, 'fr')}) dépasse le reste créditable "
-            f"de {doc.number} ({fr_left}{also_fr})",
-            f"the credit note ({money(new_total, 'en')}) exceeds what {doc.number} leaves "
-            f"creditable ({en_left}{also_en})",
-        )
+        totals = {"total": money(new_total, "fr"), "total_en": money(new_total, "en")}
+        if drafts:
+            raise Refused("invoicing-credit-exceeds-drafts", **totals, **left, **drafted)
+        raise Refused("invoicing-credit-exceeds", **totals, **left)
     data = interaction_data(
         invoice,
         subject=f"Avoir sur {doc.number} — {invoice.record.subject}",
@@ -211,39 +195,30 @@ def pay(
     _issued_invoice(invoice)
     doc = invoice.record.document
     status = book.invoices[invoice.id]
+    due = {"due": money(status.due, "fr"), "due_en": money(status.due, "en")}
     if amount <= ZERO:
-        raise DocumentError("un versement est un montant positif", "a payment is a positive amount")
+        raise Refused("invoicing-payment-not-positive")
     if status.due <= ZERO:
-        raise DocumentError(
-            f"{doc.number} ne laisse rien à payer (dû : {money(status.due, 'fr')})",
-            f"{doc.number} leaves nothing to pay (due: {money(status.due, 'en')})",
-        )
+        raise Refused("invoicing-payment-nothing-due", number=doc.number, **due)
     if amount > status.due:
-        raise DocumentError(
-            f"versement de {money(amount, 'fr')} supérieur au montant dû "
-            f"({money(status.due, 'fr')}) sur {doc.number}",
-            f"payment of {money(amount, 'en')} more than the amount due "
-            f"({money(status.due, 'en')}) on {doc.number}",
+        raise Refused(
+            "invoicing-payment-too-much",
+            number=doc.number,
+            amount=money(amount, "fr"),
+            amount_en=money(amount, "en"),
+            **due,
         )
     if day < doc.issued:
-        raise DocumentError(
-            f"versement du {day.isoformat()}, avant l'émission de {doc.number} "
-            f"({doc.issued.isoformat()})",
-            f"payment on {day.isoformat()}, before {doc.number} was issued "
-            f"({doc.issued.isoformat()})",
+        raise Refused(
+            "invoicing-payment-before-invoice",
+            day=day.isoformat(),
+            number=doc.number,
+            floor=doc.issued.isoformat(),
         )
     if day > book.today:
-        raise DocumentError(
-            f"versement daté du {day.isoformat()}, dans le futur (aujourd'hui "
-            f"{book.today.isoformat()}) : enregistrez-le une fois reçu",
-            f"payment dated {day.isoformat()}, in the future (today is "
-            f"{book.today.isoformat()}): record it once received",
-        )
+        raise Refused("invoicing-payment-future", day=day.isoformat(), today=book.today.isoformat())
     if method is not None and (not method.strip() or not method.isprintable()):
-        raise DocumentError(
-            "--method : un mot sur une ligne (virement, chèque, carte…)",
-            "--method: a word on one line (transfer, cheque, card…)",
-        )
+        raise Refused("invoicing-payment-method")
     changes = ChangeSet(repo)
     block = changes.edit(invoice.path)["document"]
     payment = {"date": day, "amount": as_amount(amount), "method": method and method.strip()}

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
-from generator.book.naming import RecordNameError, resolve
+from generator.book.naming import resolve
 from generator.book.records import Entry
 from generator.files.sources import discover
 from generator.money import cents
+from generator.problems import Refused
 from generator.schema.interaction import DocumentLine
 
 DOCUMENT_LABELS = {
@@ -31,19 +32,6 @@ DOCUMENT_LABELS = {
 }
 
 
-class DocumentError(Exception):
-    """A refusal: a French and an English sentence saying what to do; nothing written."""
-
-    def __init__(self, fr: str, en: str | None = None) -> None:
-        super().__init__(fr)
-        self.fr = fr
-        self.en = en or fr
-
-    def message(self, lang: str | None = "fr") -> str:
-        """The sentence in ``lang``."""
-        return self.en if (lang or "fr").startswith("en") else self.fr
-
-
 def document_label(kind: str, lang: str | None = "fr") -> str:
     """« facture d'acompte », « avoir »… (or the English name)."""
     fr, en = DOCUMENT_LABELS.get(str(kind), (str(kind), str(kind)))
@@ -54,43 +42,44 @@ def find_document(repo: Path, book: Book, name: str) -> Entry:
     """The interaction ``name`` designates (id, ``interaction/id`` or an issued number),
     which must carry a ``document`` block.
 
-    Raises :class:`generator.book.naming.RecordNameError` for an unknown or ambiguous name (the
-    command exits 2 listing the candidates) and :class:`DocumentError` for a record that is
-    not a document.
+    Refused as a usage error listing the candidates for an unknown or ambiguous name
+    (:func:`generator.book.naming.resolve`), and as a refusal for a record that is not a
+    document.
     """
     files, _ = discover(repo)
     interactions = [f for f in files if f.kind == "interaction"]
     try:
         found = resolve(name, interactions, dict(book.numbers))
-    except RecordNameError:
+    except Refused:
         try:
             other = resolve(name, [f for f in files if f.kind != "interaction"])
-        except RecordNameError:
+        except Refused:
             other = None
         if other is None:
             raise
-        raise DocumentError(
-            f"« {name} » n'est pas un document : c'est la fiche {other.kind}/{other.id}",
-            f"'{name}' is not a document: it is the record {other.kind}/{other.id}",
+        raise Refused(
+            "invoicing-not-a-document-record", id=name, other=f"{other.kind}/{other.id}"
         ) from None
     entry = book.interactions[found.id]
     if entry.record.document is None:
-        raise DocumentError(
-            f"« {found.id} » n'est pas un document (pas de bloc document)",
-            f"'{found.id}' is not a document (no document block)",
-        )
+        raise Refused("invoicing-no-document-block", id=found.id)
     return entry
 
 
-def wrong_kind(entry: Entry, wanted: str) -> DocumentError:
-    """The refusal for a document of another kind than the command handles."""
+def wrong_kind(entry: Entry, wanted: str, command: str | None = None) -> Refused:
+    """The refusal for a document of another kind than the command handles; ``command``
+    names the command that handles it (« carnet invoice issue »)."""
     kind = entry.record.document.kind
-    return DocumentError(
-        f"« {entry.id} » est un document « {document_label(kind)} », "
-        f"pas « {document_label(wanted)} »",
-        f"'{entry.id}' is {_an(document_label(kind, 'en'))}, "
-        f"not {_an(document_label(wanted, 'en'))}",
-    )
+    labels = {
+        "id": entry.id,
+        "kind": document_label(kind),
+        "wanted": document_label(wanted),
+        "kind_en": _an(document_label(kind, "en")),
+        "wanted_en": _an(document_label(wanted, "en")),
+    }
+    if command:
+        return Refused("invoicing-wrong-kind-command", command=command, **labels)
+    return Refused("invoicing-wrong-kind", **labels)
 
 
 def _an(noun: str) -> str:

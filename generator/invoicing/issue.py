@@ -19,7 +19,6 @@ from generator.book.numbering import PatternError, next_number, pattern_for, ser
 from generator.book.records import Entry
 from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import (
-    DocumentError,
     document_label,
     interaction_data,
     line_data,
@@ -29,6 +28,7 @@ from generator.invoicing.drafting import (
 from generator.invoicing.split import deduction_lines, is_deduction
 from generator.locale import day_date, money
 from generator.money import ZERO, document_totals
+from generator.problems import Refused
 from generator.schema.common import DocumentKind
 from generator.schema.interaction import DocumentLine
 
@@ -59,17 +59,17 @@ def _numbering(book: Book, kind: str, dates: list[tuple[str, date]], day: date) 
     """The next number of ``kind``'s series for ``day``; a bad pattern is a refusal."""
     pattern = pattern_for(book.settings, kind)
     if pattern is None:
-        raise DocumentError(
-            f"Carnet ne numérote pas les documents « {kind} »",
-            f"Carnet does not number '{kind}' documents",
-        )
+        raise Refused("invoicing-not-numbered", kind=kind)
     try:
         return next_number(pattern, dates, day)
     except PatternError as exc:
         field = _PATTERN_FIELDS.get(series_of(kind), "number_pattern")
-        raise DocumentError(
-            f"data/settings.yaml : invoicing.{field} « {pattern} » : {exc.message('fr')}",
-            f"data/settings.yaml: invoicing.{field} '{pattern}': {exc.message('en')}",
+        raise Refused(
+            "invoicing-pattern-unusable",
+            field=field,
+            quoted=pattern,
+            reason=exc.message("fr"),
+            reason_en=exc.message("en"),
         ) from None
 
 
@@ -81,50 +81,62 @@ _PATTERN_FIELDS = {
 }
 
 
-def _check_day(book: Book, kind: str, issued: date, floor: tuple[str, str, date] | None) -> None:
+def _check_day(book: Book, kind: str, issued: date, floor: tuple[date, Refused] | None) -> None:
     """Not in the future, not before the last document of the series, nor before ``floor``
-    (« au devis D2026-0001 », "quote D2026-0001", its date)."""
+    (a date, and the refusal to raise when ``issued`` comes before it)."""
     if issued > book.today:
-        raise DocumentError(
-            f"date d'émission {issued.isoformat()} dans le futur (aujourd'hui "
-            f"{book.today.isoformat()}) : émettez le jour venu ou indiquez --date",
-            f"issue date {issued.isoformat()} in the future (today is "
-            f"{book.today.isoformat()}): issue on the day or give --date",
+        raise Refused(
+            "invoicing-issue-date-future", day=issued.isoformat(), today=book.today.isoformat()
         )
     dates = _series_dates(book, kind)
     last = max(dates, key=lambda item: item[1], default=None)
     if last is not None and issued < last[1]:
-        raise DocumentError(
-            f"date d'émission {issued.isoformat()} antérieure à celle de {last[0]} "
-            f"({last[1].isoformat()}) : la numérotation suit l'ordre des dates",
-            f"issue date {issued.isoformat()} before that of {last[0]} "
-            f"({last[1].isoformat()}): numbers follow the order of dates",
+        raise Refused(
+            "invoicing-issue-date-before-last",
+            day=issued.isoformat(),
+            number=last[0],
+            last=last[1].isoformat(),
         )
-    if floor is not None and issued < floor[2]:
-        raise DocumentError(
-            f"date d'émission {issued.isoformat()} antérieure {floor[0]} ({floor[2].isoformat()})",
-            f"issue date {issued.isoformat()} before {floor[1]} ({floor[2].isoformat()})",
-        )
+    if floor is not None and issued < floor[0]:
+        raise floor[1]
+
+
+ISSUING_COMMANDS = {
+    "quote": "quote issue",
+    "order": "order issue",
+    **{
+        k: "invoice issue"
+        for k in ("invoice", "deposit_invoice", "intermediate_invoice", "balance_invoice")
+    },
+    "credit_note": "invoice issue",
+}
+"""The command that issues each kind of document."""
 
 
 def issue(
-    repo: Path, book: Book, entry: Entry, day: date | None, *, lang: str | None = "fr"
+    repo: Path,
+    book: Book,
+    entry: Entry,
+    day: date | None,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    lang: str | None = "fr",
 ) -> Issued:
-    """Number ``entry``'s document and date it; refused (``DocumentError``) when it cannot be."""
+    """Number ``entry``'s document and date it; refused when it cannot be.
+
+    ``kinds``: the kinds the command issues (the first names them in a refusal, which
+    says which command issues the document instead).
+    """
     doc = entry.record.document
-    label, label_en = document_label(doc.kind), document_label(doc.kind, "en")
+    if kinds is not None and doc.kind not in kinds:
+        raise wrong_kind(entry, kinds[0], ISSUING_COMMANDS.get(doc.kind))
+    labels = {"label": document_label(doc.kind), "label_en": document_label(doc.kind, "en")}
     if doc.number:
-        raise DocumentError(
-            f"{label} « {entry.id} » déjà émis(e) sous le n° {doc.number}",
-            f"{label_en} '{entry.id}' already issued as {doc.number}",
-        )
+        raise Refused("invoicing-already-issued", id=entry.id, number=doc.number, **labels)
     if not doc.lines:
-        raise DocumentError(
-            f"{label} « {entry.id} » sans ligne : rien à émettre",
-            f"{label_en} '{entry.id}' has no line: nothing to issue",
-        )
+        raise Refused("invoicing-no-line", id=entry.id, **labels)
     issued = day or doc.issued or book.today
-    _check_day(book, doc.kind, issued, _floor(book, entry))
+    _check_day(book, doc.kind, issued, _floor(book, entry, issued))
     _check_links(book, entry)
     lines = _balance_lines(book, entry, lang) if doc.kind is DocumentKind.BALANCE_INVOICE else None
     _check_total(book, entry, lines)
@@ -133,11 +145,11 @@ def issue(
     if due is None and doc.kind in _PAYABLE:
         due = issued + timedelta(days=book.settings.invoicing.payment_terms_days)
     if due is not None and due < issued:
-        raise DocumentError(
-            f"échéance {due.isoformat()} antérieure à la date d'émission {issued.isoformat()} : "
-            f"corrigez document.due dans {entry.path}",
-            f"due date {due.isoformat()} before the issue date {issued.isoformat()}: "
-            f"change document.due in {entry.path}",
+        raise Refused(
+            "invoicing-due-before-issue",
+            due=due.isoformat(),
+            day=issued.isoformat(),
+            file=entry.path,
         )
     changes = ChangeSet(repo)
     data = changes.edit(entry.path)
@@ -159,13 +171,20 @@ def _put(block: object, key: str, value: object, position: int) -> None:
         block.insert(min(position, len(block)), key, value)  # type: ignore[attr-defined]
 
 
-def _floor(book: Book, entry: Entry) -> tuple[str, str, date] | None:
-    """The date a document may not precede: the invoice a credit note corrects."""
+def _floor(book: Book, entry: Entry, issued: date) -> tuple[date, Refused] | None:
+    """The date a document may not precede (the invoice a credit note corrects), and the
+    refusal of an issue date before it."""
     doc = entry.record.document
     target = book.interactions.get(doc.corrects or "")
     if doc.kind is DocumentKind.CREDIT_NOTE and target is not None and is_issued(target):
         tdoc = target.record.document
-        return f"à la facture {tdoc.number}", f"invoice {tdoc.number}", tdoc.issued
+        refusal = Refused(
+            "invoicing-issue-date-before-invoice",
+            day=issued.isoformat(),
+            number=tdoc.number,
+            floor=tdoc.issued.isoformat(),
+        )
+        return tdoc.issued, refusal
     return None
 
 
@@ -187,18 +206,12 @@ def _check_links(book: Book, entry: Entry) -> None:
         if (
             tdoc is None or tdoc.kind not in _PAYABLE or not is_issued(target)  # type: ignore[arg-type]
         ):
-            raise DocumentError(
-                f"l'avoir corrige « {doc.corrects} », qui n'est pas une facture émise",
-                f"the credit note corrects '{doc.corrects}', which is not an issued invoice",
-            )
+            raise Refused("invoicing-credit-target-not-issued", id=doc.corrects)
     instalment = book.instalments.get(entry.id)
     if instalment is not None:
         for earlier in instalment.earlier:
             if not is_issued(book.interactions[earlier]):
-                raise DocumentError(
-                    f"émettez d'abord « {earlier} », facturé(e) avant sur la même commande",
-                    f"issue '{earlier}' first: it bills the same order before",
-                )
+                raise Refused("invoicing-issue-earlier-first", id=earlier)
 
 
 def _check_total(book: Book, entry: Entry, lines: list[dict[str, Any]] | None) -> None:
@@ -212,22 +225,24 @@ def _check_total(book: Book, entry: Entry, lines: list[dict[str, Any]] | None) -
     else:
         gross = document_totals(DocumentLine.model_validate(x) for x in lines).gross
     if gross <= ZERO:
-        raise DocumentError(
-            f"« {entry.id} » a un total de {money(gross, 'fr')} TTC : rien à émettre "
-            "(un montant à rendre se fait par un avoir)",
-            f"'{entry.id}' totals {money(gross, 'en')} incl. VAT: nothing to issue "
-            "(money to give back is a credit note)",
+        raise Refused(
+            "invoicing-total-not-positive",
+            id=entry.id,
+            total=money(gross, "fr"),
+            total_en=money(gross, "en"),
         )
     if doc.kind is DocumentKind.CREDIT_NOTE:
         status = book.invoices[doc.corrects]
         creditable = status.total - status.credited
         if gross > creditable:
             number = book.interactions[doc.corrects].record.document.number
-            raise DocumentError(
-                f"l'avoir ({money(gross, 'fr')}) dépasse le reste créditable de {number} "
-                f"({money(creditable, 'fr')})",
-                f"the credit note ({money(gross, 'en')}) exceeds what {number} leaves "
-                f"creditable ({money(creditable, 'en')})",
+            raise Refused(
+                "invoicing-credit-exceeds",
+                number=number,
+                total=money(gross, "fr"),
+                total_en=money(gross, "en"),
+                left=money(creditable, "fr"),
+                left_en=money(creditable, "en"),
             )
 
 
@@ -251,20 +266,19 @@ def accept(
     if doc.kind is not DocumentKind.QUOTE:
         raise wrong_kind(quote, DocumentKind.QUOTE)
     if not is_issued(quote):
-        raise DocumentError(
-            f"émettez d'abord le devis (carnet quote issue {quote.id})",
-            f"issue the quote first (carnet quote issue {quote.id})",
-        )
+        raise Refused("invoicing-quote-not-issued", id=quote.id)
     for other in book.interactions.values():
         odoc = other.record.document
         if odoc is not None and odoc.kind is DocumentKind.ORDER and odoc.from_ == quote.id:
-            raise DocumentError(
-                f"le devis {doc.number} a déjà sa commande : « {other.id} »",
-                f"quote {doc.number} already has its order: '{other.id}'",
-            )
+            raise Refused("invoicing-quote-has-order", number=doc.number, id=other.id)
     issued = day or book.today
-    floor = (f"au devis {doc.number}", f"quote {doc.number}", doc.issued)
-    _check_day(book, DocumentKind.ORDER, issued, floor)
+    refusal = Refused(
+        "invoicing-issue-date-before-quote",
+        day=issued.isoformat(),
+        number=doc.number,
+        floor=doc.issued.isoformat(),
+    )
+    _check_day(book, DocumentKind.ORDER, issued, (doc.issued, refusal))
     number = _numbering(book, DocumentKind.ORDER, _series_dates(book, DocumentKind.ORDER), issued)
     pipeline = book.settings.pipelines.get(quote.record.kind)
     data = interaction_data(

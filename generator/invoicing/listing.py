@@ -1,14 +1,8 @@
-"""``carnet invoice list``: invoices and credit notes in a rich table."""
+"""What ``carnet invoice list`` and the site show of invoices: their order, buyer, state."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-
 from generator.book.book import Book
-from generator.cli.terminal import cell
-from generator.invoicing.drafting import document_label
-from generator.locale import money, short_date
 
 STATE_LABELS = {
     "draft": ("brouillon", "draft"),
@@ -43,40 +37,3 @@ def invoice_rows(book: Book, *, overdue_only: bool = False) -> list[str]:
         return (0 if doc.number else 1, doc.number or planned, key)
 
     return sorted(ids, key=order)
-
-
-def print_invoices(book: Book, *, overdue_only: bool = False, lang: str = "fr") -> None:
-    """Print the invoices (or the overdue ones) with total, paid, due, due date and state."""
-    en = lang.startswith("en")
-    table = Table(
-        "Number" if en else "Numéro",
-        "Kind" if en else "Nature",
-        "Date",
-        "Client",
-        "Total TTC",
-        "Paid" if en else "Payé",
-        "Due" if en else "Dû",
-        "Due date" if en else "Échéance",
-        "State" if en else "État",
-        title="Invoices" if en else "Factures",
-    )
-    for key in invoice_rows(book, overdue_only=overdue_only):
-        entry = book.interactions[key]
-        doc = entry.record.document
-        status = book.invoices[key]
-        client = buyer_name(book, entry.record.company, entry.record.contact)
-        state = STATE_LABELS[status.state][1 if en else 0]
-        if status.state == "overdue":
-            state += f" ({status.days_late} j)" if not en else f" ({status.days_late} d)"
-        table.add_row(
-            cell(doc.number or key),
-            document_label(doc.kind, lang),
-            short_date(doc.issued, lang),
-            cell(client),
-            money(status.total, lang),
-            money(status.paid, lang),
-            money(status.due, lang),
-            short_date(doc.due, lang),
-            state,
-        )
-    Console(width=160).print(table)

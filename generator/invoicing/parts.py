@@ -3,8 +3,8 @@
 Amounts are typed the French or the English way (``1500,00``, ``1 500.00``, ``1500 €``):
 digits only, at most two decimals for money, below a thousand billion. A ``--part`` is
 ``SHARE:DATE[:due=DATE][:template=NAME][:label=TEXT]`` where SHARE is ``30%``, an amount
-excl. VAT or ``rest``. Every refusal is an :class:`InputError` with a French and an
-English sentence.
+excl. VAT or ``rest``. Every refusal is a usage error of the catalogue (``input-…``): a
+value the command cannot read, exit 2.
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from generator.invoicing.drafting import DocumentError
 from generator.money import HUNDRED, ZERO
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, DocumentKind
-
-
-class InputError(DocumentError, ValueError):
-    """A value typed on the command line that Carnet cannot read."""
-
 
 _NUMBER = re.compile(
     r"(?P<sign>-?)(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,](?P<dec>[0-9]+))?\Z"
@@ -39,27 +34,24 @@ def parse_decimal(
     example: str = "1500,00 ou 1500.00",
 ) -> Decimal:
     """``1500,00``, ``1 500.00``, ``1500 €`` or ``1500`` as a Decimal (at most ``places``
-    decimals); :class:`InputError` otherwise. The sign is kept: callers refuse it."""
-    fr, en = what
+    decimals); refused otherwise. The sign is kept: callers refuse it. ``what`` names the
+    value in French and English; ``example`` is French (its last form is the English one)."""
+    named = {"what": what[0], "what_en": what[1], "quoted": text}
     cleaned = text.strip().strip("€").strip()
     match = _NUMBER.match(cleaned)
     if match is None:
-        raise InputError(
-            f"{fr} illisible : « {text} » (par exemple {example})",
-            f"unreadable {en}: '{text}' (for instance {example.split(' ou ')[-1]})",
+        raise Refused(
+            "input-number-unreadable",
+            example=example,
+            example_en=example.split(" ou ")[-1],
+            **named,
         )
     digits = re.sub(r"[^0-9]", "", match["int"]).lstrip("0")
     if len(digits) > _MAX_DIGITS:
-        raise InputError(
-            f"{fr} « {text} » hors limites (au plus 999 999 999 999)",
-            f"{en} '{text}' out of bounds (at most 999,999,999,999)",
-        )
+        raise Refused("input-number-too-large", **named)
     decimals = match["dec"] or ""
     if len(decimals) > places:
-        raise InputError(
-            f"{fr} « {text} » : au plus {places} décimales",
-            f"{en} '{text}': at most {places} decimals",
-        )
+        raise Refused("input-number-decimals", places=places, **named)
     value = Decimal(f"{digits or '0'}.{decimals}" if decimals else digits or "0")
     return -value if match["sign"] == "-" else value
 
@@ -68,11 +60,15 @@ def parse_positive(text: str, *, what: tuple[str, str] = ("montant", "amount")) 
     """An amount in euros, more than zero, at most two decimals."""
     value = parse_decimal(text, what=what)
     if value <= ZERO:
-        raise InputError(
-            f"{what[0]} « {text} » : un montant positif est attendu",
-            f"{what[1]} '{text}': a positive amount is expected",
-        )
+        raise Refused("input-amount-not-positive", what=what[0], what_en=what[1], quoted=text)
     return value
+
+
+def parse_line_number(text: str) -> int:
+    """A ``--line`` value: a line number from 1 (a usage error otherwise)."""
+    if not text.strip().isdigit() or not text.strip().isascii():
+        raise Refused("input-line-number", quoted=text)
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +93,7 @@ def _day(text: str, option: str = "") -> date:
         return date.fromisoformat(text)
     except ValueError:
         where = f"{option}=" if option else ""
-        raise InputError(
-            f"« {where}{text} » : date attendue AAAA-MM-JJ",
-            f"'{where}{text}': expected a date YYYY-MM-DD",
-        ) from None
+        raise Refused("input-date-invalid", quoted=f"{where}{text}") from None
 
 
 def invoice_template(name: str) -> str:
@@ -116,10 +109,7 @@ def invoice_template(name: str) -> str:
                 if "_" not in a and k in INVOICE_KINDS and k is not DocumentKind.CREDIT_NOTE
             )
         )
-        raise InputError(
-            f"« template={name} » : modèle de facture inconnu (modèles : {known})",
-            f"'template={name}': unknown invoice template (templates: {known})",
-        )
+        raise Refused("input-invoice-template-unknown", quoted=name, known=known)
     return name.strip()
 
 
@@ -128,19 +118,13 @@ def _options(options: list[str]) -> dict[str, object]:
     for option in options:
         key, eq, value = option.partition("=")
         if not eq or key not in _OPTIONS:
-            raise InputError(
-                f"« {option} » : options possibles due=, template=, label=",
-                f"'{option}': possible options are due=, template=, label=",
-            )
+            raise Refused("input-part-option-unknown", quoted=option)
         if key in extras:
-            raise InputError(f"« {key}= » répété", f"'{key}=' repeated")
+            raise Refused("input-part-option-repeated", option=key)
         if not value.strip():
-            raise InputError(f"« {key}= » sans valeur", f"'{key}=' without a value")
+            raise Refused("input-part-option-empty", option=key)
         if not value.isprintable():
-            raise InputError(
-                f"« {key}= » : une seule ligne de texte, sans caractère de contrôle",
-                f"'{key}=': one line of text, without control characters",
-            )
+            raise Refused("input-part-option-control", option=key)
         if key == "due":
             extras[key] = _day(value, "due")
         elif key == "template":
@@ -152,21 +136,17 @@ def _options(options: list[str]) -> dict[str, object]:
 
 def parse_part(text: str) -> PartSpec:
     """``30%:2026-04-01[:due=2026-05-01][:template=acompte][:label=…]``, ``1500:DATE``,
-    ``rest:DATE``. Raises :class:`InputError` (a ``ValueError``) with a French message."""
+    ``rest:DATE``; refused as a usage error otherwise."""
     share, _, rest = text.partition(":")
     if not rest:
-        raise InputError(
-            f"« {text} » : attendu PART:DATE, par exemple 30%:2026-04-01",
-            f"'{text}': expected PART:DATE, for instance 30%:2026-04-01",
-        )
+        raise Refused("input-part-unreadable", quoted=text)
     day_text, *options = rest.split(":")
     day = _day(day_text)
     extras = _options(options)
     due = extras.get("due")
     if isinstance(due, date) and due < day:
-        raise InputError(
-            f"« {text} » : échéance {due.isoformat()} avant la date prévue {day.isoformat()}",
-            f"'{text}': due date {due.isoformat()} before the planned date {day.isoformat()}",
+        raise Refused(
+            "input-part-due-before", quoted=text, due=due.isoformat(), day=day.isoformat()
         )
     share = share.strip()
     if share.lower() in ("rest", "reste", "solde"):
@@ -176,15 +156,9 @@ def parse_part(text: str) -> PartSpec:
             share[:-1], places=4, what=("pourcentage", "percentage"), example="30% ou 12.5%"
         )
         if not ZERO < percent <= HUNDRED:
-            raise InputError(
-                f"« {share} » : un pourcentage entre 0 et 100 (0 exclu)",
-                f"'{share}': a percentage between 0 and 100 (0 excluded)",
-            )
+            raise Refused("input-part-percentage", quoted=share)
         return PartSpec(percent, None, day, **extras)  # type: ignore[arg-type]
     amount = parse_decimal(share)
     if amount <= ZERO:
-        raise InputError(
-            f"« {share} » : un montant positif (HT) est attendu",
-            f"'{share}': a positive amount (excl. VAT) is expected",
-        )
+        raise Refused("input-part-amount-not-positive", quoted=share)
     return PartSpec(None, amount, day, **extras)  # type: ignore[arg-type]

@@ -21,7 +21,6 @@ from generator.book.ledger import is_issued
 from generator.book.records import Entry
 from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import (
-    DocumentError,
     as_amount,
     interaction_data,
     line_data,
@@ -31,6 +30,7 @@ from generator.invoicing.drafting import (
 from generator.invoicing.parts import PartSpec, parse_decimal, parse_part
 from generator.locale import day_date, money, number
 from generator.money import HUNDRED, ZERO, Totals, cents, plain_rate
+from generator.problems import Refused
 from generator.schema.common import DocumentKind, VatCategory
 from generator.schema.interaction import DocumentLine
 
@@ -132,56 +132,60 @@ def deduction_lines(book: Book, earlier: tuple[str, ...] | list[str], lang: str 
     return out
 
 
-def _both(fr: str, en: str) -> DocumentError:
-    return DocumentError(fr, en)
-
-
 def _amounts(book: Book, order: Entry, parts: list[PartSpec]) -> list[Decimal]:
     """What each part bills (excl. VAT); refused when it is nothing or more than is left."""
     doc = order.record.document
     billing = book.orders[order.id]
     total = billing.total.net
     left = billing.unplanned
-    fr_total, en_total = money(total, "fr"), money(total, "en")
     if total <= ZERO:
-        raise _both(
-            f"la commande {doc.number} n'a rien à facturer (total {fr_total} HT)",
-            f"order {doc.number} has nothing to invoice (total {en_total} excl. VAT)",
+        raise Refused(
+            "invoicing-order-nothing-to-invoice",
+            number=doc.number,
+            total=money(total, "fr"),
+            total_en=money(total, "en"),
         )
     if left <= ZERO:
-        names = ", ".join(billing.invoices)
-        raise _both(
-            f"la commande {doc.number} ne laisse que {money(left, 'fr')} HT à facturer : "
-            f"elle est déjà entièrement facturée ou planifiée ({names})",
-            f"order {doc.number} leaves only {money(left, 'en')} to invoice: it is already "
-            f"fully invoiced or planned ({names})",
+        raise Refused(
+            "invoicing-order-fully-planned",
+            number=doc.number,
+            left=money(left, "fr"),
+            left_en=money(left, "en"),
+            known=", ".join(billing.invoices),
         )
     amounts = [cents(total * p.percent / HUNDRED) if p.percent else p.amount for p in parts]
     for part, amount in zip(parts, amounts, strict=True):
         if not part.rest and amount <= ZERO:
-            raise _both(
-                f"la part de {number(part.percent)} % fait {money(amount, 'fr')} : trop petite",
-                f"the part of {number(part.percent, 'en')}% is {money(amount, 'en')}: too small",
+            raise Refused(
+                "invoicing-part-too-small",
+                percent=number(part.percent),
+                percent_en=number(part.percent, "en"),
+                amount=money(amount, "fr"),
+                amount_en=money(amount, "en"),
             )
     if parts[-1].rest:
         amounts[-1] = left - sum(amounts[:-1], ZERO)
         if amounts[-1] <= ZERO:
             others = sum(amounts[:-1], ZERO)
-            raise _both(
-                f"la part « rest » ne laisse rien : les autres parts font {money(others, 'fr')} HT "
-                f"et la commande {doc.number} laisse {money(left, 'fr')} HT à facturer",
-                f"the 'rest' part is left with nothing: the other parts make "
-                f"{money(others, 'en')} and order {doc.number} leaves {money(left, 'en')} to invoice",
+            raise Refused(
+                "invoicing-rest-empty",
+                number=doc.number,
+                others=money(others, "fr"),
+                others_en=money(others, "en"),
+                left=money(left, "fr"),
+                left_en=money(left, "en"),
             )
     elif sum((p.percent or ZERO) for p in parts) == HUNDRED and not billing.invoices:
         amounts[-1] = total - sum(amounts[:-1], ZERO)  # rounding leftovers on the last part
     asked = sum(amounts, ZERO)
     if asked > left:
-        raise _both(
-            f"les parts totalisent {money(asked, 'fr')} HT, mais la commande {doc.number} "
-            f"ne laisse que {money(left, 'fr')} HT à facturer",
-            f"the parts add up to {money(asked, 'en')} excl. VAT, but order {doc.number} "
-            f"leaves only {money(left, 'en')} to invoice",
+        raise Refused(
+            "invoicing-parts-exceed",
+            number=doc.number,
+            asked=money(asked, "fr"),
+            asked_en=money(asked, "en"),
+            left=money(left, "fr"),
+            left_en=money(left, "en"),
         )
     return amounts
 
@@ -189,49 +193,32 @@ def _amounts(book: Book, order: Entry, parts: list[PartSpec]) -> list[Decimal]:
 def _check_dates(book: Book, order: Entry, parts: list[PartSpec]) -> None:
     """Parts are planned in date order, after the order and its other invoices."""
     doc = order.record.document
-    floor, after = (
-        doc.issued,
-        (
-            f"la commande {doc.number}",
-            f"order {doc.number}",
-        ),
-    )
+    floor, code, named = doc.issued, "invoicing-part-before-order", {"number": doc.number}
     for key in book.orders[order.id].invoices:
         other = book.interactions[key]
         day = other.record.document.issued or other.record.date
         if day > floor:
-            floor, after = day, (f"« {key} »", f"'{key}'")
+            floor, code, named = day, "invoicing-part-before-invoice", {"id": key}
     for part in parts:
         if part.day < floor:
-            raise _both(
-                f"part prévue le {part.day.isoformat()}, avant {after[0]} "
-                f"({floor.isoformat()}) : les factures d'une commande suivent l'ordre des dates",
-                f"part planned on {part.day.isoformat()}, before {after[1]} "
-                f"({floor.isoformat()}): the invoices of an order follow the order of dates",
-            )
-        floor, after = part.day, ("la part précédente", "the previous part")
+            raise Refused(code, day=part.day.isoformat(), floor=floor.isoformat(), **named)
+        floor, code, named = part.day, "invoicing-part-before-previous", {}
 
 
 def split_order(
     repo: Path, book: Book, order: Entry, parts: list[PartSpec], *, lang: str | None = "fr"
 ) -> ChangeSet:
-    """Draft invoices for ``parts`` of ``order``; refused (``DocumentError``) when the
-    parts exceed what the order leaves to invoice, or come out of date order."""
+    """Draft invoices for ``parts`` of ``order``; refused when the parts exceed what the
+    order leaves to invoice, or come out of date order."""
     doc = order.record.document
     if doc.kind is not DocumentKind.ORDER:
         raise wrong_kind(order, DocumentKind.ORDER)
     if not is_issued(order):
-        raise _both(
-            f"la commande « {order.id} » n'est pas émise : carnet order issue {order.id}",
-            f"order '{order.id}' is not issued: carnet order issue {order.id}",
-        )
+        raise Refused("invoicing-order-not-issued", id=order.id)
     if not parts:
-        raise _both(
-            "indiquez au moins une part (--part 30%:AAAA-MM-JJ)",
-            "give at least one part (--part 30%:YYYY-MM-DD)",
-        )
+        raise Refused("invoicing-parts-missing")
     if any(p.rest for p in parts[:-1]):
-        raise _both("seule la dernière part peut être « rest »", "only the last part may be 'rest'")
+        raise Refused("invoicing-rest-not-last")
     amounts = _amounts(book, order, parts)
     _check_dates(book, order, parts)
     billing = book.orders[order.id]

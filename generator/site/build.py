@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
+from generator.documents.batch import existing_pdfs
 from generator.files.cache import code_digest
 from generator.files.yamlio import atomic_write
-from generator.problems import Problem
+from generator.problems import Problem, Refused
 from generator.site.config import (
     SiteConfig,
     SiteConfigError,
@@ -39,10 +40,6 @@ from generator.templating import template_files, templates_dir
 STATE_VERSION = 1
 MARKER = ".carnet-site"
 """A file Carnet leaves in every site folder it writes, so that it never wipes another."""
-
-
-class SiteError(Exception):
-    """The site cannot be written where asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +140,7 @@ def stage_site(
     if site_config.problems:
         raise SiteConfigError(list(site_config.problems))
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise SiteError(
-            f"{out} n'est pas vide et n'a pas été écrit par Carnet : choisissez un autre --out"
-        )
+        raise Refused("site-out-not-carnet", file=out)
     stage = staging_dir(repo, out)
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
@@ -166,7 +161,7 @@ def stage_site(
         written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
-    missing_pdfs = sync_pdfs(book, repo / "build" / "documents", docs)
+    missing_pdfs = sync_pdfs(book, existing_pdfs(repo, book), docs)
     atomic_write(config_path, config_text)
     clean = force_clean or previous.get("key") != key or not out.is_dir()
     known = set(pages)

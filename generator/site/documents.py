@@ -1,8 +1,9 @@
 """The sales documents on the internal site: a page per document, the « Factures » page and
 the « Devis et commandes » page, each linking the document's PDF.
 
-PDFs are rendered by :mod:`generator.documents` into ``build/documents/`` and copied into
-the site under ``documents/pdf/`` (see :func:`pdf_name`), so the site stays self-contained.
+PDFs are rendered by :mod:`generator.documents`, which hands over those it has
+(:func:`generator.documents.batch.existing_pdfs`); they are copied into the site under
+``documents/pdf/`` (see :func:`pdf_name`), so the site stays self-contained.
 """
 
 from __future__ import annotations
@@ -156,8 +157,8 @@ def document_pages(
         )
 
 
-def sync_pdfs(book: Book, rendered: Path, docs: Path) -> list[str]:
-    """Copy the PDFs ``carnet documents`` rendered into ``rendered`` to the site's
+def sync_pdfs(book: Book, rendered: Mapping[str, Path], docs: Path) -> list[str]:
+    """Copy the PDFs the documents module rendered (file name → path) to the site's
     ``documents/pdf/`` (only those that changed; stale ones removed).
 
     Returns the names of the documents whose PDF is missing (not rendered yet).
@@ -168,8 +169,10 @@ def sync_pdfs(book: Book, rendered: Path, docs: Path) -> list[str]:
     if wanted:
         target.mkdir(parents=True, exist_ok=True)
     for name in sorted(wanted):
-        source = rendered / name
+        source = rendered.get(name)
         try:
+            if source is None:
+                raise FileNotFoundError(name)
             stat = source.stat()
         except OSError:
             missing.append(name)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import click
-
-from generator.cli.site import print_problems, run_build
+from generator.files.layout import output_dir
+from generator.problems import Refused
+from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -30,28 +30,30 @@ def serve_site(
     today: date | None = None,
     lang: str | None = None,
     on_ready: Callable[[Any], None] | None = None,
+    on_build: Callable[[BuildOutcome], None] | None = None,
     trust_config: bool = False,
-) -> int:
+) -> bool:
     """Build, serve, and rebuild when ``data/``, the templates or ``mkdocs.yml`` change.
 
-    A rebuild whose data (or ``mkdocs.yml``) has errors prints them and keeps serving the
-    last good site; an unsafe ``mkdocs.yml`` at start is refused (exit 1, nothing served).
-    ``on_ready`` receives the server once it is listening (tests use it to stop it).
+    A rebuild whose data (or ``mkdocs.yml``) has errors keeps serving the last good site;
+    ``on_build`` receives each build's outcome (the command line prints it). An unsafe
+    ``mkdocs.yml`` at start is refused (``serve-config-errors``, nothing served).
+    ``on_ready`` receives the server once it is listening (the command line announces
+    the address; tests use it to stop it). Returns whether Ctrl+C stopped the server.
     """
     from mkdocs.livereload import LiveReloadServer
 
     from generator.site.config import read_site_config
 
-    config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
-    if config.problems:
-        print_problems(list(config.problems))
-        click.echo("carnet: erreurs dans mkdocs.yml : site non servi", err=True)
-        return 1
-    out = repo / "build" / "serve"
+    if read_site_config(repo, trust=trust_config, lang=lang or "fr").problems:
+        raise Refused("serve-config-errors")
+    out = output_dir(repo, "serve")
     out.mkdir(parents=True, exist_ok=True)
 
     def rebuild() -> None:
-        run_build(repo, out, today=today, lang=lang, trust_config=trust_config)
+        outcome = build_repo_site(repo, out, today=today, lang=lang, trust_config=trust_config)
+        if on_build is not None:
+            on_build(outcome)
 
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
@@ -65,8 +67,6 @@ def serve_site(
 
     def activate_and_announce() -> None:
         original_activate()  # listening from here on: clients may connect
-        bound_host, bound_port = server.server_address[:2]
-        click.echo(f"Site servi sur http://{bound_host}:{bound_port}/ (Ctrl+C pour arrêter)")
         if on_ready is not None:
             on_ready(server)
 
@@ -74,10 +74,10 @@ def serve_site(
     try:
         server.serve()
     except KeyboardInterrupt:
-        click.echo("Arrêt.")
+        return True
     finally:
         server.shutdown()
-    return 0
+    return False
 
 
 def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:

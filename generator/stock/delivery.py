@@ -24,8 +24,8 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.numbering import next_number, pattern_for
 from generator.book.records import Entry
+from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, DocumentKind, VatCategory
-from generator.stock import StockError
 from generator.stock.records import MovementPlan, plain, reserved_serials, stock_product
 from generator.stock.serials import natural_sorted
 
@@ -87,44 +87,30 @@ def available_serials(book: Book, product: str) -> list[str]:
 def plan_delivery_note(
     book: Book, source: Entry, serials: dict[str, list[str]], day: date
 ) -> MovementPlan:
-    """The delivery note interaction made from ``source``; raises :class:`StockError`."""
+    """The delivery note interaction made from ``source``; refused when it cannot be."""
     r = source.record
     doc = r.document
     if doc is None or doc.kind not in SOURCE_KINDS:
-        raise StockError(
-            f"« {source.id} » n'est ni une commande ni une facture : un bon de livraison se "
-            "fait depuis l'une ou l'autre",
-            f"'{source.id}' is neither an order nor an invoice: a delivery note is made from one",
-        )
+        raise Refused("delivery-source-kind", id=source.id)
     left = delivered_per_line(book, source)
     if not left:
-        raise StockError(
-            f"« {source.id} » n'a aucune ligne de produit géré en stock à livrer",
-            f"'{source.id}' has no line of a stock-managed product to deliver",
-        )
+        raise Refused("delivery-no-managed-line", id=source.id)
     if not any(quantity > 0 for quantity in left.values()):
-        raise StockError(
-            f"« {source.id} » est déjà entièrement livré",
-            f"'{source.id}' has already been delivered in full",
-        )
+        raise Refused("delivery-delivered-in-full", id=source.id)
     products = {doc.lines[n - 1].product for n in left}
     for product in serials:
         if product not in products:
-            raise StockError(
-                f"--serials {product} : ce produit n'est pas sur « {source.id} »",
-                f"--serials {product}: this product is not on '{source.id}'",
-            )
+            raise Refused("delivery-serials-not-on-source", product=product, id=source.id)
         if not book.products[product].record.serial_tracked:
-            raise StockError(
-                f"--serials {product} : ce produit n'est pas suivi par numéro de série",
-                f"--serials {product}: this product is not serial-tracked",
-            )
+            raise Refused("stock-serials-not-tracked", product=product)
         _check_available(book, product, serials[product])
     lines, warnings = _lines(book, source, left, serials)
     if not lines:  # only serial-tracked lines were left, and none has a serial in stock
-        raise StockError(
-            f"rien à livrer sur « {source.id} » : {warnings[0][0]}",
-            f"nothing to deliver on '{source.id}': {warnings[0][1]}",
+        raise Refused(
+            "delivery-nothing-to-deliver",
+            id=source.id,
+            reason=warnings[0][0],
+            reason_en=warnings[0][1],
         )
     pattern = pattern_for(book.settings, DocumentKind.DELIVERY_NOTE.value)
     issued = [
@@ -136,8 +122,10 @@ def plan_delivery_note(
     ]
     try:
         number = next_number(pattern, issued, day)
-    except ValueError as exc:
-        raise StockError(f"delivery_pattern : {exc}") from exc
+    except Refused as exc:
+        raise Refused(
+            "delivery-pattern-unusable", reason=exc.message("fr"), reason_en=exc.message("en")
+        ) from exc
     note_id = _note_id(book, source.id)
     data: dict[str, Any] = {
         "kind": r.kind,
@@ -166,22 +154,23 @@ def _check_available(book: Book, product: str, given: list[str]) -> None:
     held = reserved_serials(book, product)
     for serial in given:
         if serial not in in_stock:
-            raise StockError(
-                f"{product} : le numéro de série « {serial} » n'est pas en stock "
-                f"(en stock : {_listing(available_serials(book, product), 'fr')})",
-                f"{product}: serial number '{serial}' is not in stock "
-                f"(in stock: {_listing(available_serials(book, product), 'en')})",
+            available = available_serials(book, product)
+            if not available:
+                raise Refused("delivery-serial-none-in-stock", product=product, serial=serial)
+            raise Refused(
+                "delivery-serial-not-in-stock",
+                product=product,
+                serial=serial,
+                known=_listing(available),
             )
         if serial in held:
-            raise StockError(
-                f"{product} : le numéro de série « {serial} » est déjà promis par {held[serial]}",
-                f"{product}: serial number '{serial}' is already promised by {held[serial]}",
+            raise Refused(
+                "delivery-serial-promised", product=product, serial=serial, id=held[serial]
             )
 
 
-def _listing(serials: list[str], lang: str) -> str:
-    if not serials:
-        return "none" if lang == "en" else "aucun"
+def _listing(serials: list[str]) -> str:
+    """At most :data:`SHOWN` serials (some), then how many more."""
     shown = ", ".join(serials[:SHOWN])
     return shown + (f", … (+{len(serials) - SHOWN})" if len(serials) > SHOWN else "")
 
@@ -211,13 +200,11 @@ def _lines(
                         )
                     )
                     continue
-                raise StockError(
-                    f"{line.product} est suivi par numéro de série : choisissez "
-                    f"{plain(quantity)} numéro(s) avec --serials {line.product}=… parmi ceux "
-                    f"en stock : {_listing(available, 'fr')}",
-                    f"{line.product} is serial-tracked: pick {plain(quantity)} serial(s) with "
-                    f"--serials {line.product}=… among those in stock: "
-                    f"{_listing(available, 'en')}",
+                raise Refused(
+                    "delivery-serials-needed",
+                    product=line.product,
+                    quantity=plain(quantity),
+                    known=_listing(available),
                 )
             count = min(int(quantity), len(taken[line.product]))
             picked, taken[line.product] = taken[line.product][:count], taken[line.product][count:]
@@ -228,11 +215,8 @@ def _lines(
         lines.append(_copy_line(line, quantity, picked))
     for product, rest in taken.items():
         if rest:
-            raise StockError(
-                f"--serials {product} : {len(rest)} numéro(s) de plus que la quantité à livrer "
-                f"(à partir de « {rest[0]} »)",
-                f"--serials {product}: {len(rest)} serial number(s) more than the quantity to "
-                f"deliver (from '{rest[0]}')",
+            raise Refused(
+                "delivery-serials-extra", product=product, count=len(rest), serial=rest[0]
             )
     warnings = [
         (

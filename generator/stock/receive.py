@@ -17,8 +17,8 @@ from typing import Any
 
 from generator.book.book import Book
 from generator.book.records import Entry
+from generator.problems import Refused
 from generator.schema.common import Direction, DocumentKind, MovementStatus
-from generator.stock import StockError
 from generator.stock.records import (
     MovementPlan,
     movement_line,
@@ -40,17 +40,9 @@ def parse_line_options(values: tuple[str, ...] | list[str]) -> dict[int, Decimal
         except (ValueError, InvalidOperation):
             index, quantity = 0, Decimal(0)
         if not sep or index < 1 or not quantity.is_finite() or quantity <= 0:
-            raise StockError(
-                f"--line « {value} » : attendu N=QUANTITÉ, N le numéro de ligne (1, 2…) et "
-                "une quantité positive",
-                f"--line '{value}': expected N=QTY, N the line number (1, 2…) and a positive "
-                "quantity",
-            )
+            raise Refused("stock-line-option-unreadable", quoted=value)
         if index in result:
-            raise StockError(
-                f"--line : la ligne {index} est donnée deux fois",
-                f"--line: line {index} given twice",
-            )
+            raise Refused("stock-line-option-twice", line=index)
         result[index] = quantity
     return result
 
@@ -80,20 +72,13 @@ def plan_receipt(
     serials: dict[str, list[str]],
     day: date,
 ) -> MovementPlan:
-    """The draft incoming movement receiving ``purchase``; raises :class:`StockError`."""
+    """The draft incoming movement receiving ``purchase``; refused when it cannot be."""
     doc = purchase.record.document
     if doc is None or doc.kind is not DocumentKind.PURCHASE_ORDER:
-        raise StockError(
-            f"« {purchase.id} » n'est pas un bon de commande fournisseur "
-            "(document.kind: purchase_order)",
-            f"'{purchase.id}' is not a purchase order (document.kind: purchase_order)",
-        )
+        raise Refused("stock-not-a-purchase-order", id=purchase.id)
     expected = expected_per_line(book, purchase)
     if not expected:
-        raise StockError(
-            f"« {purchase.id} » n'a aucune ligne de produit géré en stock",
-            f"'{purchase.id}' has no line of a stock-managed product",
-        )
+        raise Refused("stock-no-managed-line", id=purchase.id)
     wanted = _wanted(purchase, expected, lines, serials)
     by_product: dict[str, list[int]] = defaultdict(list)
     for number in wanted:
@@ -111,11 +96,8 @@ def plan_receipt(
         out_lines.append(movement_line(product, quantity, picked))
     for product, rest in taken.items():
         if rest:
-            raise StockError(
-                f"--serials {product} : {len(rest)} numéro(s) de trop pour la quantité reçue "
-                f"(à partir de « {rest[0]} »)",
-                f"--serials {product}: {len(rest)} serial number(s) more than the quantity "
-                f"received (from '{rest[0]}')",
+            raise Refused(
+                "stock-receipt-serials-extra", product=product, count=len(rest), serial=rest[0]
             )
     movement_id = next_movement(book, Direction.IN, day)
     data: dict[str, Any] = {
@@ -145,21 +127,17 @@ def _wanted(
     if lines:
         for number, quantity in sorted(lines.items()):
             if number > len(doc_lines):
-                raise StockError(
-                    f"--line {number} : « {purchase.id} » n'a que {len(doc_lines)} ligne(s)",
-                    f"--line {number}: '{purchase.id}' has only {len(doc_lines)} line(s)",
+                raise Refused(
+                    "stock-line-missing", line=number, id=purchase.id, count=len(doc_lines)
                 )
             if number not in expected:
-                raise StockError(
-                    f"--line {number} : cette ligne n'est pas un produit géré en stock",
-                    f"--line {number}: this line is not a stock-managed product",
-                )
+                raise Refused("stock-line-not-managed", line=number)
             if quantity > expected[number]:
-                raise StockError(
-                    f"--line {number} : {plain(quantity)} reçus, mais seulement "
-                    f"{plain(expected[number])} encore attendus sur cette ligne",
-                    f"--line {number}: {plain(quantity)} received, but only "
-                    f"{plain(expected[number])} still expected on this line",
+                raise Refused(
+                    "stock-line-too-much",
+                    line=number,
+                    quantity=plain(quantity),
+                    expected=plain(expected[number]),
                 )
             wanted[number] = quantity
         return wanted
@@ -175,10 +153,7 @@ def _wanted(
                 continue
         wanted[number] = quantity
     if not wanted:
-        raise StockError(
-            f"« {purchase.id} » est déjà entièrement reçu",
-            f"'{purchase.id}' has already been received in full",
-        )
+        raise Refused("stock-received-in-full", id=purchase.id)
     return wanted
 
 
@@ -186,29 +161,18 @@ def _check_serials(
     book: Book, product: str, given: list[str], by_product: dict[str, list[int]]
 ) -> None:
     if product not in by_product:
-        raise StockError(
-            f"--serials {product} : ce produit n'est pas reçu par ce mouvement",
-            f"--serials {product}: this product is not received by this movement",
-        )
+        raise Refused("stock-serials-not-received", product=product)
     if not book.products[product].record.serial_tracked:
-        raise StockError(
-            f"--serials {product} : ce produit n'est pas suivi par numéro de série",
-            f"--serials {product}: this product is not serial-tracked",
-        )
+        raise Refused("stock-serials-not-tracked", product=product)
     in_stock = book.serials_in_stock.get(product, frozenset())
     for serial in given:
         if serial in in_stock:
-            raise StockError(
-                f"{product} : le numéro de série « {serial} » est déjà en stock",
-                f"{product}: serial number '{serial}' is already in stock",
-            )
+            raise Refused("stock-serial-in-stock", product=product, serial=serial)
     pending = _pending_receipts(book, product)
     for serial in given:
         if serial in pending:
-            raise StockError(
-                f"{product} : le numéro de série « {serial} » est déjà sur le brouillon "
-                f"{pending[serial]}",
-                f"{product}: serial number '{serial}' is already on draft {pending[serial]}",
+            raise Refused(
+                "stock-serial-on-draft", product=product, serial=serial, id=pending[serial]
             )
 
 
@@ -231,17 +195,14 @@ def check_tracked_quantities(book: Book, plan: MovementPlan) -> None:
             continue
         count = len(line.get("serials", ()))
         if line["quantity"] != line["quantity"].to_integral_value():
-            raise StockError(
-                f"{line['product']} : suivi par numéro de série, la quantité "
-                f"{line['quantity']} doit être entière",
-                f"{line['product']}: serial-tracked, quantity {line['quantity']} must be whole",
+            raise Refused(
+                "stock-tracked-quantity-whole", product=line["product"], quantity=line["quantity"]
             )
         if count != line["quantity"]:
-            raise StockError(
-                f"{line['product']} : {plain(line['quantity'])} exemplaire(s) reçu(s) mais "
-                f"{count} numéro(s) de série ; donnez-les avec --serials "
-                f"{line['product']}=SN-0001..SN-{int(line['quantity']):04d}",
-                f"{line['product']}: {plain(line['quantity'])} item(s) received but {count} "
-                f"serial number(s); give them with --serials "
-                f"{line['product']}=SN-0001..SN-{int(line['quantity']):04d}",
+            raise Refused(
+                "stock-tracked-serials-count",
+                product=line["product"],
+                quantity=plain(line["quantity"]),
+                count=count,
+                last=f"SN-{int(line['quantity']):04d}",
             )

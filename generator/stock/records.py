@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
 from generator.book.naming import resolve
 from generator.book.records import Entry
+from generator.files.edits import ChangeSet
 from generator.files.sources import SourceFile
 from generator.money import plain_quantity
 from generator.schema.common import Direction
@@ -27,7 +29,8 @@ MOVEMENTS = "data/stock/movements"
 def find(book: Book, name: str, kind: str, *, numbers: bool = False) -> Entry:
     """The ``kind`` record ``name`` designates (id, ``kind/id``, or a document number).
 
-    Raises :class:`generator.book.naming.RecordNameError` (unknown or ambiguous) with candidates.
+    Refused as a usage error (unknown or ambiguous) listing the candidates
+    (:func:`generator.book.naming.resolve`).
     """
     files = [SourceFile(kind, e.path, e.id) for e in book.by_kind(kind).values()]
     found = resolve(name, files, dict(book.numbers) if numbers else None)
@@ -102,3 +105,28 @@ class MovementPlan:
     data: dict[str, Any]
     comment: str | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+SHORT_LINE_SERIALS = 3
+
+
+def plan_changes(repo: Path, plan: MovementPlan) -> ChangeSet:
+    """The plan's new file as a change set (not written yet), serials laid out as in
+    FORMAT.md."""
+    changes = ChangeSet(repo)
+    changes.create(plan.path, plan.data, comment=plan.comment)
+    _flow_serials(changes.edit(plan.path))
+    return changes
+
+
+def _flow_serials(node: Any) -> None:
+    """Serials as ``[SN-1, SN-2]`` (the layout of FORMAT.md); a movement line with a few
+    serials on one line: ``- {product: selfibox, quantity: 1, serials: [SBX-0002]}``."""
+    holder = node.get("document", node)
+    for line in holder.get("lines", ()):
+        serials = line.get("serials")
+        if serials is None:
+            continue
+        serials.fa.set_flow_style()
+        if "document" not in node and len(serials) <= SHORT_LINE_SERIALS:
+            line.fa.set_flow_style()

@@ -7,21 +7,18 @@ from pathlib import Path
 
 from generator.book.book import Book
 from generator.files.edits import ChangeSet
-from generator.stock import StockError
+from generator.problems import Refused
 from generator.stock.views import stock_report
 
 FORMATS = ("pdf", "xlsx")
 
 
 def parse_formats(value: str) -> list[str]:
-    """``pdf,xlsx`` → the formats, in a stable order; raises :class:`StockError`."""
+    """``pdf,xlsx`` → the formats, in a stable order; refused otherwise."""
     asked = [part.strip().lower() for part in value.split(",") if part.strip()]
     unknown = [part for part in asked if part not in FORMATS]
     if unknown or not asked:
-        raise StockError(
-            f"--format « {value} » : formats possibles pdf, xlsx (séparés par des virgules)",
-            f"--format '{value}': formats are pdf, xlsx (comma-separated)",
-        )
+        raise Refused("stock-report-format", quoted=value)
     return [f for f in FORMATS if f in asked]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generator.stock import StockError
+from generator.problems import Refused
 
 MAX_RANGE = 100_000
 """More serials than this in one range is a typing mistake, not a delivery."""
@@ -35,26 +35,14 @@ def expand_range(first: str, last: str) -> list[str]:
     """Every serial from ``first`` to ``last`` included (``SN-0001..SN-0003``)."""
     start, end = _END.match(first), _END.match(last)
     if start is None or end is None:
-        raise StockError(
-            f"plage « {first}..{last} » : les deux bornes doivent finir par un nombre",
-            f"range '{first}..{last}': both ends must end with a number",
-        )
+        raise Refused("serials-range-no-number", quoted=f"{first}..{last}")
     if (start["head"], start["tail"]) != (end["head"], end["tail"]):
-        raise StockError(
-            f"plage « {first}..{last} » : les deux bornes doivent avoir le même préfixe",
-            f"range '{first}..{last}': both ends must share the same prefix",
-        )
+        raise Refused("serials-range-prefix", quoted=f"{first}..{last}")
     low, high = int(start["digits"]), int(end["digits"])
     if low > high:
-        raise StockError(
-            f"plage « {first}..{last} » à l'envers : la première borne dépasse la seconde",
-            f"range '{first}..{last}' is reversed: the first end is greater than the last",
-        )
+        raise Refused("serials-range-reversed", quoted=f"{first}..{last}")
     if high - low + 1 > MAX_RANGE:
-        raise StockError(
-            f"plage « {first}..{last} » : plus de {MAX_RANGE} numéros",
-            f"range '{first}..{last}': more than {MAX_RANGE} serials",
-        )
+        raise Refused("serials-range-too-long", quoted=f"{first}..{last}", limit=MAX_RANGE)
     digits = start["digits"]
     width = len(digits) if digits.startswith("0") or len(digits) == len(end["digits"]) else 0
     head, tail = start["head"], start["tail"]
@@ -67,27 +55,18 @@ def expand(spec: str) -> list[str]:
     for raw in spec.split(","):
         item = raw.strip()
         if not item:
-            raise StockError(
-                f"numéros de série « {spec} » : élément vide",
-                f"serial numbers '{spec}': empty item",
-            )
+            raise Refused("serials-empty-item", quoted=spec)
         if ".." in item:
             first, _, last = item.partition("..")
             serials += expand_range(first.strip(), last.strip())
         elif any(c.isspace() for c in item):
-            raise StockError(
-                f"numéro de série « {item} » : pas d'espace dans un numéro",
-                f"serial number '{item}': no space inside a serial",
-            )
+            raise Refused("serials-space", quoted=item)
         else:
             serials.append(item)
     seen: set[str] = set()
     for serial in serials:
         if serial in seen:
-            raise StockError(
-                f"numéro de série « {serial} » donné deux fois",
-                f"serial number '{serial}' given twice",
-            )
+            raise Refused("serials-twice", quoted=serial)
         seen.add(serial)
     return serials
 
@@ -99,16 +78,8 @@ def parse_assignments(values: Iterable[str]) -> dict[str, list[str]]:
         product, sep, spec = value.partition("=")
         product = product.strip()
         if not sep or not product or not spec.strip():
-            raise StockError(
-                f"--serials « {value} » : attendu PRODUIT=NUMÉROS (par exemple "
-                "selfibox=SBX-0001..SBX-0003)",
-                f"--serials '{value}': expected PRODUCT=SERIALS (for example "
-                "selfibox=SBX-0001..SBX-0003)",
-            )
+            raise Refused("serials-option-unreadable", quoted=value)
         if product in result:
-            raise StockError(
-                f"--serials : un seul par produit (« {product} » donné deux fois)",
-                f"--serials: one per product ('{product}' given twice)",
-            )
+            raise Refused("serials-option-twice", product=product)
         result[product] = expand(spec)
     return result

@@ -12,8 +12,8 @@ from typing import Any
 
 from generator.book.book import Book
 from generator.book.records import Entry
+from generator.problems import Refused
 from generator.schema.common import Direction, DocumentKind, MovementStatus
-from generator.stock import StockError
 from generator.stock.records import (
     MovementPlan,
     movement_line,
@@ -24,32 +24,23 @@ from generator.stock.records import (
 
 
 def plan_shipment(book: Book, note: Entry, day: date | None = None) -> MovementPlan:
-    """The draft outgoing movement of delivery note ``note``; raises :class:`StockError`.
+    """The draft outgoing movement of delivery note ``note``; refused when it cannot be.
 
     Its date is ``day``, else the note's delivery date, else its issue date.
     """
     doc = note.record.document
     if doc is None or doc.kind is not DocumentKind.DELIVERY_NOTE:
-        raise StockError(
-            f"« {note.id} » n'est pas un bon de livraison (document.kind: delivery_note)",
-            f"'{note.id}' is not a delivery note (document.kind: delivery_note)",
-        )
+        raise Refused("stock-not-a-delivery-note", id=note.id)
     for movement in book.movements.values():
         if movement.record.origin == note.id:
-            raise StockError(
-                f"« {note.id} » est déjà expédié par le mouvement {movement.id}",
-                f"'{note.id}' is already shipped by movement {movement.id}",
-            )
+            raise Refused("stock-already-shipped", id=note.id, movement=movement.id)
     lines = [
         movement_line(line.product, line.quantity, list(line.serials))
         for line in doc.lines
         if stock_product(book, line.product) is not None
     ]
     if not lines:
-        raise StockError(
-            f"« {note.id} » n'a aucune ligne de produit géré en stock",
-            f"'{note.id}' has no line of a stock-managed product",
-        )
+        raise Refused("stock-no-managed-line", id=note.id)
     when = day or doc.delivery_date or doc.issued or note.record.date
     movement_id = next_movement(book, Direction.OUT, when)
     data: dict[str, Any] = {

@@ -12,6 +12,7 @@ anchors the movement, which must not change afterwards (:mod:`generator.checks.f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.book.book import Book, with_entry
@@ -19,9 +20,8 @@ from generator.book.records import Entry
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.files.edits import ChangeSet
 from generator.load import locate
-from generator.problems import Problem
+from generator.problems import Problem, Refused
 from generator.schema.common import MovementStatus
-from generator.stock import StockError
 
 
 def would_be_problems(repo: Path, book: Book, movement: Entry, lang: str = "fr") -> list[Problem]:
@@ -41,12 +41,26 @@ def validation(repo: Path, movement: Entry) -> ChangeSet:
     """The change that validates ``movement``: ``status: validated`` (round-trip edit), to
     write and commit alone (:meth:`generator.cli.common.Writing.save`).
 
-    Raises :class:`StockError` when the movement is not a draft.
+    Refused when the movement is not a draft.
     """
     if movement.record.status is not MovementStatus.DRAFT:
-        raise StockError(
-            f"« {movement.id} » est déjà validé", f"'{movement.id}' is already validated"
-        )
+        raise Refused("stock-already-validated", id=movement.id)
     changes = ChangeSet(repo)
     changes.edit(movement.path)["status"] = MovementStatus.VALIDATED.value
     return changes
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """What validating a movement would write, and the stock errors it would cause (the
+    movement is validated only when there are none)."""
+
+    changes: ChangeSet
+    problems: list[Problem]
+
+
+def plan_validation(repo: Path, book: Book, movement: Entry, lang: str = "fr") -> Validation:
+    """The validation of ``movement`` (refused when it is not a draft) and the problems the
+    repository would have once it is validated."""
+    changes = validation(repo, movement)
+    return Validation(changes, would_be_problems(repo, book, movement, lang))

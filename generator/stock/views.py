@@ -16,6 +16,7 @@ from decimal import Decimal
 from generator.book.book import Book
 from generator.book.inventory import replay
 from generator.money import ZERO, line_net
+from generator.problems import Refused
 from generator.stock.serials import natural_sorted
 
 OUT, LOW, OK = "out", "low", "ok"
@@ -138,3 +139,19 @@ def stock_report(book: Book, at: date | None = None) -> StockReport:
         )
     rows.sort(key=lambda r: (sort_key(r.name), r.id))
     return StockReport(day, tuple(rows))
+
+
+def product_status(book: Book, product: str | None, at: date | None = None) -> StockReport:
+    """The stock of every product on ``at`` (default: today), or of the one ``product``
+    names; refused when it names no stock-managed product."""
+    from dataclasses import replace
+
+    from generator.stock.records import find
+
+    report = stock_report(book, at)
+    if product is None:
+        return report
+    entry = find(book, product, "product")
+    if not entry.record.stock_managed:
+        raise Refused("stock-not-managed", id=entry.id)
+    return replace(report, rows=tuple(r for r in report.rows if r.id == entry.id))

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator.history.commit import CommitError, commit_paths
+from generator.history.commit import commit_paths
+from generator.problems import Refused
 from tests.hostile.conftest import (
     TODAY,
     add_draft_invoice,
@@ -174,10 +175,10 @@ def test_a_commit_refused_for_a_lock_file_says_which(repo: Path) -> None:
     rel = add_draft_invoice(repo, DRAFT)
     lock = repo / ".git" / "index.lock"
     lock.touch()
-    with pytest.raises(CommitError) as refused:
+    with pytest.raises(Refused) as refused:
         commit_paths(repo, [rel], "Brouillon")
-    assert refused.value.lock is not None
-    assert refused.value.lock.resolve() == lock.resolve()
+    assert refused.value.code == "git-index-locked"
+    assert Path(refused.value.params["file"]).resolve() == lock.resolve()
 
 
 def test_a_linked_worktree_commits_on_its_own_branch(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.problems import Refused
 from generator.site.serve import serve_site
 from tests.hostile.conftest import TODAY, assert_no_crash, commit_all, snapshot
 
@@ -237,26 +238,33 @@ def test_time_travel_uses_the_checked_working_tree_configuration(
 
 
 def test_serve_refuses_to_start_on_an_unsafe_configuration(
-    repo: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+    carnet, repo: Path, outside: Path
 ) -> None:
     canary = outside / "canary"
     configure(repo, BASE + f'x: !!python/object/apply:os.system ["touch {canary}"]\n')
     servers: list = []
-    codes: list[int] = []
-    thread = threading.Thread(
-        target=lambda: codes.append(
+    outcomes: list[object] = []
+
+    def attempt() -> None:
+        try:
             serve_site(repo, port=0, today=date.fromisoformat(TODAY), on_ready=servers.append)
-        ),
-        daemon=True,
-    )
+            outcomes.append("served")
+        except Refused as refused:
+            outcomes.append(refused.code)
+        outcomes.append(carnet(repo, "serve", "--port", "0"))
+
+    thread = threading.Thread(target=attempt, daemon=True)
     thread.start()
     thread.join(60)
     if servers:  # it served: stop it, the test has failed
         servers[0].shutdown()
         thread.join(10)
     assert not servers, "the server started on an unsafe configuration"
-    assert codes == [1]
-    assert f"mkdocs.yml:{BASE.count(chr(10)) + 1}:4: error: " in capsys.readouterr().err
+    assert len(outcomes) == 2 and outcomes[0] == "serve-config-errors"
+    result = outcomes[1]
+    assert result.exit_code == 1, result.output
+    assert f"mkdocs.yml:{BASE.count(chr(10)) + 1}:4: error: " in result.stderr
+    assert "carnet: erreurs dans mkdocs.yml : site non servi" in result.stderr
     assert not canary.exists()
 
 

@@ -35,11 +35,12 @@ from generator.documents.facturx.codes import (
     amount_text,
     text,
 )
-from generator.documents.facturx.parties import Buyer, EInvoiceError, compact, siren_of
+from generator.documents.facturx.parties import Buyer, compact, siren_of
 from generator.documents.facturx.parties import buyer as buyer_of
 from generator.documents.facturx.parties import seller as seller_of
 from generator.locale import day_date, money
 from generator.money import ZERO
+from generator.problems import Refused
 from generator.schema.common import DocumentKind, Nature, VatCategory
 
 LEVEL = "en16931"
@@ -124,7 +125,7 @@ def invoice_xml(book: Book, interaction_id: str) -> bytes:
         xml = _no_nil_delivery(xml)
         facturx.xml_check_xsd(xml, flavor="factur-x", level=LEVEL)
     except Exception as exc:  # the library raises bare Exceptions on XSD errors
-        raise EInvoiceError(f"{interaction_id} : XML Factur-X invalide ({exc})") from exc
+        raise Refused("einvoice-invalid-xml", id=interaction_id, detail=exc) from exc
     return xml
 
 
@@ -191,12 +192,12 @@ def gaps(book: Book, interaction_id: str) -> list[str]:
 def _issued_entry(book: Book, interaction_id: str) -> Entry:
     entry = book.interactions.get(interaction_id)
     if entry is None:
-        raise EInvoiceError(f"{interaction_id} : interaction inconnue")
+        raise Refused("einvoice-unknown", id=interaction_id)
     doc = entry.record.document
     if doc is None or doc.kind not in TYPE_CODES:
-        raise EInvoiceError(f"{interaction_id} : ni une facture, ni un avoir")
+        raise Refused("einvoice-not-invoice", id=interaction_id)
     if not is_issued(entry):
-        raise EInvoiceError(f"{interaction_id} : brouillon (pas de facture électronique)")
+        raise Refused("einvoice-draft", id=interaction_id)
     return entry
 
 

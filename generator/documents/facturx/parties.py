@@ -15,11 +15,8 @@ from generator.book.book import Book
 from generator.book.records import Entry
 from generator.documents.facturx.codes import EAS_EMAIL, EAS_SIREN, SCHEME_SIREN, SCHEME_SIRET
 from generator.locale import money
+from generator.problems import Refused
 from generator.schema.common import Address
-
-
-class EInvoiceError(ValueError):
-    """A document that cannot have a Factur-X e-invoice (a draft, a quote, no buyer…)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +70,7 @@ def buyer(book: Book, entry: Entry) -> Buyer:
     if company is not None:
         return _company(company, contact, home)
     if contact is None:
-        raise EInvoiceError(f"{entry.id} : ni société ni contact (acheteur inconnu)")
+        raise Refused("einvoice-no-buyer", id=entry.id)
     person = contact.record
     name = " ".join(x for x in (person.civility, person.full_name) if x)
     party: dict[str, Any] = {"name": name, **address(person.address, home)}

@@ -1,0 +1,91 @@
+"""``carnet build`` and ``carnet serve`` as a target: validate, read the history, build the
+site, and report. Nothing here prints: the outcome says what to show.
+
+The repository's ``mkdocs.yml`` (of the working tree, also with ``--at``) is checked with
+the data: MkDocs never reads it unless ``trust_config``. A build refused for errors in the
+data or the configuration carries the problems and the refusal; ``--at`` with a revision
+git cannot resolve, or a site folder Carnet did not write, is refused at once
+(:class:`~generator.problems.Refused`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.history.trail import history_notice
+from generator.load import load
+from generator.problems import Problem, Refused
+from generator.site.build import SiteReport, publish_site, stage_site
+from generator.site.config import SiteConfigError, read_site_config
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOutcome:
+    """What a build did: the problems and notices to show, then either the report of the
+    site built or the refusal (nothing built)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    report: SiteReport | None = None
+    refusal: Refused | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """1 when refused, 0 when built (the command adds ``--strict``'s rule)."""
+        return 1 if self.refusal is not None else 0
+
+
+def release_free_memory() -> None:
+    """Give the heap pages freed with the Book back to the system (glibc ``malloc_trim``),
+    so that MkDocs' peak does not stack on memory Carnet no longer uses."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def build_repo_site(
+    repo: Path,
+    out: Path,
+    *,
+    rev: str | None = None,
+    today: date | None = None,
+    lang: str | None = None,
+    strict: bool = False,
+    trust_config: bool = False,
+) -> BuildOutcome:
+    """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``)."""
+    site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
+    notices: list[Problem] = []
+    try:
+        result = load(
+            repo, today=today, lang=lang, use_cache=rev is None, with_history=True, at=rev
+        )
+        errors = [p for p in result.problems if p.is_error or (strict and p.severity == "warning")]
+        if errors or result.book is None or site_config.problems:
+            problems = [*site_config.problems, *result.problems]
+            if errors or result.book is None:
+                return BuildOutcome(problems, refusal=Refused("site-data-errors"))
+            return BuildOutcome(problems, refusal=Refused("site-config-errors"))
+        history = result.history
+        if history is None:
+            notice = history_notice(repo, lang or "fr")
+            notices = [notice] if notice is not None else []
+        staged = stage_site(
+            repo,
+            result.book,
+            out,
+            history=history,
+            lang=lang or result.book.settings.lang,
+            digests=result.digests,
+            site_config=site_config,
+        )
+        del result, history  # MkDocs needs the memory more than we need the Book
+        gc.collect()
+        release_free_memory()
+        report = publish_site(staged, strict=strict)
+    except SiteConfigError as exc:
+        return BuildOutcome([*notices, *exc.problems], refusal=Refused("site-config-refused"))
+    return BuildOutcome(notices, report)
