@@ -79,3 +79,32 @@ def state_label(state: str, lang: str = "fr") -> str:
     """Ouvert, En cours, Terminé."""
     fr, en = STATE_LABELS[str(state)]
     return en if lang.startswith("en") else fr
+
+
+DOCUMENT_LABELS = {
+    "quote": ("devis", "quote"),
+    "order": ("commande", "order"),
+    "invoice": ("facture", "invoice"),
+    "deposit_invoice": ("facture d'acompte", "deposit invoice"),
+    "intermediate_invoice": ("facture intermédiaire", "intermediate invoice"),
+    "balance_invoice": ("facture de solde", "balance invoice"),
+    "credit_note": ("avoir", "credit note"),
+    "delivery_note": ("bon de livraison", "delivery note"),
+    "purchase_order": ("bon de commande fournisseur", "purchase order"),
+}
+
+
+def document_label(kind: str, lang: str | None = "fr") -> str:
+    """« facture d'acompte », « avoir »… (or the English name)."""
+    fr, en = DOCUMENT_LABELS.get(str(kind), (str(kind), str(kind)))
+    return en if (lang or "fr").startswith("en") else fr
+
+
+INVOICE_STATE_LABELS = {
+    "draft": ("brouillon", "draft"),
+    "credit": ("avoir imputé", "credit applied"),
+    "paid": ("payée", "paid"),
+    "due": ("à payer", "due"),
+    "overdue": ("en retard", "overdue"),
+}
+"""An invoice's money state (:attr:`generator.book.ledger.InvoiceStatus.state`)."""

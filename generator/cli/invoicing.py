@@ -20,8 +20,9 @@ _NO_COMMIT = click.option("--no-commit", is_flag=True, help="N'enregistre pas da
 
 
 def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[str, ...]) -> None:
-    from generator.invoicing.drafting import document_label, find_document
+    from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import issue
+    from generator.locale import document_label
 
     when = day_of(day)
     with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
@@ -266,10 +267,10 @@ def _invoices_table(book: Book, *, overdue_only: bool, lang: str) -> Table:
     """The invoices (or the overdue ones) with total, paid, due, due date and state."""
     from rich.table import Table
 
+    from generator.book.listing import buyer_name, invoice_rows
     from generator.cli.terminal import cell
-    from generator.invoicing.drafting import document_label
-    from generator.invoicing.listing import STATE_LABELS, buyer_name, invoice_rows
-    from generator.locale import money, short_date
+    from generator.locale import INVOICE_STATE_LABELS as STATE_LABELS
+    from generator.locale import document_label, money, short_date
 
     en = lang.startswith("en")
     table = Table(

@@ -15,27 +15,10 @@ from generator.book.book import Book
 from generator.book.naming import resolve
 from generator.book.records import Entry
 from generator.files.sources import discover
+from generator.locale import document_label
 from generator.money import cents
 from generator.problems import Refused
 from generator.schema.interaction import DocumentLine
-
-DOCUMENT_LABELS = {
-    "quote": ("devis", "quote"),
-    "order": ("commande", "order"),
-    "invoice": ("facture", "invoice"),
-    "deposit_invoice": ("facture d'acompte", "deposit invoice"),
-    "intermediate_invoice": ("facture intermédiaire", "intermediate invoice"),
-    "balance_invoice": ("facture de solde", "balance invoice"),
-    "credit_note": ("avoir", "credit note"),
-    "delivery_note": ("bon de livraison", "delivery note"),
-    "purchase_order": ("bon de commande fournisseur", "purchase order"),
-}
-
-
-def document_label(kind: str, lang: str | None = "fr") -> str:
-    """« facture d'acompte », « avoir »… (or the English name)."""
-    fr, en = DOCUMENT_LABELS.get(str(kind), (str(kind), str(kind)))
-    return en if (lang or "fr").startswith("en") else fr
 
 
 def find_document(repo: Path, book: Book, name: str) -> Entry:

@@ -18,15 +18,9 @@ from generator.book.ledger import is_issued
 from generator.book.numbering import PatternError, next_number, pattern_for, series_of
 from generator.book.records import Entry
 from generator.files.edits import ChangeSet
-from generator.invoicing.drafting import (
-    document_label,
-    interaction_data,
-    line_data,
-    new_path,
-    wrong_kind,
-)
+from generator.invoicing.drafting import interaction_data, line_data, new_path, wrong_kind
 from generator.invoicing.split import deduction_lines, is_deduction
-from generator.locale import day_date, money
+from generator.locale import day_date, document_label, money
 from generator.money import ZERO, document_totals
 from generator.problems import Refused
 from generator.schema.common import DocumentKind

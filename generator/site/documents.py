@@ -18,8 +18,9 @@ from typing import Any
 
 from generator.book.book import Book
 from generator.book.ledger import is_issued
-from generator.invoicing.drafting import document_label
-from generator.invoicing.listing import STATE_LABELS, buyer_name, invoice_rows
+from generator.book.listing import buyer_name, invoice_rows
+from generator.locale import INVOICE_STATE_LABELS as STATE_LABELS
+from generator.locale import document_label
 from generator.money import ZERO
 from generator.schema.common import INVOICE_KINDS
 

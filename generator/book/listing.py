@@ -1,16 +1,8 @@
-"""What ``carnet invoice list`` and the site show of invoices: their order, buyer, state."""
+"""What ``carnet invoice list`` and the site show of invoices: their order and buyer."""
 
 from __future__ import annotations
 
 from generator.book.book import Book
-
-STATE_LABELS = {
-    "draft": ("brouillon", "draft"),
-    "credit": ("avoir imputé", "credit applied"),
-    "paid": ("payée", "paid"),
-    "due": ("à payer", "due"),
-    "overdue": ("en retard", "overdue"),
-}
 
 
 def buyer_name(book: Book, company: str | None, contact: str | None) -> str:
