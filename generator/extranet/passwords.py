@@ -148,12 +148,9 @@ def read_secrets(repo: Path, lang: str = "fr") -> tuple[dict[str, str], list[Pro
 def secrets_tracked(repo: Path, lang: str = "fr") -> list[Problem]:
     """A warning when ``.carnet-secrets.yaml`` is tracked by git (its passwords are then in
     every clone's history)."""
-    from generator.history.git import Git
+    from generator.history.git import tracked_under
 
-    if not (repo / SECRETS_FILE).exists():
-        return []
-    out = Git(repo).run(["ls-files", "--", SECRETS_FILE])
-    if not out or not out.strip():
+    if not (repo / SECRETS_FILE).exists() or not tracked_under(repo, (SECRETS_FILE,)):
         return []
     return [make_problem("secrets-tracked", SECRETS_FILE, lang=lang, file=SECRETS_FILE)]
 

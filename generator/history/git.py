@@ -190,6 +190,16 @@ def _asked(folder: Path) -> WorkTree | None:
     return WorkTree(Path(lines[1]), git_dir, common, lines[4])
 
 
+def tracked_under(folder: Path, pathspecs: tuple[str, ...]) -> set[str]:
+    """The files git tracks under ``pathspecs`` (relative to ``folder``), as paths
+    relative to ``folder``; empty outside git. One ``git ls-files``: what a repository
+    brought under ``build/`` or as ``.carnet-secrets.yaml`` is never trusted as Carnet's."""
+    if find_work_tree(folder) is None:
+        return set()
+    out = Git(folder).run(["ls-files", "-z", "--", *pathspecs])  # paths relative to folder
+    return {p for p in (out or b"").decode("utf-8", "surrogateescape").split("\0") if p}
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
     """One line of ``git log --raw``: status letter, blob ids, paths (old, new)."""
