@@ -110,8 +110,8 @@ def load(
     no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
     impossible ``at``.
     """
+    from generator.history.reader import cache_tracked, read_git
     from generator.history.timetravel import data_at
-    from generator.history.trail import cache_tracked, read_git
 
     found = read_git(repo, also=(CACHE_DIR,))
     tracked = found is not None and cache_tracked(repo, found[2])
@@ -127,7 +127,7 @@ def load(
 
         def history_of(book: Book | None) -> History | None:
             from generator.checks.frozen import needs_history
-            from generator.history.trail import load_history
+            from generator.history.reader import load_history
 
             if found is None or not (with_history or (book is not None and needs_history(book))):
                 return None
@@ -179,7 +179,7 @@ def _load(
     from generator.book.book import build_book
     from generator.checks import run_checks
     from generator.checks.frozen import has_frozen_records
-    from generator.history.trail import history_notice
+    from generator.history.reader import history_notice
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")

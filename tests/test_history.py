@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.cli.main import main
 from generator.files.yamlio import parse_bytes
 from generator.history.fielddiff import Version, cut_blocks, diff_values, diff_versions
-from generator.history.trail import CACHE_NAME, history_notice, load_history
+from generator.history.reader import CACHE_NAME, history_notice, load_history
 from generator.testing import MINIMAL_SETTINGS
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")

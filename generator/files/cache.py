@@ -97,7 +97,7 @@ class Cache:
     """A JSON store under ``DIR/.carnet-cache``; a ``None`` directory disables it.
 
     ``tracked`` tells whether git tracks the cache folder (git's status says:
-    :func:`generator.history.trail.cache_tracked`); such a cache is neither read nor
+    :func:`generator.history.reader.cache_tracked`); such a cache is neither read nor
     written, and :attr:`notices` says so.
     """
 

@@ -11,9 +11,7 @@ a :class:`~generator.problems.Refused`, raised before anything is written.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import git
-
+from generator.history.git import commit_paths, has_identity, unstage
 from generator.history.lock import (
     GitPlace,
     exclusive,
@@ -37,61 +34,8 @@ from generator.problems import Refused
 if TYPE_CHECKING:
     from generator.files.edits import ChangeSet
 
-_LOCK_REFUSED = re.compile(r"Unable to create '([^']+\.lock)': File exists")
 NO_COMMIT = "no-commit"
 NO_GIT = "no-git"
-
-
-def _repository(repo: Path) -> git.Repo:
-    try:
-        return git.Repo(repo, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise Refused("git-not-a-repository", file=repo) from exc
-
-
-def _stderr(exc: git.GitCommandError) -> str:
-    """What git printed, without GitPython's ``stderr: '…'`` wrapping."""
-    text = str(exc.stderr or exc).strip()
-    if text.startswith("stderr: '") and text.endswith("'"):
-        text = text[len("stderr: '") : -1]
-    return text.strip()
-
-
-def has_identity(repo: Path) -> bool:
-    """Does git know the author and committer (user.name, user.email, or the variables)?"""
-    repository = _repository(repo)
-    try:
-        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            repository.git.var(ident)
-    except git.GitCommandError:
-        return False
-    return True
-
-
-def commit_paths(repo: Path, paths: list[str], message: str) -> str:
-    """Commit ``paths`` (relative to ``repo``) alone with ``message``; the short hash.
-
-    Refused (``git-index-locked`` naming the lock file git names, else
-    ``git-commit-failed`` with git's last line) when git does not commit.
-    """
-    repository = _repository(repo)
-    try:
-        repository.git.add("--", *paths)
-        repository.git.commit("-m", message, "--only", "--", *paths)
-        return repository.head.commit.hexsha[:8]
-    except git.GitCommandError as exc:
-        text = _stderr(exc)
-        found = _LOCK_REFUSED.search(text)
-        if found:
-            raise Refused("git-index-locked", file=found.group(1)) from exc
-        lines = text.splitlines()
-        raise Refused("git-commit-failed", detail=lines[-1] if lines else str(exc)) from exc
-
-
-def unstage(repo: Path, paths: list[str]) -> None:
-    """Take ``paths`` out of the index again (after a failed commit put them there)."""
-    with contextlib.suppress(Refused, git.GitCommandError):  # nothing staged, no HEAD
-        _repository(repo).git.reset("-q", "--", *paths)
 
 
 def check_not_future(when: date, allowed: bool, code: str, /, **params: Any) -> None:

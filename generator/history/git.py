@@ -5,14 +5,16 @@ whatever the history).
   reading ``.git`` as git does, without starting a process;
 * :func:`read_status` — one ``git status --porcelain=v2 -z``: HEAD, uncommitted files,
   and which files of the cache folder git does not track;
-* :class:`LogStream` — one ``git log --raw -z`` over ``data/``, read by a thread while the
-  caller works, so that git and Python run side by side;
-* :class:`BlobReader` — one long-lived ``git cat-file --batch``, asked in batches.
+* :meth:`Git.popen` — for :class:`generator.history.log.LogStream`, one ``git log --raw -z``
+  over ``data/`` read by a thread while the caller works;
+* :class:`BlobReader` — one long-lived ``git cat-file --batch``, asked in batches;
+* :func:`commit_paths` and its helpers — the commits of the commands, through GitPython;
+* :func:`resolve_revision` and :func:`archive` — ``--at``'s revision and its ``data/``.
 
 A cold ``carnet validate`` of a repository with issued documents thus starts three git
 processes (status, log, cat-file), and a warm one a single ``git status``.
 
-Why raw processes rather than GitPython (which commits use): importing GitPython runs
+Why raw processes for reading rather than GitPython (which the commits use): importing it runs
 ``git version`` twice (seen with ``strace -f -e execve``), which alone would double the
 processes of a warm ``validate``; and its persistent ``cat-file`` reader asks one object
 per round trip: 8,732 blobs of a 2,000-commit history take 0.47 s through
@@ -27,14 +29,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
+import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from generator.problems import Refused
 
 NULL_SHA = "0" * 40
 _CONFIG = (
@@ -52,8 +54,6 @@ _CONFIG = (
     "i18n.logOutputEncoding=UTF-8",
 )
 """Settings a user's configuration must not change for us."""
-_HEADER = "%x01%H%x00%aN%x00%aE%x00%aI%x00%s"
-_REGULAR = ("100644", "100755")
 _BATCH = 500
 """Blob requests written at once: well under a pipe buffer, so writing never blocks."""
 
@@ -201,31 +201,6 @@ def tracked_under(folder: Path, pathspecs: tuple[str, ...]) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class FileChange:
-    """One line of ``git log --raw``: status letter, blob ids, paths (old, new)."""
-
-    status: str
-    old_sha: str
-    new_sha: str
-    old_path: str
-    new_path: str
-    old_regular: bool = True
-    new_regular: bool = True
-
-
-@dataclass(slots=True)
-class RawCommit:
-    """A commit as ``git log`` lists it, with the files it changed under ``data/``."""
-
-    id: str
-    author: str
-    email: str
-    when: datetime
-    subject: str
-    files: list[FileChange] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
 class StatusEntry:
     """An uncommitted file: HEAD blob (``None`` when new), paths, and its state."""
 
@@ -276,16 +251,16 @@ def read_status(git: Git, prefix: str, also: tuple[str, ...] = ()) -> Status | N
             head = None if oid == "(initial)" else oid
         elif token.startswith(("1 ", "2 ")):
             parts = token.split(" ", 9 if token[0] == "2" else 8)
-            path = _strip(parts[-1], prefix)
-            orig = _strip(next(tokens, ""), prefix) if token[0] == "2" else None
+            path = strip_prefix(parts[-1], prefix)
+            orig = strip_prefix(next(tokens, ""), prefix) if token[0] == "2" else None
             head_sha = parts[6] if parts[6] != NULL_SHA else None
             if path.startswith("data/"):
                 entries.append(StatusEntry(path, head_sha, orig, parts[5] == "000000"))
         elif token.startswith("u "):
-            path = _strip(token.split(" ", 10)[-1], prefix)
+            path = strip_prefix(token.split(" ", 10)[-1], prefix)
             entries.append(StatusEntry(path, None, None, False, conflict=True))
         elif token.startswith(("? ", "! ")):
-            path = _strip(token[2:], prefix)
+            path = strip_prefix(token[2:], prefix)
             if path.startswith("data/") and token[0] == "?":
                 entries.append(StatusEntry(path, None, None, False))
             elif not path.startswith("data/"):
@@ -293,128 +268,9 @@ def read_status(git: Git, prefix: str, also: tuple[str, ...] = ()) -> Status | N
     return Status(head, entries, frozenset(loose))
 
 
-def _strip(path: str, prefix: str) -> str:
+def strip_prefix(path: str, prefix: str) -> str:
+    """``path`` (relative to the work tree's top) relative to the Carnet folder."""
     return path[len(prefix) :] if prefix and path.startswith(prefix) else path
-
-
-class LogStream:
-    """One ``git log --first-parent -m --raw -z -M`` over ``data/``, newest commit first.
-
-    Merges are diffed against their first parent: the history is the main line's, a
-    chain of states where each change's "before" is the previous change's "after".
-    """
-
-    def __init__(self, git: Git, prefix: str, start: str = "HEAD") -> None:
-        if start.startswith("-"):
-            raise ValueError(f"not a revision: {start!r}")
-        self.prefix = prefix
-        self.proc = git.popen(
-            [
-                "log",
-                "--first-parent",
-                "-m",
-                "--raw",
-                "-z",
-                "-M",
-                "--no-abbrev",
-                "--no-color",
-                "--no-ext-diff",
-                f"--format={_HEADER}",
-                start,
-                "--",
-                "data",
-            ]
-        )
-        self._chunks: queue.Queue[bytes] = queue.Queue()
-        self._thread = threading.Thread(target=self._pump, daemon=True)
-        self._thread.start()
-
-    def _pump(self) -> None:
-        stdout = self.proc.stdout
-        assert stdout is not None
-        while chunk := stdout.read1(1 << 20):
-            self._chunks.put(chunk)
-        self._chunks.put(b"")
-
-    def batches(self, size: int = 256) -> Iterator[list[RawCommit]]:
-        """Complete commits in batches of about ``size`` (fewer blob round trips)."""
-        pending: list[RawCommit] = []
-        for commits in self._commits():
-            pending += commits
-            if len(pending) >= size:
-                yield pending
-                pending = []
-        if pending:
-            yield pending
-
-    def _chunk(self) -> tuple[bytes, bool]:
-        """What git has written since the last call (waits for some), and whether it ended."""
-        parts = [self._chunks.get()]
-        while parts[-1] and not self._chunks.empty():
-            parts.append(self._chunks.get_nowait())
-        return b"".join(parts), not parts[-1]
-
-    def _commits(self) -> Iterator[list[RawCommit]]:
-        rest = b""
-        current: RawCommit | None = None
-        done = False
-        while not done:
-            chunk, done = self._chunk()
-            tokens = (rest + chunk).split(b"\0")
-            rest = b"" if done else tokens.pop()
-            found: list[RawCommit] = []
-            i, count = 0, len(tokens)
-            while i < count:
-                token = tokens[i].lstrip(b"\n")
-                if token.startswith(b"\x01"):
-                    if i + 4 >= count:  # a header cut by the chunk: wait for the rest
-                        break
-                    if current is not None:
-                        found.append(current)
-                    name, email, when, subject = (
-                        t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5]
-                    )
-                    current = RawCommit(
-                        token[1:].decode(), name, email, datetime.fromisoformat(when), subject
-                    )
-                    i += 5
-                elif token.startswith(b":"):
-                    fields = token[1:].decode().split(" ")
-                    status = fields[4][:1]
-                    paths = 2 if status in "RC" else 1
-                    if i + paths >= count:
-                        break
-                    old, new = tokens[i + 1], tokens[i + paths]
-                    if current is not None:
-                        current.files.append(
-                            FileChange(
-                                status,
-                                fields[2],
-                                fields[3],
-                                self._path(old),
-                                self._path(new),
-                                fields[0] in _REGULAR,
-                                fields[1] in _REGULAR,
-                            )
-                        )
-                    i += 1 + paths
-                else:
-                    i += 1
-            if i < count and not done:
-                rest = b"\0".join([*tokens[i:], rest])
-            if done and current is not None:
-                found.append(current)
-            yield found
-
-    def _path(self, token: bytes) -> str:
-        return _strip(token.decode("utf-8", "surrogateescape"), self.prefix)
-
-    def close(self) -> None:
-        """Stop git (when the rest of the history is known already) and reap it."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        self._thread.join(timeout=5)
 
 
 class BlobReader:
@@ -455,3 +311,91 @@ class BlobReader:
             self.proc.stdin.close()
             self.proc.wait()
             self.proc = None
+
+
+# --- writing: GitPython, imported by the commands that commit (and only then: importing it
+# runs ``git version`` twice) ---------------------------------------------------------------
+
+_LOCK_REFUSED = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+
+
+def _repository(folder: Path) -> Any:
+    import git
+
+    try:
+        return git.Repo(folder, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise Refused("git-not-a-repository", file=folder) from exc
+
+
+def _stderr(exc: Exception) -> str:
+    """What git printed, without GitPython's ``stderr: '…'`` wrapping."""
+    text = str(getattr(exc, "stderr", None) or exc).strip()
+    if text.startswith("stderr: '") and text.endswith("'"):
+        text = text[len("stderr: '") : -1]
+    return text.strip()
+
+
+def has_identity(folder: Path) -> bool:
+    """Does git know the author and committer (user.name, user.email, or the variables)?"""
+    import git
+
+    repository = _repository(folder)
+    try:
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            repository.git.var(ident)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def commit_paths(folder: Path, paths: list[str], message: str) -> str:
+    """Commit ``paths`` (relative to ``folder``) alone with ``message``; the short hash.
+
+    Refused (``git-index-locked`` naming the lock file git names, else
+    ``git-commit-failed`` with git's last line) when git does not commit.
+    """
+    import git
+
+    repository = _repository(folder)
+    try:
+        repository.git.add("--", *paths)
+        repository.git.commit("-m", message, "--only", "--", *paths)
+        return str(repository.head.commit.hexsha[:8])
+    except git.GitCommandError as exc:
+        text = _stderr(exc)
+        found = _LOCK_REFUSED.search(text)
+        if found:
+            raise Refused("git-index-locked", file=found.group(1)) from exc
+        lines = text.splitlines()
+        raise Refused("git-commit-failed", detail=lines[-1] if lines else str(exc)) from exc
+
+
+def unstage(folder: Path, paths: list[str]) -> None:
+    """Take ``paths`` out of the index again (after a failed commit put them there)."""
+    import git
+
+    with contextlib.suppress(Refused, git.GitCommandError):  # nothing staged, no HEAD
+        _repository(folder).git.reset("-q", "--", *paths)
+
+
+# --- time travel --------------------------------------------------------------------------
+
+
+def resolve_revision(folder: Path, rev: str, *, day: bool) -> str | None:
+    """The commit id of ``rev``, or ``None``; with ``day``, ``rev`` is a ``YYYY-MM-DD``
+    and the commit is the last one of that day."""
+    if rev.startswith("-"):
+        return None  # never an option
+    if day:
+        args = ["rev-list", "-1", f"--before={rev} 23:59:59", "HEAD"]
+    else:
+        args = ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
+    out = Git(folder).run(args)
+    commit = (out or b"").decode("ascii", "replace").strip()
+    return commit or None
+
+
+def archive(folder: Path, commit: str, path: str) -> bytes | None:
+    """A tar archive of ``path`` (``data``) as of ``commit``, or ``None``."""
+    return Git(folder).run(["archive", "--format=tar", commit, "--", path])

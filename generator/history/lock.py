@@ -19,13 +19,12 @@ import errno
 import fcntl
 import math
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from generator.history.git import WorkTree, find_work_tree
 from generator.problems import Refused
 
 LOCK_NAME = "carnet.lock"
@@ -35,34 +34,14 @@ _POLL = 0.05
 _OUTSIDE_GIT = ".carnet-cache"
 
 
-@dataclass(frozen=True, slots=True)
-class GitPlace:
-    """Where git keeps a work tree's state: its own git directory (``HEAD``, the index,
-    a rebase in progress) and the directory every worktree of the repository shares."""
-
-    git_dir: Path
-    common_dir: Path
-    detached: bool
+GitPlace = WorkTree
+"""Where git keeps a work tree's state (:class:`~generator.history.git.WorkTree`)."""
 
 
-def git_place(repo: Path) -> GitPlace | None:
+def git_place(repo: Path) -> WorkTree | None:
     """The git directories of the work tree holding ``repo``; ``None`` outside git (or
-    without a git program)."""
-    if shutil.which("git") is None:
-        return None
-    import git
-
-    try:
-        repository = git.Repo(repo, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    if repository.bare:
-        return None
-    return GitPlace(
-        git_dir=Path(os.path.realpath(repository.git_dir)),
-        common_dir=Path(os.path.realpath(repository.common_dir)),
-        detached=repository.head.is_detached,
-    )
+    without a git program). Found by reading ``.git``: no process."""
+    return find_work_tree(repo)
 
 
 _OPERATIONS = (

@@ -7,6 +7,10 @@ commit that created it uses it as its "after" (the log is read newest first).
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -25,7 +29,156 @@ from generator.history.fielddiff import (
     Version,
     diff_versions,
 )
-from generator.history.git import BlobReader, FileChange, Git, LogStream, RawCommit, StatusEntry
+from generator.history.git import BlobReader, Git, StatusEntry, strip_prefix
+
+_HEADER = "%x01%H%x00%aN%x00%aE%x00%aI%x00%s"
+_REGULAR = ("100644", "100755")
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One line of ``git log --raw``: status letter, blob ids, paths (old, new)."""
+
+    status: str
+    old_sha: str
+    new_sha: str
+    old_path: str
+    new_path: str
+    old_regular: bool = True
+    new_regular: bool = True
+
+
+@dataclass(slots=True)
+class RawCommit:
+    """A commit as ``git log`` lists it, with the files it changed under ``data/``."""
+
+    id: str
+    author: str
+    email: str
+    when: datetime
+    subject: str
+    files: list[FileChange] = field(default_factory=list)
+
+
+class LogStream:
+    """One ``git log --first-parent -m --raw -z -M`` over ``data/``, newest commit first.
+
+    Merges are diffed against their first parent: the history is the main line's, a
+    chain of states where each change's "before" is the previous change's "after".
+    """
+
+    def __init__(self, git: Git, prefix: str, start: str = "HEAD") -> None:
+        if start.startswith("-"):
+            raise ValueError(f"not a revision: {start!r}")
+        self.prefix = prefix
+        self.proc = git.popen(
+            [
+                "log",
+                "--first-parent",
+                "-m",
+                "--raw",
+                "-z",
+                "-M",
+                "--no-abbrev",
+                "--no-color",
+                "--no-ext-diff",
+                f"--format={_HEADER}",
+                start,
+                "--",
+                "data",
+            ]
+        )
+        self._chunks: queue.Queue[bytes] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        while chunk := stdout.read1(1 << 20):
+            self._chunks.put(chunk)
+        self._chunks.put(b"")
+
+    def batches(self, size: int = 256) -> Iterator[list[RawCommit]]:
+        """Complete commits in batches of about ``size`` (fewer blob round trips)."""
+        pending: list[RawCommit] = []
+        for commits in self._commits():
+            pending += commits
+            if len(pending) >= size:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
+    def _chunk(self) -> tuple[bytes, bool]:
+        """What git has written since the last call (waits for some), and whether it ended."""
+        parts = [self._chunks.get()]
+        while parts[-1] and not self._chunks.empty():
+            parts.append(self._chunks.get_nowait())
+        return b"".join(parts), not parts[-1]
+
+    def _commits(self) -> Iterator[list[RawCommit]]:
+        rest = b""
+        current: RawCommit | None = None
+        done = False
+        while not done:
+            chunk, done = self._chunk()
+            tokens = (rest + chunk).split(b"\0")
+            rest = b"" if done else tokens.pop()
+            found: list[RawCommit] = []
+            i, count = 0, len(tokens)
+            while i < count:
+                token = tokens[i].lstrip(b"\n")
+                if token.startswith(b"\x01"):
+                    if i + 4 >= count:  # a header cut by the chunk: wait for the rest
+                        break
+                    if current is not None:
+                        found.append(current)
+                    name, email, when, subject = (
+                        t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5]
+                    )
+                    current = RawCommit(
+                        token[1:].decode(), name, email, datetime.fromisoformat(when), subject
+                    )
+                    i += 5
+                elif token.startswith(b":"):
+                    fields = token[1:].decode().split(" ")
+                    status = fields[4][:1]
+                    paths = 2 if status in "RC" else 1
+                    if i + paths >= count:
+                        break
+                    old, new = tokens[i + 1], tokens[i + paths]
+                    if current is not None:
+                        current.files.append(
+                            FileChange(
+                                status,
+                                fields[2],
+                                fields[3],
+                                self._path(old),
+                                self._path(new),
+                                fields[0] in _REGULAR,
+                                fields[1] in _REGULAR,
+                            )
+                        )
+                    i += 1 + paths
+                else:
+                    i += 1
+            if i < count and not done:
+                rest = b"\0".join([*tokens[i:], rest])
+            if done and current is not None:
+                found.append(current)
+            yield found
+
+    def _path(self, token: bytes) -> str:
+        return strip_prefix(token.decode("utf-8", "surrogateescape"), self.prefix)
+
+    def close(self) -> None:
+        """Stop git (when the rest of the history is known already) and reap it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._thread.join(timeout=5)
+
 
 Entry = tuple[str, str, Any, Any, str, str]
 """``(at_path, field, old, new, kind, note)``: a change as stored in the cache."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from generator.history.git import archive
+from generator.history.git import resolve_revision as resolve
 from generator.problems import Refused
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -29,17 +30,14 @@ def resolve_revision(repo: Path, rev: str) -> str:
     Refused as a usage error: ``revision-impossible-date`` for a ``YYYY-MM-DD`` that is no
     calendar date (git would guess one), ``revision-unknown`` for what git cannot resolve.
     """
-    if DATE.match(rev):
+    day = bool(DATE.match(rev))
+    if day:
         try:
             date.fromisoformat(rev)
         except ValueError as exc:
             raise Refused("revision-impossible-date", quoted=rev) from exc
-        args = ["git", "rev-list", "-1", f"--before={rev} 23:59:59", "HEAD"]
-    else:
-        args = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
-    result = subprocess.run(args, cwd=repo, capture_output=True, text=True, check=False)
-    commit = result.stdout.strip()
-    if result.returncode != 0 or not commit:
+    commit = resolve(repo, rev, day=day)
+    if commit is None:
         raise Refused("revision-unknown", quoted=rev)
     return commit
 
@@ -49,19 +47,14 @@ def data_at(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
     """A temporary repository holding ``data/`` as of ``rev`` (the work tree's ``mkdocs.yml``
     stays the one the site is built with)."""
     commit = resolve_revision(repo, rev)
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "--", "data"],
-        cwd=repo,
-        capture_output=True,
-        check=False,
-    )
-    if archive.returncode != 0:
+    tar = archive(repo, commit, "data")
+    if tar is None:
         raise Refused("revision-unknown", quoted=rev)
     with tempfile.TemporaryDirectory(prefix="carnet-at-") as tmp:
         root = Path(tmp)
         links: list[tuple[str, str]] = []
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(root, filter=_files_then_links(links))
+        with tarfile.open(fileobj=io.BytesIO(tar)) as data:
+            data.extractall(root, filter=_files_then_links(links))
         (root / "data").mkdir(exist_ok=True)
         _make_links(root, links)
         yield root, commit

@@ -1,10 +1,7 @@
 """Git audit trail of the records: who changed which field, when, following renames.
 
-Public API::
+Public API (a History comes from :func:`generator.history.reader.load_history`)::
 
-    history = load_history(repo)                # None: no git, or not a work tree
-    if history is None:
-        notice = history_notice(repo, lang)     # the one ``info`` Problem to report
     history.changes_of("data/companies/x.yaml")  # list[FieldChange], newest first
     history.since(date(2026, 11, 1))             # across the business, newest first
     history.record_at(path, commit)              # the parsed record at a commit (or None)
@@ -19,20 +16,15 @@ readable YAML). ``path`` is the record's current path; ``at_path`` the path it h
 Uncommitted work-tree changes (staged or not, untracked files included) come first with
 ``commit=None``. Edits that change no field (comments, layout) produce no change.
 
-How it is read (DESIGN.md rule 9): one ``git rev-parse``, one ``git status``, one
+How it is read (DESIGN.md rule 9): one ``git status``, one
 ``git log --first-parent -m --raw -z -M`` over ``data/`` and one ``git cat-file --batch``
-for the blobs, whatever the number of records (:attr:`History.git_calls`). Merges count
-as one change against their first parent (the main line's chain of states). The per-commit
-changes are cached in ``.carnet-cache/history-<code>.json``: an unchanged HEAD costs no
-``git log`` at all, and a new commit costs its own diff only (the log is read until the
-first commit already known). A shallow clone starts at its oldest commit.
+for the blobs, whatever the number of records (:attr:`History.git_calls`); the work tree
+is found by reading ``.git``. Merges count as one change against their first parent (the
+main line's chain of states).
 """
 
 from __future__ import annotations
 
-import gc
-import os
-import shutil
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,23 +32,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.files.cache import CACHE_DIR, Cache, decode_value, encode_value
 from generator.files.sources import read_inside
 from generator.files.yamlio import parse_bytes
 from generator.history.fielddiff import DELETED, RENAMED
 from generator.history.git import (
     BlobReader,
     Git,
-    Status,
-    WorkTree,
-    find_work_tree,
-    read_status,
 )
-from generator.history.log import Entry, Record, diff_log, read_bytes, work_tree_changes
-from generator.problems import Problem, make_problem
-
-CACHE_NAME = "history"
-_CACHE_VERSION = 2
+from generator.history.log import Entry, Record, diff_log
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,162 +282,6 @@ class History:
         return out
 
 
-def load_history(
-    repo: Path,
-    cache: Cache | None = None,
-    *,
-    found: tuple[WorkTree, Git, Status] | None = None,
-) -> History | None:
-    """The history of every record of ``repo``, or ``None`` without git or a work tree.
-
-    ``cache`` keeps the per-commit changes between runs (by default the repository's own,
-    unless git tracks it). ``found``: the
-    work tree, its runner and its status when the caller has read them already
-    (:func:`read_git`), so that ``git status`` runs once per command.
-    """
-    found = found or read_git(repo, also=(CACHE_DIR,) if cache is None else ())
-    if found is None:
-        return None
-    tree, git, status = found
-    if cache is None:
-        cache = Cache(repo, tracked=cache_tracked(repo, status))
-    collecting = gc.isenabled()
-    gc.disable()  # many small acyclic objects: the collector would only walk them, often
-    blobs = BlobReader(git)
-    try:
-        records, diffed, work, mtimes = _read_all(repo, git, tree, status, cache, blobs)
-    except BaseException:
-        blobs.close()
-        raise
-    finally:
-        if collecting:
-            gc.enable()
-    chronological = _chronological(records)
-    if work:
-        now = max(mtimes.values(), default=None) or datetime.now().astimezone()
-        chronological.append((CommitInfo(None, "", "", now, ""), tuple(work)))
-    return History(repo, git, tree.prefix, chronological, mtimes, diffed, blobs)
-
-
-def cache_tracked(repo: Path, status: Status) -> bool:
-    """Does git track a file of ``.carnet-cache/`` (one ``status`` does not list as
-    untracked or ignored, when asked with ``also=(CACHE_DIR,)``)? Such a cache came with
-    the repository: it is never read nor written."""
-    folder = repo / CACHE_DIR
-    try:
-        names = [e.name for e in os.scandir(folder) if not e.is_dir(follow_symlinks=False)]
-    except OSError:
-        return folder.is_symlink()
-    return any(f"{CACHE_DIR}/{name}" not in status.untracked for name in names)
-
-
-def read_git(repo: Path, also: tuple[str, ...] = ()) -> tuple[WorkTree, Git, Status] | None:
-    """The work tree holding ``repo``, a runner there and its status (one ``git status``;
-    ``also``: folders whose untracked files the status lists too), or ``None``."""
-    tree = find_work_tree(repo)
-    if tree is None:
-        return None
-    git = Git(repo)
-    status = read_status(git, tree.prefix, also)
-    return None if status is None else (tree, git, status)
-
-
 def _chronological(records: list[Record]) -> list[tuple[CommitInfo, tuple[Entry, ...]]]:
     """Cached records (newest first) → commits oldest first."""
     return [(CommitInfo(c, a, e, w, s), entries) for c, a, e, w, s, entries in reversed(records)]
-
-
-def _read_all(
-    repo: Path,
-    git: Git,
-    tree: WorkTree,
-    status: Status,
-    cache: Cache | None,
-    blobs: BlobReader,
-) -> tuple[list[Record], int, list[Entry], dict[str, datetime]]:
-    """Committed changes (from the cache, then the log), uncommitted ones and their dates."""
-    head, uncommitted = status.head, status.entries
-    shallow = (read_bytes(tree.shallow_file) or b"") if tree.shallow else b""
-    key = [_CACHE_VERSION, tree.prefix, shallow.hex()]
-    stored = _cached_records(cache.load(CACHE_NAME) if cache is not None else None, key)
-    diffed = 0
-    if head is None:
-        records: list[Record] = []
-    elif stored["head"] == head:
-        records = stored["records"]
-    else:
-        records, diffed, complete = diff_log(git, tree.prefix, blobs, stored["records"])
-        if cache is not None and complete:
-            cache.store(CACHE_NAME, {"key": key, "head": head, "records": _records_data(records)})
-    work, mtimes = work_tree_changes(repo, uncommitted, blobs)
-    return records, diffed, work, mtimes
-
-
-def _cached_records(stored: Any, key: list[Any]) -> dict[str, Any]:
-    """The cached head and records when they were written for ``key``, else nothing."""
-    empty: dict[str, Any] = {"head": None, "records": []}
-    if not isinstance(stored, dict) or stored.get("key") != key:
-        return empty
-    try:
-        records = [
-            (
-                commit,
-                author,
-                email,
-                datetime.fromisoformat(when),
-                subject,
-                tuple(
-                    (at, field, decode_value(old), decode_value(new), kind, note)
-                    for at, field, old, new, kind, note in entries
-                ),
-            )
-            for commit, author, email, when, subject, entries in stored["records"]
-        ]
-    except (KeyError, TypeError, ValueError, ArithmeticError):
-        return empty  # a damaged cache: read the history again
-    return {"head": stored.get("head"), "records": records}
-
-
-def _records_data(records: list[Record]) -> list[list[Any]]:
-    """The per-commit changes as JSON data (see :func:`_cached_records`)."""
-    return [
-        [
-            commit,
-            author,
-            email,
-            when.isoformat(),
-            subject,
-            [
-                [at, field, encode_value(old), encode_value(new), kind, note]
-                for at, field, old, new, kind, note in entries
-            ],
-        ]
-        for commit, author, email, when, subject, entries in records
-    ]
-
-
-def history_notice(repo: Path, lang: str = "fr") -> Problem | None:
-    """The one ``info`` notice to report when :func:`load_history` gives ``None``.
-
-    ``None`` when git and a work tree are there. Code ``history-unavailable``.
-    """
-    if shutil.which("git") is None:
-        reason = ("git introuvable", "git not found")
-        hint = ("installez git", "install git")
-    elif find_work_tree(repo) is None:
-        reason = ("pas de dépôt git", "not a git repository")
-        hint = (
-            "pour suivre les modifications : git init && git add data && git commit -m 'Reprise'",
-            "git init && git add data && git commit -m 'Reprise'",
-        )
-    else:
-        return None
-    return make_problem(
-        "history-unavailable",
-        ".git",
-        lang=lang,
-        reason=reason[0],
-        reason_en=reason[1],
-        hint=hint[0],
-        hint_en=hint[1],
-    )

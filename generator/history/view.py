@@ -15,7 +15,8 @@ from typing import Any
 
 from generator.files.layout import SETTINGS_PATH, kind_of
 from generator.history.fielddiff import ADDED, DELETED, RENAMED
-from generator.history.trail import FieldChange, history_notice, load_history
+from generator.history.reader import history_notice, load_history
+from generator.history.trail import FieldChange
 from generator.problems import Problem
 
 _MAX_TEXT = 60

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from generator.history.trail import history_notice
+from generator.history.reader import history_notice
 from generator.load import load
 from generator.problems import Problem, Refused
 from generator.site.build import SiteReport, publish_site, stage_site
