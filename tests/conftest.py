@@ -51,7 +51,7 @@ def carnet(runner: CliRunner):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example business's site with its documents' PDFs, built once per session (in a
     git repository)."""
-    from test_site import build, make_repo
+    from test_site_build import build, make_repo
 
     from generator.cli.main import main
 

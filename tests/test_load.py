@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOT, TODAY
-from test_site import make_repo
+from test_site_build import make_repo
 
 from generator.history.git import Git
 from generator.load import load

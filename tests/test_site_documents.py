@@ -7,7 +7,7 @@ import html
 import re
 from pathlib import Path
 
-from test_site import read
+from test_site_build import read
 
 
 def text(site: Path, url: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import TODAY
-from test_site import _git, build, make_repo, read
+from test_site_build import _git, build, make_repo, read
 
 from generator.load import load
 from generator.locale import money

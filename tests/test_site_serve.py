@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import TODAY
-from test_site import make_repo
+from test_site_build import make_repo
 
 from generator.site.serve import serve_site
 

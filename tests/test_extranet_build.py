@@ -225,7 +225,7 @@ def _open(page: Path, password: str) -> str:
 
 
 def test_news_lists_changes_with_current_values_only(tmp_path) -> None:
-    from test_site import _git
+    from test_site_build import _git
 
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")

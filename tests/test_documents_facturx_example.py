@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY
 from einvoice_check import check
-from test_invoicing import ORDER, make_repo, run
+from test_invoicing_scenario import ORDER, make_repo, run
 
 from generator.documents.facturx.cii import invoice_xml
 from generator.load import load
@@ -72,7 +72,7 @@ def test_seed_scenario_pdfs_read_back(seed_book) -> None:
 
     import pypdf
     from lxml import etree
-    from test_documents import pdf_text, squeeze
+    from test_documents_render import pdf_text, squeeze
 
     from generator.documents.render import render_document
 

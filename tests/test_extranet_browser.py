@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY
 from markupsafe import escape
-from test_extranet import PASSWORDS, _open, build_of, run, site_key
+from test_extranet_build import PASSWORDS, _open, build_of, run, site_key
 
 from generator.extranet.attachments import pack, record_attachments, unpack
 from generator.extranet.build import build_extranet
