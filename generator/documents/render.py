@@ -13,11 +13,8 @@ The public functions other outputs call:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.book.book import Book
 from generator.documents import kinds
@@ -25,25 +22,14 @@ from generator.documents.context import document_context
 from generator.documents.qr import inline_qr_codes
 from generator.documents.reminder import reminder_context
 from generator.problems import Refused
-from generator.templating import templates_dir
-
-
-@cache
-def environment() -> Environment:
-    """Jinja2 for ``site_templates/documents/``: autoescaped, strict about undefined names."""
-    return Environment(
-        loader=FileSystemLoader(templates_dir() / "documents"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
+from generator.templating import environment
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
-    """HTML of ``site_templates/documents/<name>`` (the context is also given as ``doc``)."""
-    return environment().get_template(name).render(doc=context, **context)
+    """HTML of ``site_templates/documents/<name>`` (the context is also given as ``doc``):
+    the templates' one Jinja2 environment (:func:`generator.templating.environment`),
+    autoescaped and strict; documents speak the firm's language, French."""
+    return environment("fr", "documents").get_template(name).render(doc=context, **context)
 
 
 @dataclass(frozen=True, slots=True)
