@@ -7,7 +7,7 @@ Example::
 
 The floor is ``git log --name-status -z -- data`` (one pass, output discarded). The
 measure is a fresh Python process computing the history of every record with a cold
-cache (``.carnet-cache/history.pickle`` deleted first): ``load_history`` then
+cache (the history cache deleted first): ``load_history`` then
 ``changes_of`` for each record file. Best of 3 each; the target is a ratio ≤ 2.
 """
 
@@ -25,11 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 _HISTORY_OF_EVERY_RECORD = """
 import sys
 from pathlib import Path
-from generator.files.cache import Cache
-from generator.history.trail import load_history
+from generator.history.reader import load_history
 from generator.files.sources import discover
 repo = Path(sys.argv[1])
-history = load_history(repo, Cache(repo))
+history = load_history(repo)
 files, _ = discover(repo)
 changes = sum(len(history.changes_of(f.path)) for f in files)
 print(len(files), len(history.commits), changes, history.git_calls)
@@ -44,7 +43,9 @@ def _timed(args: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def _cold(repo: Path) -> None:
-    (repo / ".carnet-cache" / "history.pickle").unlink(missing_ok=True)
+    """Delete the history cache (``history-<code digest>.json``, ``history.pickle`` before)."""
+    for stale in (repo / ".carnet-cache").glob("history*"):
+        stale.unlink(missing_ok=True)
 
 
 def measure_history(repo: Path, runs: int = 3) -> dict[str, float]:
