@@ -10,6 +10,8 @@ Markdown of ``.md`` templates is rendered with raw HTML disabled.
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from generator.book.naming import resolve_names
 from generator.documents.context import logo_uri, siren_of
 from generator.documents.kinds import RESOURCE_REFUSALS
 from generator.documents.render import render_template
+from generator.files.sources import resolve_folder, resolve_in_folder
 from generator.problems import Problem, Refused, make_problem
 from generator.templating import render_note
 
@@ -101,11 +104,18 @@ def merge_records(
 
 @dataclass(frozen=True, slots=True)
 class MergeTemplate:
-    """A user template: its name (file stem), repository path and file."""
+    """A user template: its name (file stem), repository path, real file, and the
+    repository it belongs to (its includes are found by the same rule)."""
 
     name: str
     rel: str
     path: Path
+    repo: Path
+
+    @property
+    def named(self) -> Path:
+        """The template's path as named in the repository (its Jinja file name)."""
+        return self.repo / self.rel
 
     @property
     def markdown(self) -> bool:
@@ -115,43 +125,44 @@ class MergeTemplate:
 
 def available_templates(repo: Path) -> list[str]:
     """File names of the templates in ``data/templates/``."""
-    folder = repo / TEMPLATES
-    if not folder.is_dir():
+    folder = resolve_folder(repo, TEMPLATES)
+    if folder is None or not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.suffix in EXTENSIONS and p.is_file())
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.suffix in EXTENSIONS and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
     """The template ``name`` (``attestation``, ``attestation.html`` or its path).
 
-    A template that leads outside ``data/templates/`` (a symbolic link, ``..``, or the
-    folder itself linked elsewhere) is refused, never read.
+    Found by the one rule for paths records name
+    (:func:`generator.files.sources.resolve_in_folder`): a template that leads outside
+    ``data/templates/`` (a symbolic link, ``..``, the folder itself linked elsewhere, to
+    the repository or to a folder holding it) or to a hidden file is refused, never read.
     """
     base = repo / TEMPLATES
-    if base.exists() and not _within(base.resolve(), repo.resolve()):
+    if os.path.lexists(base) and resolve_folder(repo, TEMPLATES) is None:
         raise _Unmergeable(_outside_problem(TEMPLATES, TEMPLATES, lang))
-    folder = base.resolve()
     bare = name.removeprefix(TEMPLATES + "/")
     candidates = [bare] if bare.endswith(EXTENSIONS) else [bare + ext for ext in EXTENSIONS]
     for candidate in candidates:
-        path = folder / candidate
-        if not path.exists():
+        path = base / candidate
+        if not os.path.lexists(path):
             continue
-        real = path.resolve()
         named_inside = ".." not in Path(candidate).parts and not Path(candidate).is_absolute()
         rel = f"{TEMPLATES}/{Path(candidate).as_posix()}" if named_inside else TEMPLATES
-        if not _within(real, folder):
+        real = resolve_in_folder(repo, TEMPLATES, rel) if named_inside else None
+        if real is None:
             raise _Unmergeable(_outside_problem(rel, candidate, lang))
         if real.is_file():
-            return MergeTemplate(path.stem, rel, real)
+            return MergeTemplate(path.stem, rel, real, repo)
     known = ", ".join(available_templates(repo)) or ("none" if lang.startswith("en") else "aucun")
     raise _Unmergeable(
         make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
-
-
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 def _outside_problem(rel: str, name: str, lang: str) -> Problem:
@@ -174,23 +185,27 @@ class TemplateOutside(SecurityError):
 
 
 class ConfinedLoader(BaseLoader):
-    """Templates from one folder only, each path resolved (symbolic links followed) before
-    it is read: a link in ``data/templates/`` to ``/etc`` leads nowhere."""
+    """Templates of the repository folder ``folder`` (``data/templates`` or one of its
+    folders) only, each found by :func:`generator.files.sources.resolve_in_folder` before
+    it is read: a link in ``data/templates/`` to ``/etc``, to ``.git`` or to the
+    repository leads nowhere, and no hidden file is ever read."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder.resolve()
+    def __init__(self, repo: Path, folder: str) -> None:
+        self.repo = repo
+        self.folder = folder
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         """The text of ``template``; :class:`TemplateOutside` if it leads out."""
-        path = self.folder.joinpath(*split_template_path(template))  # refuses ".."
-        real = path.resolve()
-        if not _within(real, self.folder):
+        pieces = split_template_path(template)  # refuses ".."
+        rel = "/".join((self.folder, *pieces))
+        real = resolve_in_folder(self.repo, TEMPLATES, rel)
+        if real is None or any(piece.startswith(".") for piece in pieces):
             raise TemplateOutside(template)
         if not real.is_file():
             raise TemplateNotFound(template)
-        return real.read_text(encoding="utf-8"), str(real), lambda: True
+        return real.read_text(encoding="utf-8"), str(self.repo / rel), lambda: True
 
 
 def _dump(entry_record: Any, record_id: str | None = None) -> dict[str, Any]:
@@ -277,7 +292,7 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
 
 def _environment(template: MergeTemplate, lang: str) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=ConfinedLoader(template.path.parent),
+        loader=ConfinedLoader(template.repo, posixpath.dirname(template.rel)),
         autoescape=not template.markdown,
         undefined=StrictUndefined,
         auto_reload=False,
@@ -318,11 +333,11 @@ def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         line = exc.lineno or 1
         code, params = "merge-template-invalid", {"detail": exc.message or str(exc)}
-        if exc.filename and Path(exc.filename) != template.path:  # in an included template
-            source = Path(exc.filename)
-            rel = f"{TEMPLATES}/{source.relative_to(template.path.parent).as_posix()}"
+        if exc.filename and Path(exc.filename) != template.named:  # in an included template
+            rel = Path(exc.filename).relative_to(template.repo).as_posix()
+            source = resolve_in_folder(template.repo, TEMPLATES, rel) or template.path
     else:
-        line = _template_line(exc.__traceback__, str(template.path)) or 1
+        line = _template_line(exc.__traceback__, str(template.named)) or 1
         if isinstance(exc, TemplateOutside):
             code, params = "merge-unsafe", {"detail": exc.detail(lang)}
         elif isinstance(exc, SecurityError):
@@ -361,7 +376,7 @@ def merge_html(
         **record_context(book, kind, record_id),
     }
     try:
-        text = env.get_template(template.path.name).render(context)
+        text = env.get_template(posixpath.basename(template.rel)).render(context)
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise _Unmergeable(_problem(template, exc, messages)) from None
     body = Markup(render_note(text)) if template.markdown else Markup(text)
