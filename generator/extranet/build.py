@@ -294,6 +294,10 @@ def _build_one(
             else Refused("extranet-password-missing", id=project_id)
         )
         return ProjectOutcome(project_id, refusal=refusal, fails=project_id in plan.named)
+    if found.shared_with:
+        projects = ", ".join(found.shared_with)
+        refusal = Refused("extranet-password-reused", id=project_id, projects=projects)
+        return ProjectOutcome(project_id, refusal=refusal, fails=True)
     if found.weak_reason and not allow_weak:
         weak = found.weak_reason
         refusal = Refused(
