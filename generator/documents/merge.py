@@ -2,8 +2,9 @@
 
 Templates are HTML (``.html``) or Markdown (``.md``) with Jinja2 tags: ``{{ firm.name }}``,
 ``{{ record.last_name }}``, ``{{ record.start | date }}``, ``{{ amount | money }}``… They
-run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``: an
-unknown tag, a syntax error or an attempt to leave the sandbox is a problem naming the
+run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, bounded in
+time, memory and size (:mod:`generator.documents.sandbox`): an unknown tag, a syntax
+error, an attempt to leave the sandbox or to exhaust the machine is a problem naming the
 template's ``path:line``, and nothing is written. HTML templates are autoescaped; the
 Markdown of ``.md`` templates is rendered with raw HTML disabled.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,16 +22,11 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import (
-    BaseLoader,
-    Environment,
     StrictUndefined,
     TemplateError,
-    TemplateNotFound,
     TemplateSyntaxError,
 )
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator import locale
@@ -40,11 +35,19 @@ from generator.book.naming import resolve_names
 from generator.documents.context import logo_uri, siren_of
 from generator.documents.kinds import RESOURCE_REFUSALS
 from generator.documents.render import render_template
+from generator.documents.sandbox import (
+    TEMPLATES,
+    BoundedSandbox,
+    ConfinedLoader,
+    TemplateOutside,
+    as_limit,
+    render_text,
+    run_bounded,
+)
 from generator.files.sources import resolve_folder, resolve_in_folder
 from generator.problems import Problem, Refused, make_problem
 from generator.templating import render_note
 
-TEMPLATES = "data/templates"
 EXTENSIONS = (".html", ".htm", ".md")
 
 
@@ -170,44 +173,6 @@ def _outside_problem(rel: str, name: str, lang: str) -> Problem:
     return make_problem("merge-unsafe", rel, line=1, column=1, lang=lang, detail=detail)
 
 
-class TemplateOutside(SecurityError):
-    """A template, include, import or parent that leads outside ``data/templates/``."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"{name} leads outside {TEMPLATES}/")
-        self.name = name
-
-    def detail(self, lang: str) -> str:
-        """What was refused, in ``lang``."""
-        if lang.startswith("en"):
-            return f"'{self.name}' leads outside {TEMPLATES}/"
-        return f"« {self.name} » mène hors de {TEMPLATES}/"
-
-
-class ConfinedLoader(BaseLoader):
-    """Templates of the repository folder ``folder`` (``data/templates`` or one of its
-    folders) only, each found by :func:`generator.files.sources.resolve_in_folder` before
-    it is read: a link in ``data/templates/`` to ``/etc``, to ``.git`` or to the
-    repository leads nowhere, and no hidden file is ever read."""
-
-    def __init__(self, repo: Path, folder: str) -> None:
-        self.repo = repo
-        self.folder = folder
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        """The text of ``template``; :class:`TemplateOutside` if it leads out."""
-        pieces = split_template_path(template)  # refuses ".."
-        rel = "/".join((self.folder, *pieces))
-        real = resolve_in_folder(self.repo, TEMPLATES, rel)
-        if real is None or any(piece.startswith(".") for piece in pieces):
-            raise TemplateOutside(template)
-        if not real.is_file():
-            raise TemplateNotFound(template)
-        return real.read_text(encoding="utf-8"), str(self.repo / rel), lambda: True
-
-
 def _dump(entry_record: Any, record_id: str | None = None) -> dict[str, Any]:
     data = entry_record.model_dump(mode="python", by_alias=True)
     if record_id is not None:
@@ -290,8 +255,8 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
     return context
 
 
-def _environment(template: MergeTemplate, lang: str) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def _environment(template: MergeTemplate, lang: str) -> BoundedSandbox:
+    env = BoundedSandbox(
         loader=ConfinedLoader(template.repo, posixpath.dirname(template.rel)),
         autoescape=not template.markdown,
         undefined=StrictUndefined,
@@ -338,7 +303,10 @@ def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
             source = resolve_in_folder(template.repo, TEMPLATES, rel) or template.path
     else:
         line = _template_line(exc.__traceback__, str(template.named)) or 1
-        if isinstance(exc, TemplateOutside):
+        limit = as_limit(exc)
+        if limit is not None:
+            code, params = "merge-unsafe", {"detail": limit.detail(lang)}
+        elif isinstance(exc, TemplateOutside):
             code, params = "merge-unsafe", {"detail": exc.detail(lang)}
         elif isinstance(exc, SecurityError):
             code, params = "merge-unsafe", {"detail": str(exc)}
@@ -375,14 +343,35 @@ def merge_html(
         "today": book.today,
         **record_context(book, kind, record_id),
     }
-    try:
-        text = env.get_template(posixpath.basename(template.rel)).render(context)
-    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise _Unmergeable(_problem(template, exc, messages)) from None
+
+    def render() -> str | Problem:
+        try:
+            return render_text(env.get_template(posixpath.basename(template.rel)), context)
+        except _RENDER_ERRORS as exc:
+            return _problem(template, exc, messages)
+
+    def refused(limit: SecurityError) -> Problem:
+        return _problem(template, limit, messages)
+
+    text = run_bounded(render, on_limit=refused)  # compiled and rendered in a child
+    if isinstance(text, Problem):
+        raise _Unmergeable(text)
     body = Markup(render_note(text)) if template.markdown else Markup(text)
     if not template.markdown and "<html" in text[:500].lower():
         return text
     return render_template("merge.html", {"lang": lang, "title": template.name, "body": body})
+
+
+_RENDER_ERRORS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    MemoryError,
+    RecursionError,
+)
+"""What a template can make its render raise: each is a problem at its line."""
 
 
 def output_name(template: MergeTemplate, record_id: str) -> str:

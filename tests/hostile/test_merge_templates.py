@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 import pypdf
@@ -190,3 +191,47 @@ def test_a_hidden_template_is_never_merged(carnet, repo: Path) -> None:
     (templates(repo) / ".lettre.html").write_text("<p>SECRET-7f3a9c</p>\n")
     result = carnet(repo, "merge", ".lettre", RECORD)
     assert_refused_without_leak(result, repo, "data/templates")
+
+
+# --- Bounds: a template can neither exhaust memory nor run forever ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('<p>ok</p>\n{{ "x" * 4000000000 }}\n', 2),
+        ("<p>ok</p>\n{{ [1] * 4000000000 }}\n", 2),
+        ("<p>ok</p>\n{{ 7 ** 4000000000 }}\n", 2),
+        ('<p>ok</p>\n{{ "x".ljust(4000000000) }}\n', 2),
+        ('<p>ok</p>\n{{ "x" | center(4000000000) }}\n', 2),
+        ("<p>ok</p>\n{% for i in range(100000) %}{% for j in range(100000) %}"
+         "{% endfor %}{% endfor %}\n", 2),
+        ("<p>ok</p>\n{% for i in range(100000) %}{% for j in range(100000) %}"
+         "xxxxxxxxxx{% endfor %}{% endfor %}\n", 2),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 1),
+    ],
+)  # fmt: skip
+def test_a_template_that_would_exhaust_memory_or_time_is_refused(
+    carnet, repo: Path, body: str, line: int
+) -> None:
+    (templates(repo) / "bombe.html").write_text(body, encoding="utf-8")
+    began = time.monotonic()
+    result = carnet(repo, "merge", "bombe", RECORD)
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"data/templates/bombe.html:{line}:"), result.output
+    assert "[merge-unsafe]" in result.output
+    assert not (repo / "build" / "merge").exists() or not any((repo / "build" / "merge").iterdir())
+    assert time.monotonic() - began < 30
+
+
+def test_a_bounded_template_still_renders(carnet, repo: Path) -> None:
+    (templates(repo) / "liste.html").write_text(
+        "<h1>{{ record.title }}</h1>\n<p>{{ '-' * 40 }}</p>\n"
+        "{% for i in range(200) %}<span>{{ i }}</span>{% endfor %}\n",
+        encoding="utf-8",
+    )
+    result = carnet(repo, "merge", "liste", RECORD)
+    assert result.exit_code == 0, result.output
+    text = pdf_text(repo / "build" / "merge" / f"liste-{RECORD}.pdf")
+    assert "199" in text and "-" * 40 in text
