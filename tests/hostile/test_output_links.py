@@ -220,3 +220,33 @@ def test_a_tracked_manifest_is_not_trusted_by_documents(
     assert "build/documents/F2026-0001.pdf" in result.output  # written again
     assert b"forged" not in (folder / "F2026-0001.pdf").read_bytes()
     shutil.rmtree(folder)
+
+
+def test_links_in_the_extranet_staging_area_are_removed_not_followed(
+    carnet, repo: Path, outside: Path
+) -> None:
+    area = repo / "build" / ".extranet-staging"
+    dead = area / "999999999-old"  # a run killed outright: its folder is removed
+    dead.mkdir(parents=True)
+    (dead / "pages").symlink_to(outside, target_is_directory=True)
+    (area / "999999998-x").symlink_to(outside, target_is_directory=True)
+    commit_build(repo)
+    before = snapshot(outside)
+    result = carnet(repo, "extranet", BROTTEAUX, env=PASSWORDS)
+    assert_no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert snapshot(outside) == before
+    assert not any(p.is_symlink() for p in area.rglob("*"))
+
+
+def test_a_linked_extranet_staging_area_is_removed_not_followed(
+    carnet, repo: Path, outside: Path
+) -> None:
+    (repo / "build").mkdir()
+    (repo / "build" / ".extranet-staging").symlink_to(outside, target_is_directory=True)
+    commit_build(repo)
+    before = snapshot(outside)
+    result = carnet(repo, "extranet", BROTTEAUX, env=PASSWORDS)
+    assert result.exit_code == 0, result.output
+    assert snapshot(outside) == before
+    assert not (repo / "build" / ".extranet-staging").is_symlink()
