@@ -45,7 +45,7 @@ from generator.documents.sandbox import (
     run_bounded,
 )
 from generator.files.sources import resolve_folder, resolve_in_folder
-from generator.problems import Problem, Refused, make_problem
+from generator.problems import Problem, Refused, Severity, make_problem
 from generator.templating import render_note
 
 EXTENSIONS = (".html", ".htm", ".md")
@@ -344,18 +344,21 @@ def merge_html(
         **record_context(book, kind, record_id),
     }
 
-    def render() -> str | Problem:
+    def render() -> dict[str, Any]:  # plain data: it comes back from a child process
+        name = posixpath.basename(template.rel)
         try:
-            return render_text(env.get_template(posixpath.basename(template.rel)), context)
+            return {"text": render_text(env.get_template(name), context)}
         except _RENDER_ERRORS as exc:
-            return _problem(template, exc, messages)
+            return {"problem": _problem(template, exc, messages).as_dict()}
 
-    def refused(limit: SecurityError) -> Problem:
-        return _problem(template, limit, messages)
+    def refused(limit: SecurityError) -> dict[str, Any]:
+        return {"problem": _problem(template, limit, messages).as_dict()}
 
-    text = run_bounded(render, on_limit=refused)  # compiled and rendered in a child
-    if isinstance(text, Problem):
-        raise _Unmergeable(text)
+    outcome = run_bounded(render, on_limit=refused)  # compiled and rendered in a child
+    if "problem" in outcome:
+        found = outcome["problem"]
+        raise _Unmergeable(Problem(**{**found, "severity": Severity(found["severity"])}))
+    text: str = outcome["text"]
     body = Markup(render_note(text)) if template.markdown else Markup(text)
     if not template.markdown and "<html" in text[:500].lower():
         return text

@@ -17,8 +17,8 @@ such constants while it compiles. What a template may read is bounded too: only
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import pickle
 import select
 import signal
 import time
@@ -145,13 +145,14 @@ def render_text(template: Template, context: dict[str, Any]) -> str:
 
 def run_bounded(work: Callable[[], T], *, on_limit: Callable[[SandboxLimit], T]) -> T:
     """``work()`` run in a child process under :data:`CPU_SECONDS` of processor time and
-    :data:`MEMORY` more address space (its result comes back pickled).
+    :data:`MEMORY` more address space; its result (plain JSON data: nothing the child
+    sends back can build an object) comes back through a pipe.
 
     Inside ``work``, going past the time raises :func:`out_of_time` where the child is
-    (``work`` turns it into its own result); a child the kernel had to kill (or that
-    never answered) gives ``on_limit(out_of_time())`` or ``on_limit(out_of_memory())``.
-    An exception ``work`` lets through is raised here. Where processes cannot be forked,
-    ``work()`` runs here, with the sandbox's own bounds only.
+    (``work`` turns it into its own result); a bound passed elsewhere, or a child the
+    kernel had to kill (or that never answered), gives ``on_limit(…)``. Any other
+    exception ``work`` lets through is raised here as a ``RuntimeError`` naming it. Where
+    processes cannot be forked, ``work()`` runs here, with the sandbox's own bounds only.
     """
     if not hasattr(os, "fork"):
         return work()
@@ -174,13 +175,12 @@ def run_bounded(work: Callable[[], T], *, on_limit: Callable[[SandboxLimit], T])
     if not data:  # killed by the kernel: past its processor time, or out of memory
         timed_out = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
         return on_limit(out_of_time() if timed_out else out_of_memory())
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        limit = as_limit(value)
-        if limit is not None:
-            return on_limit(limit)
-        raise value
-    return value
+    answer = json.loads(data)
+    if "limit" in answer:
+        return on_limit(SandboxLimit(*answer["limit"]))
+    if "error" in answer:
+        raise RuntimeError(answer["error"])
+    return answer["result"]  # type: ignore[no-any-return]
 
 
 def _collect(fd: int, deadline: float) -> tuple[bytes, bool]:
@@ -203,16 +203,18 @@ def _child(work: Callable[[], Any], write: int) -> None:
     try:
         _limit()
         try:
-            payload = pickle.dumps(("ok", work()))
-        except Exception as exc:
-            try:
-                payload = pickle.dumps(("error", exc))
-            except Exception:
-                payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            answer: dict[str, Any] = {"result": work()}
+        except Exception as exc:  # handed over to the parent, as plain text
+            limit = as_limit(exc)
+            if limit is not None:
+                answer = {"limit": [limit.fr, limit.en]}
+            else:
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
         signal.setitimer(signal.ITIMER_PROF, 0)
+        payload = json.dumps(answer).encode("utf-8")
         with os.fdopen(write, "wb") as pipe:
             pipe.write(payload)
-    except BaseException:
+    except BaseException:  # nothing may escape a forked child
         code = 1
     finally:
         os._exit(code)
