@@ -544,9 +544,10 @@ def test_manifest_never_names_a_file_outside(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / batch.MANIFEST).write_text(
-        '{"version": 1, "documents": {"../victim.pdf": "x", "F1.pdf": "y", ".hidden.pdf": "z"}}'
+        '{"version": 2, "documents": {"../victim.pdf": ["x", "d"], "F1.pdf": ["y", "d"],'
+        ' ".hidden.pdf": ["z", "d"], "F2.pdf": "y"}}'
     )
-    assert batch.read_manifest(out) == {"F1.pdf": "y"}
+    assert batch.read_manifest(out) == {"F1.pdf": ("y", "d")}
 
 
 def test_units_agree_with_their_quantity() -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from generator.book.book import Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.documents import check_document_numbers, check_vat_rates
-from generator.checks.extranet import check_documents_in_projects
+from generator.checks.extranet import check_documents_in_projects, check_password_variables
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
@@ -45,6 +45,7 @@ CHECKS: tuple[Check | HistoryCheck, ...] = (
     check_document_links,
     check_billing,
     check_documents_in_projects,
+    check_password_variables,
     check_movement_lines,
     check_stock_replay,
     check_frozen,

@@ -46,11 +46,18 @@ def documents_command(
       carnet documents
       carnet documents F2026-0001 interaction/devis-sapins-nordmann --out /tmp/pdf
     """
-    from generator.documents.batch import default_out, document_ids, named_documents, render_all
+    from generator.documents.batch import (
+        build_tracked,
+        default_out,
+        document_ids,
+        named_documents,
+        render_all,
+    )
 
     _, book = load_valid(env)
     ids = named_documents(env.repo, book, records) if records else None
     target = out if out is not None else default_out(env.repo)
+    print_problems(build_tracked(env.repo, env.lang or "fr"))
     total = len(ids) if ids is not None else len(document_ids(book))
     with _progress(total) as bar:
         task = bar.add_task("Documents", total=total) if bar else None
@@ -106,7 +113,7 @@ def merge_command(env: Env, template: str, records: tuple[str, ...], out: Path |
     """
     from generator.documents.batch import write_output
     from generator.documents.merge import merge_records
-    from generator.files.layout import output_dir
+    from generator.files.output import output_dir
 
     _, book = load_valid(env)
     lang = book.settings.lang  # the document's language; messages follow --lang
@@ -114,7 +121,7 @@ def merge_command(env: Env, template: str, records: tuple[str, ...], out: Path |
     if merged.problem is not None:
         print_problems([merged.problem])
         sys.exit(1)
-    target = out if out is not None else output_dir(env.repo, "merge")
+    target = output_dir(env.repo, "merge", out=out)
     for name, pdf in merged.files:
         write_output(target / name, pdf)
         click.echo(shown(env.repo, target / name))

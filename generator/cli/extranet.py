@@ -36,11 +36,11 @@ def extranet(
     """
     from generator.extranet.build import ProjectOutcome, build_all, plan_extranets
     from generator.extranet.output import signals_raise
-    from generator.files.layout import output_dir
+    from generator.files.output import output_dir
     from generator.load import load
 
     require_repo(env)
-    out_root = out if out is not None else output_dir(env.repo, "extranet")
+    out_root = output_dir(env.repo, "extranet", out=out, create=False)
     result = load(env.repo, today=env.today, lang=env.lang, with_history=True)
     if result.book is None:
         print_problems(result.problems)

@@ -82,13 +82,12 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_confi
       carnet build --out /srv/intranet
       carnet build --at 2026-06-30 --out build/site-juin
     """
-    from generator.files.layout import output_dir
     from generator.site.pipeline import build_repo_site
 
     require_repo(env)
     outcome = build_repo_site(
         env.repo,
-        out if out is not None else output_dir(env.repo, "site"),
+        out,
         rev=rev,
         today=env.today,
         lang=env.lang,

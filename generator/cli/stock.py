@@ -247,13 +247,13 @@ def report(env: Env, formats: str, at: str | None, out: Path | None) -> None:
       carnet stock report
       carnet stock report --format xlsx --at 2026-06-30 --out /tmp/stock
     """
-    from generator.files.layout import output_dir
+    from generator.files.output import output_dir
     from generator.stock.report import parse_formats, write_reports
 
     chosen = parse_formats(formats)
     day = parse_day(at, env.lang) if at else None
     _, book = load_valid(env)
-    target = out if out is not None else output_dir(env.repo, "stock")
+    target = output_dir(env.repo, "stock", out=out)
     written = write_reports(book, chosen, target, day, env.lang or "fr")
     for path in written:
         click.echo(shown(env.repo, path))

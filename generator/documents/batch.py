@@ -3,10 +3,17 @@ not change since the last run.
 
 A document's key is the digest of its HTML, its Factur-X XML, the document templates
 and stylesheet, the logo, WeasyPrint's version and Carnet's own code. The keys of the
-PDFs in an output folder are kept in its manifest (``.carnet-documents.json``); a PDF
-whose key is unchanged is not rendered again, and the PDFs of documents that no longer
-exist (a deleted record, a draft now issued under its number) are removed. Files that
-the manifest does not list — reminders, the user's own files — are never touched.
+PDFs in an output folder are kept in its manifest (``.carnet-documents.json``), with the
+digest of each PDF's bytes; a PDF whose key is unchanged is not rendered again, and the
+PDFs of documents that no longer exist (a deleted record, a draft now issued under its
+number) are removed. Files that the manifest does not list — reminders, the user's own
+files — are never touched.
+
+A PDF is Carnet's own only when the manifest lists it with the digest of its bytes and
+git does not track the manifest: a pull request that commits ``build/documents/`` (a
+manifest copied from a clean run, a forged PDF with another IBAN, a link to
+``.carnet-secrets.yaml``) gets its files rendered again, never reused, shipped or
+published. Nothing in the folder is read through a link.
 """
 
 from __future__ import annotations
@@ -28,13 +35,14 @@ from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
 from generator.documents.render import finish, prepare
-from generator.files.layout import output_dir
+from generator.files.output import BUILD, is_plain_file, output_dir, read_output
 from generator.files.yamlio import atomic_write
-from generator.problems import Refused
+from generator.history.git import tracked_under
+from generator.problems import Problem, Refused, make_problem
 from generator.templating import templates_dir
 
 MANIFEST = ".carnet-documents.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 SAFE_NAME = re.compile(r"^[A-Za-z0-9+_-][A-Za-z0-9+_.-]*\.pdf$")
 """A name this module writes; anything else in a manifest is ignored (never deleted)."""
 
@@ -65,6 +73,8 @@ class Outcome:
     written: bool
     error: tuple[str, dict[str, str]] | None = None
     """The refusal's code and parameters (plain data: outcomes cross processes)."""
+    digest: str | None = None
+    """The digest of the PDF's bytes (:func:`pdf_digest`), when there is one."""
 
 
 @dataclass(slots=True)
@@ -78,9 +88,18 @@ class BatchReport:
     errors: list[Refused] = field(default_factory=list)
 
 
-def default_out(repo: Path) -> Path:
-    """Where the documents' PDFs go unless told otherwise: ``build/documents/``."""
-    return output_dir(repo, "documents")
+def default_out(repo: Path, *, create: bool = True) -> Path:
+    """Where the documents' PDFs go unless told otherwise: ``build/documents/``, never
+    reached through a link (``Refused("output-link")``)."""
+    return output_dir(repo, "documents", create=create)
+
+
+def build_tracked(repo: Path, lang: str = "fr") -> list[Problem]:
+    """A warning (``build-tracked``) when git tracks files under ``build/``: they came
+    with the repository, so Carnet trusts none of them (PDFs are rendered again)."""
+    if not tracked_under(repo, (BUILD,)):
+        return []
+    return [make_problem("build-tracked", BUILD, lang=lang)]
 
 
 def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) -> list[str]:
@@ -97,14 +116,13 @@ def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) 
 
 def existing_pdfs(repo: Path, book: Book) -> dict[str, Path]:
     """File name → path of the PDFs of ``book``'s documents already rendered into
-    :func:`default_out` (by ``carnet documents``); none is rendered here."""
-    out = default_out(repo)
-    found = {}
-    for key in document_ids(book):
-        name = kinds.output_name(book.interactions[key])
-        if (out / name).is_file():
-            found[name] = out / name
-    return found
+    :func:`default_out` (by ``carnet documents``) and still as Carnet wrote them (see
+    :func:`own_pdfs`); none is rendered here."""
+    out = default_out(repo, create=False)
+    if not out.is_dir():
+        return {}
+    names = [kinds.output_name(book.interactions[key]) for key in document_ids(book)]
+    return {name: out / name for name in own_pdfs(out, read_manifest(out), names)}
 
 
 def rendered_pdfs(
@@ -114,10 +132,11 @@ def rendered_pdfs(
     :func:`default_out` (:func:`render_all`), and the documents that could not be."""
     out = default_out(repo)
     report = render_all(repo, book, out, ids, lang=lang)
+    done = set(report.written) | set(report.up_to_date)
     found = {}
     for key in ids:
         path = out / kinds.output_name(book.interactions[key])
-        if path.is_file():
+        if path in done:
             found[key] = path
     return found, report.errors
 
@@ -163,11 +182,25 @@ def content_key(html: str, xml: bytes | None, static: bytes) -> str:
     return h.hexdigest()
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """File name → key of the PDFs written in ``out`` (empty when absent or unreadable)."""
+Manifest = dict[str, tuple[str, str]]
+"""File name → (content key, digest of the PDF's bytes)."""
+
+
+def pdf_digest(data: bytes) -> str:
+    """The digest of a PDF's bytes, as the manifest keeps it."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_manifest(out: Path) -> Manifest:
+    """File name → (key, digest) of the PDFs Carnet wrote in ``out``; empty when the
+    manifest is absent, unreadable, a link, or tracked by git (then it came with the
+    repository: nothing it says is trusted)."""
+    raw = read_output(out / MANIFEST)
+    if raw is None or tracked_under(out, (MANIFEST,)):
+        return {}
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return {}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}
@@ -175,14 +208,32 @@ def read_manifest(out: Path) -> dict[str, str]:
     if not isinstance(documents, dict):
         return {}
     return {
-        str(k): str(v) for k, v in documents.items() if SAFE_NAME.match(str(k)) and ".." not in k
+        str(k): (str(v[0]), str(v[1]))
+        for k, v in documents.items()
+        if SAFE_NAME.match(str(k)) and ".." not in k and isinstance(v, list) and len(v) == 2
     }
 
 
-def write_manifest(out: Path, documents: dict[str, str]) -> None:
-    """Store the keys of ``out``'s PDFs (atomically)."""
-    payload = {"version": MANIFEST_VERSION, "documents": dict(sorted(documents.items()))}
+def write_manifest(out: Path, documents: Manifest) -> None:
+    """Store the keys and digests of ``out``'s PDFs (atomically)."""
+    listed = {name: list(entry) for name, entry in sorted(documents.items())}
+    payload = {"version": MANIFEST_VERSION, "documents": listed}
     atomic_write(out / MANIFEST, json.dumps(payload, indent=1) + "\n")
+
+
+def is_own_pdf(path: Path, digest: str | None) -> bool:
+    """Is ``path`` a plain file (never a link) whose bytes have ``digest``?"""
+    if digest is None:
+        return False
+    data = read_output(path)
+    return data is not None and pdf_digest(data) == digest
+
+
+def own_pdfs(out: Path, manifest: Manifest, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` whose PDF in ``out`` is still as Carnet wrote it."""
+    return [
+        name for name in names if name in manifest and is_own_pdf(out / name, manifest[name][1])
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +242,7 @@ class _Job:
     repo: Path | None
     lang: str | None
     out: Path
-    manifest: dict[str, str]
+    manifest: Manifest
     static: bytes
 
 
@@ -208,14 +259,16 @@ def _render_one(interaction_id: str) -> Outcome:
         prepared = prepare(job.book, interaction_id, repo=job.repo, lang=job.lang)
         key = content_key(prepared.html, prepared.xml, job.static)
         target = job.out / name
-        if job.manifest.get(name) == key and target.is_file():
-            return Outcome(interaction_id, name, key, written=False)
-        write_output(target, finish(prepared, repo=job.repo))
+        known_key, digest = job.manifest.get(name, (None, None))
+        if known_key == key and is_own_pdf(target, digest):
+            return Outcome(interaction_id, name, key, written=False, digest=digest)
+        pdf = finish(prepared, repo=job.repo)
+        write_output(target, pdf)
     except Refused as exc:
         if exc.code == "document-resource-refused":
             exc = Refused("document-resource-refused-in", file=entry.path, **exc.params)
         return Outcome(interaction_id, name, None, False, (exc.code, exc.params))
-    return Outcome(interaction_id, name, key, written=True)
+    return Outcome(interaction_id, name, key, written=True, digest=pdf_digest(pdf))
 
 
 def _warm_up(ids: list[str], job: _Job) -> None:
@@ -230,7 +283,7 @@ def _warm_up(ids: list[str], job: _Job) -> None:
         not kinds.is_draft(e) and e.record.document.kind in kinds.E_INVOICE_KINDS for e in entries
     ):
         import_module("generator.documents.facturx.cii")
-    if any(not (job.out / kinds.output_name(e)).is_file() for e in entries):
+    if any(not is_plain_file(job.out / kinds.output_name(e)) for e in entries):
         import_module("generator.documents.pdf")
 
 
@@ -280,7 +333,8 @@ def render_all(
                 report.errors.append(Refused(code, **params))
                 keys.pop(outcome.name, None)
             else:
-                keys[outcome.name] = outcome.key
+                assert outcome.key is not None and outcome.digest is not None
+                keys[outcome.name] = (outcome.key, outcome.digest)
                 (report.written if outcome.written else report.up_to_date).append(target)
             if on_outcome is not None:
                 on_outcome(outcome)
@@ -290,7 +344,7 @@ def render_all(
         current = {kinds.output_name(book.interactions[key]) for key in chosen}
         for name in sorted(set(keys) - current):
             stale = out / name
-            if stale.is_file():
+            if is_plain_file(stale):
                 stale.unlink()
                 report.removed.append(stale)
             del keys[name]

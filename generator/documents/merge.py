@@ -2,16 +2,18 @@
 
 Templates are HTML (``.html``) or Markdown (``.md``) with Jinja2 tags: ``{{ firm.name }}``,
 ``{{ record.last_name }}``, ``{{ record.start | date }}``, ``{{ amount | money }}``… They
-run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``: an
-unknown tag, a syntax error or an attempt to leave the sandbox is a problem naming the
+run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, bounded in
+time, memory and size (:mod:`generator.documents.sandbox`): an unknown tag, a syntax
+error, an attempt to leave the sandbox or to exhaust the machine is a problem naming the
 template's ``path:line``, and nothing is written. HTML templates are autoescaped; the
 Markdown of ``.md`` templates is rendered with raw HTML disabled.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,16 +22,11 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import (
-    BaseLoader,
-    Environment,
     StrictUndefined,
     TemplateError,
-    TemplateNotFound,
     TemplateSyntaxError,
 )
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator import locale
@@ -38,10 +35,19 @@ from generator.book.naming import resolve_names
 from generator.documents.context import logo_uri, siren_of
 from generator.documents.kinds import RESOURCE_REFUSALS
 from generator.documents.render import render_template
-from generator.problems import Problem, Refused, make_problem
+from generator.documents.sandbox import (
+    TEMPLATES,
+    BoundedSandbox,
+    ConfinedLoader,
+    TemplateOutside,
+    as_limit,
+    render_text,
+    run_bounded,
+)
+from generator.files.sources import resolve_folder, resolve_in_folder
+from generator.problems import Problem, Refused, Severity, make_problem
 from generator.templating import render_note
 
-TEMPLATES = "data/templates"
 EXTENSIONS = (".html", ".htm", ".md")
 
 
@@ -101,11 +107,18 @@ def merge_records(
 
 @dataclass(frozen=True, slots=True)
 class MergeTemplate:
-    """A user template: its name (file stem), repository path and file."""
+    """A user template: its name (file stem), repository path, real file, and the
+    repository it belongs to (its includes are found by the same rule)."""
 
     name: str
     rel: str
     path: Path
+    repo: Path
+
+    @property
+    def named(self) -> Path:
+        """The template's path as named in the repository (its Jinja file name)."""
+        return self.repo / self.rel
 
     @property
     def markdown(self) -> bool:
@@ -115,82 +128,49 @@ class MergeTemplate:
 
 def available_templates(repo: Path) -> list[str]:
     """File names of the templates in ``data/templates/``."""
-    folder = repo / TEMPLATES
-    if not folder.is_dir():
+    folder = resolve_folder(repo, TEMPLATES)
+    if folder is None or not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.suffix in EXTENSIONS and p.is_file())
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.suffix in EXTENSIONS and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
     """The template ``name`` (``attestation``, ``attestation.html`` or its path).
 
-    A template that leads outside ``data/templates/`` (a symbolic link, ``..``, or the
-    folder itself linked elsewhere) is refused, never read.
+    Found by the one rule for paths records name
+    (:func:`generator.files.sources.resolve_in_folder`): a template that leads outside
+    ``data/templates/`` (a symbolic link, ``..``, the folder itself linked elsewhere, to
+    the repository or to a folder holding it) or to a hidden file is refused, never read.
     """
     base = repo / TEMPLATES
-    if base.exists() and not _within(base.resolve(), repo.resolve()):
+    if os.path.lexists(base) and resolve_folder(repo, TEMPLATES) is None:
         raise _Unmergeable(_outside_problem(TEMPLATES, TEMPLATES, lang))
-    folder = base.resolve()
     bare = name.removeprefix(TEMPLATES + "/")
     candidates = [bare] if bare.endswith(EXTENSIONS) else [bare + ext for ext in EXTENSIONS]
     for candidate in candidates:
-        path = folder / candidate
-        if not path.exists():
+        path = base / candidate
+        if not os.path.lexists(path):
             continue
-        real = path.resolve()
         named_inside = ".." not in Path(candidate).parts and not Path(candidate).is_absolute()
         rel = f"{TEMPLATES}/{Path(candidate).as_posix()}" if named_inside else TEMPLATES
-        if not _within(real, folder):
+        real = resolve_in_folder(repo, TEMPLATES, rel) if named_inside else None
+        if real is None:
             raise _Unmergeable(_outside_problem(rel, candidate, lang))
         if real.is_file():
-            return MergeTemplate(path.stem, rel, real)
+            return MergeTemplate(path.stem, rel, real, repo)
     known = ", ".join(available_templates(repo)) or ("none" if lang.startswith("en") else "aucun")
     raise _Unmergeable(
         make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
 
 
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _outside_problem(rel: str, name: str, lang: str) -> Problem:
     detail = TemplateOutside(name).detail(lang)
     return make_problem("merge-unsafe", rel, line=1, column=1, lang=lang, detail=detail)
-
-
-class TemplateOutside(SecurityError):
-    """A template, include, import or parent that leads outside ``data/templates/``."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"{name} leads outside {TEMPLATES}/")
-        self.name = name
-
-    def detail(self, lang: str) -> str:
-        """What was refused, in ``lang``."""
-        if lang.startswith("en"):
-            return f"'{self.name}' leads outside {TEMPLATES}/"
-        return f"« {self.name} » mène hors de {TEMPLATES}/"
-
-
-class ConfinedLoader(BaseLoader):
-    """Templates from one folder only, each path resolved (symbolic links followed) before
-    it is read: a link in ``data/templates/`` to ``/etc`` leads nowhere."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder.resolve()
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        """The text of ``template``; :class:`TemplateOutside` if it leads out."""
-        path = self.folder.joinpath(*split_template_path(template))  # refuses ".."
-        real = path.resolve()
-        if not _within(real, self.folder):
-            raise TemplateOutside(template)
-        if not real.is_file():
-            raise TemplateNotFound(template)
-        return real.read_text(encoding="utf-8"), str(real), lambda: True
 
 
 def _dump(entry_record: Any, record_id: str | None = None) -> dict[str, Any]:
@@ -275,9 +255,9 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
     return context
 
 
-def _environment(template: MergeTemplate, lang: str) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=ConfinedLoader(template.path.parent),
+def _environment(template: MergeTemplate, lang: str) -> BoundedSandbox:
+    env = BoundedSandbox(
+        loader=ConfinedLoader(template.repo, posixpath.dirname(template.rel)),
         autoescape=not template.markdown,
         undefined=StrictUndefined,
         auto_reload=False,
@@ -318,12 +298,15 @@ def _problem(template: MergeTemplate, exc: Exception, lang: str) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         line = exc.lineno or 1
         code, params = "merge-template-invalid", {"detail": exc.message or str(exc)}
-        if exc.filename and Path(exc.filename) != template.path:  # in an included template
-            source = Path(exc.filename)
-            rel = f"{TEMPLATES}/{source.relative_to(template.path.parent).as_posix()}"
+        if exc.filename and Path(exc.filename) != template.named:  # in an included template
+            rel = Path(exc.filename).relative_to(template.repo).as_posix()
+            source = resolve_in_folder(template.repo, TEMPLATES, rel) or template.path
     else:
-        line = _template_line(exc.__traceback__, str(template.path)) or 1
-        if isinstance(exc, TemplateOutside):
+        line = _template_line(exc.__traceback__, str(template.named)) or 1
+        limit = as_limit(exc)
+        if limit is not None:
+            code, params = "merge-unsafe", {"detail": limit.detail(lang)}
+        elif isinstance(exc, TemplateOutside):
             code, params = "merge-unsafe", {"detail": exc.detail(lang)}
         elif isinstance(exc, SecurityError):
             code, params = "merge-unsafe", {"detail": str(exc)}
@@ -360,14 +343,38 @@ def merge_html(
         "today": book.today,
         **record_context(book, kind, record_id),
     }
-    try:
-        text = env.get_template(template.path.name).render(context)
-    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise _Unmergeable(_problem(template, exc, messages)) from None
+
+    def render() -> dict[str, Any]:  # plain data: it comes back from a child process
+        name = posixpath.basename(template.rel)
+        try:
+            return {"text": render_text(env.get_template(name), context)}
+        except _RENDER_ERRORS as exc:
+            return {"problem": _problem(template, exc, messages).as_dict()}
+
+    def refused(limit: SecurityError) -> dict[str, Any]:
+        return {"problem": _problem(template, limit, messages).as_dict()}
+
+    outcome = run_bounded(render, on_limit=refused)  # compiled and rendered in a child
+    if "problem" in outcome:
+        found = outcome["problem"]
+        raise _Unmergeable(Problem(**{**found, "severity": Severity(found["severity"])}))
+    text: str = outcome["text"]
     body = Markup(render_note(text)) if template.markdown else Markup(text)
     if not template.markdown and "<html" in text[:500].lower():
         return text
     return render_template("merge.html", {"lang": lang, "title": template.name, "body": body})
+
+
+_RENDER_ERRORS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    MemoryError,
+    RecursionError,
+)
+"""What a template can make its render raise: each is a problem at its line."""
 
 
 def output_name(template: MergeTemplate, record_id: str) -> str:

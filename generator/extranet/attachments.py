@@ -19,6 +19,8 @@ from pathlib import Path
 
 from generator.book.book import Book
 from generator.extranet.crypto import SiteKey, file_aad
+from generator.files.output import is_plain_file, read_output
+from generator.files.sources import resolve_in_folder
 from generator.problems import Refused
 
 AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]
@@ -46,17 +48,19 @@ def record_attachments(
 
     Pass a scoped Book (:func:`generator.extranet.scope.scoped_to`) to get only the
     files of one extranet. A path must lie under ``data/documents/`` and name an
-    existing file; each failure is a refusal naming the record's file.
+    existing file, by the one rule for paths records name
+    (:func:`generator.files.sources.resolve_in_folder`: links followed only inside the
+    repository, never to a hidden file, never through a folder linked to the repository
+    or a folder holding it); each failure is a refusal naming the record's file.
     """
     found: dict[str, list[tuple[str, Path]]] = {}
     errors: list[Refused] = []
-    folder = (repo / RECORD_FOLDER).resolve()
     for key, entry in sorted(book.interactions.items()):
         rel = entry.record.attachment
         if not rel:
             continue
-        path = (repo / rel).resolve()
-        if not path.is_relative_to(folder):
+        path = resolve_in_folder(repo, RECORD_FOLDER, rel)
+        if path is None:
             errors.append(
                 Refused(
                     "extranet-attachment-outside", file=entry.path, other=rel, folder=RECORD_FOLDER
@@ -110,7 +114,7 @@ def plan_attachments(
         if key not in book.interactions:
             raise ValueError(f"pièce jointe d'une interaction hors de l'extranet : {key}")
         for name, path in attachments[key]:
-            if not Path(path).is_file():
+            if not is_plain_file(Path(path)):
                 raise ValueError(f"pièce jointe introuvable : {path}")
             planned.setdefault(key, []).append(
                 Attachment(key, name, Path(path), blob_name(), Path(path).stat().st_size)
@@ -140,7 +144,10 @@ def seal_attachments(
     for item in attachments:
         target = site / item.blob
         target.parent.mkdir(parents=True, exist_ok=True)
-        plain = pack(item.name, item.source.read_bytes())
+        data = read_output(item.source)  # never through a link, never a device
+        if data is None:
+            raise ValueError(f"pièce jointe illisible : {item.source}")
+        plain = pack(item.name, data)
         target.write_bytes(key.encrypt(plain, file_aad(build, item.blob)))
         written += 1
     return written

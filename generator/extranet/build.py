@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
+from generator.documents.batch import build_tracked
 from generator.extranet.attachments import (
     Attachment,
     AttachmentMap,
@@ -49,7 +50,7 @@ from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
 from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
-from generator.files.layout import output_dir
+from generator.files.output import output_dir
 from generator.files.yamlio import atomic_write
 from generator.problems import Problem, Refused
 from generator.templating import templates_dir
@@ -221,9 +222,11 @@ def plan_extranets(
     chosen = list(names) or [
         key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
     ]
-    default_root = out_root.absolute() == output_dir(repo, "extranet").absolute()
+    default = output_dir(repo, "extranet", create=False)
+    default_root = out_root.absolute() == default.absolute()
     check_outputs(repo, out_root, chosen, default=default_root)
     passwords, problems = project_passwords(repo, book, chosen, lang)
+    problems += build_tracked(repo, lang)
     return ExtranetPlan(chosen, passwords, problems, names)
 
 
@@ -291,6 +294,10 @@ def _build_one(
             else Refused("extranet-password-missing", id=project_id)
         )
         return ProjectOutcome(project_id, refusal=refusal, fails=project_id in plan.named)
+    if found.shared_with:
+        projects = ", ".join(found.shared_with)
+        refusal = Refused("extranet-password-reused", id=project_id, projects=projects)
+        return ProjectOutcome(project_id, refusal=refusal, fails=True)
     if found.weak_reason and not allow_weak:
         weak = found.weak_reason
         refusal = Refused(

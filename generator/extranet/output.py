@@ -2,8 +2,8 @@
 
 An extranet folder is replaced whole at each build, so Carnet replaces only folders it
 wrote: each carries :data:`MARKER`. A non-empty folder without it, a project folder that
-is a symbolic link, or a default output (``build/extranet``) that a link sends outside
-the repository's ``build/`` is refused before anything is written.
+is a symbolic link, or a default output (``build/extranet``) reached through a link
+(:func:`generator.files.output.output_dir`) is refused before anything is written.
 
 The clear pages (Markdown, then MkDocs' HTML) exist only in a private staging folder
 (mode 0700) under ``build/`` (:func:`staging_area`): a run killed by a signal it can
@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from generator.files.output import output_dir, staging_folder
 from generator.problems import Refused
 
 MARKER = ".carnet-extranet"
@@ -33,28 +34,19 @@ STAGING = ".extranet-staging"
 """Private folder under ``build/`` holding the clear pages while a build runs."""
 
 
-def _build_folder(repo: Path) -> Path:
-    """``repo/build``, refused when a symbolic link sends it anywhere else."""
-    build = repo / "build"
-    if build.is_symlink() or (build.exists() and build.resolve() != repo.resolve() / "build"):
-        raise Refused("extranet-build-link", file=build)
-    return build
-
-
 def check_outputs(repo: Path, root: Path, projects: Iterable[str], *, default: bool) -> None:
     """Refuse (``extranet-out-…``) unless every ``root/<project>`` may be replaced.
 
-    ``default``: ``root`` is ``build/extranet`` of ``repo``, which must really lie in
-    the repository's ``build/`` (no link leading elsewhere). Whatever the root, a project
-    folder must not be a link, and an existing non-empty one must carry :data:`MARKER`.
-    Reads only; nothing is created.
+    ``default``: ``root`` is ``build/extranet`` of ``repo``, reached without a link
+    (``Refused("output-link")``). Whatever the root, a project folder must not be a link,
+    and an existing non-empty one must carry :data:`MARKER`. Reads only; nothing is
+    created.
     """
-    build = _build_folder(repo)
+    if default:
+        output_dir(repo, "extranet", create=False)
     if root.exists() and not root.is_dir():
         raise Refused("extranet-out-not-folder", file=root)
     root_real = root.resolve()
-    if default and not root_real.is_relative_to(build.resolve()):
-        raise Refused("extranet-out-outside", file=root_real)
     for project in projects:
         target = root / project
         if target.is_symlink() or target.resolve().parent != root_real:
@@ -81,12 +73,11 @@ def staging_area(repo: Path) -> Path:
     """``build/.extranet-staging`` (mode 0700), emptied of what dead runs left behind.
 
     Each run stages in its own folder named after its process id; a folder whose
-    process is gone (killed outright, power cut) is removed here.
+    process is gone (killed outright, power cut) is removed here. A link committed in
+    its place (or inside) is removed, never followed
+    (:func:`~generator.files.output.staging_folder`).
     """
-    area = _build_folder(repo) / STAGING
-    if area.is_symlink() or (area.exists() and not area.is_dir()):
-        area.unlink()  # a link committed there would send the clear pages elsewhere
-    area.mkdir(parents=True, exist_ok=True, mode=0o700)
+    area = staging_folder(repo, STAGING)
     os.chmod(area, 0o700)
     for child in area.iterdir():
         pid = child.name.split("-", 1)[0]

@@ -41,11 +41,13 @@ _WORD = re.compile(r"[\W_]+")
 
 @dataclass(frozen=True, slots=True)
 class ProjectPassword:
-    """Where a project's password came from, and why it is too weak (None: acceptable)."""
+    """Where a project's password came from, why it is too weak (None: acceptable), and
+    the other projects whose extranet it would open too."""
 
     password: str | None
     source: str
     weak_reason: Refused | None
+    shared_with: tuple[str, ...] = ()
 
 
 def _fold(text: str) -> str:
@@ -183,11 +185,19 @@ def project_passwords(
     repo: Path, book: Book, chosen: list[str], lang: str
 ) -> tuple[dict[str, ProjectPassword], list[Problem]]:
     """The password of each chosen project, and the located problems about passwords: the
-    secrets file (broken, tracked by git), extranets sharing a password."""
+    secrets file (broken, tracked by git), password variables shared or not naming their
+    project (:func:`generator.checks.extranet.check_password_variables`), extranets
+    sharing a password (an error: each of them is refused, see
+    :attr:`ProjectPassword.shared_with`)."""
+    from dataclasses import replace
+
+    from generator.checks.extranet import check_password_variables
     from generator.load import locate
 
     secrets, problems = read_secrets(repo, lang)
     problems += secrets_tracked(repo, lang)
+    paths = {book.projects[key].path for key in chosen}
+    problems += [p for p in check_password_variables(book) if p.path in paths]
     others = [
         key
         for key, e in book.projects.items()
@@ -205,6 +215,9 @@ def project_passwords(
             sharing.setdefault(password.password, []).append(project_id)
     for group in sharing.values():
         if len(group) > 1 and set(group) & set(chosen):
+            for key in set(group) & set(chosen):
+                others = tuple(sorted(set(group) - {key}))
+                found[key] = replace(found[key], shared_with=others)
             first = book.projects[group[0]]
             problems.append(
                 make_problem(

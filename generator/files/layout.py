@@ -1,9 +1,8 @@
-"""Where records live in a repository, and where outputs go. Light on purpose: no model is
-imported here."""
+"""Where records live in a repository (outputs: :mod:`generator.files.output`). Light on
+purpose: no model is imported here."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
 
@@ -35,21 +34,3 @@ def kind_of(rel: str) -> str | None:
             inside = rel[len(folder.path) + 1 :]
             return folder.kind if (folder.nested or "/" not in inside) else None
     return None
-
-
-BUILD = "build"
-"""Every output goes under ``DIR/build/`` unless a command's ``--out`` says otherwise."""
-OUTPUTS = {
-    "site": "site",
-    "serve": "serve",
-    "extranet": "extranet",
-    "documents": "documents",
-    "stock": "stock",
-    "merge": "merge",
-}
-"""The default output folder of each target, under :data:`BUILD`."""
-
-
-def output_dir(repo: Path, target: str) -> Path:
-    """The default output folder of ``target`` (``site``, ``documents``…) in ``repo``."""
-    return repo / BUILD / OUTPUTS[target]

@@ -232,6 +232,33 @@ def resolve_inside(repo: Path, rel: str) -> Path | None:
     return Path(real) if real != root.real and root.holds(real) else None
 
 
+def resolve_folder(repo: Path, folder: str) -> Path | None:
+    """The real path of the repository folder ``folder`` (``data/documents``,
+    ``data/templates``) that records name files in, by :func:`resolve_inside`'s rule,
+    and never the repository or a folder holding ``folder`` (``data/documents -> ..``
+    would make every file of the repository look like a document); else ``None``."""
+    real = resolve_inside(repo, folder)
+    if real is None:
+        return None
+    parent = os.path.realpath(os.path.join(repo, os.path.dirname(folder)))
+    return real if _Root(repo).holds_below(str(real), parent) else None
+
+
+def resolve_in_folder(repo: Path, folder: str, rel: str) -> Path | None:
+    """The real path of ``rel``, a path a record names in the repository folder
+    ``folder``: ``rel`` lies in ``folder`` by its name (no ``..``), the folder resolves by
+    :func:`resolve_folder`, the file by :func:`resolve_inside` and inside the folder,
+    symbolic links followed; else ``None``. It need not exist."""
+    parts = rel.split("/")
+    if not rel.startswith(folder + "/") or ".." in parts or "" in parts:
+        return None
+    real_folder = resolve_folder(repo, folder)
+    real = resolve_inside(repo, rel)
+    if real_folder is None or real is None or not real.is_relative_to(real_folder):
+        return None
+    return real
+
+
 def read_inside(repo: Path, rel: str) -> bytes | None:
     """The bytes of the repository file ``rel``, read as safely as records (else ``None``)."""
     raws, _ = read_all(repo, [rel])

@@ -274,10 +274,12 @@ class _Converter:
             try:
                 if _DATE.match(text):
                     return date.fromisoformat(text)
-                return _CONSTRUCTOR.construct_yaml_timestamp(node)
+                if _CONSTRUCTOR.timestamp_regexp.match(text):  # else a tag forced it
+                    return _CONSTRUCTOR.construct_yaml_timestamp(node)
             except (ValueError, OverflowError):
-                self._problem("date-invalid", node, text=text)
-                return InvalidDate(text)
+                pass
+            self._problem("date-invalid", node, text=text)
+            return InvalidDate(text)
         return text
 
 

@@ -4,7 +4,9 @@ Every setting is looked at where it stands in the file: what passes is kept (tex
 escaped for HTML, since MkDocs' themes print configuration unescaped), anything else is a
 problem at its ``path:line:col`` — ``mkdocs-config-unsafe`` for what could run code, read
 a file, load another site's script or inject markup; ``mkdocs-config-invalid`` for a value
-of the wrong shape.
+of the wrong shape. Any YAML value may stand anywhere: each is checked for its type before
+it is used, here and for the ``extra`` settings Material's templates read
+(:data:`EXTRA_SHAPES`), so that neither the check nor MkDocs ever fails on one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,21 @@ MARKDOWN_EXTENSIONS = frozenset(
 with attributes (no snippets, no custom fences, no emoji from a CDN)."""
 
 _CALLABLE_OPTIONS = frozenset({"slugify"})
+_SCRIPTS = frozenset({"analytics", "polyfills"})
+"""``extra`` settings that make every page load a script of another site."""
+EXTRA_SHAPES: dict[str, str] = {
+    "social": "list",
+    "alternate": "list",
+    "consent": "mapping",
+    "version": "mapping",
+    "tags": "mapping",
+    "status": "mapping",
+    "annotate": "mapping",
+    "generator": "bool",
+    "homepage": "text",
+    "scope": "text",
+}
+"""The ``extra`` settings Material's templates read, and the shape each must have."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*\Z")
 _FEATURE = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
 _ICON = re.compile(r"[a-z0-9_-]+(?:/[a-z0-9_.-]+)+\Z")
@@ -103,6 +120,11 @@ _INVALID: dict[str, tuple[str, str]] = {
     "text": ("un texte est attendu", "text expected"),
     "mapping": ("un dictionnaire « clé: valeur » est attendu", "a 'key: value' mapping expected"),
     "list": ("une liste est attendue", "a list expected"),
+    "bool": ("true ou false est attendu", "true or false expected"),
+    "social": (
+        "chaque lien est un dictionnaire avec au moins icon (texte)",
+        "each link is a mapping with at least icon (text)",
+    ),
     "url": ("une adresse http:// ou https:// est attendue", "an http:// or https:// URL expected"),
     "theme": (
         "thème non installé (thèmes connus : {known})",
@@ -211,6 +233,15 @@ class _Checker:
         self.invalid(loc, "mapping")
         return False
 
+    def shaped(self, loc: Loc, value: Any, shape: str) -> bool:
+        """Is ``value`` of ``shape`` (``text``, ``mapping``, ``list``, ``bool``)? A
+        problem at ``loc`` otherwise."""
+        kinds = {"text": str, "mapping": dict, "list": list, "bool": bool}
+        if isinstance(value, kinds[shape]):
+            return True
+        self.invalid(loc, shape)
+        return False
+
     def theme(self, loc: Loc, theme: Any) -> dict[str, Any]:
         from mkdocs.utils import get_theme_dir, get_theme_names
 
@@ -218,7 +249,7 @@ class _Checker:
             return {}
         kept: dict[str, Any] = {}
         name = theme.get("name", "material")
-        if name not in get_theme_names():
+        if not isinstance(name, str) or name not in get_theme_names():
             self.invalid((*loc, "name"), "theme")
             return {}
         folder = Path(get_theme_dir(name))
@@ -228,8 +259,12 @@ class _Checker:
                 kept[key] = value
             elif key == "language":
                 languages = folder / "partials" / "languages"
-                known = not languages.is_dir() or (languages / f"{value}.html").is_file()
-                if not isinstance(value, str) or not _LANGUAGE.match(value) or not known:
+                known = (
+                    isinstance(value, str)
+                    and _LANGUAGE.match(value) is not None
+                    and (not languages.is_dir() or (languages / f"{value}.html").is_file())
+                )
+                if not known:
                     self.refuse(where, "path") if _escapes(value) else self.invalid(
                         where, "language"
                     )
@@ -275,24 +310,53 @@ class _Checker:
         return self.plain(loc, value)
 
     def icon(self, loc: Loc, value: Any, folder: Path) -> None:
+        if not isinstance(value, str) or not _ICON.match(value):
+            self.refuse(loc, "path")
+            return
         icons = (folder / ".icons").resolve()
-        path = (icons / f"{value}.svg").resolve() if isinstance(value, str) else None
-        if path is None or not _ICON.match(value) or icons not in path.parents:
+        path = (icons / f"{value}.svg").resolve()
+        if icons not in path.parents:
             self.refuse(loc, "path")
         elif not path.is_file():
             self.invalid(loc, "icon")
 
     def extra(self, loc: Loc, value: dict[str, Any]) -> dict[str, Any]:
+        """Plain data; what Material's templates read must have the shape they expect
+        (:data:`EXTRA_SHAPES`), and no setting may load another site's script."""
         from mkdocs.utils import get_theme_dir
 
-        if "analytics" in value:
-            self.refuse((*loc, "analytics"), "analytics", key=True)
-        for index, link in enumerate(value.get("social") or []):
-            if isinstance(link, dict) and "icon" in link:
-                self.icon(
-                    (*loc, "social", index, "icon"), link["icon"], Path(get_theme_dir("material"))
-                )
-        return {k: v for k, v in self.plain(loc, value).items() if k != "analytics"}
+        for key in _SCRIPTS & value.keys():
+            self.refuse((*loc, key), "analytics", key=True)
+        for key, shape in EXTRA_SHAPES.items():
+            if key in value:
+                self.shaped((*loc, key), value[key], shape)
+        material = Path(get_theme_dir("material"))
+        for index, link in enumerate(_as_list(value.get("social"))):
+            where = (*loc, "social", index)
+            if not isinstance(link, dict) or "icon" not in link:
+                self.invalid(where, "social")
+            else:
+                self.icon((*where, "icon"), link["icon"], material)
+                for part in ("link", "name"):
+                    if part in link:
+                        self.shaped((*where, part), link[part], "text")
+        for index, alternate in enumerate(_as_list(value.get("alternate"))):
+            if self.mapping((*loc, "alternate", index), alternate):
+                for part, text in alternate.items():
+                    self.shaped((*loc, "alternate", index, part), text, "text")
+        consent = value.get("consent")
+        if isinstance(consent, dict):
+            for part, shape in (("title", "text"), ("description", "text")):
+                if part in consent:
+                    self.shaped((*loc, "consent", part), consent[part], shape)
+            if "actions" in consent and self.shaped(
+                (*loc, "consent", "actions"), consent["actions"], "list"
+            ):
+                for index, action in enumerate(consent["actions"]):
+                    self.shaped((*loc, "consent", "actions", index), action, "text")
+            if "cookies" in consent:
+                self.shaped((*loc, "consent", "cookies"), consent["cookies"], "mapping")
+        return {k: v for k, v in self.plain(loc, value).items() if k not in _SCRIPTS}
 
     def plain(self, loc: Loc, value: Any) -> Any:
         """Plain data with every text escaped for HTML; active links refused."""
@@ -316,6 +380,8 @@ class _Checker:
         for where, name, options in self.entries(loc, value):
             if name != "search":
                 self.refuse(where, "plugin", key=True)
+                continue
+            if options is not None and not self.mapping(where, options):
                 continue
             for option, setting in (options or {}).items():
                 if option != "lang":
@@ -366,6 +432,11 @@ class _Checker:
             else:
                 self.invalid((*loc, index), "mapping")
         return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list (its shape is reported elsewhere), else nothing."""
+    return value if isinstance(value, list) else []
 
 
 def _listed(value: Any) -> list[Any]:

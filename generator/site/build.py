@@ -4,6 +4,11 @@ The Markdown and the generated ``mkdocs.yml`` are staged under
 ``DIR/build/.carnet-site/<key>/``; only pages whose text changed are rewritten, so that
 MkDocs (run dirty) re-renders only them. A change of configuration, templates or
 Carnet itself triggers a clean build.
+
+The staging folder and the site folder are Carnet's own output, never trusted when they
+come with the repository: no link in them is followed (:mod:`generator.files.output`),
+and when git tracks a file in either, the staging folder is wiped and the site built
+clean.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,9 @@ from typing import Any
 from generator.book.book import Book
 from generator.documents.batch import existing_pdfs
 from generator.files.cache import code_digest
+from generator.files.output import BUILD, clear_links, empty_folder, remove, staging_folder
 from generator.files.yamlio import atomic_write
+from generator.history.git import tracked_under
 from generator.problems import Problem, Refused
 from generator.site.config import (
     SiteConfig,
@@ -40,6 +47,8 @@ from generator.templating import template_files, templates_dir
 STATE_VERSION = 1
 MARKER = ".carnet-site"
 """A file Carnet leaves in every site folder it writes, so that it never wipes another."""
+STAGING = ".carnet-site"
+"""The folder under ``build/`` where the Markdown of each site is kept between builds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +74,26 @@ class _Collector(logging.Handler):
 
 
 def staging_dir(repo: Path, out: Path) -> Path:
-    """Where the Markdown of the site built into ``out`` is kept between builds."""
+    """Where the Markdown of the site built into ``out`` is kept between builds: a real
+    folder, rid of every link it held (:func:`~generator.files.output.staging_folder`)."""
     key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=6).hexdigest()
-    return repo / "build" / ".carnet-site" / key
+    return staging_folder(repo, STAGING, key)
+
+
+def _brought_by_git(repo: Path, *folders: Path) -> bool:
+    """Does git track a file in one of ``folders`` (those inside the repository)? Such
+    a folder came with the repository: nothing in it is Carnet's own output."""
+    tracked = tracked_under(repo, (BUILD,))
+    if not tracked:
+        return False
+    root = os.path.realpath(repo)
+    for folder in folders:
+        rel = os.path.relpath(os.path.realpath(folder), root)
+        if rel != ".." and not rel.startswith("../"):
+            prefix = rel.replace(os.sep, "/") + "/"
+            if any(path.startswith(prefix) for path in tracked):
+                return True
+    return False
 
 
 def base_config(repo: Path) -> Path:
@@ -142,6 +168,10 @@ def stage_site(
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise Refused("site-out-not-carnet", file=out)
     stage = staging_dir(repo, out)
+    if _brought_by_git(repo, stage, out):
+        remove(stage)
+        stage = staging_dir(repo, out)
+        force_clean = True
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
     config_text = _config_text(site_config, book, out, docs, lang)
@@ -288,8 +318,10 @@ def _claim(staged: StagedSite) -> None:
     half-way leaves a folder the next build recognises and rebuilds clean."""
     (staged.stage / "state.json").unlink(missing_ok=True)
     if staged.clean and staged.out.is_dir():
-        shutil.rmtree(staged.out)
+        empty_folder(staged.out)
     staged.out.mkdir(parents=True, exist_ok=True)
+    if not staged.clean:
+        clear_links(staged.out)  # MkDocs writes pages in place: never through a link
     (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
     if not staged.clean:
         _remove_outputs(staged.out, list(staged.removed))

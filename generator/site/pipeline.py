@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from generator.documents.batch import build_tracked
+from generator.files.output import output_dir
 from generator.history.reader import history_notice
 from generator.load import load
 from generator.problems import Problem, Refused
@@ -48,7 +50,7 @@ def release_free_memory() -> None:
 
 def build_repo_site(
     repo: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     rev: str | None = None,
     today: date | None = None,
@@ -56,7 +58,9 @@ def build_repo_site(
     strict: bool = False,
     trust_config: bool = False,
 ) -> BuildOutcome:
-    """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``)."""
+    """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``;
+    default ``build/site``, refused at once when a link leads there)."""
+    out = output_dir(repo, "site", out=out, create=False)
     site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
     notices: list[Problem] = []
     try:
@@ -73,6 +77,7 @@ def build_repo_site(
         if history is None:
             notice = history_notice(repo, lang or "fr")
             notices = [notice] if notice is not None else []
+        notices += build_tracked(repo, lang or "fr")
         staged = stage_site(
             repo,
             result.book,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.files.layout import output_dir
+from generator.files.output import output_dir
 from generator.problems import Refused
 from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
@@ -47,8 +47,7 @@ def serve_site(
 
     if read_site_config(repo, trust=trust_config, lang=lang or "fr").problems:
         raise Refused("serve-config-errors")
-    out = output_dir(repo, "serve")
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(repo, "serve")  # never through a link the repository holds
 
     def rebuild() -> None:
         outcome = build_repo_site(repo, out, today=today, lang=lang, trust_config=trust_config)

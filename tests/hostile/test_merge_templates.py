@@ -7,9 +7,12 @@ through it: the file's text must reach neither the PDF nor any output.
 from __future__ import annotations
 
 import io
+import shutil
+import time
 from pathlib import Path
 
 import pypdf
+import pytest
 
 from tests.hostile.conftest import assert_no_crash, snapshot
 
@@ -120,3 +123,115 @@ def test_an_unknown_template_is_located(carnet, repo: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("data/templates:1:1: error: "), result.output
     assert "attestation-formation" in result.output  # what it could have meant
+
+
+SECRETS_TEXT = "sapins-2026: SECRET-7f3a9c-du-client\n"
+
+
+def _link_templates_to(repo: Path, target: str) -> Path:
+    """Replace ``data/templates`` by a link to ``target`` (relative to ``data/``), keeping
+    a template that includes the repository's hidden files."""
+    folder = templates(repo)
+    shutil.rmtree(folder)
+    folder.symlink_to(target, target_is_directory=True)
+    (repo / "fuite.html").write_text(
+        '<p>{% include ".carnet-secrets.yaml" %}</p>\n<p>{% include ".git/config" %}</p>\n',
+        encoding="utf-8",
+    )
+    (repo / ".carnet-secrets.yaml").write_text(SECRETS_TEXT, encoding="utf-8")
+    return folder
+
+
+def test_templates_linked_to_the_repository_read_no_hidden_file(carnet, repo: Path) -> None:
+    """``data/templates -> ..`` made the repository the templates' folder (the root
+    counted as inside), and hidden files were allowed: ``.carnet-secrets.yaml`` and
+    ``.git/config`` ended up in the PDF."""
+    _link_templates_to(repo, "..")
+    result = carnet(repo, "merge", "fuite", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates")
+
+
+@pytest.mark.parametrize("target", ["..", "."])
+def test_the_template_root_follows_the_one_rule(repo: Path, target: str) -> None:
+    """Checked when the template is read, whatever the walk of ``data/`` said before: a
+    templates folder that is the repository (or a folder holding it) is refused."""
+    from generator.documents.merge import merge_records
+    from generator.load import load
+
+    book = load(repo, use_cache=False).book
+    assert book is not None
+    folder = _link_templates_to(repo, target)
+    if target == ".":
+        (repo / "data" / "fuite.html").write_text(
+            '{% include "settings.yaml" %}\n', encoding="utf-8"
+        )
+    assert folder.is_symlink()
+    merged = merge_records(book, repo, "fuite", [RECORD], "fr")
+    assert merged.files == [] and merged.problem is not None
+    assert merged.problem.code == "merge-unsafe", merged.problem
+    assert merged.problem.path.startswith("data/templates")
+
+
+@pytest.mark.parametrize(
+    "include",
+    ['{% include ".cache/notes.html" %}', '{% import ".macros.html" as m %}'],
+)
+def test_hidden_templates_are_never_read(carnet, repo: Path, include: str) -> None:
+    folder = templates(repo)
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "notes.html").write_text("<p>SECRET-7f3a9c notes</p>\n")
+    (folder / ".macros.html").write_text("{% macro m() %}SECRET-7f3a9c{% endmacro %}\n")
+    (folder / "lettre.html").write_text(f"<h1>{{{{ record.title }}}}</h1>\n{include}\n")
+    result = carnet(repo, "merge", "lettre", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates/lettre.html:2:")
+    assert "[merge-unsafe]" in result.output
+
+
+def test_a_hidden_template_is_never_merged(carnet, repo: Path) -> None:
+    (templates(repo) / ".lettre.html").write_text("<p>SECRET-7f3a9c</p>\n")
+    result = carnet(repo, "merge", ".lettre", RECORD)
+    assert_refused_without_leak(result, repo, "data/templates")
+
+
+# --- Bounds: a template can neither exhaust memory nor run forever ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('<p>ok</p>\n{{ "x" * 4000000000 }}\n', 2),
+        ("<p>ok</p>\n{{ [1] * 4000000000 }}\n", 2),
+        ("<p>ok</p>\n{{ 7 ** 4000000000 }}\n", 2),
+        ('<p>ok</p>\n{{ "x".ljust(4000000000) }}\n', 2),
+        ('<p>ok</p>\n{{ "x" | center(4000000000) }}\n', 2),
+        ("<p>ok</p>\n{% for i in range(100000) %}{% for j in range(100000) %}"
+         "{% endfor %}{% endfor %}\n", 2),
+        ("<p>ok</p>\n{% for i in range(100000) %}{% for j in range(100000) %}"
+         "xxxxxxxxxx{% endfor %}{% endfor %}\n", 2),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 1),
+    ],
+)  # fmt: skip
+def test_a_template_that_would_exhaust_memory_or_time_is_refused(
+    carnet, repo: Path, body: str, line: int
+) -> None:
+    (templates(repo) / "bombe.html").write_text(body, encoding="utf-8")
+    began = time.monotonic()
+    result = carnet(repo, "merge", "bombe", RECORD)
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"data/templates/bombe.html:{line}:"), result.output
+    assert "[merge-unsafe]" in result.output
+    assert not (repo / "build" / "merge").exists() or not any((repo / "build" / "merge").iterdir())
+    assert time.monotonic() - began < 30
+
+
+def test_a_bounded_template_still_renders(carnet, repo: Path) -> None:
+    (templates(repo) / "liste.html").write_text(
+        "<h1>{{ record.title }}</h1>\n<p>{{ '-' * 40 }}</p>\n"
+        "{% for i in range(200) %}<span>{{ i }}</span>{% endfor %}\n",
+        encoding="utf-8",
+    )
+    result = carnet(repo, "merge", "liste", RECORD)
+    assert result.exit_code == 0, result.output
+    text = pdf_text(repo / "build" / "merge" / f"liste-{RECORD}.pdf")
+    assert "199" in text and "-" * 40 in text

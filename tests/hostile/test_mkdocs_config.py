@@ -328,3 +328,113 @@ def test_an_option_markdown_refuses_is_located(carnet, repo: Path, extension: st
     assert "mkdocs.yml:2:1: error: " in result.output or "mkdocs.yml:3:" in result.output
     assert 'File "' not in result.output  # no traceback of MkDocs either
     assert_nothing_built(repo)
+
+
+# --- Shapes: every value the allow-list looks at may have any YAML type ----------------------
+
+SHAPES = [
+    ("extra: {social: 5}\n", "extra.social"),
+    ("extra: {social: [x]}\n", "extra.social"),
+    ("extra: {social: [{link: 'https://x.example'}]}\n", "extra.social"),
+    ("extra: {social: {a: 1}}\n", "extra.social"),
+    ("extra: {alternate: 5}\n", "extra.alternate"),
+    ("extra: {alternate: [[1]]}\n", "extra.alternate"),
+    ("extra: {consent: {cookies: 5}}\n", "extra.consent.cookies"),
+    ("extra: {consent: {actions: 5}}\n", "extra.consent.actions"),
+    ("extra: {consent: 5}\n", "extra.consent"),
+    ("extra: {generator: [1]}\n", "extra.generator"),
+    ("extra: {homepage: [1]}\n", "extra.homepage"),
+    ("extra: {tags: 5}\n", "extra.tags"),
+    ("extra: {polyfills: ['https://evil.example/x.js']}\n", "extra.polyfills"),
+    ("plugins: [{search: [1]}]\n", "plugins.search"),
+    ("plugins: {search: 5}\n", "plugins.search"),
+    ("plugins: [{search: {lang: {a: 1}}}]\n", "plugins.search.lang"),
+    ("theme: {name: [1]}\n", "theme.name"),
+    ("theme: {name: {a: 1}}\n", "theme.name"),
+    ('theme: {language: "fr\\0"}\n', "theme.language"),
+    ('theme: {palette: {toggle: {icon: "material/x\\0"}}}\n', "theme.palette.toggle.icon"),
+    ('extra: {social: [{icon: "material/x\\0"}]}\n', "extra.social.icon"),
+    ("theme: {palette: {toggle: 5}}\n", "theme.palette.toggle"),
+    ("theme: {features: 5}\n", "theme.features"),
+    ("markdown_extensions: [{toc: [1]}]\n", "markdown_extensions.toc"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), SHAPES)
+def test_a_value_of_the_wrong_shape_is_a_located_problem(text: str, key: str) -> None:
+    """Each one crashed the allow-list (TypeError, AttributeError, ValueError) or MkDocs
+    later (« erreur inattendue »), or loaded another site's script (``polyfills``)."""
+    from generator.files.yamlio import parse_bytes
+    from generator.site.allowlist import check_settings
+
+    parsed = parse_bytes(text.encode(), "mkdocs.yml", "fr")
+    _, problems = check_settings(parsed, text, "fr")
+    assert problems, text
+    assert {p.code for p in problems} <= {"mkdocs-config-unsafe", "mkdocs-config-invalid"}
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
+    assert any(f"« {key} »" in p.message for p in problems), [p.message for p in problems]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["social: 5", "social: [x]", "alternate: 5", "consent: {cookies: 5}", "polyfills: [x.js]"],
+)
+def test_a_build_with_a_bad_extra_is_refused_located(carnet, repo: Path, extra: str) -> None:
+    configure(repo, BASE.replace("extra:\n", f"extra:\n  {extra}\n", 1))
+    result = carnet(repo, "build")
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert re.search(r"mkdocs\.yml:\d+:\d+: error: ", result.output), result.output
+    assert_nothing_built(repo)
+
+
+def _yaml_values():
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(
+        ["material", "mkdocs", "fr", "search", "lang", "toc", "icon", "name", "link", "social",
+         "material/brightness-7", "../x", "javascript:x", "a\x00b", "https://x.example", ""]
+    )  # fmt: skip
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), words)
+    keys = st.sampled_from(
+        ["name", "language", "logo", "favicon", "features", "palette", "toggle", "icon",
+         "scheme", "social", "link", "alternate", "consent", "cookies", "actions", "title",
+         "generator", "homepage", "tags", "lang", "search", "toc", "permalink", "admonition"]
+    )  # fmt: skip
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+
+
+def test_no_shape_crashes_the_allow_list() -> None:
+    """Any YAML value under any allowed setting: problems or settings MkDocs can take
+    (JSON), never an exception."""
+    import json
+
+    import yaml
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from generator.files.yamlio import parse_bytes
+    from generator.site.allowlist import check_settings
+    from generator.site.config import SiteConfig, mkdocs_settings
+
+    top = st.sampled_from(
+        ["site_name", "site_url", "copyright", "extra", "theme", "plugins", "markdown_extensions"]
+    )
+
+    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.dictionaries(top, _yaml_values(), min_size=1, max_size=3))
+    def check(document: dict) -> None:
+        text = yaml.safe_dump(document, allow_unicode=True)
+        parsed = parse_bytes(text.encode(), "mkdocs.yml", "fr")
+        kept, problems = check_settings(parsed, text, "fr")
+        assert all(p.line >= 1 for p in problems)
+        if not problems:
+            json.dumps(mkdocs_settings(SiteConfig(kept)))
+
+    check()

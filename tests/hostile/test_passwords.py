@@ -20,6 +20,7 @@ from .conftest import ROOT, assert_no_crash, commit_all, git
 SAPINS = "sapins-2026"
 STRONG = "Sapins-de-Noel-2026-test"
 BROTTEAUX = "Garage-Brotteaux-2026-test"
+BROTTEAUX_ID = "site-garage-brotteaux"
 SECRETS = ".carnet-secrets.yaml"
 
 
@@ -82,15 +83,61 @@ def test_a_weak_password_from_the_secrets_file_is_refused_too(repo: Path, carnet
     assert result.exit_code == 1 and "mot de passe refusé" in result.output
 
 
-def test_two_extranets_sharing_a_password_are_warned_about(repo: Path, carnet) -> None:
+def test_two_extranets_sharing_a_password_are_not_built(repo: Path, carnet) -> None:
+    """Whoever knows one client's password would open the other's extranet."""
     env = {"CARNET_EXTRANET_SAPINS": STRONG, "CARNET_EXTRANET_BROTTEAUX": STRONG}
     result = carnet(repo, "extranet", env=env)
-    assert result.exit_code == 0, result.output
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
     assert "[extranet-password-shared]" in result.output
-    assert SAPINS in result.output and "site-garage-brotteaux" in result.output
+    assert SAPINS in result.output and BROTTEAUX_ID in result.output
     assert STRONG not in result.output
+    assert not (repo / "build" / "extranet" / SAPINS).exists()
+    assert not (repo / "build" / "extranet" / BROTTEAUX_ID).exists()
     only_one = carnet(repo, "extranet", SAPINS, env=env)
     assert "[extranet-password-shared]" in only_one.output, "even when building one of them"
+    assert only_one.exit_code == 1 and not (repo / "build" / "extranet" / SAPINS).exists()
+    env["CARNET_EXTRANET_BROTTEAUX"] = BROTTEAUX
+    assert carnet(repo, "extranet", env=env).exit_code == 0
+
+
+def _name_variable(repo: Path, project: str, variable: str) -> int:
+    """Set ``project``'s ``password_env`` to ``variable``; the line of the setting."""
+    path = repo / "data" / "projects" / f"{project}.yaml"
+    text = re.sub(r"password_env: \S+", f"password_env: {variable}", path.read_text("utf-8"))
+    path.write_text(text, encoding="utf-8")
+    return next(n for n, t in enumerate(text.splitlines(), 1) if "password_env" in t)
+
+
+def test_swapped_password_variables_are_reported(repo: Path, carnet) -> None:
+    """Each project names the other's variable: each client would get the other's
+    extranet, opened by their own password."""
+    line = _name_variable(repo, SAPINS, "CARNET_EXTRANET_BROTTEAUX")
+    _name_variable(repo, BROTTEAUX_ID, "CARNET_EXTRANET_SAPINS")
+    result = carnet(repo, "validate")
+    assert_no_crash(result)
+    where = f"data/projects/{SAPINS}.yaml:{line}:17: warning: "
+    assert where in result.output and "[extranet-password-env-unnamed]" in result.output
+    assert f"data/projects/{BROTTEAUX_ID}.yaml:" in result.output
+    assert carnet(repo, "validate", "--strict").exit_code == 1
+    env = {"CARNET_EXTRANET_SAPINS": STRONG, "CARNET_EXTRANET_BROTTEAUX": BROTTEAUX}
+    built = carnet(repo, "extranet", SAPINS, env=env)
+    assert "[extranet-password-env-unnamed]" in built.output
+
+
+def test_two_projects_naming_one_variable_is_an_error(repo: Path, carnet) -> None:
+    first = _name_variable(repo, SAPINS, "CARNET_EXTRANET_BROTTEAUX_SAPINS")
+    line = _name_variable(repo, BROTTEAUX_ID, "CARNET_EXTRANET_BROTTEAUX_SAPINS")
+    result = carnet(repo, "validate")
+    assert_no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert f"data/projects/{BROTTEAUX_ID}.yaml:{line}:17: error: " in result.output
+    assert f"data/projects/{SAPINS}.yaml:{first}:" not in result.output, "the second only"
+    assert "[extranet-password-env-shared]" in result.output
+    env = {"CARNET_EXTRANET_BROTTEAUX_SAPINS": STRONG}
+    built = carnet(repo, "extranet", env=env)
+    assert built.exit_code == 1, built.output
+    assert not (repo / "build" / "extranet" / SAPINS).exists()
 
 
 def test_a_secrets_file_tracked_by_git_is_warned_about(repo: Path, carnet) -> None:

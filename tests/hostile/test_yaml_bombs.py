@@ -181,3 +181,13 @@ def test_many_unknown_keys_in_a_repository(carnet: Carnet, repo: Path) -> None:
     assert result.exit_code == 1
     assert ("data/companies/cles.yaml", 20002, 1, "field-unknown") in problems
     assert OTHER in problems
+
+
+def test_a_forced_timestamp_that_is_no_date_is_located(carnet, repo) -> None:
+    """``!!timestamp`` on a text that no date pattern matches crashed the parser."""
+    path = repo / "data" / "companies" / "horloge.yaml"
+    path.write_text("name: Horloge\nsiren: !!timestamp '2000-01-01\n   0 00:00:00'\n")
+    result = carnet(repo, "validate")
+    assert_no_crash(result)
+    assert result.exit_code == 1
+    assert "data/companies/horloge.yaml:2:" in result.output, result.output
