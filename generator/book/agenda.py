@@ -34,6 +34,7 @@ def occurrences(
     rule: str | None,
     limit: int = MAX_OCCURRENCES,
     horizon: timedelta = HORIZON,
+    budget: SearchBudget | None = None,
 ) -> list[datetime]:
     """Start times of an interaction: ``start`` alone, or its recurrence.
 
@@ -44,15 +45,15 @@ def occurrences(
     (:class:`_Meter`) and ends once it has looked at every day up to ``horizon``, so that
     its work stays proportional to the horizon whatever the rule.
 
-    The rules :func:`expand` found no date for are searched further (the recurrence
-    check, a hundred years on) within one budget for the run, :data:`SEARCH_BUDGET`
+    With a ``budget`` (the recurrence check searching, a hundred years on, the rules
+    :func:`expand` found no date for), every search shares it: :data:`SEARCH_BUDGET`
     days in all (once spent, such a search raises ValueError); identical searches are
     done once.
     """
     if not rule:
         return [start]
-    run = _run
-    if run is None or horizon <= HORIZON or (start, rule) not in run.pending:
+    run = budget
+    if run is None:
         return _walk(start, rule, limit, horizon, None)
     key = (start, rule, limit, horizon)
     if key not in run.searched:
@@ -67,7 +68,7 @@ def occurrences(
 
 
 def _walk(
-    start: datetime, rule: str, limit: int, horizon: timedelta, run: _Run | None
+    start: datetime, rule: str, limit: int, horizon: timedelta, run: SearchBudget | None
 ) -> list[datetime]:
     """The dates of :func:`occurrences`, the work charged to ``run`` when given."""
     naive = start.replace(tzinfo=None)
@@ -110,19 +111,14 @@ budget is spent is refused (a repository full of such rules is a hostile one).""
 
 
 @dataclass(slots=True)
-class _Run:
-    """What :func:`expand` leaves for the searches that follow it: the rules it found no
-    date for, the budget left, and the searches already done."""
+class SearchBudget:
+    """What the searches of one check share: the days left to look at, and the searches
+    already done (identical rules are searched once)."""
 
-    pending: set[tuple[datetime, str]]
     left: int = SEARCH_BUDGET
     searched: dict[tuple[datetime, str, int, timedelta], list[datetime] | str] = field(
         default_factory=dict
     )
-
-
-_run: _Run | None = None
-"""The last run of :func:`expand` (one Book is checked at a time)."""
 
 
 class _WalkDone(Exception):
@@ -140,13 +136,13 @@ class _Meter:
     the period's days for each position.
     """
 
-    def __init__(self, allowance: int, run: _Run | None) -> None:
+    def __init__(self, allowance: int, run: SearchBudget | None) -> None:
         self.allowance = allowance
         self.run = run
         self.used = 0
 
     @classmethod
-    def install(cls, walk: rrule, days: int, run: _Run | None) -> _Meter:
+    def install(cls, walk: rrule, days: int, run: SearchBudget | None) -> _Meter:
         """Meter ``walk`` (a rule about to be iterated) over ``days`` days, within what is
         left of ``run``'s budget when given."""
         period = _DAYS_PER_PERIOD[walk._freq]
@@ -294,10 +290,8 @@ def expand(
     """Start times of every interaction that has a ``start`` (``Entry`` objects), and the
     reason each unreadable recurrence was set aside (its interaction keeps its ``start``
     alone)."""
-    global _run
     found: dict[str, tuple[datetime, ...]] = {}
     errors: dict[str, str] = {}
-    pending: set[tuple[datetime, str]] = set()
     for entry in interactions:
         r = entry.record
         if r.start is None:
@@ -307,7 +301,4 @@ def expand(
         except (ValueError, OverflowError) as exc:
             errors[entry.id] = str(exc)
             found[entry.id] = (r.start,)
-        if not found[entry.id]:
-            pending.add((r.start, r.recurrence))
-    _run = _Run(pending)  # the searches of these rules share one budget
     return found, errors

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
 
-from generator.book.agenda import SEARCH_HORIZON, occurrences
+from generator.book.agenda import SEARCH_HORIZON, SearchBudget, occurrences
 from generator.book.book import Book
 from generator.checks.base import at
 from generator.problems import Problem
@@ -51,6 +51,7 @@ def check_recurrences(book: Book) -> list[Problem]:
     yields nothing within its usual horizon is searched further, a hundred years on.
     """
     problems: list[Problem] = []
+    budget = SearchBudget()  # the searches of every rule without a near date share it
     for entry in book.of("interaction"):
         r = entry.record
         if not r.recurrence:
@@ -61,7 +62,10 @@ def check_recurrences(book: Book) -> list[Problem]:
         reason = book.recurrence_errors.get(entry.id)
         if reason is None and not book.occurrences.get(entry.id):
             try:
-                if not occurrences(r.start, r.recurrence, limit=1, horizon=SEARCH_HORIZON):
+                found = occurrences(
+                    r.start, r.recurrence, limit=1, horizon=SEARCH_HORIZON, budget=budget
+                )
+                if not found:
                     reason = _NEVER[book.lang.startswith("en")]
             except (ValueError, OverflowError) as exc:
                 reason = str(exc)
