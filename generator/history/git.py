@@ -1,5 +1,4 @@
-"""The one place Carnet starts git (DESIGN.md rule 9: read in bulk, a few processes
-whatever the history).
+"""The one place Carnet starts git (DESIGN.md rule 9: read in bulk, a few processes).
 
 * :func:`find_work_tree` — where the Carnet folder sits in its git work tree, found by
   reading ``.git`` as git does, without starting a process;
@@ -14,8 +13,8 @@ whatever the history).
 A cold ``carnet validate`` of a repository with issued documents thus starts three git
 processes (status, log, cat-file), and a warm one a single ``git status``.
 
-Why raw processes for reading rather than GitPython (which the commits use): importing it runs
-``git version`` twice (seen with ``strace -f -e execve``), which alone would double the
+Why raw processes for reading rather than GitPython (which the commits use): importing it
+runs ``git version`` twice (seen with ``strace -f -e execve``), which alone would double the
 processes of a warm ``validate``; and its persistent ``cat-file`` reader asks one object
 per round trip: 8,732 blobs of a 2,000-commit history take 0.47 s through
 ``Repo.git.get_object_data``, 0.08 s written to one ``cat-file --batch`` 500 at a time

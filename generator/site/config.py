@@ -20,7 +20,8 @@ import yaml
 
 from generator.files.yamlio import parse_bytes, position_of
 from generator.problems import Problem
-from generator.site.allowlist import CONFIG, check_settings, extension_name, problem
+from generator.site.allowlist import CONFIG, extension_name, problem
+from generator.site.config_check import check_settings
 from generator.templating import templates_dir
 
 

@@ -365,7 +365,7 @@ def test_a_value_of_the_wrong_shape_is_a_located_problem(text: str, key: str) ->
     """Each one crashed the allow-list (TypeError, AttributeError, ValueError) or MkDocs
     later (« erreur inattendue »), or loaded another site's script (``polyfills``)."""
     from generator.files.yamlio import parse_bytes
-    from generator.site.allowlist import check_settings
+    from generator.site.config_check import check_settings
 
     parsed = parse_bytes(text.encode(), "mkdocs.yml", "fr")
     _, problems = check_settings(parsed, text, "fr")
@@ -420,8 +420,8 @@ def test_no_shape_crashes_the_allow_list() -> None:
     from hypothesis import strategies as st
 
     from generator.files.yamlio import parse_bytes
-    from generator.site.allowlist import check_settings
     from generator.site.config import SiteConfig, mkdocs_settings
+    from generator.site.config_check import check_settings
 
     top = st.sampled_from(
         ["site_name", "site_url", "copyright", "extra", "theme", "plugins", "markdown_extensions"]
