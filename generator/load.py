@@ -10,9 +10,10 @@ models.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -134,16 +135,17 @@ def load(
             history = load_history(repo, cache, found=found)
             return history.until(commit) if history is not None and commit else history
 
-        problems, book, history = _load(
-            sources,
-            cache,
-            today=today or date.today(),
-            lang=lang,
-            jobs=jobs,
-            history_of=history_of,
-            known=known,
-            write_cache=need_book and commit is None,
-        )
+        with _collections_paused():
+            problems, book, history = _load(
+                sources,
+                cache,
+                today=today or date.today(),
+                lang=lang,
+                jobs=jobs,
+                history_of=history_of,
+                known=known,
+                write_cache=need_book and commit is None,
+            )
         problems = sort_problems(
             problems
             + [
@@ -199,6 +201,24 @@ def _load(
         problems += [notice] if notice is not None else []
     problems += locate(sources.root, run_checks(book, history), lang)
     return problems, book, history
+
+
+@contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading.
+
+    Loading creates hundreds of thousands of long-lived objects (the records) and almost
+    no cycles; the collector would walk all of them again and again while they are made
+    (about 1 s of a 7 s cold validate at reference scale). Reference counting still frees
+    everything; cycles wait for the next collection after loading.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _lang(lang: str | None, book: Book | None) -> str:

@@ -171,8 +171,10 @@ def build_book(records: Records, today: date) -> Book:
             movements_by_product[product].append(entry.id)
     stock = replay(kinds["movement"].values(), managed, snapshot=today)
     occurrences, recurrence_errors = expand(interactions.values())
-    totals = totals_of_documents(interactions)
-    orders = order_billing(interactions, totals)
+    # Documents are a few percent of the interactions: their views read only them.
+    document_entries = {key: e for key, e in interactions.items() if e.record.document is not None}
+    totals = totals_of_documents(document_entries)
+    orders = order_billing(document_entries, totals)
     frozen_by_project = _freeze(by_project)
     return Book(
         settings=settings,
@@ -211,16 +213,16 @@ def build_book(records: Records, today: date) -> Book:
         project_margins=MappingProxyType(
             project_margins(settings, interactions, frozen_by_project, totals)
         ),
-        turnover_by_month=MappingProxyType(monthly_turnover(interactions, totals)),
+        turnover_by_month=MappingProxyType(monthly_turnover(document_entries, totals)),
         purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
-        invoices=MappingProxyType(invoice_status(interactions, totals, today)),
+        invoices=MappingProxyType(invoice_status(document_entries, totals, today)),
         orders=MappingProxyType(orders),
-        instalments=MappingProxyType(instalments(interactions, totals, orders)),
+        instalments=MappingProxyType(instalments(document_entries, totals, orders)),
         numbers=MappingProxyType(
             {
                 e.record.document.number: key
-                for key, e in interactions.items()
-                if e.record.document is not None and e.record.document.number
+                for key, e in document_entries.items()
+                if e.record.document.number
             }
         ),
         occurrences=MappingProxyType(occurrences),
