@@ -130,9 +130,10 @@ def _action(book: Book, entry: Any, lang: str) -> dict[str, Any] | None:
     if progress is not None and progress.steps:
         index = 1 if lang.startswith("en") else 0
         step = ", ".join(STEP_LABELS[s][index] for s in progress.steps)
-    else:  # an opportunity or a task: the next step its user wrote, first line
-        step = (entry.record.next_step or "").strip().split("\n", 1)[0] or None
-    return {"entry": entry, "day": day, "step": step}
+        return {"entry": entry, "day": day, "step": step, "document_step": True}
+    # an opportunity or a task: the next step its user wrote, first line
+    step = (entry.record.next_step or "").strip().split("\n", 1)[0] or None
+    return {"entry": entry, "day": day, "step": step, "document_step": False}
 
 
 def _action_order(item: dict[str, Any]) -> tuple[date, str]:
