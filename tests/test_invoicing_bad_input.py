@@ -860,11 +860,15 @@ CHECK_CASES = {
 }
 
 
+STATES = "document-state-stale"
+"""The fixtures leave every interaction open, paid invoices too: tests/test_states.py."""
+
+
 @pytest.mark.parametrize("code", sorted(CHECK_CASES))
 def test_invoicing_checks(code: str) -> None:
     files, where = CHECK_CASES[code]
     result = load_yaml({"data/companies/acme.yaml": COMPANY, **files})
-    found = [p for p in result.problems if p.severity != "info"]
+    found = [p for p in result.problems if p.severity != "info" and p.code != STATES]
     assert [p.code for p in found] == [code], [p.format_text() for p in found]
     assert found[0].format_text().split(": ")[0].endswith(where), found[0].format_text()
 
@@ -879,12 +883,13 @@ def test_a_credit_note_issued_after_a_payment_is_no_overpayment() -> None:
         ),
     }
     result = load_yaml({"data/companies/acme.yaml": COMPANY, **files})
-    assert [p.code for p in result.problems if p.severity != "info"] == []
+    assert [p.code for p in result.problems if p.severity != "info" and p.code != STATES] == []
     paid_after = files[IN_2026 + "a.yaml"].replace("2026-03-02", "2026-03-04")
     result = load_yaml(
         {"data/companies/acme.yaml": COMPANY, **files, IN_2026 + "a.yaml": paid_after}
     )
-    assert [p.code for p in result.problems if p.severity != "info"] == ["payment-exceeds-due"]
+    found = [p.code for p in result.problems if p.severity != "info" and p.code != STATES]
+    assert found == ["payment-exceeds-due"]
 
 
 # --- validate: edits after issue ------------------------------------------------------

@@ -35,6 +35,7 @@ from generator.book.ledger import (
     invoice_status,
     order_billing,
 )
+from generator.book.progress import Progress, document_progress
 from generator.book.records import Entry, Records
 from generator.money import Totals
 from generator.schema import Settings
@@ -92,6 +93,9 @@ class Book:
     invoices: Mapping[str, InvoiceStatus]
     orders: Mapping[str, OrderBilling]
     instalments: Mapping[str, Instalment]
+    progress: Mapping[str, Progress]
+    """Where each sales document stands: settled, or its next steps (and the
+    opportunities accepted quotes come from)."""
     numbers: Mapping[str, str]
     occurrences: Mapping[str, tuple[datetime, ...]]
     """Start times of every interaction that has a ``start`` (its recurrence expanded)."""
@@ -175,6 +179,7 @@ def build_book(records: Records, today: date) -> Book:
     document_entries = {key: e for key, e in interactions.items() if e.record.document is not None}
     totals = totals_of_documents(document_entries)
     orders = order_billing(document_entries, totals)
+    invoices = invoice_status(document_entries, totals, today)
     frozen_by_project = _freeze(by_project)
     return Book(
         settings=settings,
@@ -215,9 +220,14 @@ def build_book(records: Records, today: date) -> Book:
         ),
         turnover_by_month=MappingProxyType(monthly_turnover(document_entries, totals)),
         purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
-        invoices=MappingProxyType(invoice_status(document_entries, totals, today)),
+        invoices=MappingProxyType(invoices),
         orders=MappingProxyType(orders),
         instalments=MappingProxyType(instalments(document_entries, totals, orders)),
+        progress=MappingProxyType(
+            document_progress(
+                interactions, document_entries, totals, orders, invoices, frozenset(managed)
+            )
+        ),
         numbers=MappingProxyType(
             {
                 e.record.document.number: key

@@ -20,6 +20,7 @@ from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
+from generator.checks.states import check_document_states
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.problems import Problem
 
@@ -44,6 +45,7 @@ CHECKS: tuple[Check | HistoryCheck, ...] = (
     check_numbering,
     check_document_links,
     check_billing,
+    check_document_states,
     check_documents_in_projects,
     check_password_variables,
     check_movement_lines,

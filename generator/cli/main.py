@@ -217,6 +217,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from generator.book.progress import action_day
     from generator.cli.terminal import cell
     from generator.schema import KINDS
 
@@ -245,8 +246,8 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
             overdue = sum(
                 1
                 for i in book.interactions_by_user.get(user_id, ())
-                if book.interactions[i].record.state != "done"
-                and book.interactions[i].record.date < book.today
+                if (action_day(book.interactions[i], book.progress.get(i)) or book.today)
+                < book.today
             )
             users.add_row(cell(user.name), str(open_counts.get(user_id, 0)), str(overdue))
         console.print(users)

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cli.common import Env, load_valid, parse_day, print_problems, shown, writing
+from generator.cli.common import (
+    Env,
+    day_of,
+    load_valid,
+    parse_day,
+    print_problems,
+    shown,
+    writing,
+)
 from generator.problems import Refused
 
 if TYPE_CHECKING:
@@ -261,11 +269,12 @@ def report(env: Env, formats: str, at: str | None, out: Path | None) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def delivery() -> None:
-    """Bons de livraison : depuis une commande ou une facture, avec les numéros de série.
+    """Bons de livraison : depuis une commande ou une facture, ou saisis à la main.
 
     \b
-    Exemple :
+    Exemples :
       carnet delivery new F2026-0042 --serials selfibox=SBX-26-00102
+      carnet delivery issue bl-salon-mariage-2026
     """
 
 
@@ -305,6 +314,42 @@ def new_delivery(
         number = plan.data["document"]["number"]
         message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
         session.save(_changes(env, plan), message)
+
+
+@delivery.command(name="issue")
+@click.argument("name")
+@click.option(
+    "--date", "day", help="Date d'émission (défaut : date prévue du bon, sinon aujourd'hui)."
+)
+@click.option("--no-commit", is_flag=True, help="N'enregistre pas le bon dans git.")
+@click.pass_obj
+def issue_delivery(env: Env, name: str, day: str | None, no_commit: bool) -> None:
+    """Numérote un bon de livraison saisi à la main (delivery_pattern) et le date.
+
+    Même série que « delivery new », continue et chronologique ; le bon émis est
+    enregistré dans git (sauf --no-commit).
+
+    \b
+    Exemple :
+      carnet delivery issue bl-salon-mariage-2026 --date 2026-11-24
+    """
+    from generator.invoicing.drafting import find_document
+    from generator.invoicing.issue import issue
+    from generator.locale import document_label
+
+    when = day_of(day)
+    with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
+        _, book = load_valid(env)
+        entry = find_document(env.repo, book, name)
+        done = issue(env.repo, book, entry, when, kinds=("delivery_note",), lang=env.lang)
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        kind = entry.record.document.kind
+        announce = env.say(
+            f"{document_label(kind)} {done.number} émis le {done.issued.isoformat()}",
+            f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
+        )
+        message = env.say(f"Bon de livraison {done.number}", f"Delivery note {done.number}")
+        session.save(done.changes, message, announce)
 
 
 COMMANDS: tuple[Callable[..., Any], ...] = (stock, delivery)

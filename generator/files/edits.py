@@ -171,6 +171,10 @@ class ChangeSet:
         """Every path this change set writes, in order."""
         return [*self._created, *self._edited, *self._texts]
 
+    def contents(self) -> dict[str, bytes]:
+        """What :meth:`write` would write, by repository path (nothing is written)."""
+        return dict(self._payloads())
+
     def unused_path(self, rel: str) -> str:
         """``rel``, or ``rel`` with ``-2``, ``-3``… before ``.yaml`` if it is taken."""
         stem, dot, ext = rel.rpartition(".")

@@ -24,6 +24,7 @@ from generator.invoicing.drafting import (
     wrong_kind,
 )
 from generator.invoicing.split import vat_exemptions
+from generator.invoicing.states import follow_documents
 from generator.locale import day_date, money
 from generator.money import ZERO, document_totals, net_for_gross, plain_rate, share_out, tax_of
 from generator.problems import Refused
@@ -226,4 +227,5 @@ def pay(
         block["payments"].append(to_yaml_data(payment))
     else:
         block["payments"] = to_yaml_data([payment])
+    follow_documents(book, changes)
     return changes

@@ -20,6 +20,7 @@ from generator.book.records import Entry
 from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import interaction_data, line_data, new_path, wrong_kind
 from generator.invoicing.split import deduction_lines, is_deduction
+from generator.invoicing.states import follow_documents
 from generator.locale import day_date, document_label, money
 from generator.money import ZERO, document_totals
 from generator.problems import Refused
@@ -103,6 +104,7 @@ ISSUING_COMMANDS = {
         for k in ("invoice", "deposit_invoice", "intermediate_invoice", "balance_invoice")
     },
     "credit_note": "invoice issue",
+    "delivery_note": "delivery issue",
 }
 """The command that issues each kind of document."""
 
@@ -154,6 +156,7 @@ def issue(
         _put(block, "due", due, 3)
     if lines is not None:
         block["lines"] = lines
+    follow_documents(book, changes)
     return Issued(changes, entry.path, number, issued, due)
 
 
@@ -298,5 +301,6 @@ def accept(
         comment=f"Commande {number} du {day_date(issued, lang or 'fr')}, "
         f"depuis le devis {doc.number}",
     )
+    follow_documents(book, changes)
     order_id = Path(path).stem
     return Issued(changes, path, number, issued, None), order_id

@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import locale as fmt
 from generator.book.book import Book
+from generator.book.progress import Step, action_day
 from generator.checks.agenda import occurrences
 from generator.schema.common import State
 from generator.site import charts
@@ -47,12 +48,13 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
         r = entry.record
         if first <= r.date <= horizon:
             per_day[r.date][r.state] += 1
-        if r.state is State.DONE:
+        item = _action(book, entry, lang)
+        if item is None:
             continue
-        if r.date < today:
-            overdue[r.user].append(entry)
-        elif r.date <= horizon:
-            upcoming[r.user].append(entry)
+        if item["day"] < today:
+            overdue[r.user].append(item)
+        elif item["day"] <= horizon:
+            upcoming[r.user].append(item)
     days = [first + timedelta(days=n) for n in range(2 * WINDOW + 1)]
     en = lang.startswith("en")
     states_chart = charts.stacked_columns(
@@ -85,8 +87,8 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
         "actions": [
             {
                 "user": users[u].name if u in users else u,
-                "overdue": sorted(overdue.get(u, []), key=lambda e: e.record.date),
-                "upcoming": sorted(upcoming.get(u, []), key=lambda e: e.record.date),
+                "overdue": sorted(overdue.get(u, []), key=_action_order),
+                "upcoming": sorted(upcoming.get(u, []), key=_action_order),
             }
             for u in sorted(
                 set(overdue) | set(upcoming), key=lambda u: users[u].name if u in users else u
@@ -105,6 +107,37 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
         "stock_alerts": stock_alerts(book),
         "window": WINDOW,
     }
+
+
+STEP_LABELS = {
+    Step.ISSUE: ("émettre", "issue"),
+    Step.FOLLOW_UP: ("relancer", "follow up"),
+    Step.INVOICE: ("facturer", "invoice"),
+    Step.DELIVER: ("livrer", "deliver"),
+    Step.COLLECT: ("encaisser", "collect"),
+    Step.REMIND: ("relancer le paiement", "send a payment reminder"),
+}
+"""What someone must do about a document, as the dashboard says it."""
+
+
+def _action(book: Book, entry: Any, lang: str) -> dict[str, Any] | None:
+    """An interaction on someone's list: the day it calls for action, its next step;
+    ``None`` when nothing is left to do (:func:`generator.book.progress.action_day`)."""
+    progress = book.progress.get(entry.id)
+    day = action_day(entry, progress)
+    if day is None:
+        return None
+    if progress is not None and progress.steps:
+        index = 1 if lang.startswith("en") else 0
+        step = ", ".join(STEP_LABELS[s][index] for s in progress.steps)
+        return {"entry": entry, "day": day, "step": step, "document_step": True}
+    # an opportunity or a task: the next step its user wrote, first line
+    step = (entry.record.next_step or "").strip().split("\n", 1)[0] or None
+    return {"entry": entry, "day": day, "step": step, "document_step": False}
+
+
+def _action_order(item: dict[str, Any]) -> tuple[date, str]:
+    return item["day"], item["entry"].id
 
 
 def _last_months(today: date, count: int) -> list[str]:
