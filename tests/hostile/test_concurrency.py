@@ -123,6 +123,18 @@ def _issue_waiting(repo: Path, timeout: str) -> subprocess.Popen[str]:
     )
 
 
+def _read_until(process: subprocess.Popen[str], text: str) -> str:
+    """What ``process`` wrote on stderr until ``text`` (or until it ended)."""
+    assert process.stderr is not None
+    said = ""
+    while text not in said:
+        line = process.stderr.readline()
+        if not line:
+            break
+        said += line
+    return said
+
+
 def test_a_second_command_waits_then_gives_up_with_nothing_written(repo: Path) -> None:
     add_draft_invoice(repo, "attente")
     commit_all(repo, "Brouillon")
@@ -148,11 +160,11 @@ def test_a_waiting_command_goes_on_once_the_lock_is_free(repo: Path) -> None:
     commit_all(repo, "Brouillon")
     with held(repo / ".git" / "carnet.lock"):
         process = _issue_waiting(repo, "30")
-        time.sleep(1.5)
+        said = _read_until(process, WAITING)  # however long the start takes under load
+        assert WAITING in said, said
         assert process.poll() is None, process.communicate()
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err
-    assert WAITING in err
+    assert process.returncode == 0, said + err
     assert "F2026-0007" in out
 
 
