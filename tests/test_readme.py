@@ -21,9 +21,11 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from readme_tour import CRASHES, MARKER, Block, Shell, parse, rewrite
 
@@ -195,3 +197,16 @@ def test_markers_are_known(tmp_path: Path) -> None:
         parse("<!-- readme-test: skip (serve) -->\n\n" + _tour("$ carnet serve"))[0].marker
         == "skip"
     )
+
+
+def test_the_pre_commit_snippet_pins_this_version_of_the_hook() -> None:
+    text = README.read_text(encoding="utf-8")
+    snippet = yaml.safe_load(re.search(r"```yaml\n(repos:.*?)```", text, re.S)[1])
+    (repo,) = snippet["repos"]
+    assert repo["rev"] == f"v{__version__}", "tag the release, or name it in the README"
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert [h["id"] for h in repo["hooks"]] == ["carnet-validate"]
+    hook = hooks["carnet-validate"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert hook["language"] == "python" and hook["entry"].split()[0] in scripts
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == __version__
