@@ -4,7 +4,8 @@ The tour starts in the Carnet checkout with an empty home folder (``HOME`` is a
 temporary folder, so the README's ``~/atelier-dupont`` is a fresh copy of the example
 business), git's author and committer are Claire Dupont and every commit is dated
 2026-11-25 10:00 (Europe/Paris), so that ``carnet history`` prints the same dates on
-every run. The README's first block exports ``CARNET_TODAY=2026-11-25``. How blocks are
+every run, and the terminal is 200 columns wide (``COLUMNS``), so that a long temporary
+path never wraps a line. The README's first block exports ``CARNET_TODAY=2026-11-25``. How blocks are
 read, run and compared (placeholders ``<commit>`` and ``<dépôt>``, markers ``skip`` and
 ``fixture``): :mod:`readme_tour`.
 
@@ -44,11 +45,12 @@ def tour_env(home: Path) -> dict[str, str]:
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("CARNET_", "GIT_"))
-        and name not in {"FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "COLUMNS", "LINES"}
+        and name not in {"FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "LINES"}
     }
     home.mkdir(parents=True, exist_ok=True)
     env.update(
         HOME=str(home),
+        COLUMNS="200",  # a wide terminal: a long temporary path never wraps
         GIT_CONFIG_NOSYSTEM="1",
         GIT_AUTHOR_NAME="Claire Dupont",
         GIT_AUTHOR_EMAIL="claire@atelier-dupont.fr",
