@@ -1,3 +1,3 @@
 """Carnet: a CRM and light ERP whose data is a git repository of YAML files."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
