@@ -19,13 +19,8 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.book.agenda import expand
-from generator.book.analytics import (
-    ProjectMargin,
-    monthly_purchases,
-    monthly_turnover,
-    project_margins,
-    totals_of_documents,
-)
+from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
+from generator.book.counting import ProjectMargin, count
 from generator.book.inventory import StockIssue, replay
 from generator.book.ledger import (
     Instalment,
@@ -87,6 +82,14 @@ class Book:
     serials_in_stock: Mapping[str, frozenset[str]]
     document_totals: Mapping[str, Totals]
     project_margins: Mapping[str, ProjectMargin]
+    """Per project: sales, purchases, costs and margin, realised and still to come."""
+    margin_total: ProjectMargin
+    """The same for the whole business, with or without a project."""
+    billed: Mapping[str, tuple[str, ...]]
+    """Each document that reaches a sale opportunity → its links (itself first, the
+    opportunity last)."""
+    hours_costs: Mapping[str, Decimal]
+    """Each project task priced by its ``hours`` → its cost (negative)."""
     turnover_by_month: Mapping[str, Decimal]
     purchases_by_month: Mapping[str, Decimal]
     invoices: Mapping[str, InvoiceStatus]
@@ -176,6 +179,7 @@ def build_book(records: Records, today: date) -> Book:
     totals = totals_of_documents(document_entries)
     orders = order_billing(document_entries, totals)
     frozen_by_project = _freeze(by_project)
+    counting = count(settings, interactions, document_entries, totals)
     return Book(
         settings=settings,
         today=today,
@@ -210,11 +214,12 @@ def build_book(records: Records, today: date) -> Book:
             {p: frozenset(s) for p, s in (stock.serials_at or {}).items() if s}
         ),
         document_totals=MappingProxyType(totals),
-        project_margins=MappingProxyType(
-            project_margins(settings, interactions, frozen_by_project, totals)
-        ),
+        project_margins=MappingProxyType(counting.projects),
+        margin_total=counting.total,
+        billed=MappingProxyType(counting.billed),
+        hours_costs=MappingProxyType(counting.hours_costs),
         turnover_by_month=MappingProxyType(monthly_turnover(document_entries, totals)),
-        purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
+        purchases_by_month=MappingProxyType(monthly_purchases(settings, interactions, totals)),
         invoices=MappingProxyType(invoice_status(document_entries, totals, today)),
         orders=MappingProxyType(orders),
         instalments=MappingProxyType(instalments(document_entries, totals, orders)),
