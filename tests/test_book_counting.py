@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from conftest import ROOT, TODAY
 
+from generator.book.counting import DocumentChain
 from generator.load import load
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml
 
@@ -69,7 +70,7 @@ def test_an_invoice_counts_for_its_opportunity_through_quote_and_order() -> None
     # vente-a counts its invoice (1 200, not its budget 1 000); vente-b its budget
     assert margin.sales == D(1700)
     assert (margin.invoiced, margin.won) == (D(1200), D(500))
-    assert book.billed["facture-a"] == ("facture-a", "commande-a", "devis-a", "vente-a")
+    assert book.chains["facture-a"] == DocumentChain(head="devis-a", opportunity="vente-a")
     assert {"facture-a", "commande-a", "devis-a", "vente-a", "vente-b"} <= margin.counted
     assert book.turnover_by_month == {"2026-03": D(1200)}
 
@@ -89,7 +90,7 @@ def test_a_hand_made_invoice_names_its_opportunity_and_credit_notes_are_net() ->
     )
     assert margin.margin == D(1790)
     assert (margin.invoiced, margin.won) == (D(900), D(890))
-    assert book.billed["avoir-a"][-1] == "vente-a"
+    assert book.chains["avoir-a"].opportunity == "vente-a"
     # turnover is still issued invoices minus credit notes, by issue month
     assert book.turnover_by_month == {"2026-03": D(900)}
 
@@ -105,7 +106,7 @@ def test_an_invoice_that_bills_no_opportunity_counts_on_its_own() -> None:
     # the won sale's draft invoice is not issued: the sale counts its budget
     assert margin.sales == D(1000)
     assert (margin.invoiced, margin.won) == (D(300), D(700))
-    assert "facture-seule" not in book.billed
+    assert book.chains["facture-seule"] == DocumentChain("facture-seule", None)
 
 
 def test_an_invoice_counts_in_the_project_of_the_opportunity_it_bills() -> None:
@@ -152,7 +153,7 @@ def test_a_loop_of_links_counts_each_invoice_on_its_own() -> None:
     )
     assert margin.sales == D(1100)
     assert (margin.invoiced, margin.won) == (D(1000), D(100))
-    assert book.billed == {}
+    assert {c.opportunity for c in book.chains.values()} == {None}
 
 
 def purchase(stage: str, budget: str, state: str = "done", extra: str = "") -> str:
@@ -234,7 +235,9 @@ def test_the_training_counts_all_four_won_sales() -> None:
         D("-130.00"),
     )
     assert training.margin == D("1270.00")
-    assert book.billed["facture-formation-html-fontaine"][-1] == "vente-formation-html-fontaine"
+    assert book.chains["facture-formation-html-fontaine"].opportunity == (
+        "vente-formation-html-fontaine"
+    )
     assert book.hours_costs["projet-formation-html-local"] == D("-70.00")
 
 

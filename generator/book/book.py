@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.book.agenda import expand
 from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
-from generator.book.counting import ProjectMargin, count
+from generator.book.counting import DocumentChain, ProjectMargin, count
 from generator.book.inventory import StockIssue, replay
 from generator.book.ledger import (
     Instalment,
@@ -85,9 +85,8 @@ class Book:
     """Per project: sales, purchases, costs and margin, realised and still to come."""
     margin_total: ProjectMargin
     """The same for the whole business, with or without a project."""
-    billed: Mapping[str, tuple[str, ...]]
-    """Each document that reaches a sale opportunity → its links (itself first, the
-    opportunity last)."""
+    chains: Mapping[str, DocumentChain]
+    """Each document → the head of its chain of links and the sale opportunity it bills."""
     hours_costs: Mapping[str, Decimal]
     """Each project task priced by its ``hours`` → its cost (negative)."""
     turnover_by_month: Mapping[str, Decimal]
@@ -216,7 +215,7 @@ def build_book(records: Records, today: date) -> Book:
         document_totals=MappingProxyType(totals),
         project_margins=MappingProxyType(counting.projects),
         margin_total=counting.total,
-        billed=MappingProxyType(counting.billed),
+        chains=MappingProxyType(counting.chains),
         hours_costs=MappingProxyType(counting.hours_costs),
         turnover_by_month=MappingProxyType(monthly_turnover(document_entries, totals)),
         purchases_by_month=MappingProxyType(monthly_purchases(settings, interactions, totals)),

@@ -104,17 +104,6 @@ def next_link(entry: Entry) -> str | None:
     return doc.order or doc.from_
 
 
-def chain(interactions: Mapping[str, Entry], start: str) -> tuple[str, ...]:
-    """The interactions from ``start`` along its links, up to the first record that is no
-    document (the opportunity), an unknown id, or a loop. ``start`` comes first."""
-    seen: list[str] = []
-    key: str | None = start
-    while key is not None and key in interactions and key not in seen:
-        seen.append(key)
-        key = next_link(interactions[key])
-    return tuple(seen)
-
-
 def is_sale_opportunity(settings: Settings, entry: Entry) -> bool:
     """An opportunity (no document) of a selling pipeline: one that can be won or whose
     budgets are positive — not a purchase, a project task or support."""
@@ -128,17 +117,46 @@ def is_sale_opportunity(settings: Settings, entry: Entry) -> bool:
     )
 
 
-def billed_opportunities(
+@dataclass(frozen=True, slots=True)
+class DocumentChain:
+    """Where a document's links lead."""
+
+    head: str
+    """The first document of the chain (the last one reached): where a missing link to
+    the opportunity goes."""
+    opportunity: str | None
+    """The sale opportunity the chain reaches, if any."""
+
+
+def document_chains(
     settings: Settings, interactions: Mapping[str, Entry], documents: Mapping[str, Entry]
-) -> dict[str, tuple[str, ...]]:
-    """Each document that reaches a sale opportunity → its chain (itself first, the
-    opportunity last)."""
-    result: dict[str, tuple[str, ...]] = {}
-    for key in documents:
-        links = chain(interactions, key)
-        last = interactions[links[-1]]
-        if last.record.document is None and is_sale_opportunity(settings, last):
-            result[key] = links
+) -> dict[str, DocumentChain]:
+    """Each document → its chain's head and the sale opportunity it reaches.
+
+    Every document is walked once (a chain met again is reused, a loop or an unknown id
+    ends it): the time stays linear even when a hostile repository chains thousands of
+    documents.
+    """
+    result: dict[str, DocumentChain] = {}
+    for start in documents:
+        path: list[str] = []
+        on_path: set[str] = set()
+        key: str | None = start
+        while True:
+            if key in result:
+                end = result[key]
+                break
+            entry = interactions.get(key) if key is not None else None
+            if entry is None or entry.record.document is None or key in on_path:
+                reached = entry is not None and entry.record.document is None
+                opportunity = key if reached and is_sale_opportunity(settings, entry) else None
+                end = DocumentChain(path[-1], opportunity) if path else DocumentChain(start, None)
+                break
+            path.append(entry.id)
+            on_path.add(entry.id)
+            key = next_link(entry)
+        for key in path:
+            result[key] = end
     return result
 
 
@@ -209,8 +227,8 @@ class Counting:
 
     projects: dict[str, ProjectMargin]
     total: ProjectMargin
-    billed: dict[str, tuple[str, ...]]
-    """Document → its chain to the sale opportunity it bills (itself first)."""
+    chains: dict[str, DocumentChain]
+    """Each document → its chain's head and the sale opportunity it bills, if any."""
     hours_costs: dict[str, Decimal]
     """Project task priced by its ``hours`` → its cost (negative)."""
 
@@ -222,11 +240,14 @@ def count(
     totals: Mapping[str, Totals],
 ) -> Counting:
     """Count every interaction once, per opportunity, into its project and the total."""
-    billed = billed_opportunities(settings, interactions, documents)
+    chains = document_chains(settings, interactions, documents)
     invoices_of: dict[str, list[Entry]] = defaultdict(list)
-    for key, links in billed.items():
-        if is_issued_invoice(documents[key]):
-            invoices_of[links[-1]].append(documents[key])
+    linked: dict[str, set[str]] = defaultdict(set)
+    for key, reached in chains.items():
+        if reached.opportunity is not None:
+            linked[reached.opportunity].add(key)
+            if is_issued_invoice(documents[key]):
+                invoices_of[reached.opportunity].append(documents[key])
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     hours_costs: dict[str, Decimal] = {}
     total = _Tally()
@@ -240,7 +261,7 @@ def count(
     for entry in interactions.values():
         r = entry.record
         if r.document is not None:
-            if is_issued_invoice(entry) and entry.id not in billed:
+            if is_issued_invoice(entry) and chains[entry.id].opportunity is None:
                 add(entry, "invoiced", signed_net(entry, totals), (entry.id,))
             elif r.kind == PURCHASE:
                 add(entry, "purchases", purchase_split(settings, entry, totals)[0], (entry.id,))
@@ -255,11 +276,12 @@ def count(
                 hours_costs[entry.id] = priced
             add(entry, "costs", task_cost(settings, entry), (entry.id,))
         elif is_sale_opportunity(settings, entry):
-            _count_sale(settings, entry, invoices_of.get(entry.id, []), billed, totals, add)
+            counted = (entry.id, *sorted(linked.get(entry.id, ())))
+            _count_sale(settings, entry, invoices_of.get(entry.id, []), counted, totals, add)
     return Counting(
         {key: tally.frozen() for key, tally in tallies.items()},
         total.frozen(),
-        billed,
+        chains,
         hours_costs,
     )
 
@@ -268,18 +290,19 @@ def _count_sale(
     settings: Settings,
     entry: Entry,
     invoices: list[Entry],
-    billed: Mapping[str, tuple[str, ...]],
+    counted: tuple[str, ...],
     totals: Mapping[str, Totals],
     add: Callable[[Entry, str, Decimal, tuple[str, ...]], None],
 ) -> None:
-    """One sale opportunity: its invoices, else its budget when won, else pipeline."""
+    """One sale opportunity: its invoices, else its budget when won, else pipeline.
+    ``counted``: the opportunity and every document linked to it."""
     r = entry.record
     pipeline = settings.pipelines[r.kind]
     if invoices:
-        links = {key for invoice in invoices for key in billed[invoice.id]}
-        net = sum((signed_net(invoice, totals) for invoice in invoices), ZERO)
-        add(entry, "invoiced", net, tuple(sorted(links)))
+        add(entry, "invoiced", sum((signed_net(i, totals) for i in invoices), ZERO), counted)
     elif r.type == pipeline.won:
-        add(entry, "won", r.budget or ZERO, (entry.id,))
+        add(entry, "won", r.budget or ZERO, counted)
     elif r.type != pipeline.lost and r.state is not State.DONE:
-        add(entry, "pipeline", r.budget or ZERO, (entry.id,))
+        add(entry, "pipeline", r.budget or ZERO, counted)
+    else:
+        add(entry, "won", ZERO, counted)

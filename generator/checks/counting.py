@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from generator.book.book import Book, Entry
-from generator.book.counting import TASK, chain
+from generator.book.counting import TASK
 from generator.checks.base import at
 from generator.money import plain_quantity
 from generator.problems import Problem
@@ -60,7 +60,7 @@ def check_invoice_links(book: Book) -> list[Problem]:
         r = entry.record
         doc = r.document
         if (
-            key in book.billed
+            book.chains[key].opportunity is not None
             or not r.project
             or doc.kind not in INVOICE_KINDS
             or doc.kind is DocumentKind.CREDIT_NOTE
@@ -81,10 +81,7 @@ def _same_party(opportunity: Entry, invoice: Entry) -> bool:
 
 def _unlinked(book: Book, invoice: Entry, sales: list[Entry]) -> Problem:
     r = invoice.record
-    documents = [
-        k for k in chain(book.interactions, invoice.id) if book.interactions[k].record.document
-    ]
-    head = documents[-1]
+    head = book.chains[invoice.id].head
     # the contact's own sale first, then the nearest in time to the head of the chain
     day = book.interactions[head].record.date
     sales.sort(key=lambda o: (o.record.contact != r.contact, abs((o.record.date - day).days)))
