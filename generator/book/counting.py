@@ -155,8 +155,8 @@ def document_chains(
             path.append(entry.id)
             on_path.add(entry.id)
             key = next_link(entry)
-        for key in path:
-            result[key] = end
+        for member in path:
+            result[member] = end
     return result
 
 
@@ -185,7 +185,7 @@ def hours_cost(settings: Settings, entry: Entry) -> Decimal | None:
     it)."""
     r = entry.record
     user = settings.users.get(r.user)
-    if r.hours is None or user is None or user.hourly_cost is None:
+    if r.hours is None or r.document is not None or user is None or user.hourly_cost is None:
         return None
     return -cents(r.hours * user.hourly_cost)
 
