@@ -31,7 +31,10 @@ def eur(amount: str, lang: str = "fr") -> str:
 
 
 def test_the_training_page_shows_all_four_won_sales(site: Path) -> None:
-    table = rows(read(site, "projets/formation-html-2026"))
+    html = read(site, "projets/formation-html-2026")
+    # a task priced by its hours shows them with their cost
+    assert f"<dt>Temps</dt><dd>2 h · {eur('-70')}</dd>" in html
+    table = rows(html)
     assert table[0] == ["", "Réalisé", "En cours / prévu"]
     assert ["Ventes", eur("3650"), f"{eur('0')} en cours"] in table
     assert [
