@@ -112,3 +112,19 @@ def test_cached_record_reads_back_the_same() -> None:
     )
     text = record_to_json(contact, "Europe/Paris")
     assert text is None or record_from_json(contact_model, text, "Europe/Paris") == contact
+
+
+def test_a_change_in_any_package_of_carnet_is_a_new_code_digest(tmp_path) -> None:
+    """Editing a check (not only files/) must invalidate the caches of validate."""
+    import shutil
+
+    from generator.files.cache import GENERATOR, code_digest
+
+    copy = tmp_path / "generator"
+    shutil.copytree(GENERATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert code_digest(copy) == code_digest(GENERATOR)
+    for edited in ("checks/references.py", "messages.yaml", "book/book.py"):
+        before = code_digest.__wrapped__(copy)
+        with (copy / edited).open("a") as fh:
+            fh.write("\n# edited\n")
+        assert code_digest.__wrapped__(copy) != before, edited

@@ -19,13 +19,8 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.book.agenda import expand
-from generator.book.analytics import (
-    ProjectMargin,
-    monthly_purchases,
-    monthly_turnover,
-    project_margins,
-    totals_of_documents,
-)
+from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
+from generator.book.counting import DocumentChain, ProjectMargin, count
 from generator.book.inventory import StockIssue, replay
 from generator.book.ledger import (
     Instalment,
@@ -88,6 +83,13 @@ class Book:
     serials_in_stock: Mapping[str, frozenset[str]]
     document_totals: Mapping[str, Totals]
     project_margins: Mapping[str, ProjectMargin]
+    """Per project: sales, purchases, costs and margin, realised and still to come."""
+    margin_total: ProjectMargin
+    """The same for the whole business, with or without a project."""
+    chains: Mapping[str, DocumentChain]
+    """Each document → the head of its chain of links and the sale opportunity it bills."""
+    hours_costs: Mapping[str, Decimal]
+    """Each project task priced by its ``hours`` → its cost (negative)."""
     turnover_by_month: Mapping[str, Decimal]
     purchases_by_month: Mapping[str, Decimal]
     invoices: Mapping[str, InvoiceStatus]
@@ -181,6 +183,7 @@ def build_book(records: Records, today: date) -> Book:
     orders = order_billing(document_entries, totals)
     invoices = invoice_status(document_entries, totals, today)
     frozen_by_project = _freeze(by_project)
+    counting = count(settings, interactions, document_entries, totals)
     return Book(
         settings=settings,
         today=today,
@@ -215,11 +218,12 @@ def build_book(records: Records, today: date) -> Book:
             {p: frozenset(s) for p, s in (stock.serials_at or {}).items() if s}
         ),
         document_totals=MappingProxyType(totals),
-        project_margins=MappingProxyType(
-            project_margins(settings, interactions, frozen_by_project, totals)
-        ),
+        project_margins=MappingProxyType(counting.projects),
+        margin_total=counting.total,
+        chains=MappingProxyType(counting.chains),
+        hours_costs=MappingProxyType(counting.hours_costs),
         turnover_by_month=MappingProxyType(monthly_turnover(document_entries, totals)),
-        purchases_by_month=MappingProxyType(monthly_purchases(interactions, totals)),
+        purchases_by_month=MappingProxyType(monthly_purchases(settings, interactions, totals)),
         invoices=MappingProxyType(invoices),
         orders=MappingProxyType(orders),
         instalments=MappingProxyType(instalments(document_entries, totals, orders)),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from generator.book.book import Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
+from generator.checks.counting import check_counting
 from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.extranet import check_documents_in_projects, check_password_variables
 from generator.checks.frozen import check_frozen
@@ -46,6 +47,7 @@ CHECKS: tuple[Check | HistoryCheck, ...] = (
     check_document_links,
     check_billing,
     check_document_states,
+    check_counting,
     check_documents_in_projects,
     check_password_variables,
     check_movement_lines,

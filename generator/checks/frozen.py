@@ -1,7 +1,8 @@
 """What git froze: issued documents and validated stock movements never change afterwards.
 
-An issued document's ``document`` block (payments aside) must be what it was in its
-issuing commit — the first commit where ``document.number`` is set; a validated movement
+An issued document's ``document`` block (payments aside, and a ``from`` naming an
+opportunity: it prints nothing, it says which sale the document counts for) must be what
+it was in its issuing commit — the first commit where ``document.number`` is set; a validated movement
 must be what it was in its validating commit — the first where ``status`` is
 ``validated``. A later change is an error naming that commit (corrections go through a
 credit note or a reverse movement); an issued or validated record not committed yet is a
@@ -62,6 +63,27 @@ def _document_block(record: dict[str, Any] | None) -> dict[str, Any]:
     if not isinstance(doc, dict):
         return {}
     return {k: v for k, v in doc.items() if k != "payments"}
+
+
+def _opportunity_link_aside(
+    book: Book, then: dict[str, Any], now: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both blocks without ``from`` when it names no document, then or now: linking an
+    issued document to the opportunity it bills changes nothing it printed."""
+    links = (then.get("from"), now.get("from"))
+    if links[0] == links[1] or not all(
+        link is None or _is_opportunity(book, link) for link in links
+    ):
+        return then, now
+    return (
+        {k: v for k, v in then.items() if k != "from"},
+        {k: v for k, v in now.items() if k != "from"},
+    )
+
+
+def _is_opportunity(book: Book, key: Any) -> bool:
+    entry = book.interactions.get(key) if isinstance(key, str) else None
+    return entry is not None and entry.record.document is None
 
 
 def _movement(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -167,6 +189,7 @@ def _vanished(history: History, book: Book, documents: list[Entry]) -> list[Prob
             )
             continue
         now = _document_block(history.record_at(moved.path, None))
+        then, now = _opportunity_link_aside(book, then, now)
         for field, _before, after, _kind, _note in diff_values(then, now):
             problems.append(
                 at(
@@ -202,6 +225,8 @@ def _compare(
         return [at(book, entry.path, loc, uncommitted_code, number=number, file=entry.path)]
     then = part(history.record_at(entry.path, commit.id))
     now = part(history.record_at(entry.path, None))
+    if prefix == "document":
+        then, now = _opportunity_link_aside(book, then, now)
     for field, _before, after, _kind, _note in diff_values(then, now):
         shown = f"{prefix}.{field}" if prefix else field
         return [

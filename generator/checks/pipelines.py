@@ -17,13 +17,13 @@ _SIGN_WORDS = {
 
 
 def check_pipeline_settings(book: Book) -> list[Problem]:
-    """``won`` and ``lost`` of each pipeline are among its stages."""
+    """``won``, ``lost`` and ``committed_from`` of each pipeline are among its stages."""
     settings = book.settings
     if settings is None:
         return []
     problems: list[Problem] = []
     for key, pipeline in settings.pipelines.items():
-        for field in ("won", "lost"):
+        for field in ("won", "lost", "committed_from"):
             stage = getattr(pipeline, field)
             if stage is not None and stage not in pipeline.stages:
                 problems.append(

@@ -198,7 +198,7 @@ def schema(env: Env, check: bool) -> None:
 @main.command()
 @click.pass_obj
 def summary(env: Env) -> None:
-    """Résumé d'une page : fiches par nature, interactions ouvertes par utilisateur.
+    """Résumé d'une page : fiches par nature, interactions ouvertes par utilisateur, marges.
 
     \b
     Exemple :
@@ -213,11 +213,12 @@ def summary(env: Env) -> None:
 
 
 def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
-    """Print records per kind, open interactions per user and the problem counts."""
+    """Print records per kind, open interactions per user, margins and the problem counts."""
     from rich.console import Console
     from rich.table import Table
 
     from generator.book.progress import action_day
+    from generator.cli.margins import margins_table
     from generator.cli.terminal import cell
     from generator.schema import KINDS
 
@@ -251,6 +252,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
             )
             users.add_row(cell(user.name), str(open_counts.get(user_id, 0)), str(overdue))
         console.print(users)
+        console.print(margins_table(book, lang))
     counts = count_by_severity(result.problems)
     errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
     if en:

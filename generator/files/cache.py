@@ -36,12 +36,16 @@ def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
+GENERATOR = Path(__file__).parents[1]
+"""Carnet's own code: ``generator/`` and every package in it."""
+
+
 @cache
-def code_digest() -> str:
-    """Digest of Carnet's own sources and data files: a new version invalidates every cache."""
+def code_digest(root: Path = GENERATOR) -> str:
+    """Digest of Carnet's own sources and data files under ``root``: a new version (a
+    change in any package) invalidates every cache."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT_VERSION).encode())
-    root = Path(__file__).parent
     for path in sorted([*root.rglob("*.py"), *root.rglob("*.yaml")]):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())

@@ -132,6 +132,9 @@ class Interaction(Record):
     )
     resources: list[Name] = FL("Ressources", "Ressources réservées (settings.resources)")
     renewal: Day | None = F("Renouvellement", "Date de renouvellement du contrat gagné", None)
+    hours: Amount | None = F(
+        "Heures", "Tâche de projet : coût = heures × coût horaire de l'utilisateur", None, ge=0
+    )
     document: Document | None = F("Document", "Fait de l'interaction un document commercial", None)
 
     @property

@@ -94,6 +94,11 @@ class Pipeline(Record):
     )
     won: Name | None = F("Étape gagnée", "L'étape qui compte une affaire comme gagnée", None)
     lost: Name | None = F("Étape perdue", "L'étape qui compte une affaire comme perdue", None)
+    committed_from: Name | None = F(
+        "Engagé à partir de",
+        "L'étape à partir de laquelle un achat compte (avant : prévu) ; sinon tout achat compte",
+        None,
+    )
 
 
 class Resource(Record):

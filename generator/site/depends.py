@@ -1,6 +1,7 @@
 """What each record page shows, as files: a page whose inputs did not change is reused.
 
-A record page shows its record, the records it lists (contacts, projects, movements)
+A record page shows its record, the records it lists (contacts, projects, movements),
+what its margin counts (a project's: invoices of its opportunities, wherever they are)
 and interaction cards, each naming a company, a contact and a project. Its key is the
 digest of all those files' contents, of the record's history, and of everything global
 (settings, templates, Carnet itself); pages of lists, boards, agenda and dashboard are
@@ -58,6 +59,8 @@ def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
     elif kind == "project":
         inputs.update(_paths(book, "company", (link.id for link in r.companies)))
         inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))
+        margin = book.project_margins.get(record_id)
+        inputs.update(_paths(book, "interaction", margin.counted if margin else ()))
     elif kind == "product":
         inputs.update(_paths(book, "company", [r.supplier]))
         movements = book.movements_by_product.get(record_id, ())
