@@ -326,8 +326,8 @@ def _parse_records(
     parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
     todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
-    for path, record, file_problems in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
-        parsed[path] = (record, file_problems)
+    for path, result in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
+        parsed[path] = result
     if todo and write_cache:
         cache.store("records", records_data(files, digests, parsed, tz, lang))
 
@@ -335,7 +335,7 @@ def _parse_records(
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     for f in files:
-        record, file_problems = parsed[f.path]
+        record, file_problems, faulty = parsed[f.path]
         records.paths.add(f.path)
         problems += file_problems
         problems += check_id(f.id, f.path, lang)
@@ -345,7 +345,8 @@ def _parse_records(
             continue
         records.ids.setdefault(f.kind, set()).add(f.id)
         if record is not None:
-            records.by_kind.setdefault(f.kind, {})[f.id] = Entry(f.kind, f.id, f.path, record)
+            entry = Entry(f.kind, f.id, f.path, record, faulty)
+            records.by_kind.setdefault(f.kind, {})[f.id] = entry
     return records, problems, len(todo)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from generator.book.book import Book
+from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.counting import check_counting
 from generator.checks.documents import check_document_numbers, check_vat_rates
@@ -61,11 +61,15 @@ READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen
 
 
 def run_checks(book: Book, history: History | None = None) -> list[Problem]:
-    """Run every check and return all their problems."""
+    """Run every check and return all their problems, but those on a field that failed
+    validation (its schema problem says what is wrong; the record holds no value there)."""
     problems: list[Problem] = []
     for check in CHECKS:
         problems.extend(check(book, history) if check in READS_HISTORY else check(book))  # type: ignore[call-arg]
-    return problems
+    faulty = {entry.path: entry.faulty for kind in KINDS for entry in book.of(kind) if entry.faulty}
+    if not faulty:
+        return problems
+    return [p for p in problems if not (p.loc and p.loc[0] in faulty.get(p.path, ()))]
 
 
 __all__ = ["CHECKS", "READS_HISTORY", "run_checks"]
