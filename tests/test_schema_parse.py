@@ -182,7 +182,7 @@ def _check(book: Book, kind: str, rel: str, changes: dict[str, object]) -> None:
         name = next(n for n, f in model.model_fields.items() if (f.alias or n) == field)
         assert getattr(parsed.record, name) == getattr(original.record, name), field
     entry = Entry(kind, original.id, rel, parsed.record, parsed.faulty)
-    problems = run_checks(with_entry(book, entry))
+    problems = run_checks(with_entry(book, entry), None, ROOT)
     assert not [p for p in problems if p.path == rel and p.loc and p.loc[0] in faulty], problems
 
 
