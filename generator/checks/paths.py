@@ -179,8 +179,10 @@ def _image_problem(root: Path, rel: str, lang: str) -> str | None:
         return "unreadable file" if en else "fichier illisible"
     if _looks_like_xml(raw):
         return _svg_problem(raw, en)
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint sets it: it draws what is there
     try:
         with Image.open(io.BytesIO(raw)) as image:
             width, height = image.size
@@ -199,6 +201,8 @@ def _image_problem(root: Path, rel: str, lang: str) -> str | None:
         )
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         return (f"damaged image: {exc}" if en else f"image abîmée : {exc}")[:200]
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return None
 
 
