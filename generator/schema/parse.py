@@ -164,7 +164,7 @@ def _partial_record(
     """The record without its faulty top-level fields, and their names.
 
     A faulty optional field is left out; a faulty required one holds a stand-in of its
-    type (an empty text, the first day of the calendar, ``done``…), so that the record
+    type (an empty text, 1970-01-01, ``done``…), so that the record
     still enters the Book and the checks report the file's other problems in the same
     run; the checks never report on a faulty field (:func:`generator.checks.run_checks`).
     A model that allows no stand-in (``stand_ins = False``: the settings, on which every
@@ -214,7 +214,7 @@ _EMPTY: tuple[tuple[type, Any], ...] = (
     (str, ""),
     (int, 0),
     (Decimal, Decimal(0)),
-    (date, date.min),
+    (date, date(1970, 1, 1)),  # not date.min: a view subtracting days would overflow
     (list, []),
     (dict, {}),
 )
