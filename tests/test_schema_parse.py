@@ -236,3 +236,23 @@ def test_settings_never_get_stand_ins(tmp_path: Path) -> None:
     result = load(repo, today=TODAY, use_cache=False)
     codes = {p.code for p in result.problems}
     assert "ref-unknown" not in codes and result.book is None
+
+
+def test_a_faulty_optional_setting_inside_a_required_block_hides_nothing(
+    tmp_path: Path,
+) -> None:
+    """``firm.logo: 12`` is left out, not the whole ``firm`` (which would stop every
+    check): the unknown user of an interaction is reported in the same run."""
+    repo = _copy(tmp_path)
+    _edit(
+        repo,
+        "data/settings.yaml",
+        (
+            "  email: contact@atelier-dupont.fr\n",
+            "  email: contact@atelier-dupont.fr\n  logo: 12\n",
+        ),
+    )
+    _edit(repo, TASK, ("user: benoit", "user: inconnu"))
+    result = load(repo, today=TODAY, use_cache=False)
+    found = {(p.path, p.code) for p in result.problems}
+    assert {("data/settings.yaml", "yaml-number"), (TASK, "ref-unknown")} <= found

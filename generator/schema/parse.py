@@ -171,7 +171,7 @@ def _partial_record(
     record depends) is kept only when its faulty fields are optional. Errors were
     reported: such a record never reaches a target.
     """
-    faulty = {tuple(e["loc"][:1]) for e in errors}
+    faulty = {_spot(model, tuple(e["loc"])) for e in errors}
     if not faulty or () in faulty:
         return None, frozenset()  # the record as a whole is wrong (or not a mapping)
     names = frozenset(str(loc[0]) for loc in faulty)
@@ -188,6 +188,31 @@ def _partial_record(
         return model.model_validate(cleaned, context=context), names
     except ValidationError:
         return None, names
+
+
+def _spot(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What to leave out for an error at ``loc``: its top-level field, unless that field
+    is a required block (``firm`` of the settings): then the deepest optional field of
+    that block on the way to the error (``firm.logo``), when there is one."""
+    if not loc:
+        return ()
+    current: Any = model
+    best: tuple[Any, ...] = ()
+    for depth, part in enumerate(loc):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            break
+        if depth == 0 and not field.is_required():
+            return loc[:1]
+        if depth > 0 and not field.is_required():
+            best = loc[: depth + 1]
+        annotation = field.annotation
+        current = annotation if isinstance(annotation, type) else None
+    return best or loc[:1]
 
 
 _NO_STAND_IN = object()
