@@ -122,7 +122,7 @@ def load(
         sources = read_sources(root)
         key = _run_key(sources, lang, found, commit).hex()
         stored = cache.load("validate") if commit is None else None
-        known = _stored_problems(stored, key)
+        known = _stored_problems(stored, key, root)
         if known is not None and not need_book and not with_history:
             return LoadResult(known, files=sources.counts, from_cache=True)
 
@@ -154,7 +154,14 @@ def load(
             ]
         )
         if commit is None and known is None:
-            cache.store("validate", {"key": key, "problems": [p.to_data() for p in problems]})
+            cache.store(
+                "validate",
+                {
+                    "key": key,
+                    "problems": [p.to_data() for p in problems],
+                    "watched": _watched(root, book),
+                },
+            )
     digests = dict(sources.digests)
     if sources.settings_raw is not None:
         digests[SETTINGS_PATH] = digest(sources.settings_raw)
@@ -199,7 +206,7 @@ def _load(
     if history is None and has_frozen_records(book):
         notice = history_notice(sources.root, lang)
         problems += [notice] if notice is not None else []
-    problems += locate(sources.root, run_checks(book, history), lang)
+    problems += locate(sources.root, run_checks(book, history, sources.root), lang)
     return problems, book, history
 
 
@@ -252,13 +259,29 @@ def _run_key(
     )
 
 
-def _stored_problems(stored: Any, key: str) -> list[Problem] | None:
+def _stored_problems(stored: Any, key: str, root: Path) -> list[Problem] | None:
+    """The problems a previous run stored for the same key, while the files outside the
+    records it looked at (logo, attachments, templates) are unchanged."""
+    from generator.files.sources import fingerprint
+
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
     try:
+        watched = stored["watched"]
+        if fingerprint(root, list(watched["paths"])) != watched["state"]:
+            return None
         return [Problem.from_data(p) for p in stored["problems"]]
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _watched(root: Path, book: Book | None) -> dict[str, Any]:
+    """The files outside the records that the checks' answer depends on, and their state."""
+    from generator.checks.paths import watched_paths
+    from generator.files.sources import fingerprint
+
+    paths = watched_paths(book) if book is not None else []
+    return {"paths": paths, "state": fingerprint(root, paths)}
 
 
 def note_problem(note: FileNote, lang: str) -> Problem:
@@ -326,8 +349,8 @@ def _parse_records(
     parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
     todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
-    for path, record, file_problems in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
-        parsed[path] = (record, file_problems)
+    for path, result in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
+        parsed[path] = result
     if todo and write_cache:
         cache.store("records", records_data(files, digests, parsed, tz, lang))
 
@@ -335,7 +358,7 @@ def _parse_records(
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     for f in files:
-        record, file_problems = parsed[f.path]
+        record, file_problems, faulty = parsed[f.path]
         records.paths.add(f.path)
         problems += file_problems
         problems += check_id(f.id, f.path, lang)
@@ -345,7 +368,8 @@ def _parse_records(
             continue
         records.ids.setdefault(f.kind, set()).add(f.id)
         if record is not None:
-            records.by_kind.setdefault(f.kind, {})[f.id] = Entry(f.kind, f.id, f.path, record)
+            entry = Entry(f.kind, f.id, f.path, record, faulty)
+            records.by_kind.setdefault(f.kind, {})[f.id] = entry
     return records, problems, len(todo)
 
 

@@ -118,13 +118,11 @@ def test_unknown_tag_names_the_template_line_and_writes_nothing(carnet, tmp_path
 
 
 def test_unknown_variable_and_syntax_error(carnet, tmp_path: Path) -> None:
-    repo = make_repo(
-        tmp_path / "r",
-        {"a.html": "x\n{{ recrod.last_name }}\n", "b.md": "# T\n\n{% for x in %}\n"},
-    )
+    repo = make_repo(tmp_path / "r", {"a.html": "x\n{{ recrod.last_name }}\n"})
     unknown = carnet("merge", "a", "jeanne", repo=repo)
     assert unknown.exit_code == 1
     assert unknown.stderr.startswith("data/templates/a.html:2:4: error: balise inconnue « recrod »")
+    repo = make_repo(tmp_path / "s", {"b.md": "# T\n\n{% for x in %}\n"})
     broken = carnet("merge", "b", "jeanne", repo=repo)
     assert broken.exit_code == 1
     assert broken.stderr.startswith("data/templates/b.md:3:1: error: modèle invalide")
@@ -149,17 +147,18 @@ def test_sandbox_escapes_are_refused(carnet, tmp_path: Path, escape: str) -> Non
 
 
 def test_include_outside_templates_and_remote_resources_are_refused(carnet, tmp_path: Path) -> None:
+    inc_repo = make_repo(tmp_path / "i", {"inc.html": '{% include "../settings.yaml" %}\n'})
+    inc = carnet("merge", "inc", "jeanne", repo=inc_repo)
+    assert inc.exit_code == 1
+    assert "data/templates/inc.html:1:" in inc.stderr
+    assert not (inc_repo / "build").exists()
     repo = make_repo(
         tmp_path / "r",
         {
-            "inc.html": '{% include "../settings.yaml" %}\n',
             "img.html": '<img src="https://example.org/pixel.png">\n',
             "etc.html": '<link rel="stylesheet" href="file:///etc/passwd">\n',
         },
     )
-    inc = carnet("merge", "inc", "jeanne", repo=repo)
-    assert inc.exit_code == 1
-    assert "data/templates/inc.html:1:" in inc.stderr
     for name in ("img", "etc"):
         result = carnet("merge", name, "jeanne", repo=repo)
         assert result.exit_code == 1

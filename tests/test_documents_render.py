@@ -7,6 +7,7 @@ draft for a private person. PDFs are few (each takes a few tenths of a second).
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import io
 import re
@@ -461,9 +462,12 @@ def test_fetcher_reads_the_logo_under_data(tmp_path: Path, book) -> None:
 
 
 def test_logo_outside_data_is_an_error_never_read(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "evil", SETTINGS.replace("  bic:", "  logo: /etc/passwd\n  bic:"))
+    repo = make_repo(tmp_path / "evil")
+    book = book_of(repo)  # validate refuses such a logo (checks/paths.py): given afterwards
+    firm = book.settings.firm.model_copy(update={"logo": "/etc/passwd"})
+    book = dataclasses.replace(book, settings=book.settings.model_copy(update={"firm": firm}))
     with pytest.raises(Refused, match=r"firm\.logo"):
-        document_html(book_of(repo), "avoir", repo=repo)
+        document_html(book, "avoir", repo=repo)
 
 
 # --- the command ----------------------------------------------------------------------------

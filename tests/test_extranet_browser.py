@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from conftest import ROOT, TODAY
 from markupsafe import escape
 from test_extranet_build import PASSWORDS, _open, build_of, run, site_key
 
+from generator.book.book import with_entry
 from generator.extranet.attachments import pack, record_attachments, unpack
 from generator.extranet.build import build_extranet
 from generator.extranet.crypto import file_aad, search_aad
@@ -217,13 +219,15 @@ def test_record_attachments_must_be_files_under_data_documents(tmp_path: Path) -
     text = task.read_text(encoding="utf-8")
     assert "attachment: data/documents/" in text
     task.write_text(text.replace(PDF.name, "absent.pdf"), encoding="utf-8")
-    result = run(tmp_path, SAPINS)
-    assert result.exit_code == 1 and "pièce jointe introuvable" in result.stderr
+    result = run(tmp_path, SAPINS)  # validate finds it first, at its line
+    assert result.exit_code == 1 and "[path-missing]" in result.stderr
+    assert "projet-mbs-2026-rapport-t1.yaml:10:13: error: attachment" in result.stderr
     assert not (tmp_path / "build" / "extranet" / SAPINS).exists()
-    task.write_text(
-        text.replace(f"data/documents/{PDF.name}", "data/settings.yaml"), encoding="utf-8"
-    )
+    task.write_text(text, encoding="utf-8")
     book = load(tmp_path, today=TODAY, use_cache=False).book
+    entry = book.interactions["projet-mbs-2026-rapport-t1"]
+    record = entry.record.model_copy(update={"attachment": "data/settings.yaml"})
+    book = with_entry(book, replace(entry, record=record))  # what validate refuses
     found, errors = record_attachments(scoped_to(book, SAPINS), tmp_path)
     assert not found and [error.message("fr") for error in errors] == [
         "data/interactions/2026/projet-mbs-2026-rapport-t1.yaml: "

@@ -82,7 +82,7 @@ def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) ->
         assert project_id not in names
         assert scoped.interactions, "the extranet has content to hide"
         sealed = [p for p in out_files(site) if p.parent == site / "c"]
-        shipped = [e.record.attachment for e in scoped.interactions.values() if e.record.attachment]
+        shipped = [rel for e in scoped.interactions.values() for rel in e.record.attached]
         documents = [e for e in scoped.interactions.values() if e.record.document is not None]
         assert documents, "issued documents ship with the extranet"
         assert len(sealed) == 1 + len(shipped) + len(documents), (
@@ -95,15 +95,48 @@ def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) ->
         assert all("." not in p.name for p in sealed)
         assert b"%PDF" not in blob and "search" not in names.replace("workers/search.", "")
         for entry in book.interactions.values():
-            if entry.record.attachment:
-                original = (ROOT / entry.record.attachment).read_bytes()
+            for rel in entry.record.attached:
+                original = (ROOT / rel).read_bytes()
                 for chunk in (original[:64], original[len(original) // 2 :][:64], original[-64:]):
-                    assert chunk not in blob, (project_id, entry.record.attachment)
-                name = Path(entry.record.attachment).name
+                    assert chunk not in blob, (project_id, rel)
+                name = Path(rel).name
                 assert name.encode() not in blob and Path(name).stem not in names
-    assert any(e.record.attachment for e in scoped_to(book, "sapins-2026").interactions.values()), (
+    assert any(e.record.attached for e in scoped_to(book, "sapins-2026").interactions.values()), (
         "the example ships an attachment"
     )
+
+
+def test_a_list_of_attachments_ships_each_file(tmp_path: Path) -> None:
+    """``attachments:`` (a list) ships every file, as ``attachment:`` ships its one."""
+    from generator.extranet.attachments import record_attachments
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    task = tmp_path / "data" / "interactions" / "2026" / "projet-mbs-2026-rapport-t2.yaml"
+    (tmp_path / "data" / "documents" / "mbs-2026-rapport-audience-t2.pdf").write_bytes(b"%PDF-t2")
+    (tmp_path / "data" / "documents" / "mbs-2026-annexe-t2.pdf").write_bytes(b"%PDF-annexe")
+    task.write_text(
+        task.read_text(encoding="utf-8")
+        + "attachments:\n  - data/documents/mbs-2026-rapport-audience-t2.pdf\n"
+        + "  - data/documents/mbs-2026-annexe-t2.pdf\n",
+        encoding="utf-8",
+    )
+    book = load(tmp_path, today=TODAY, use_cache=False).book
+    assert book is not None
+    found, errors = record_attachments(scoped_to(book, "sapins-2026"), tmp_path)
+    assert not errors
+    assert [name for name, _ in found["projet-mbs-2026-rapport-t2"]] == [
+        "mbs-2026-rapport-audience-t2.pdf",
+        "mbs-2026-annexe-t2.pdf",
+    ]
+    assert [name for name, _ in found["projet-mbs-2026-rapport-t1"]] == [
+        "mbs-2026-rapport-audience-t1.pdf"
+    ]
+    result = run(tmp_path, "sapins-2026")
+    assert result.exit_code == 0, result.output
+    sealed = list((tmp_path / "build" / "extranet" / "sapins-2026" / "c").iterdir())
+    scoped = scoped_to(book, "sapins-2026")
+    documents = [e for e in scoped.interactions.values() if e.record.document is not None]
+    assert len(sealed) == 1 + 3 + len(documents)  # index, three attachments, the PDFs
 
 
 def test_pages_are_sealed(built: Path) -> None:

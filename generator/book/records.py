@@ -16,12 +16,16 @@ from generator.schema.common import Record
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A validated record with its id and the file it came from."""
+    """A validated record with its id and the file it came from (a record whose file has
+    schema errors holds the fields that validated: see ``faulty``)."""
 
     kind: str
     id: str
     path: str
     record: Any
+    faulty: frozenset[str] = frozenset()
+    """Top-level fields of the file that failed validation: the record holds them without
+    their value (left out, or a stand-in when required) and no check reports on them."""
 
 
 @dataclass(slots=True)

@@ -2,16 +2,18 @@
 
 Each check is a plain function ``(book) -> list[Problem]`` (Beancount's
 ``ops/validation.py`` model); the one that compares records with git takes the history
-too, ``(book, history)``. They run on every record, also those with schema errors (with
+too, ``(book, history)``; those of the files records name take the repository's root,
+``(book, root)``. They run on every record, also those with schema errors (with
 the fields that validated), and report every problem they find: nothing raises.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.book.book import Book
+from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.counting import check_counting
 from generator.checks.documents import check_document_numbers, check_vat_rates
@@ -19,6 +21,7 @@ from generator.checks.extranet import check_documents_in_projects, check_passwor
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
+from generator.checks.paths import check_paths
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
 from generator.checks.states import check_document_states
@@ -30,8 +33,9 @@ if TYPE_CHECKING:
 
 Check = Callable[[Book], list[Problem]]
 HistoryCheck = Callable[[Book, "History | None"], list[Problem]]
+FilesCheck = Callable[[Book, Path], list[Problem]]
 
-CHECKS: tuple[Check | HistoryCheck, ...] = (
+CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_references,
     check_contact_company,
     check_pipeline_settings,
@@ -53,19 +57,35 @@ CHECKS: tuple[Check | HistoryCheck, ...] = (
     check_movement_lines,
     check_stock_replay,
     check_frozen,
+    check_paths,
 )
 """Every check, in the order their problems are most useful to read."""
 
 READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen})
 """The checks that take the history as well."""
+READS_FILES: frozenset[Callable[..., list[Problem]]] = frozenset({check_paths})
+"""The checks that take the repository's root as well (files the records name); they
+do not run without it."""
 
 
-def run_checks(book: Book, history: History | None = None) -> list[Problem]:
-    """Run every check and return all their problems."""
+def run_checks(
+    book: Book, history: History | None = None, root: Path | None = None
+) -> list[Problem]:
+    """Run every check and return all their problems, but those on a field that failed
+    validation (its schema problem says what is wrong; the record holds no value there).
+    ``root``: the repository, for the checks of the files records name."""
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(book, history) if check in READS_HISTORY else check(book))  # type: ignore[call-arg]
-    return problems
+        if check in READS_HISTORY:
+            problems.extend(check(book, history))  # type: ignore[call-arg]
+        elif check in READS_FILES:
+            problems.extend(check(book, root) if root is not None else [])  # type: ignore[call-arg]
+        else:
+            problems.extend(check(book))  # type: ignore[call-arg]
+    faulty = {entry.path: entry.faulty for kind in KINDS for entry in book.of(kind) if entry.faulty}
+    if not faulty:
+        return problems
+    return [p for p in problems if not (p.loc and p.loc[0] in faulty.get(p.path, ()))]
 
 
-__all__ = ["CHECKS", "READS_HISTORY", "run_checks"]
+__all__ = ["CHECKS", "READS_FILES", "READS_HISTORY", "run_checks"]

@@ -6,6 +6,8 @@ from generator.book.ledger import is_issued
 from generator.book.records import Entry
 from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, DocumentKind
+from generator.schema.templates import TEMPLATE_ALIASES as TEMPLATE_ALIASES
+from generator.schema.templates import chosen_template, fits, known_templates
 
 TITLES: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.QUOTE: ("Devis", "Quote"),
@@ -20,27 +22,6 @@ TITLES: dict[DocumentKind, tuple[str, str]] = {
 """Printed title of each kind Carnet renders (purchase orders are not rendered)."""
 
 RENDERED_KINDS = frozenset(TITLES)
-
-TEMPLATE_ALIASES: dict[str, DocumentKind] = {
-    "devis": DocumentKind.QUOTE,
-    "commande": DocumentKind.ORDER,
-    "bon-de-commande": DocumentKind.ORDER,
-    "facture": DocumentKind.INVOICE,
-    "acompte": DocumentKind.DEPOSIT_INVOICE,
-    "facture-acompte": DocumentKind.DEPOSIT_INVOICE,
-    "facture-d-acompte": DocumentKind.DEPOSIT_INVOICE,
-    "intermediaire": DocumentKind.INTERMEDIATE_INVOICE,
-    "facture-intermediaire": DocumentKind.INTERMEDIATE_INVOICE,
-    "solde": DocumentKind.BALANCE_INVOICE,
-    "facture-solde": DocumentKind.BALANCE_INVOICE,
-    "facture-de-solde": DocumentKind.BALANCE_INVOICE,
-    "avoir": DocumentKind.CREDIT_NOTE,
-    "livraison": DocumentKind.DELIVERY_NOTE,
-    "bon-de-livraison": DocumentKind.DELIVERY_NOTE,
-    **{kind.value: kind for kind in TITLES},
-    **{kind.value.replace("_", "-"): kind for kind in TITLES},
-}
-"""``document.template`` values (the seed's « modèles ») and the template each selects."""
 
 E_INVOICE_KINDS = INVOICE_KINDS
 """Kinds issued as PDF/A-3b with Factur-X XML embedded."""
@@ -79,24 +60,19 @@ def template_kind(entry: Entry) -> DocumentKind:
     doc = entry.record.document
     if doc.template is None:
         return doc.kind
-    chosen = TEMPLATE_ALIASES.get(doc.template.strip().lower())
+    chosen = chosen_template(doc.template)
     if chosen is None:
-        known = ", ".join(sorted(a for a in TEMPLATE_ALIASES if "_" not in a))
         raise Refused(
-            "document-template-unknown", file=entry.path, quoted=doc.template, known=known
+            "document-template-unknown",
+            file=entry.path,
+            quoted=doc.template,
+            known=known_templates(),
         )
-    if not _compatible(doc.kind, chosen):
+    if not fits(doc.kind, chosen):
         raise Refused(
             "document-template-mismatch", file=entry.path, quoted=doc.template, kind=doc.kind.value
         )
     return chosen
-
-
-def _compatible(kind: DocumentKind, chosen: DocumentKind) -> bool:
-    """Any invoice template for any invoice; credit notes and other kinds keep their own."""
-    if DocumentKind.CREDIT_NOTE in (kind, chosen) or kind not in INVOICE_KINDS:
-        return kind is chosen
-    return chosen in INVOICE_KINDS
 
 
 def title(kind: DocumentKind, lang: str = "fr") -> str:

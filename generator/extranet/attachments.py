@@ -2,7 +2,7 @@
 
 An extranet accepts attachments from any source as one mapping: an in-scope
 interaction id → a list of ``(display file name, absolute path)``. The interactions'
-own ``attachment:`` fields are one source (:func:`record_attachments`); issued invoice
+own ``attachment:`` and ``attachments:`` fields are one source (:func:`record_attachments`); issued invoice
 PDFs are another. Each file is sealed with the build's key into ``c/<random hex>`` (no
 extension): the ciphertext holds a small header with the original file name and media
 type, then the bytes, so that the browser can rebuild a ``Blob`` with its real name.
@@ -27,7 +27,8 @@ AttachmentMap = Mapping[str, Sequence[tuple[str, Path]]]
 """Interaction id → ``[(display file name, absolute path), …]``."""
 
 RECORD_FOLDER = "data/documents"
-"""Where an interaction's own ``attachment:`` must point (relative to the repository)."""
+"""Where an interaction's own ``attachment:`` and ``attachments:`` must point (relative to
+the repository)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,8 @@ class Attachment:
 def record_attachments(
     book: Book, repo: Path
 ) -> tuple[dict[str, list[tuple[str, Path]]], list[Refused]]:
-    """The ``attachment:`` files of ``book``'s interactions, and what is wrong with them.
+    """The ``attachment:`` and ``attachments:`` files of ``book``'s interactions, and what
+    is wrong with them.
 
     Pass a scoped Book (:func:`generator.extranet.scope.scoped_to`) to get only the
     files of one extranet. A path must lie under ``data/documents/`` and name an
@@ -56,20 +58,21 @@ def record_attachments(
     found: dict[str, list[tuple[str, Path]]] = {}
     errors: list[Refused] = []
     for key, entry in sorted(book.interactions.items()):
-        rel = entry.record.attachment
-        if not rel:
-            continue
-        path = resolve_in_folder(repo, RECORD_FOLDER, rel)
-        if path is None:
-            errors.append(
-                Refused(
-                    "extranet-attachment-outside", file=entry.path, other=rel, folder=RECORD_FOLDER
+        for rel in entry.record.attached:
+            path = resolve_in_folder(repo, RECORD_FOLDER, rel)
+            if path is None:
+                errors.append(
+                    Refused(
+                        "extranet-attachment-outside",
+                        file=entry.path,
+                        other=rel,
+                        folder=RECORD_FOLDER,
+                    )
                 )
-            )
-        elif not path.is_file():
-            errors.append(Refused("extranet-attachment-missing", file=entry.path, other=rel))
-        else:
-            found[key] = [(path.name, path)]
+            elif not path.is_file():
+                errors.append(Refused("extranet-attachment-missing", file=entry.path, other=rel))
+            else:
+                found.setdefault(key, []).append((path.name, path))
     return found, errors
 
 

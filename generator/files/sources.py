@@ -14,6 +14,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.files.layout import AUXILIARY_FOLDERS, FOLDERS, SETTINGS_PATH, Folder
 
@@ -274,3 +275,33 @@ def read_settings(repo: Path) -> tuple[bytes | None, FileNote | None]:
 def expected_folders() -> str:
     """The record folders, for messages."""
     return ", ".join(f.path + "/" for f in FOLDERS)
+
+
+def fingerprint(repo: Path, paths: list[str]) -> list[Any]:
+    """The state of the repository paths ``paths`` as plain JSON data, to tell whether
+    any of them changed: for each, where it leads (by :func:`resolve_inside`), and the
+    size and modification time of the file, or of every file in the folder. Only
+    metadata is read, and only inside the repository."""
+    state: list[Any] = []
+    for rel in sorted(set(paths)):
+        real = resolve_inside(repo, rel)
+        if real is None:
+            state.append([rel, None])
+            continue
+        state.append([rel, str(real), *_stat(real)])
+        if real.is_dir():
+            for folder, subfolders, names in os.walk(real):
+                subfolders.sort()
+                for name in sorted(names):
+                    state.append([os.path.join(folder, name), *_stat(Path(folder, name))])
+    return state
+
+
+def _stat(path: Path) -> list[Any]:
+    """Type, size, modification time and (for a link) target of ``path`` itself."""
+    try:
+        info = path.lstat()
+        target = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+    except OSError:
+        return []
+    return [info.st_mode, info.st_size, info.st_mtime_ns, target]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.files.sources import SourceFile
 from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.schema.parse import ParsedRecord
 
 PARALLEL_THRESHOLD = 400
 """Below this many files to parse, worker processes cost more than they save."""
@@ -25,68 +28,76 @@ def cached_records(
     known: dict[str, Any],
     tz: str,
     lang: str,
-) -> dict[str, tuple[Any, list[Problem]]]:
+) -> dict[str, ParsedRecord]:
     """The parse results of the cache that still hold: same content, timezone, language."""
     from pydantic import ValidationError
 
     from generator.schema import KINDS_BY_NAME
-    from generator.schema.parse import record_from_json
+    from generator.schema.parse import ParsedRecord, record_from_json
 
-    found: dict[str, tuple[Any, list[Problem]]] = {}
+    found: dict[str, ParsedRecord] = {}
     for f in files:
         hit = known.get(f.path)
         if not isinstance(hit, list) or hit[:3] != [digests[f.path].hex(), tz, lang]:
             continue
         try:
             text, problems = hit[3], [Problem.from_data(p) for p in hit[4]]
+            faulty = frozenset(str(name) for name in hit[5])
             record = (
                 None if text is None else record_from_json(KINDS_BY_NAME[f.kind].model, text, tz)
             )
-        except (ValidationError, ValueError, TypeError, KeyError):
+        except (ValidationError, ValueError, TypeError, KeyError, IndexError):
             continue  # a foreign or damaged entry: parse the file again
-        found[f.path] = (record, problems)
+        found[f.path] = ParsedRecord(record, problems, faulty)
     return found
 
 
 def records_data(
     files: list[SourceFile],
     digests: dict[str, bytes],
-    parsed: dict[str, tuple[Any, list[Problem]]],
+    parsed: dict[str, ParsedRecord],
     tz: str,
     lang: str,
 ) -> dict[str, list[Any]]:
-    """The per-file cache: content digest, timezone, language, record JSON, problems."""
+    """The per-file cache: content digest, timezone, language, record JSON, problems,
+    faulty fields."""
     from generator.schema.parse import record_to_json
 
     data: dict[str, list[Any]] = {}
     for f in files:
-        record, problems = parsed[f.path]
+        record, problems, faulty = parsed[f.path]
         text = None if record is None else record_to_json(record, tz)
         if record is not None and text is None:
             continue  # would not read back the same: parsed again next time
-        data[f.path] = [digests[f.path].hex(), tz, lang, text, [p.to_data() for p in problems]]
+        data[f.path] = [
+            digests[f.path].hex(),
+            tz,
+            lang,
+            text,
+            [p.to_data() for p in problems],
+            sorted(faulty),
+        ]
     return data
 
 
 def _parse_chunk(
     args: tuple[str, str, list[tuple[str, str, bytes]]],
-) -> list[tuple[str, Any, list[Problem]]]:
-    """Worker: parse a chunk of (kind, path, raw) into (path, record, problems)."""
+) -> list[tuple[str, ParsedRecord]]:
+    """Worker: parse a chunk of (kind, path, raw) into (path, parsed record)."""
     from generator.schema import KINDS_BY_NAME
-    from generator.schema.parse import parse_record
+    from generator.schema.parse import parse_file
 
     tz, lang, chunk = args
-    results = []
-    for kind, path, raw in chunk:
-        record, problems = parse_record(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang)
-        results.append((path, record, problems))
-    return results
+    return [
+        (path, parse_file(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang))
+        for kind, path, raw in chunk
+    ]
 
 
 def parse_all(
     todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
-) -> list[tuple[str, Any, list[Problem]]]:
-    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, record, problems)``, in
+) -> list[tuple[str, ParsedRecord]]:
+    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, in
     ``jobs`` worker processes when there are enough files to be worth it."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return _parse_chunk((tz, lang, todo))

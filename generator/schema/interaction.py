@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 from generator.schema.common import (
     FL,
@@ -104,6 +104,10 @@ class Document(Record):
 class Interaction(Record):
     """Une interaction : vente, achat, tâche de projet, support…"""
 
+    model_config = ConfigDict(
+        json_schema_extra={"not": {"required": ["attachment", "attachments"]}}
+    )  # attachment or attachments, not both (validate locates it: checks/paths.py)
+
     kind: Name = F("Nature", "Clé de settings.pipelines : sale, purchase, project, support")
     type: Name = F("Type", "Étape du pipeline, par exemple « Vente - 3 - Devis »")
     user: Name = F("Utilisateur", "Qui suit l'interaction (le changer la délègue)")
@@ -114,7 +118,13 @@ class Interaction(Record):
     company: RecordId | None = F("Société", "", None)
     project: RecordId | None = F("Projet", "", None)
     document_ref: Name | None = F("Réf. document", "Référence d'un document externe", None)
-    attachment: Name | None = F("Pièce jointe", "Chemin depuis la racine du dépôt", None)
+    attachment: Name | None = F(
+        "Pièce jointe", "Un fichier sous data/documents/, chemin depuis la racine du dépôt", None
+    )
+    attachments: list[Name] = FL(
+        "Pièces jointes",
+        "Fichiers sous data/documents/, chemins depuis la racine du dépôt (pas avec attachment)",
+    )
     budget: Amount | None = F(
         "Budget",
         "Signé : ventes positives, achats et coûts négatifs ; calculé sur les documents",
@@ -136,6 +146,11 @@ class Interaction(Record):
         "Heures", "Tâche de projet : coût = heures × coût horaire de l'utilisateur", None, ge=0
     )
     document: Document | None = F("Document", "Fait de l'interaction un document commercial", None)
+
+    @property
+    def attached(self) -> tuple[str, ...]:
+        """Every attached file: ``attachment`` (the one-file form), then ``attachments``."""
+        return ((self.attachment,) if self.attachment else ()) + tuple(self.attachments)
 
     @property
     def is_document(self) -> bool:

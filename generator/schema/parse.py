@@ -7,12 +7,13 @@ file's content.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
@@ -27,19 +28,37 @@ _BLOCKING = frozenset({"yaml-anchor", "yaml-alias", "yaml-tag", "yaml-multiple-d
 """YAML traps after which the value cannot be trusted at all."""
 
 
+class ParsedRecord(NamedTuple):
+    """One file, parsed: its record (``None`` when it cannot be used), its problems, and
+    the top-level fields that failed validation (the record holds them without their
+    value: left out, or a stand-in when they are required, see :func:`_partial_record`)."""
+
+    record: BaseModel | None
+    problems: list[Problem]
+    faulty: frozenset[str] = frozenset()
+
+
+def parse_file(
+    model: type[BaseModel], path: str, raw: bytes, *, tz: str = "Europe/Paris", lang: str = "fr"
+) -> ParsedRecord:
+    """Parse and validate one record file."""
+    parsed = parse_bytes(raw, path, lang)
+    problems = list(parsed.problems)
+    if parsed.value is None:
+        return ParsedRecord(None, problems)
+    if any(p.code in _BLOCKING for p in problems):
+        return ParsedRecord(None, problems)
+    record, schema_problems, faulty = validate_value(model, parsed, tz=tz, lang=lang)
+    already = {(p.line, p.column) for p in problems}
+    problems.extend(p for p in schema_problems if (p.line, p.column) not in already)
+    return ParsedRecord(record, problems, faulty)
+
+
 def parse_record(
     model: type[BaseModel], path: str, raw: bytes, *, tz: str = "Europe/Paris", lang: str = "fr"
 ) -> tuple[BaseModel | None, list[Problem]]:
     """Parse and validate one record file; ``None`` when it cannot be used."""
-    parsed = parse_bytes(raw, path, lang)
-    problems = list(parsed.problems)
-    if parsed.value is None:
-        return None, problems
-    if any(p.code in _BLOCKING for p in problems):
-        return None, problems
-    record, schema_problems = validate_value(model, parsed, tz=tz, lang=lang)
-    already = {(p.line, p.column) for p in problems}
-    problems.extend(p for p in schema_problems if (p.line, p.column) not in already)
+    record, problems, _ = parse_file(model, path, raw, tz=tz, lang=lang)
     return record, problems
 
 
@@ -91,11 +110,16 @@ def _strip_accents(text: str) -> str:
 
 def validate_value(
     model: type[BaseModel], parsed: ParsedFile, *, tz: str, lang: str
-) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate a parsed file against ``model``; unknown keys are warnings, then dropped."""
+) -> tuple[BaseModel | None, list[Problem], frozenset[str]]:
+    """Validate a parsed file against ``model``; unknown keys are warnings, then dropped.
+
+    Also returns the top-level fields that failed: a record with errors is still made of
+    the fields that validated (:func:`_partial_record`), so that the checks report the
+    file's other problems in the same run.
+    """
     context = {"tz": tz}
     try:
-        return model.model_validate(parsed.value, context=context), []
+        return model.model_validate(parsed.value, context=context), [], frozenset()
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
@@ -106,47 +130,124 @@ def validate_value(
     if unknown:
         cleaned = _without(parsed.value, [e["loc"] for e in unknown])
         try:
-            return model.model_validate(cleaned, context=context), problems
+            return model.model_validate(cleaned, context=context), problems, frozenset()
         except ValidationError as exc:
             errors = [e for e in exc.errors(include_url=False) if e["type"] != "extra_forbidden"]
-    seen: set[tuple[int, int, str]] = set()
-    partial = _partial_record(model, parsed.value, errors, [e["loc"] for e in unknown], context)
+        value = cleaned
+    else:
+        value = parsed.value
+    seen: set[tuple[int, int, str, str]] = set()
+    partial, faulty = _partial_record(model, value, errors, context)
     for error in errors:
         problem = _schema_problem(error, parsed, lang)
         if problem is None:
             continue
-        key = (problem.line, problem.column, problem.code)
+        key = (problem.line, problem.column, problem.code, problem.message)
         if key not in seen:
             seen.add(key)
             problems.append(problem)
-    return partial, problems
+    return partial, problems, faulty
+
+
+STAND_INS: dict[str, Any] = {"state": "done", "status": "draft", "direction": "in"}
+"""The stand-in of a required enumerated field that failed, by field name, when its
+first value would mean something to a check (a draft movement is never replayed); other
+required fields stand in with their type's empty value (see :func:`_stand_in`)."""
 
 
 def _partial_record(
     model: type[BaseModel],
     value: Any,
     errors: list[Any],
-    unknown: list[tuple[Any, ...]],
     context: dict[str, Any],
-) -> BaseModel | None:
-    """The record without its faulty top-level fields, when that still validates.
+) -> tuple[BaseModel | None, frozenset[str]]:
+    """The record without its faulty top-level fields, and their names.
 
-    Cross-record checks then run on the rest of it, so that one typo does not hide
-    the file's other problems. Errors were reported: such a record never reaches a Book.
+    A faulty optional field is left out; a faulty required one holds a stand-in of its
+    type (an empty text, 1970-01-01, ``done``…), so that the record
+    still enters the Book and the checks report the file's other problems in the same
+    run; the checks never report on a faulty field (:func:`generator.checks.run_checks`).
+    A model that allows no stand-in (``stand_ins = False``: the settings, on which every
+    record depends) is kept only when its faulty fields are optional. Errors were
+    reported: such a record never reaches a target.
     """
-    faulty = {e["loc"][:1] for e in errors if e["loc"]} | {loc[:1] for loc in unknown}
+    faulty = {_spot(model, tuple(e["loc"])) for e in errors}
     if not faulty or () in faulty:
-        return None
+        return None, frozenset()  # the record as a whole is wrong (or not a mapping)
+    names = frozenset(str(loc[0]) for loc in faulty)
+    cleaned = _without(value, list(faulty))
+    if isinstance(cleaned, dict) and getattr(model, "stand_ins", True):
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            if key in names and field.is_required():
+                stand_in = _stand_in(key, field.annotation)
+                if stand_in is _NO_STAND_IN:
+                    return None, names
+                cleaned[key] = copy.copy(stand_in)
     try:
-        return model.model_validate(_without(value, list(faulty)), context=context)
+        return model.model_validate(cleaned, context=context), names
     except ValidationError:
-        return None
+        return None, names
+
+
+def _spot(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What to leave out for an error at ``loc``: its top-level field, unless that field
+    is a required block (``firm`` of the settings): then the deepest optional field of
+    that block on the way to the error (``firm.logo``), when there is one."""
+    if not loc:
+        return ()
+    current: Any = model
+    best: tuple[Any, ...] = ()
+    for depth, part in enumerate(loc):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            break
+        if depth == 0 and not field.is_required():
+            return loc[:1]
+        if depth > 0 and not field.is_required():
+            best = loc[: depth + 1]
+        annotation = field.annotation
+        current = annotation if isinstance(annotation, type) else None
+    return best or loc[:1]
+
+
+_NO_STAND_IN = object()
+
+
+def _stand_in(name: str, annotation: Any) -> Any:
+    """An empty value of ``annotation`` for the required field ``name`` (or none)."""
+    from enum import Enum
+
+    if name in STAND_INS:
+        return STAND_INS[name]
+    origin = get_origin(annotation) or annotation
+    if isinstance(origin, type):
+        if issubclass(origin, Enum):
+            return next(iter(origin)).value
+        for kind, empty in _EMPTY:
+            if issubclass(origin, kind):
+                return empty
+    return _NO_STAND_IN
+
+
+_EMPTY: tuple[tuple[type, Any], ...] = (
+    (bool, False),
+    (str, ""),
+    (int, 0),
+    (Decimal, Decimal(0)),
+    (date, date(1970, 1, 1)),  # not date.min: a view subtracting days would overflow
+    (list, []),
+    (dict, {}),
+)
+"""Empty values by type (``bool`` before ``int``: a bool is an int)."""
 
 
 def _without(value: Any, locs: list[tuple[Any, ...]]) -> Any:
     """A copy of ``value`` without the keys at ``locs``."""
-    import copy
-
     cleaned = copy.deepcopy(value)
     for loc in locs:
         target = cleaned

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -119,6 +119,10 @@ class StockDefaults(Record):
 
 class Settings(Record):
     """Paramètres de l'entreprise."""
+
+    stand_ins: ClassVar[bool] = False
+    """Every record depends on the settings: a required field that failed is never
+    stood in for (:func:`generator.schema.parse.validate_value`)."""
 
     firm: Firm = F("Entreprise", "Coordonnées reprises sur les documents")
     locale: str = F("Langue", "fr_FR (défaut) ou en", "fr_FR", pattern=r"^(fr|en)(_[A-Z]{2})?$")

@@ -32,6 +32,7 @@ from generator.files.output import BUILD, clear_links, empty_folder, remove, sta
 from generator.files.yamlio import atomic_write
 from generator.history.git import tracked_under
 from generator.problems import Problem, Refused
+from generator.site.attachments import sync_attachments
 from generator.site.config import (
     SiteConfig,
     SiteConfigError,
@@ -192,6 +193,7 @@ def stage_site(
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
     missing_pdfs = sync_pdfs(book, existing_pdfs(repo, book), docs)
+    sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)
     clean = force_clean or previous.get("key") != key or not out.is_dir()
     known = set(pages)

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.book.book import Book
-from generator.site import documents, views
+from generator.site import attachments, documents, views
 from generator.site.depends import page_key
 from generator.site.urls import SECTIONS, asset, record_page, relative
 from generator.templating import render
@@ -66,6 +67,13 @@ class Links:
     def asset(self, path: str) -> str:
         """Href to a static asset."""
         return asset(self.page, path)
+
+    def attachments(self, record: Any) -> list[tuple[str, str]]:
+        """(file name, href) of each file attached to the interaction ``record``."""
+        return [
+            (PurePosixPath(rel).name, asset(self.page, attachments.site_path(rel)))
+            for rel in record.attached
+        ]
 
     def document(self, record_id: str) -> str:
         """Href to a document's page."""

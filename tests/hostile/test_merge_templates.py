@@ -71,9 +71,12 @@ def test_import_and_extends_through_a_linked_file(carnet, repo: Path, outside: P
     (folder / "importe.html").write_text(
         '<p>ok</p>\n{% import "base.html" as b %}\n', encoding="utf-8"
     )
-    for name, line in (("herite", 1), ("importe", 2)):
+    for name in ("herite", "importe"):
         result = carnet(repo, "merge", name, RECORD)
-        assert_refused_without_leak(result, repo, f"data/templates/{name}.html:{line}:")
+        # validate reports the link and each template using it, before any merge
+        assert_refused_without_leak(result, repo, "data/templates/base.html:1:1: error: ")
+        for where in ("data/templates/herite.html:1:", "data/templates/importe.html:2:"):
+            assert f"\n{where}" in result.output, result.output
 
 
 def test_the_template_itself_linked_outside(carnet, repo: Path, outside: Path) -> None:
