@@ -17,6 +17,7 @@ from babel import Locale
 
 from generator import locale
 from generator.book.book import Book
+from generator.book.ledger import paid_at_issue
 from generator.book.records import Entry
 from generator.documents.kinds import is_draft, template_kind, title
 from generator.documents.qr import epc_payload, qr_placeholder
@@ -212,18 +213,37 @@ def vat_table(totals: Totals, fmt: Fmt) -> list[dict[str, str]]:
     ]
 
 
-def totals_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
-    """HT, TVA, TTC; for an invoice what credit notes and payments leave due."""
-    totals = book.document_totals[entry.id]
+def amounts_due(book: Book, entry: Entry) -> tuple[Decimal, Decimal, Decimal] | None:
+    """Credited, paid and due (incl. VAT) as the document prints them; ``None`` for a
+    document that asks for no money.
+
+    An issued invoice prints its state at issue, as its Factur-X XML does: what was paid
+    by its issue date, no credit note (they come after it). Later payments and credit
+    notes live on the site, in ``invoice list`` and in reminders, never on the invoice. A
+    draft shows what its record holds now.
+    """
     status = book.invoices.get(entry.id)
-    billed = entry.record.document.kind in BILLED_KINDS and status is not None
+    if entry.record.document.kind not in BILLED_KINDS or status is None:
+        return None
+    if is_draft(entry):
+        return status.credited, status.paid, status.due
+    paid = paid_at_issue(entry.record.document)
+    return ZERO, paid, status.total - paid
+
+
+def totals_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
+    """HT, TVA, TTC; for an invoice what credit notes and payments leave due
+    (:func:`amounts_due`)."""
+    totals = book.document_totals[entry.id]
+    amounts = amounts_due(book, entry)
+    credited, paid, due = amounts if amounts is not None else (ZERO, ZERO, None)
     return {
         "net": fmt.money(totals.net),
         "tax": fmt.money(totals.tax),
         "gross": fmt.money(totals.gross),
-        "credited": fmt.money(status.credited) if billed and status.credited else None,
-        "paid": fmt.money(status.paid) if billed and status.paid else None,
-        "due": fmt.money(status.due) if billed else None,
+        "credited": fmt.money(credited) if credited else None,
+        "paid": fmt.money(paid) if paid else None,
+        "due": fmt.money(due) if due is not None else None,
     }
 
 
@@ -247,11 +267,21 @@ def operations_nature(book: Book, entry: Entry) -> str:
     return NATURE_LABELS.get(natures or frozenset({Nature.SERVICE}), "")
 
 
+def payment_days(settings: Settings, entry: Entry) -> int:
+    """The days a document gives to pay: from its issue date to its due date when it has
+    both, else the settings' ``payment_terms_days``."""
+    doc = entry.record.document
+    if doc.due is not None and doc.issued is not None:
+        return max((doc.due - doc.issued).days, 0)
+    return settings.invoicing.payment_terms_days
+
+
 def payment_terms(settings: Settings, entry: Entry, professional: bool, fmt: Fmt) -> dict:
-    """Due date, terms, late penalty, recovery indemnity (professionals), discount."""
+    """Due date, terms (the days agree with the due date), late penalty, recovery
+    indemnity (professionals), discount."""
     invoicing = settings.invoicing
     doc = entry.record.document
-    days = invoicing.payment_terms_days
+    days = payment_days(settings, entry)
     billed = doc.kind in BILLED_KINDS
     return {
         "due": fmt.day(doc.due) if doc.due else None,
@@ -297,12 +327,15 @@ def reference_of(book: Book, record_id: str | None, fmt: Fmt) -> dict[str, str] 
 
 
 def instalment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | None:
-    """The « Versement » block of an invoice billing an order (seed: pied de facture)."""
+    """The « Versement » block of an invoice billing an order (seed: pied de facture);
+    none for an invoice that bills its whole order at once (one part: no « versement »)."""
     instalment = book.instalments.get(entry.id)
     if instalment is None:
         return None
     doc = entry.record.document
     part = doc.part
+    if whole_order(book, entry):
+        return None
     order = book.orders[instalment.order]
     return {
         "label": (part.label if part and part.label else PART_LABELS.get(doc.kind, "Versement")),
@@ -322,23 +355,38 @@ def instalment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | Non
     }
 
 
+def whole_order(book: Book, entry: Entry) -> bool:
+    """Does this plain invoice bill its whole order in one part (nothing before it,
+    nothing left after it)?"""
+    instalment = book.instalments.get(entry.id)
+    doc = entry.record.document
+    return (
+        instalment is not None
+        and doc.kind is DocumentKind.INVOICE
+        and doc.part is None
+        and not instalment.before
+        and not instalment.remaining
+    )
+
+
 def payment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | None:
     """IBAN, BIC and, for an issued invoice with money due, the EPC QR code."""
     doc = entry.record.document
     firm = book.settings.firm
     if doc.kind not in BILLED_KINDS or not firm.iban:
         return None
-    status = book.invoices[entry.id]
+    amounts = amounts_due(book, entry)
+    due = amounts[2] if amounts is not None else ZERO
     iban = firm.iban.replace(" ", "")
     block: dict[str, Any] = {
         "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
         "bic": firm.bic,
-        "due": fmt.money(status.due),
+        "due": fmt.money(due),
         "qr": None,
         "payload": None,
     }
-    if not is_draft(entry) and status.due > ZERO and book.settings.currency == "EUR":
-        payload = epc_payload(firm.name, iban, status.due, doc.number, firm.bic)
+    if not is_draft(entry) and due > ZERO and book.settings.currency == "EUR":
+        payload = epc_payload(firm.name, iban, due, doc.number, firm.bic)
         block.update(payload=payload, qr=qr_placeholder(payload))
     return block
 
@@ -361,6 +409,7 @@ def document_context(
         "draft": draft,
         "number": None if draft else doc.number,
         "issued": fmt.day(doc.issued),
+        "created": None if draft else f"{doc.issued.isoformat()}T00:00:00+00:00",
         "delivery_date": (
             fmt.day(doc.delivery_date)
             if doc.delivery_date and doc.delivery_date != doc.issued
@@ -370,7 +419,8 @@ def document_context(
         "buyer": customer,
         "subject": record.subject,
         "reference": record.document_ref,
-        "origin": reference_of(book, doc.from_, fmt),
+        "origin": reference_of(book, doc.from_, fmt)
+        or (reference_of(book, doc.order, fmt) if whole_order(book, entry) else None),
         "corrects": (
             reference_of(book, doc.corrects, fmt) if doc.kind is DocumentKind.CREDIT_NOTE else None
         ),
