@@ -295,10 +295,7 @@ def test_deposit_invoice_has_the_versement_block(book, repo: Path) -> None:
     text = pdf_text(pdf)
     assert squeeze("Facture d'acompte n° F2026-0001") in text
     assert squeeze("VERSEMENT") in text.upper()
-    assert (
-        squeeze("Acompte 30 % (30 % de la commande) du lundi 2 mars 2026 3 000,00 € HT")
-        in text
-    )
+    assert squeeze("Acompte 30 % (30 % de la commande) du lundi 2 mars 2026 3 000,00 € HT") in text
     assert squeeze("Bon de commande C2026-0001 du dimanche 1 mars 2026 10 000,00 € HT") in text
     assert squeeze("Déjà facturé sur la commande avant ce versement 0,00 € HT") in text
     assert squeeze("Reste à facturer sur la commande 7 000,00 € HT") in text
