@@ -18,6 +18,7 @@ from generator.checks.extranet import check_documents_in_projects, check_passwor
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
+from generator.checks.originals import check_originals
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
 from generator.checks.stock import check_movement_lines, check_stock_replay
@@ -49,10 +50,11 @@ CHECKS: tuple[Check | HistoryCheck, ...] = (
     check_movement_lines,
     check_stock_replay,
     check_frozen,
+    check_originals,
 )
 """Every check, in the order their problems are most useful to read."""
 
-READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen})
+READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen, check_originals})
 """The checks that take the history as well."""
 
 

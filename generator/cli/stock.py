@@ -291,6 +291,7 @@ def new_delivery(
       carnet delivery new F2026-0042 --serials selfibox=SBX-26-00102
       carnet delivery new commande-sapins-mbs-2026
     """
+    from generator.documents.originals import archive_issued
     from generator.stock.delivery import plan_delivery_note
     from generator.stock.records import find
     from generator.stock.serials import parse_assignments
@@ -304,7 +305,9 @@ def new_delivery(
         plan = plan_delivery_note(book, entry, assigned, when)
         number = plan.data["document"]["number"]
         message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
-        session.save(_changes(env, plan), message)
+        changes = _changes(env, plan)
+        archive_issued(env.repo, book, changes)
+        session.save(changes, message)
 
 
 COMMANDS: tuple[Callable[..., Any], ...] = (stock, delivery)

@@ -167,6 +167,10 @@ class ChangeSet:
         """A new non-YAML file (a PDF, a report) written with the others."""
         self._texts[rel] = payload
 
+    def contents(self) -> dict[str, bytes]:
+        """Every file this change set writes and the bytes it writes there."""
+        return dict(self._payloads())
+
     def paths(self) -> list[str]:
         """Every path this change set writes, in order."""
         return [*self._created, *self._edited, *self._texts]
