@@ -132,15 +132,16 @@ def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) 
     return ids
 
 
-def existing_pdfs(repo: Path, book: Book) -> dict[str, Path]:
-    """File name → path of the PDFs of ``book``'s documents already rendered into
-    :func:`default_out` (by ``carnet documents``) and still as Carnet wrote them (see
-    :func:`own_pdfs`); none is rendered here."""
-    out = default_out(repo, create=False)
-    if not out.is_dir():
-        return {}
-    names = [kinds.output_name(book.interactions[key]) for key in document_ids(book)]
-    return {name: out / name for name in own_pdfs(out, read_manifest(out), names)}
+def site_pdfs(
+    repo: Path, book: Book, *, out: Path | None = None, jobs: int | None = None
+) -> tuple[dict[str, Path], list[Refused]]:
+    """File name → path of the PDF of every document of ``book``, rendered (only the
+    missing or stale ones, in parallel) or copied from its original into ``out``
+    (default: :func:`default_out`, the folder and content cache of ``carnet
+    documents``); and the documents that could not be made. For ``carnet build``."""
+    target = out if out is not None else default_out(repo)
+    report = render_all(repo, book, target, lang=book.settings.lang, jobs=jobs)
+    return {path.name: path for path in [*report.written, *report.up_to_date]}, report.errors
 
 
 def rendered_pdfs(

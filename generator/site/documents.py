@@ -1,9 +1,10 @@
 """The sales documents on the internal site: a page per document, the « Factures » page and
 the « Devis et commandes » page, each linking the document's PDF.
 
-PDFs are rendered by :mod:`generator.documents`, which hands over those it has
-(:func:`generator.documents.batch.existing_pdfs`); they are copied into the site under
-``documents/pdf/`` (see :func:`pdf_name`), so the site stays self-contained.
+PDFs are made by :mod:`generator.documents` (:func:`generator.documents.batch.site_pdfs`:
+the missing or stale ones rendered, an issued document's original copied), which hands
+over their paths; they are copied into the site under ``documents/pdf/`` (see
+:func:`pdf_name`), so the site stays self-contained.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def sync_pdfs(book: Book, rendered: Mapping[str, Path], docs: Path) -> list[str]
     """Copy the PDFs the documents module rendered (file name → path) to the site's
     ``documents/pdf/`` (only those that changed; stale ones removed).
 
-    Returns the names of the documents whose PDF is missing (not rendered yet).
+    Returns the names of the documents whose PDF is missing (it could not be made).
     """
     target = docs / PDF_FOLDER
     wanted = {pdf_name(book, key) for key in book.documents}
