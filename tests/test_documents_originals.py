@@ -20,6 +20,7 @@ from einvoice_check import check
 from test_documents_render import pdf_text, squeeze
 
 from generator.cli.main import main
+from generator.documents.originals import read_original
 from generator.documents.render import render_document
 from generator.history.reader import load_history
 from generator.load import load
@@ -337,3 +338,28 @@ def test_example_invoices_whose_lines_fit_fit_on_one_page(example_repo: Path) ->
     one_part = pdf_text(render_document(book, book.numbers["F2026-0005"], repo=example_repo))
     assert squeeze("Versement") not in one_part and squeeze("versement du") not in one_part
     assert squeeze("Bon de commande C2026-0002 du jeudi 5 novembre 2026") in one_part
+
+
+def test_originals_never_go_through_a_link(tmp_path: Path) -> None:
+    """An originals' folder that leads out of the repository gets no original (the issue
+    is refused); an original that is a link is never copied (the document is rendered)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = make_repo(tmp_path / "repo")
+    (repo / "data/documents").mkdir()
+    (repo / "data/documents/issued").symlink_to(outside)
+    result = run(repo, "invoice", "issue", "facture")
+    assert result.exit_code == 1 and "data/documents/issued" in result.output
+    assert list(outside.iterdir()) == []
+    (repo / "data/documents/issued").unlink()
+    assert run(repo, "invoice", "issue", "facture").exit_code == 0
+    invoice = book_of(repo).interactions["facture"]
+    assert read_original(repo, invoice) == (repo / ORIGINAL).read_bytes()
+    secret = outside / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.7 not ours")
+    (repo / ORIGINAL).unlink()
+    (repo / ORIGINAL).symlink_to(secret)
+    assert read_original(repo, invoice) is None
+    result = run(repo, "documents", "F2026-0001")
+    assert result.exit_code == 1 and "[document-original-changed]" in result.output
+    assert not (repo / "build/documents/F2026-0001.pdf").exists()

@@ -109,8 +109,9 @@ def documents_command(
 def _archive(env: Env, records: tuple[str, ...], jobs: int | None, no_commit: bool) -> None:
     """``carnet documents --archive``: the missing originals, written and committed
     together, or nothing at all."""
+    from generator.documents.archive import plan_archive
     from generator.documents.batch import causes, named_documents
-    from generator.documents.originals import plan_archive, unarchived
+    from generator.documents.originals import unarchived
     from generator.problems import Refused
 
     with writing(env, commits=True, no_commit=no_commit) as session:

@@ -7,8 +7,6 @@ the Versement block come from the Book (:mod:`generator.money`, the ledger).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,11 +15,15 @@ from babel import Locale
 
 from generator import locale
 from generator.book.book import Book
-from generator.book.ledger import paid_at_issue
 from generator.book.records import Entry
+from generator.documents.formatting import Fmt
 from generator.documents.kinds import is_draft, template_kind, title
-from generator.documents.qr import epc_payload, qr_placeholder
-from generator.money import ZERO, Totals, plain_rate
+from generator.documents.settlement import (
+    payment_block,
+    payment_terms,
+    totals_block,
+)
+from generator.money import Totals
 from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, Address, DocumentKind, Nature, VatCategory
 from generator.schema.settings import Settings
@@ -43,36 +45,6 @@ PART_LABELS = {
     DocumentKind.DEPOSIT_INVOICE: "Acompte",
     DocumentKind.BALANCE_INVOICE: "Solde",
 }
-BILLED_KINDS = INVOICE_KINDS - {DocumentKind.CREDIT_NOTE}
-"""Invoices that ask for money: payment terms, penalties, IBAN and QR code."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fmt:
-    """Formatting in one language and currency."""
-
-    lang: str
-    currency: str = "EUR"
-
-    def money(self, amount: Decimal | None) -> str:
-        """``1 500,00 €``; empty for ``None``."""
-        return locale.money(amount, self.lang, self.currency)
-
-    def day(self, day: date | None) -> str:
-        """``lundi 5 novembre 2018``."""
-        return locale.long_date(day, self.lang)
-
-    def short(self, day: date | None) -> str:
-        """``05/11/2018``."""
-        return locale.short_date(day, self.lang)
-
-    def number(self, value: Decimal | int | None) -> str:
-        """``12,5``."""
-        return locale.number(value, self.lang)
-
-    def rate(self, rate: Decimal) -> str:
-        """``5,5 %``."""
-        return f"{self.number(plain_rate(rate))}\u00a0%"
 
 
 def address_lines(address: Address | None, lang: str) -> list[str]:
@@ -213,40 +185,6 @@ def vat_table(totals: Totals, fmt: Fmt) -> list[dict[str, str]]:
     ]
 
 
-def amounts_due(book: Book, entry: Entry) -> tuple[Decimal, Decimal, Decimal] | None:
-    """Credited, paid and due (incl. VAT) as the document prints them; ``None`` for a
-    document that asks for no money.
-
-    An issued invoice prints its state at issue, as its Factur-X XML does: what was paid
-    by its issue date, no credit note (they come after it). Later payments and credit
-    notes live on the site, in ``invoice list`` and in reminders, never on the invoice. A
-    draft shows what its record holds now.
-    """
-    status = book.invoices.get(entry.id)
-    if entry.record.document.kind not in BILLED_KINDS or status is None:
-        return None
-    if is_draft(entry):
-        return status.credited, status.paid, status.due
-    paid = paid_at_issue(entry.record.document)
-    return ZERO, paid, status.total - paid
-
-
-def totals_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
-    """HT, TVA, TTC; for an invoice what credit notes and payments leave due
-    (:func:`amounts_due`)."""
-    totals = book.document_totals[entry.id]
-    amounts = amounts_due(book, entry)
-    credited, paid, due = amounts if amounts is not None else (ZERO, ZERO, None)
-    return {
-        "net": fmt.money(totals.net),
-        "tax": fmt.money(totals.tax),
-        "gross": fmt.money(totals.gross),
-        "credited": fmt.money(credited) if credited else None,
-        "paid": fmt.money(paid) if paid else None,
-        "due": fmt.money(due) if due is not None else None,
-    }
-
-
 def operations_nature(book: Book, entry: Entry) -> str:
     """Goods, services or both, from the products' ``nature`` (free lines are services).
 
@@ -265,36 +203,6 @@ def operations_nature(book: Book, entry: Entry) -> str:
         for line in source.record.document.lines
     )
     return NATURE_LABELS.get(natures or frozenset({Nature.SERVICE}), "")
-
-
-def payment_days(settings: Settings, entry: Entry) -> int:
-    """The days a document gives to pay: from its issue date to its due date when it has
-    both, else the settings' ``payment_terms_days``."""
-    doc = entry.record.document
-    if doc.due is not None and doc.issued is not None:
-        return max((doc.due - doc.issued).days, 0)
-    return settings.invoicing.payment_terms_days
-
-
-def payment_terms(settings: Settings, entry: Entry, professional: bool, fmt: Fmt) -> dict:
-    """Due date, terms (the days agree with the due date), late penalty, recovery
-    indemnity (professionals), discount."""
-    invoicing = settings.invoicing
-    doc = entry.record.document
-    days = payment_days(settings, entry)
-    billed = doc.kind in BILLED_KINDS
-    return {
-        "due": fmt.day(doc.due) if doc.due else None,
-        "terms": f"Paiement à {days} jours" if days else "Paiement à réception",
-        "late_penalty": invoicing.late_penalty if billed else None,
-        "recovery": (
-            "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
-            + fmt.money(invoicing.recovery_indemnity)
-            if billed and professional
-            else None
-        ),
-        "early_discount": invoicing.early_payment_discount if billed else None,
-    }
 
 
 def tax_mentions(settings: Settings, entry: Entry) -> list[str]:
@@ -367,28 +275,6 @@ def whole_order(book: Book, entry: Entry) -> bool:
         and not instalment.before
         and not instalment.remaining
     )
-
-
-def payment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | None:
-    """IBAN, BIC and, for an issued invoice with money due, the EPC QR code."""
-    doc = entry.record.document
-    firm = book.settings.firm
-    if doc.kind not in BILLED_KINDS or not firm.iban:
-        return None
-    amounts = amounts_due(book, entry)
-    due = amounts[2] if amounts is not None else ZERO
-    iban = firm.iban.replace(" ", "")
-    block: dict[str, Any] = {
-        "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
-        "bic": firm.bic,
-        "due": fmt.money(due),
-        "qr": None,
-        "payload": None,
-    }
-    if not is_draft(entry) and due > ZERO and book.settings.currency == "EUR":
-        payload = epc_payload(firm.name, iban, due, doc.number, firm.bic)
-        block.update(payload=payload, qr=qr_placeholder(payload))
-    return block
 
 
 def document_context(

@@ -8,7 +8,8 @@ the document again (:func:`read_original`): what was sent is what stays, whateve
 payments, credit notes or settings (a new address, a new logo) say. ``carnet validate``
 warns when an issued document has no original and errors when one changed after it was
 archived (:mod:`generator.checks.originals`); ``carnet documents --archive`` archives the
-originals a repository issued before this version lacks (:func:`plan_archive`).
+originals a repository issued before this version lacks
+(:func:`generator.documents.archive.plan_archive`, which renders them in parallel).
 
 An original is read as a plain file in a folder inside the repository (never through a
 link), and written only into such a folder.
@@ -17,8 +18,6 @@ link), and written only into such a folder.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from generator.book.book import Book, with_entries
@@ -36,7 +35,6 @@ __all__ = [
     "archive_issued",
     "has_original",
     "original_path",
-    "plan_archive",
     "read_original",
     "unarchived",
 ]
@@ -73,7 +71,7 @@ def unarchived(repo: Path, book: Book) -> list[str]:
     return [e.id for e in book.interactions.values() if archivable(e) and not has_original(repo, e)]
 
 
-def _check_folder(repo: Path) -> None:
+def check_folder(repo: Path) -> None:
     """Refuse to write an original when ``data/documents/issued`` (or its nearest existing
     folder below ``data/``) leads out of the repository, or is not a folder."""
     folder = ORIGINALS_FOLDER
@@ -119,7 +117,7 @@ def archive_issued(repo: Path, book: Book, changes: ChangeSet) -> list[str]:
     ]
     if not fresh:
         return []
-    _check_folder(repo)
+    check_folder(repo)
     from generator.documents.render import render_document
 
     after = with_entries(book, written)
@@ -132,26 +130,3 @@ def archive_issued(repo: Path, book: Book, changes: ChangeSet) -> list[str]:
         changes.create_bytes(path, pdf)
         paths.append(path)
     return paths
-
-
-def plan_archive(
-    repo: Path, book: Book, ids: Iterable[str], *, jobs: int | None = None
-) -> tuple[ChangeSet, list[Refused]]:
-    """The originals of the issued documents ``ids`` that have none (``carnet documents
-    --archive``), rendered in parallel, as a change set to write and commit; and the
-    documents that could not be rendered."""
-    from generator.documents.batch import render_all
-
-    _check_folder(repo)
-    chosen = [key for key in ids if archivable(book.interactions[key])]
-    changes = ChangeSet(repo)
-    if not chosen:
-        return changes, []
-    with tempfile.TemporaryDirectory(prefix="carnet-originals-") as tmp:
-        report = render_all(repo, book, Path(tmp), chosen, jobs=jobs, originals=False)
-        for key in chosen:
-            entry = book.interactions[key]
-            data = read_output(Path(tmp) / kinds.output_name(entry))
-            if data is not None:
-                changes.create_bytes(original_path(entry), data)
-    return changes, report.errors
