@@ -971,9 +971,11 @@ def test_a_plain_rename_is_no_edit(frozen_base: Path, tmp_path: Path) -> None:
     shutil.copytree(frozen_base, repo)
     git(repo, "mv", FAC, "data/interactions/2026/renommee.yaml")
     commit_all(repo, "rangement")
-    assert [c for c in codes(repo) if c != "history-unavailable"] == []
+    # The world's order was issued by hand, before originals: its warning is not an edit.
+    quiet = {"history-unavailable", "document-original-missing"}
+    assert [c for c in codes(repo) if c not in quiet] == []
     assert run(repo, "invoice", "pay", "F2026-0001", "10", "--date", TODAY).exit_code == 0
-    assert codes(repo) == []  # a payment is no edit
+    assert [c for c in codes(repo) if c not in quiet] == []  # a payment is no edit
 
 
 def test_an_uncommitted_issue_is_a_warning(frozen_base: Path, tmp_path: Path) -> None:

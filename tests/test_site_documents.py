@@ -64,3 +64,14 @@ def test_credit_note_lowers_what_the_invoice_leaves_due(site: Path) -> None:
 def test_interaction_cards_link_their_document(site: Path) -> None:
     page = read(site, "societes/garage-des-brotteaux")
     assert 'href="../../documents/devis-site-garage-brotteaux-commande-facture-1/"' in page
+
+
+def test_a_purchase_order_page_links_no_pdf_and_every_link_has_its_file(site: Path) -> None:
+    """Carnet does not print purchase orders (the supplier's document): their page and row
+    link no PDF, so the build never reports them as « sans PDF »; every PDF link resolves."""
+    page = read(site, "documents/commande-selfibox-fin-2026")
+    assert "documents/pdf/" not in page
+    assert "commande-selfibox-fin-2026.brouillon.pdf" not in read(site, "documents")
+    for listing in ("documents", "factures"):
+        for href in re.findall(r'href="\.\./documents/pdf/([^"]+)"', read(site, listing)):
+            assert (site / "documents" / "pdf" / href).is_file(), href

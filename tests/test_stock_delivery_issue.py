@@ -53,15 +53,21 @@ def test_a_typed_note_gets_the_next_number_of_its_series(repo: Path, carnet) -> 
     result = carnet("delivery", "issue", "bl-salon-mariage-2026", repo=repo)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == [NOTE, "bon de livraison BL2026-0002 émis le 2026-11-24"]
-    assert lines[2].startswith("enregistré dans git : ")
+    assert lines[:3] == [
+        NOTE,
+        "data/documents/issued/BL2026-0002.pdf",
+        "bon de livraison BL2026-0002 émis le 2026-11-24",
+    ]
+    assert lines[3].startswith("enregistré dans git : ")
     assert number(repo, NOTE) == "BL2026-0002"  # after BL2026-0001, made by delivery new
     text = (repo / NOTE).read_text()
     assert text.startswith("# Bon de livraison saisi à la main")  # comments kept
     assert "  number: BL2026-0002\n  issued: 2026-11-24\n" in text
     assert "due:" not in text
     assert fields(repo, NOTE)[1] == "done"
-    assert last_commit(repo) == {NOTE}
+    original = "data/documents/issued/BL2026-0002.pdf"  # the PDF as issued, in the same commit
+    assert last_commit(repo) == {NOTE, original}
+    assert (repo / original).read_bytes().startswith(b"%PDF")
     assert "Bon de livraison BL2026-0002" in git(repo, "log", "-1", "--format=%s")
 
     made = carnet("delivery", "new", "C2026-0002", repo=repo)
@@ -101,5 +107,10 @@ def test_no_commit(repo: Path, carnet) -> None:
     result = carnet("delivery", "issue", "bl-salon-mariage-2026", "--no-commit", repo=repo)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "non enregistré dans git (--no-commit)"
-    assert git(repo, "status", "--porcelain").split() == ["M", NOTE]
+    assert git(repo, "status", "--porcelain", "-uall").split() == [
+        "M",
+        NOTE,
+        "??",
+        "data/documents/issued/BL2026-0002.pdf",
+    ]
     assert number(repo, NOTE) == "BL2026-0002"

@@ -11,7 +11,7 @@ templates.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -251,15 +251,20 @@ KINDS = ("company", "contact", "project", "interaction", "product", "movement")
 def with_entry(book: Book, entry: Entry) -> Book:
     """The Book as it would be with ``entry`` in place of the record of the same kind and
     id (what a command is about to write), every view computed again."""
+    return with_entries(book, [entry])
+
+
+def with_entries(book: Book, entries: Iterable[Entry]) -> Book:
+    """The Book as it would be with ``entries`` in place of (or besides) its records of
+    the same kind and id, every view computed again."""
     by_kind = {kind: dict(book.by_kind(kind)) for kind in KINDS}
-    by_kind[entry.kind][entry.id] = entry
-    records = Records(
-        settings=book.settings,
-        by_kind=by_kind,
-        ids={kind: set(ids) for kind, ids in book.ids.items()},
-        paths=set(book.files),
-        lang=book.lang,
-    )
+    ids = {kind: set(known) for kind, known in book.ids.items()}
+    paths = set(book.files)
+    for entry in entries:
+        by_kind[entry.kind][entry.id] = entry
+        ids.setdefault(entry.kind, set()).add(entry.id)
+        paths.add(entry.path)
+    records = Records(settings=book.settings, by_kind=by_kind, ids=ids, paths=paths, lang=book.lang)
     return build_book(records, book.today)
 
 

@@ -98,6 +98,15 @@ def is_issued(entry: Entry) -> bool:
     return doc is not None and bool(doc.number) and doc.issued is not None
 
 
+def paid_at_issue(document: Any) -> Decimal:
+    """Money received by the issue date: what an issued invoice shows as paid (its PDF and
+    its Factur-X XML). Later payments and credit notes never change the document as
+    issued; they change :func:`invoice_status`."""
+    if document.issued is None:
+        return ZERO
+    return sum((p.amount for p in document.payments if p.date <= document.issued), ZERO)
+
+
 def order_of(entry: Entry) -> str | None:
     """The order an invoice bills (``document.order``, else ``from`` for an invoice)."""
     doc = entry.record.document
@@ -170,7 +179,8 @@ def instalments(
 
     What was invoiced before an invoice counts the earlier invoices less the credit notes
     correcting them issued by that invoice's date: a later credit note never changes the
-    block of an invoice already issued.
+    block of an invoice already issued, nor does a draft (only issued invoices came
+    before an issued one).
     """
     notes = _issued_credit_notes(interactions)
     result: dict[str, Instalment] = {}
@@ -181,18 +191,23 @@ def instalments(
         earlier: list[str] = []
         for entry in entries:
             day = entry.record.document.issued or entry.record.date
+            counted = (
+                [key for key in earlier if is_issued(interactions[key])]
+                if is_issued(entry)
+                else earlier
+            )
             before = sum(
                 (
                     totals[key].net
                     - sum((totals[n].net for n, when in notes.get(key, ()) if when <= day), ZERO)
-                    for key in earlier
+                    for key in counted
                 ),
                 ZERO,
             )
             this = totals[entry.id].net
             after = before + this
             result[entry.id] = Instalment(
-                order_id, before, this, after, billing.total.net - after, tuple(earlier)
+                order_id, before, this, after, billing.total.net - after, tuple(counted)
             )
             earlier.append(entry.id)
     return result

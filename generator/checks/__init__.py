@@ -21,6 +21,7 @@ from generator.checks.extranet import check_documents_in_projects, check_passwor
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
+from generator.checks.originals import check_originals
 from generator.checks.paths import check_paths
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
@@ -58,10 +59,11 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_stock_replay,
     check_frozen,
     check_paths,
+    check_originals,
 )
 """Every check, in the order their problems are most useful to read."""
 
-READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen})
+READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen, check_originals})
 """The checks that take the history as well."""
 READS_FILES: frozenset[Callable[..., list[Problem]]] = frozenset({check_paths})
 """The checks that take the repository's root as well (files the records name); they

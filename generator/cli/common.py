@@ -91,6 +91,18 @@ def print_refusal(refusal: Refused, lang: str | None) -> None:
         click.echo(f"    {printable(hint)}", err=True)
 
 
+def print_causes(env: Env, causes: list[tuple[Refused, int]]) -> None:
+    """Why documents could not be made, each cause once with how many it stopped
+    (``carnet: message (12 documents)``) and its hint, on stderr."""
+    for refusal, count in causes:
+        message, hint = refusal.text(env.lang)
+        if count > 1:
+            message += env.say(f" ({count} documents)", f" ({count} documents)")
+        click.echo(f"carnet: {printable(message)}", err=True)
+        if hint:
+            click.echo(f"    {printable(hint)}", err=True)
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Problems on stderr, one per line (with their hint)."""
     for problem in problems:

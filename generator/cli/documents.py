@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import Env, load_valid, print_problems, shown
-from generator.problems import printable
+from generator.cli.common import Env, load_valid, print_causes, print_problems, shown, writing
 
 
 def _progress(total: int):
@@ -30,22 +29,41 @@ def _progress(total: int):
     help="Dossier des PDF (défaut : build/documents).",
 )
 @click.option("--jobs", type=click.IntRange(1, 64), help="Processus (défaut : un par cœur).")
+@click.option(
+    "--archive",
+    is_flag=True,
+    help="Archive dans data/documents/issued/ l'original des documents émis qui n'en ont "
+    "pas (dépôts émis avant cette version), et l'enregistre dans git.",
+)
+@click.option("--no-commit", is_flag=True, help="Avec --archive : n'enregistre pas dans git.")
 @click.pass_obj
 def documents_command(
-    env: Env, records: tuple[str, ...], out: Path | None, jobs: int | None
+    env: Env,
+    records: tuple[str, ...],
+    out: Path | None,
+    jobs: int | None,
+    archive: bool,
+    no_commit: bool,
 ) -> None:
     """Écrit le PDF de chaque document commercial (ou de ceux nommés).
 
     Devis, commandes, factures (Factur-X, PDF/A-3b), avoirs et bons de livraison vont
     dans build/documents/<numéro>.pdf ; un brouillon dans <id>.brouillon.pdf, marqué
-    BROUILLON, sans numéro ni Factur-X. Seuls les documents modifiés sont recalculés ;
-    les PDF des documents disparus sont supprimés.
+    BROUILLON, sans numéro ni Factur-X. Un document émis est la copie de son original,
+    data/documents/issued/<numéro>.pdf, écrit à l'émission. Seuls les documents modifiés
+    sont recalculés ; les PDF des documents disparus sont supprimés.
 
     \b
     Exemples :
       carnet documents
       carnet documents F2026-0001 interaction/devis-sapins-nordmann --out /tmp/pdf
+      carnet documents --archive
     """
+    if archive:
+        if out is not None:
+            raise click.BadOptionUsage("out", "--archive écrit dans data/documents/issued/")
+        _archive(env, records, jobs, no_commit)
+        return
     from generator.documents.batch import (
         build_tracked,
         default_out,
@@ -72,8 +90,7 @@ def documents_command(
         )
     for path in report.written:
         click.echo(shown(env.repo, path))
-    for error in report.errors:
-        click.echo(f"carnet: {printable(error.message(env.lang))}", err=True)
+    print_causes(env, report.causes())
     done = len(report.written) + len(report.up_to_date)
     click.echo(
         env.say(
@@ -87,6 +104,35 @@ def documents_command(
         err=True,
     )
     sys.exit(1 if report.errors else 0)
+
+
+def _archive(env: Env, records: tuple[str, ...], jobs: int | None, no_commit: bool) -> None:
+    """``carnet documents --archive``: the missing originals, written and committed
+    together, or nothing at all."""
+    from generator.documents.archive import plan_archive
+    from generator.documents.batch import causes, named_documents
+    from generator.documents.originals import unarchived
+    from generator.problems import Refused
+
+    with writing(env, commits=True, no_commit=no_commit) as session:
+        _, book = load_valid(env)
+        missing = unarchived(env.repo, book)
+        if records:
+            named = set(named_documents(env.repo, book, records))
+            missing = [key for key in missing if key in named]
+        changes, errors = plan_archive(env.repo, book, missing, jobs=jobs)
+        if errors:
+            print_causes(env, causes(errors))
+            raise Refused("documents-archive-failed", count=len(errors))
+        if not changes.paths():
+            click.echo(env.say("aucun original à archiver", "no original to archive"), err=True)
+            return
+        count = len(changes.paths())
+        message = env.say(
+            f"Archive des originaux de {count} document(s) émis",
+            f"Originals of {count} issued document(s) archived",
+        )
+        session.save(changes, message)
 
 
 @click.command("merge")

@@ -20,6 +20,7 @@ _NO_COMMIT = click.option("--no-commit", is_flag=True, help="N'enregistre pas da
 
 
 def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[str, ...]) -> None:
+    from generator.documents.originals import archive_issued
     from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import issue
     from generator.locale import document_label
@@ -30,6 +31,7 @@ def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[s
         entry = find_document(env.repo, book, name)
         done = issue(env.repo, book, entry, when, kinds=kinds, lang=env.lang)
         session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        archive_issued(env.repo, book, done.changes)
         kind = entry.record.document.kind
         announce = env.say(
             f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
@@ -77,6 +79,7 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
     Exemple :
       carnet quote accept D2026-0001
     """
+    from generator.documents.originals import archive_issued
     from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import accept
 
@@ -86,6 +89,7 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
         entry = find_document(env.repo, book, name)
         done, _order = accept(env.repo, book, entry, when, lang=env.lang)
         session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        archive_issued(env.repo, book, done.changes)
         announce = env.say(f"commande {done.number}", f"order {done.number}")
         message = f"Commande {done.number} (devis accepté)"
         session.save(done.changes, message, announce)

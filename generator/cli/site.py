@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cli.common import Env, print_problems, print_refusal, require_repo
+from generator.cli.common import Env, print_causes, print_problems, print_refusal, require_repo
 from generator.problems import Refused
 
 if TYPE_CHECKING:
@@ -33,14 +33,15 @@ def _show(env: Env, outcome: BuildOutcome) -> None:
     assert report is not None  # built when not refused
     for warning in report.warnings:
         click.echo(f"mkdocs: {warning}", err=True)
+    print_causes(env, list(report.pdf_failures))
     if report.missing_pdfs:
         count, example = len(report.missing_pdfs), report.missing_pdfs[0]
         click.echo(
             env.say(
-                f"{count} document(s) sans PDF (par exemple {example}) : lancez "
-                "« carnet documents » puis reconstruisez",
-                f"{count} document(s) without a PDF (for instance {example}): run "
-                "'carnet documents', then build again",
+                f"{count} document(s) sans PDF (par exemple {example}) : leur lien sur le "
+                "site reste vide tant que la cause ci-dessus n'est pas corrigée",
+                f"{count} document(s) without a PDF (for instance {example}): their link on "
+                "the site leads nowhere until the cause above is fixed",
             ),
             err=True,
         )

@@ -300,6 +300,7 @@ def new_delivery(
       carnet delivery new F2026-0042 --serials selfibox=SBX-26-00102
       carnet delivery new commande-sapins-mbs-2026
     """
+    from generator.documents.originals import archive_issued
     from generator.stock.delivery import plan_delivery_note
     from generator.stock.records import find
     from generator.stock.serials import parse_assignments
@@ -313,7 +314,9 @@ def new_delivery(
         plan = plan_delivery_note(book, entry, assigned, when)
         number = plan.data["document"]["number"]
         message = env.say(f"Bon de livraison {number}", f"Delivery note {number}")
-        session.save(_changes(env, plan), message)
+        changes = _changes(env, plan)
+        archive_issued(env.repo, book, changes)
+        session.save(changes, message)
 
 
 @delivery.command(name="issue")
@@ -333,6 +336,7 @@ def issue_delivery(env: Env, name: str, day: str | None, no_commit: bool) -> Non
     Exemple :
       carnet delivery issue bl-salon-mariage-2026 --date 2026-11-24
     """
+    from generator.documents.originals import archive_issued
     from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import issue
     from generator.locale import document_label
@@ -343,6 +347,7 @@ def issue_delivery(env: Env, name: str, day: str | None, no_commit: bool) -> Non
         entry = find_document(env.repo, book, name)
         done = issue(env.repo, book, entry, when, kinds=("delivery_note",), lang=env.lang)
         session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        archive_issued(env.repo, book, done.changes)
         kind = entry.record.document.kind
         announce = env.say(
             f"{document_label(kind)} {done.number} émis le {done.issued.isoformat()}",

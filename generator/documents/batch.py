@@ -7,7 +7,9 @@ PDFs in an output folder are kept in its manifest (``.carnet-documents.json``), 
 digest of each PDF's bytes; a PDF whose key is unchanged is not rendered again, and the
 PDFs of documents that no longer exist (a deleted record, a draft now issued under its
 number) are removed. Files that the manifest does not list — reminders, the user's own
-files — are never touched.
+files — are never touched. An issued document that has its original in
+``data/documents/issued/`` is copied from it, never rendered again (its key is the
+original's digest).
 
 A PDF is Carnet's own only when the manifest lists it with the digest of its bytes and
 git does not track the manifest: a pull request that commits ``build/documents/`` (a
@@ -30,10 +32,12 @@ from importlib import import_module
 from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
+from generator.documents.originals import read_original
 from generator.documents.render import finish, prepare
 from generator.files.output import BUILD, is_plain_file, output_dir, read_output
 from generator.files.yamlio import atomic_write
@@ -87,6 +91,20 @@ class BatchReport:
     removed: list[Path] = field(default_factory=list)
     errors: list[Refused] = field(default_factory=list)
 
+    def causes(self) -> list[tuple[Refused, int]]:
+        """:func:`causes` of :attr:`errors`."""
+        return causes(self.errors)
+
+
+def causes(errors: Iterable[Refused]) -> list[tuple[Refused, int]]:
+    """Each distinct refusal once, with how many documents met it: a broken logo stops
+    every document the same way, and is one cause to fix, not one line per document."""
+    counted: dict[tuple[str, tuple[tuple[str, str], ...]], list[Any]] = {}
+    for error in errors:
+        key = (error.code, tuple(sorted((k, str(v)) for k, v in error.params.items())))
+        counted.setdefault(key, [error, 0])[1] += 1
+    return [(error, count) for error, count in counted.values()]
+
 
 def default_out(repo: Path, *, create: bool = True) -> Path:
     """Where the documents' PDFs go unless told otherwise: ``build/documents/``, never
@@ -114,15 +132,16 @@ def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) 
     return ids
 
 
-def existing_pdfs(repo: Path, book: Book) -> dict[str, Path]:
-    """File name → path of the PDFs of ``book``'s documents already rendered into
-    :func:`default_out` (by ``carnet documents``) and still as Carnet wrote them (see
-    :func:`own_pdfs`); none is rendered here."""
-    out = default_out(repo, create=False)
-    if not out.is_dir():
-        return {}
-    names = [kinds.output_name(book.interactions[key]) for key in document_ids(book)]
-    return {name: out / name for name in own_pdfs(out, read_manifest(out), names)}
+def site_pdfs(
+    repo: Path, book: Book, *, out: Path | None = None, jobs: int | None = None
+) -> tuple[dict[str, Path], list[Refused]]:
+    """File name → path of the PDF of every document of ``book``, rendered (only the
+    missing or stale ones, in parallel) or copied from its original into ``out``
+    (default: :func:`default_out`, the folder and content cache of ``carnet
+    documents``); and the documents that could not be made. For ``carnet build``."""
+    target = out if out is not None else default_out(repo)
+    report = render_all(repo, book, target, lang=book.settings.lang, jobs=jobs)
+    return {path.name: path for path in [*report.written, *report.up_to_date]}, report.errors
 
 
 def rendered_pdfs(
@@ -244,6 +263,7 @@ class _Job:
     out: Path
     manifest: Manifest
     static: bytes
+    originals: bool = True
 
 
 _JOB: _Job | None = None
@@ -255,6 +275,9 @@ def _render_one(interaction_id: str) -> Outcome:
     assert job is not None
     entry = job.book.interactions[interaction_id]
     name = kinds.output_name(entry)
+    original = read_original(job.repo, entry) if job.originals else None
+    if original is not None:
+        return _copy_original(job, interaction_id, name, original)
     try:
         prepared = prepare(job.book, interaction_id, repo=job.repo, lang=job.lang)
         key = content_key(prepared.html, prepared.xml, job.static)
@@ -269,6 +292,18 @@ def _render_one(interaction_id: str) -> Outcome:
             exc = Refused("document-resource-refused-in", file=entry.path, **exc.params)
         return Outcome(interaction_id, name, None, False, (exc.code, exc.params))
     return Outcome(interaction_id, name, key, written=True, digest=pdf_digest(pdf))
+
+
+def _copy_original(job: _Job, interaction_id: str, name: str, original: bytes) -> Outcome:
+    """An issued document's PDF is its original, copied as is (never rendered again)."""
+    digest = pdf_digest(original)
+    key = f"original-{digest}"
+    target = job.out / name
+    known_key, known_digest = job.manifest.get(name, (None, None))
+    if known_key == key and is_own_pdf(target, known_digest):
+        return Outcome(interaction_id, name, key, written=False, digest=digest)
+    write_output(target, original)
+    return Outcome(interaction_id, name, key, written=True, digest=digest)
 
 
 def _warm_up(ids: list[str], job: _Job) -> None:
@@ -308,11 +343,14 @@ def render_all(
     lang: str | None = None,
     jobs: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    originals: bool = True,
 ) -> BatchReport:
     """Render ``ids`` (default: every document) into ``out``; only what changed.
 
-    Without ``ids``, the PDFs of documents that no longer exist are removed. Documents
-    that cannot be rendered are reported in ``errors`` (their old PDF, if any, stays).
+    An issued document that has its original (:mod:`generator.documents.originals`) gets
+    a copy of it, unless ``originals`` is false (to archive them). Without ``ids``, the
+    PDFs of documents that no longer exist are removed. Documents that cannot be rendered
+    are reported in ``errors`` (their old PDF, if any, stays).
     """
     global _JOB
     everything = ids is None
@@ -322,7 +360,7 @@ def render_all(
             raise Refused("document-not-printable", id=key)
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
-    _JOB = _Job(book, repo, lang, out, manifest, static_digest(book, repo))
+    _JOB = _Job(book, repo, lang, out, manifest, static_digest(book, repo), originals)
     report = BatchReport()
     keys = dict(manifest)
     try:

@@ -7,8 +7,6 @@ the Versement block come from the Book (:mod:`generator.money`, the ledger).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,14 @@ from babel import Locale
 from generator import locale
 from generator.book.book import Book
 from generator.book.records import Entry
+from generator.documents.formatting import Fmt
 from generator.documents.kinds import is_draft, template_kind, title
-from generator.documents.qr import epc_payload, qr_placeholder
-from generator.money import ZERO, Totals, plain_rate
+from generator.documents.settlement import (
+    payment_block,
+    payment_terms,
+    totals_block,
+)
+from generator.money import Totals
 from generator.problems import Refused
 from generator.schema.common import INVOICE_KINDS, Address, DocumentKind, Nature, VatCategory
 from generator.schema.settings import Settings
@@ -42,36 +45,6 @@ PART_LABELS = {
     DocumentKind.DEPOSIT_INVOICE: "Acompte",
     DocumentKind.BALANCE_INVOICE: "Solde",
 }
-BILLED_KINDS = INVOICE_KINDS - {DocumentKind.CREDIT_NOTE}
-"""Invoices that ask for money: payment terms, penalties, IBAN and QR code."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fmt:
-    """Formatting in one language and currency."""
-
-    lang: str
-    currency: str = "EUR"
-
-    def money(self, amount: Decimal | None) -> str:
-        """``1 500,00 €``; empty for ``None``."""
-        return locale.money(amount, self.lang, self.currency)
-
-    def day(self, day: date | None) -> str:
-        """``lundi 5 novembre 2018``."""
-        return locale.long_date(day, self.lang)
-
-    def short(self, day: date | None) -> str:
-        """``05/11/2018``."""
-        return locale.short_date(day, self.lang)
-
-    def number(self, value: Decimal | int | None) -> str:
-        """``12,5``."""
-        return locale.number(value, self.lang)
-
-    def rate(self, rate: Decimal) -> str:
-        """``5,5 %``."""
-        return f"{self.number(plain_rate(rate))}\u00a0%"
 
 
 def address_lines(address: Address | None, lang: str) -> list[str]:
@@ -212,21 +185,6 @@ def vat_table(totals: Totals, fmt: Fmt) -> list[dict[str, str]]:
     ]
 
 
-def totals_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
-    """HT, TVA, TTC; for an invoice what credit notes and payments leave due."""
-    totals = book.document_totals[entry.id]
-    status = book.invoices.get(entry.id)
-    billed = entry.record.document.kind in BILLED_KINDS and status is not None
-    return {
-        "net": fmt.money(totals.net),
-        "tax": fmt.money(totals.tax),
-        "gross": fmt.money(totals.gross),
-        "credited": fmt.money(status.credited) if billed and status.credited else None,
-        "paid": fmt.money(status.paid) if billed and status.paid else None,
-        "due": fmt.money(status.due) if billed else None,
-    }
-
-
 def operations_nature(book: Book, entry: Entry) -> str:
     """Goods, services or both, from the products' ``nature`` (free lines are services).
 
@@ -245,26 +203,6 @@ def operations_nature(book: Book, entry: Entry) -> str:
         for line in source.record.document.lines
     )
     return NATURE_LABELS.get(natures or frozenset({Nature.SERVICE}), "")
-
-
-def payment_terms(settings: Settings, entry: Entry, professional: bool, fmt: Fmt) -> dict:
-    """Due date, terms, late penalty, recovery indemnity (professionals), discount."""
-    invoicing = settings.invoicing
-    doc = entry.record.document
-    days = invoicing.payment_terms_days
-    billed = doc.kind in BILLED_KINDS
-    return {
-        "due": fmt.day(doc.due) if doc.due else None,
-        "terms": f"Paiement à {days} jours" if days else "Paiement à réception",
-        "late_penalty": invoicing.late_penalty if billed else None,
-        "recovery": (
-            "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
-            + fmt.money(invoicing.recovery_indemnity)
-            if billed and professional
-            else None
-        ),
-        "early_discount": invoicing.early_payment_discount if billed else None,
-    }
 
 
 def tax_mentions(settings: Settings, entry: Entry) -> list[str]:
@@ -297,12 +235,15 @@ def reference_of(book: Book, record_id: str | None, fmt: Fmt) -> dict[str, str] 
 
 
 def instalment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | None:
-    """The « Versement » block of an invoice billing an order (seed: pied de facture)."""
+    """The « Versement » block of an invoice billing an order (seed: pied de facture);
+    none for an invoice that bills its whole order at once (one part: no « versement »)."""
     instalment = book.instalments.get(entry.id)
     if instalment is None:
         return None
     doc = entry.record.document
     part = doc.part
+    if whole_order(book, entry):
+        return None
     order = book.orders[instalment.order]
     return {
         "label": (part.label if part and part.label else PART_LABELS.get(doc.kind, "Versement")),
@@ -322,25 +263,18 @@ def instalment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | Non
     }
 
 
-def payment_block(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any] | None:
-    """IBAN, BIC and, for an issued invoice with money due, the EPC QR code."""
+def whole_order(book: Book, entry: Entry) -> bool:
+    """Does this plain invoice bill its whole order in one part (nothing before it,
+    nothing left after it)?"""
+    instalment = book.instalments.get(entry.id)
     doc = entry.record.document
-    firm = book.settings.firm
-    if doc.kind not in BILLED_KINDS or not firm.iban:
-        return None
-    status = book.invoices[entry.id]
-    iban = firm.iban.replace(" ", "")
-    block: dict[str, Any] = {
-        "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
-        "bic": firm.bic,
-        "due": fmt.money(status.due),
-        "qr": None,
-        "payload": None,
-    }
-    if not is_draft(entry) and status.due > ZERO and book.settings.currency == "EUR":
-        payload = epc_payload(firm.name, iban, status.due, doc.number, firm.bic)
-        block.update(payload=payload, qr=qr_placeholder(payload))
-    return block
+    return (
+        instalment is not None
+        and doc.kind is DocumentKind.INVOICE
+        and doc.part is None
+        and not instalment.before
+        and not instalment.remaining
+    )
 
 
 def document_context(
@@ -361,6 +295,7 @@ def document_context(
         "draft": draft,
         "number": None if draft else doc.number,
         "issued": fmt.day(doc.issued),
+        "created": None if draft else f"{doc.issued.isoformat()}T00:00:00+00:00",
         "delivery_date": (
             fmt.day(doc.delivery_date)
             if doc.delivery_date and doc.delivery_date != doc.issued
@@ -370,7 +305,8 @@ def document_context(
         "buyer": customer,
         "subject": record.subject,
         "reference": record.document_ref,
-        "origin": reference_of(book, doc.from_, fmt),
+        "origin": reference_of(book, doc.from_, fmt)
+        or (reference_of(book, doc.order, fmt) if whole_order(book, entry) else None),
         "corrects": (
             reference_of(book, doc.corrects, fmt) if doc.kind is DocumentKind.CREDIT_NOTE else None
         ),

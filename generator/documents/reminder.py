@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
-from generator.documents.context import BILLED_KINDS, Fmt, buyer, payment_block, seller
+from generator.documents.context import Fmt, buyer, seller
 from generator.documents.kinds import is_draft, template_kind, title
+from generator.documents.settlement import BILLED_KINDS, payment_block
 from generator.money import ZERO
 from generator.problems import Refused
 
@@ -52,7 +53,7 @@ def reminder_context(
             if customer["professional"] and status.overdue
             else None
         ),
-        "payment": payment_block(book, entry, fmt),
+        "payment": payment_block(book, entry, fmt, due=status.due),
         "signatory": book.settings.users[entry.record.user].name
         if entry.record.user in book.settings.users
         else book.settings.firm.name,

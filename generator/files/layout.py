@@ -25,6 +25,19 @@ FOLDERS: tuple[Folder, ...] = (
 SETTINGS_PATH = "data/settings.yaml"
 AUXILIARY_FOLDERS = ("data/assets", "data/templates", "data/documents", "data/imports")
 """Folders under ``data/`` that hold files other than records."""
+ORIGINALS_FOLDER = "data/documents/issued"
+"""Where the PDF of each issued document is kept as issued (its original)."""
+
+
+def original_path(number: str) -> str:
+    """``data/documents/issued/F2026-0001.pdf``: the original of the document numbered
+    ``number`` (a ``/`` in a number becomes ``_``, as in every output name)."""
+    return f"{ORIGINALS_FOLDER}/{number.replace('/', '_')}.pdf"
+
+
+def is_original(rel: str) -> bool:
+    """Is ``rel`` a file of the originals' folder (see :func:`original_path`)?"""
+    return rel.startswith(ORIGINALS_FOLDER + "/")
 
 
 def kind_of(rel: str) -> str | None:

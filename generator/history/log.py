@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.files.layout import SETTINGS_PATH, kind_of
+from generator.files.layout import SETTINGS_PATH, is_original, kind_of
 from generator.files.sources import read_inside
 from generator.history.fielddiff import (
     ADDED,
@@ -186,6 +186,10 @@ Record = tuple[str, str, str, datetime, str, tuple[Entry, ...]]
 """``(commit, author, email, when, subject, entries)``: a commit as stored in the cache."""
 CONFLICT = "conflict"
 """Note of an uncommitted file left in conflict by a merge."""
+ORIGINAL = "original"
+"""Note of a change of an issued document's original (a PDF, not a record): ``old`` and
+``new`` are the blob ids (``None`` where the file is absent, or not known in the work
+tree)."""
 
 
 @cache
@@ -262,7 +266,30 @@ def _needs_diff(f: FileChange) -> bool:
     )
 
 
+def _original_entries(f: FileChange) -> list[Entry]:
+    """The changes of originals (and of a record on the other side of a rename)."""
+    old_in = f.status not in "AC"
+    new_in = f.status != "D"
+    entries: list[Entry] = []
+    if old_in and new_in and f.old_path == f.new_path:
+        return [(f.new_path, "", f.old_sha, f.new_sha, MODIFIED, ORIGINAL)]
+    for path, sha, present, kind in (
+        (f.old_path, f.old_sha, old_in, DELETED),
+        (f.new_path, f.new_sha, new_in, ADDED),
+    ):
+        if not present:
+            continue
+        if is_original(path):
+            old, new = (sha, None) if kind == DELETED else (None, sha)
+            entries.append((path, "", old, new, kind, ORIGINAL))
+        elif is_record(path):
+            entries.append((path, "", None, None, kind, ""))
+    return entries
+
+
 def _file_entries(f: FileChange, version: Any) -> list[Entry]:
+    if is_original(f.old_path) or is_original(f.new_path):
+        return _original_entries(f)
     old_is = f.old_regular and is_record(f.old_path) and f.status not in "AC"
     new_is = f.new_regular and is_record(f.new_path) and f.status != "D"
     if old_is and new_is:
@@ -299,6 +326,10 @@ def work_tree_changes(
     )
     for e in entries:
         old_path = e.orig_path or e.path
+        if is_original(e.path):
+            kind = DELETED if e.deleted else MODIFIED if e.head_sha else ADDED
+            work.append((e.path, "", e.head_sha, None, kind, ORIGINAL))
+            continue
         if e.deleted:
             if e.head_sha and is_record(old_path):
                 work.append((old_path, "", None, None, DELETED, ""))

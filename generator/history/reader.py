@@ -31,7 +31,7 @@ from generator.history.trail import CommitInfo, History, _chronological
 from generator.problems import Problem, make_problem
 
 CACHE_NAME = "history"
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3  # 3: the changes of originals (data/documents/issued/)
 
 
 def load_history(

@@ -39,7 +39,7 @@ from generator.history.git import (
     BlobReader,
     Git,
 )
-from generator.history.log import Entry, Record, diff_log
+from generator.history.log import ORIGINAL, Entry, Record, diff_log
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,18 @@ class FieldChange:
         return self.commit[:9] if self.commit else None
 
 
+@dataclass(frozen=True, slots=True)
+class OriginalChange:
+    """One change of an issued document's original (a PDF of ``data/documents/issued/``):
+    the commit (``id`` ``None``: the work tree), ``added``, ``modified`` or ``deleted``,
+    and the blob ids before and after (``None``: absent, or in the work tree not read)."""
+
+    commit: CommitInfo
+    kind: str
+    old: str | None
+    new: str | None
+
+
 class History:
     """The changes of every record, indexed by path; built by :func:`load_history`."""
 
@@ -112,8 +124,13 @@ class History:
         self._by_path: dict[str, list[tuple[int, int]]] = {}
         self._moved_away: dict[str, list[tuple[int, str]]] = {}
         self._renamed_in: dict[str, list[tuple[int, str]]] = {}
-        for seq, (_, entries) in enumerate(records):
-            for index, (at_path, field, old, new, kind, _note) in enumerate(entries):
+        self._originals: dict[str, list[OriginalChange]] = {}
+        for seq, (info, entries) in enumerate(records):
+            for index, (at_path, field, old, new, kind, note) in enumerate(entries):
+                if note == ORIGINAL:
+                    change = OriginalChange(info, kind, old, new)
+                    self._originals.setdefault(at_path, []).append(change)
+                    continue
                 self._by_path.setdefault(at_path, []).append((seq, index))
                 if kind == RENAMED and not field:
                     self._moved_away.setdefault(old, []).append((seq, new))
@@ -143,6 +160,8 @@ class History:
         for seq in range(len(self._records) - 1, -1, -1):
             info, entries = self._records[seq]
             for index, entry in enumerate(entries):
+                if entry[5] == ORIGINAL:
+                    continue  # a PDF, not a record: see originals()
                 when = self._mtimes.get(entry[0], info.when) if info.id is None else info.when
                 if when.date() >= day:
                     out.append(self._change(self._current(entry[0], seq), seq, index))
@@ -158,6 +177,12 @@ class History:
             if kind == DELETED and not field and at_path.startswith(folder)
         ]
         return list(dict.fromkeys(found))
+
+    def originals(self) -> dict[str, list[OriginalChange]]:
+        """Every original of ``data/documents/issued/`` that git or the work tree knows:
+        path → its changes, oldest first (uncommitted work last). Read in the same
+        ``git log`` pass as the records."""
+        return {path: list(changes) for path, changes in self._originals.items()}
 
     def record_at(self, path: str, commit: str | None) -> dict[str, Any] | None:
         """The record now at ``path`` as it was at ``commit`` (``None``: the work tree)."""

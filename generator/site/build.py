@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
-from generator.documents.batch import existing_pdfs
+from generator.documents.batch import causes, site_pdfs
 from generator.files.cache import code_digest
 from generator.files.output import BUILD, clear_links, empty_folder, remove, staging_folder
 from generator.files.yamlio import atomic_write
@@ -63,6 +63,8 @@ class SiteReport:
     clean: bool
     warnings: tuple[str, ...]
     missing_pdfs: tuple[str, ...] = ()
+    pdf_failures: tuple[tuple[Refused, int], ...] = ()
+    """Why documents have no PDF: each cause once, with how many documents it stopped."""
 
 
 class _Collector(logging.Handler):
@@ -118,6 +120,7 @@ class StagedSite:
     clean: bool
     missing_pdfs: tuple[str, ...] = ()
     site_config: SiteConfig = field(default_factory=SiteConfig)
+    pdf_failures: tuple[tuple[Refused, int], ...] = ()
 
 
 def build_site(
@@ -156,11 +159,15 @@ def stage_site(
     force_clean: bool = False,
     digests: dict[str, bytes] | None = None,
     site_config: SiteConfig | None = None,
+    past: bool = False,
 ) -> StagedSite:
-    """Render the pages that changed into the staging folder, one at a time.
+    """Render the pages that changed into the staging folder, one at a time, and have the
+    documents module make the PDFs the pages link (missing or stale ones only).
 
     ``site_config`` is the checked ``mkdocs.yml`` (read here when not given); a
     configuration with problems raises :class:`SiteConfigError` before anything is written.
+    ``past``: the Book is the data at another revision (``--at``): its PDFs are kept in
+    the staging folder, never mixed with ``build/documents/``.
     """
     if site_config is None:
         site_config = read_site_config(repo, lang=lang)
@@ -192,7 +199,8 @@ def stage_site(
         written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
-    missing_pdfs = sync_pdfs(book, existing_pdfs(repo, book), docs)
+    pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)
+    missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)
     clean = force_clean or previous.get("key") != key or not out.is_dir()
@@ -210,6 +218,7 @@ def stage_site(
         clean,
         tuple(missing_pdfs),
         site_config,
+        tuple(causes(failed)),
     )
 
 
@@ -229,6 +238,7 @@ def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
         staged.clean,
         tuple(warnings),
         staged.missing_pdfs,
+        staged.pdf_failures,
     )
 
 

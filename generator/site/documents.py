@@ -1,9 +1,10 @@
 """The sales documents on the internal site: a page per document, the « Factures » page and
 the « Devis et commandes » page, each linking the document's PDF.
 
-PDFs are rendered by :mod:`generator.documents`, which hands over those it has
-(:func:`generator.documents.batch.existing_pdfs`); they are copied into the site under
-``documents/pdf/`` (see :func:`pdf_name`), so the site stays self-contained.
+PDFs are made by :mod:`generator.documents` (:func:`generator.documents.batch.site_pdfs`:
+the missing or stale ones rendered, an issued document's original copied), which hands
+over their paths; they are copied into the site under ``documents/pdf/`` (see
+:func:`pdf_name`), so the site stays self-contained.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.ledger import is_issued
 from generator.book.listing import buyer_name, invoice_rows
+from generator.documents.batch import document_ids
+from generator.documents.kinds import is_document
 from generator.locale import INVOICE_STATE_LABELS as STATE_LABELS
 from generator.locale import document_label
 from generator.money import ZERO
@@ -40,6 +43,12 @@ def pdf_name(book: Book, record_id: str) -> str:
     return f"{doc.number}.pdf" if doc.number else f"{record_id}.brouillon.pdf"
 
 
+def printed_pdf(book: Book, record_id: str) -> str | None:
+    """:func:`pdf_name` of a document Carnet prints; ``None`` for one it does not (a
+    purchase order is the supplier's document: the site links no PDF for it)."""
+    return pdf_name(book, record_id) if is_document(book.interactions[record_id]) else None
+
+
 def _row(book: Book, key: str, lang: str) -> dict[str, Any]:
     entry = book.interactions[key]
     r = entry.record
@@ -51,7 +60,7 @@ def _row(book: Book, key: str, lang: str) -> dict[str, Any]:
         "buyer": buyer_name(book, r.company, r.contact),
         "totals": book.document_totals[key],
         "status": book.invoices.get(key),
-        "pdf": pdf_name(book, key),
+        "pdf": printed_pdf(book, key),
     }
 
 
@@ -162,10 +171,10 @@ def sync_pdfs(book: Book, rendered: Mapping[str, Path], docs: Path) -> list[str]
     """Copy the PDFs the documents module rendered (file name → path) to the site's
     ``documents/pdf/`` (only those that changed; stale ones removed).
 
-    Returns the names of the documents whose PDF is missing (not rendered yet).
+    Returns the names of the documents whose PDF is missing (it could not be made).
     """
     target = docs / PDF_FOLDER
-    wanted = {pdf_name(book, key) for key in book.documents}
+    wanted = {pdf_name(book, key) for key in document_ids(book)}
     missing: list[str] = []
     if wanted:
         target.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,7 @@ def build_repo_site(
             lang=lang or result.book.settings.lang,
             digests=result.digests,
             site_config=site_config,
+            past=rev is not None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         gc.collect()

@@ -16,16 +16,16 @@ the buyer's for a French company (B2B). Amounts come from ``Book.document_totals
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 import facturx
 from lxml import etree
 
 from generator.book.book import Book
-from generator.book.ledger import is_issued
+from generator.book.ledger import is_issued, paid_at_issue
 from generator.book.records import Entry
 from generator.documents.facturx.amounts import invoice_lines, vat_breakdown
 from generator.documents.facturx.codes import (
@@ -62,7 +62,7 @@ def invoice_data(book: Book, interaction_id: str) -> dict[str, Any]:
     buyer = buyer_of(book, entry)
     status = book.invoices.get(entry.id)
     gross = status.total if status is not None else totals.gross
-    paid = _paid_at_issue(doc.payments, doc.issued)
+    paid = paid_at_issue(doc)
     preceding = _preceding(book, entry)
     type_code = TYPE_CODES[doc.kind]
     already_paid = gross > ZERO and paid >= gross
@@ -134,20 +134,56 @@ def embed(pdf: bytes, xml: bytes, *, lang: str = "fr") -> bytes:
 
     The attachment is the invoice's full alternative representation (AFRelationship
     /Alternative, as the Factur-X specification asks for the EN 16931 profile); the XMP
-    metadata gain the PDF/A-3b identification and the Factur-X extension schema.
+    metadata gain the PDF/A-3b identification and the Factur-X extension schema. Every
+    date the library writes (document information, XMP, the attachment's) is the
+    invoice's issue date (BT-2), never the clock: the same invoice gives the same bytes.
     """
     locale = "en-GB" if lang.startswith("en") else "fr-FR"
-    return facturx.generate_from_binary(
-        pdf,
-        xml,
-        flavor="factur-x",
-        level=LEVEL,
-        check_xsd=False,
-        check_schematron=False,
-        pdf_metadata=_pdf_metadata(xml, lang),
-        lang=locale,
-        afrelationship="alternative",
+    with _clock_at(_issue_moment(xml)):
+        return facturx.generate_from_binary(
+            pdf,
+            xml,
+            flavor="factur-x",
+            level=LEVEL,
+            check_xsd=False,
+            check_schematron=False,
+            pdf_metadata=_pdf_metadata(xml, lang),
+            lang=locale,
+            afrelationship="alternative",
+        )
+
+
+def _issue_moment(xml: bytes) -> datetime:
+    """Midnight UTC of the invoice's issue date (BT-2, ``YYYYMMDD``) in ``xml``."""
+    root = etree.fromstring(xml)
+    ns = facturx.get_xml_namespaces("factur-x")
+    day = root.findtext("rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", "", ns)
+    return datetime.strptime(day.strip(), "%Y%m%d").replace(tzinfo=UTC)
+
+
+@contextmanager
+def _clock_at(moment: datetime) -> Iterator[None]:
+    """Have the ``factur-x`` library date what it writes at ``moment``.
+
+    The library reads the clock in two module functions and takes no date: they are
+    replaced for the time of one call (documents render in processes, not threads). A
+    library that renamed them fails here, loudly, rather than write the clock's date.
+    """
+    from facturx import facturx as library
+
+    names = ("_get_pdf_timestamp", "_get_metadata_timestamp")
+    saved = {name: getattr(library, name) for name in names}
+    pdf_stamp = moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    xmp_stamp = moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    library._get_pdf_timestamp = lambda date=None: (
+        pdf_stamp if date is None else saved["_get_pdf_timestamp"](date)
     )
+    library._get_metadata_timestamp = lambda: xmp_stamp
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(library, name, function)
 
 
 def gaps(book: Book, interaction_id: str) -> list[str]:
@@ -266,12 +302,6 @@ def _natures(book: Book, entry: Entry, depth: int) -> set[Nature]:
         product = book.products.get(line.product) if line.product else None
         natures.add(product.record.nature if product is not None else Nature.SERVICE)
     return natures
-
-
-def _paid_at_issue(payments: Iterable[Any], issued: date) -> Decimal:
-    """BT-113: money received by the issue date. The e-invoice is the invoice as issued:
-    later payments and credit notes never change it (they change Book.invoices)."""
-    return sum((p.amount for p in payments if p.date <= issued), ZERO)
 
 
 def _due_date(doc: Any, already_paid: bool) -> date | None:
