@@ -117,7 +117,8 @@ def test_linking_an_issued_document_to_its_opportunity_is_no_change_after_issue(
         text = document("invoice", link, "F2026-0001", contact="lea")
         path.write_text(text, encoding="utf-8")
         result = load(tmp_path, today=date(2026, 11, 25), use_cache=False, jobs=1)
-        return [p.code for p in result.problems]
+        # issued by hand in this fixture: no archived original, which is not the point here
+        return [p.code for p in result.problems if p.code != "document-original-missing"]
 
     assert codes("") == ["invoice-unlinked"]
     assert codes("  from: vente-lea\n") == []

@@ -56,6 +56,11 @@ def last_commit(repo: Path) -> set[str]:
     return set(git(repo, "show", "--name-only", "--format=", "HEAD").split())
 
 
+def original(repo: Path, rel: str) -> str:
+    """Where the PDF of the issued document at ``rel`` is archived (same commit)."""
+    return f"data/documents/issued/{number(repo, rel)}.pdf"
+
+
 def number(repo: Path, rel: str) -> str:
     """The number of the document at ``rel``."""
     return parse_bytes((repo / rel).read_bytes(), rel).value["document"]["number"]
@@ -91,14 +96,14 @@ def test_quote_issue_then_accept(repo: Path, carnet) -> None:
     assert result.exit_code == 0, result.output
     assert fields(repo, QUOTE) == ("Vente - 3 - Devis", "in_progress")
     assert fields(repo, OPPORTUNITY) == ("Vente - 3 - Devis", "in_progress")  # not its business
-    assert last_commit(repo) == {QUOTE}
+    assert last_commit(repo) == {QUOTE, original(repo, QUOTE)}
 
     result = carnet("quote", "accept", number(repo, QUOTE), "--date", "2026-11-25", repo=repo)
     assert result.exit_code == 0, result.output
     assert fields(repo, QUOTE) == (WON, "done")
     assert fields(repo, OPPORTUNITY) == (WON, "done")
     assert fields(repo, ORDER) == (WON, "in_progress")
-    assert last_commit(repo) == {QUOTE, OPPORTUNITY, ORDER}
+    assert last_commit(repo) == {QUOTE, OPPORTUNITY, ORDER, original(repo, ORDER)}
     for rel in (QUOTE, OPPORTUNITY, ORDER):
         assert rel in result.stdout.splitlines()
     assert 'type: "Vente - 6 - Gagné"\n' in (repo / QUOTE).read_text()  # quotes kept
@@ -128,13 +133,13 @@ def test_split_invoices_issue_pay_and_credit(repo: Path, carnet) -> None:
     assert first.exit_code == 0, first.output
     assert fields(repo, PART_1)[1] == "in_progress"  # issued: awaiting payment
     assert fields(repo, ORDER)[1] == "in_progress"  # half invoiced
-    assert last_commit(repo) == {PART_1}
+    assert last_commit(repo) == {PART_1, original(repo, PART_1)}
 
     second = carnet("invoice", "issue", Path(PART_2).stem, repo=repo)
     assert second.exit_code == 0, second.output
     assert fields(repo, PART_2)[1] == "in_progress"
     assert fields(repo, ORDER)[1] == "done"  # invoiced in full, in the same commit
-    assert last_commit(repo) == {PART_2, ORDER}
+    assert last_commit(repo) == {PART_2, ORDER, original(repo, PART_2)}
 
     partial = carnet(
         "invoice", "pay", number(repo, PART_1), "100,00", "--date", "2026-11-25", repo=repo
@@ -158,7 +163,7 @@ def test_split_invoices_issue_pay_and_credit(repo: Path, carnet) -> None:
     assert fields(repo, note)[1] == "done"
     assert fields(repo, PART_2)[1] == "done"  # credited in full
     assert fields(repo, ORDER)[1] == "done"  # a credit note does not reopen the order
-    assert last_commit(repo) == {note, PART_2}
+    assert last_commit(repo) == {note, PART_2, original(repo, note)}
     checked = carnet("validate", "--strict", repo=repo)
     assert checked.exit_code == 0, checked.output
 
@@ -202,7 +207,7 @@ def test_a_refused_command_moves_no_state(repo: Path, carnet) -> None:
     issued = carnet("invoice", "issue", Path(PART_1).stem, repo=repo)
     assert issued.exit_code == 0, issued.output
     assert fields(repo, ORDER)[1] == "done"
-    assert last_commit(repo) == {PART_1, ORDER}
+    assert last_commit(repo) == {PART_1, ORDER, original(repo, PART_1)}
 
     before = snapshot(repo)
     invoice = number(repo, PART_1)
@@ -247,4 +252,4 @@ def test_order_issue_moves_a_typed_order_in_progress(repo: Path, carnet) -> None
     result = carnet("order", "issue", "commande-cartes-menus", repo=repo)
     assert result.exit_code == 0, result.output
     assert fields(repo, typed)[1] == "in_progress"
-    assert last_commit(repo) == {typed}
+    assert last_commit(repo) == {typed, original(repo, typed)}
