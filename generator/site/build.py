@@ -296,7 +296,7 @@ def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lan
         "nav": nav(book, lang),
         "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in SECTIONS.values()),
         "extra_css": ["assets/carnet.css"],
-        "extra_javascript": ["assets/carnet.js"],
+        "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"],
     }
     return json.dumps(config, ensure_ascii=False, indent=1) + "\n"
 
