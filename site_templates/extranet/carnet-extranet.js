@@ -46,7 +46,7 @@
 
   if (window.top !== window.self) {
     if (form) form.hidden = true;
-    say("Cet extranet ne s'affiche pas dans le cadre d'une autre page : ouvrez-le dans son propre onglet.");
+    say("Cet extranet ne s'affiche pas dans le cadre d'une autre page\u00a0: ouvrez-le dans son propre onglet.");
     return;
   }
 
@@ -283,7 +283,7 @@
   fromStore().then(function (key) {
     return open(key).catch(function () {
       sessionStorage.removeItem(storeKey);
-      say("Cette page ne peut pas être déchiffrée : elle a été modifiée ou le mot de passe a changé.");
+      say("Cette page ne peut pas être déchiffrée\u00a0: elle a été modifiée ou le mot de passe a changé.");
     });
   }, function () {
     if (!form) return;
@@ -309,7 +309,7 @@
       });
     }).catch(function () {
       if (button) button.disabled = false;
-      say("Mot de passe incorrect, ou page altérée : rien n'a pu être déchiffré.");
+      say("Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
       field.setAttribute("aria-invalid", "true");
       field.select();
     });
