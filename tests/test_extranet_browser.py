@@ -254,7 +254,7 @@ def test_pages_search_and_attachment_in_chromium(site: Path, tmp_path: Path) -> 
         page.click("#carnet-unlock button")
         page.wait_for_selector("html[data-unlocked]", timeout=20000)
 
-        page.click(".md-nav__link:has-text('Support')")  # another page: no new prompt
+        page.click(".carnet-sections a:has-text('Support')")  # another page: no new prompt
         page.wait_for_selector("html[data-unlocked]", timeout=10000)
         assert page.locator("h1", has_text="Support").is_visible()
         assert page.locator("#carnet-unlock").count() == 0
@@ -274,7 +274,9 @@ def test_pages_search_and_attachment_in_chromium(site: Path, tmp_path: Path) -> 
         box.fill("zzz introuvable")
         page.locator(".carnet-search__results li", has_text="Aucun résultat").wait_for()
 
-        page.click(".md-nav__link:has-text('Documents')")
+        page.goto(base)
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        page.click(".carnet-sections a:has-text('Documents')")
         page.wait_for_selector("html[data-unlocked]", timeout=10000)
         rendered = site.parent.parent / "documents" / "F2026-0005.pdf"
         for name, original in ((PDF.name, PDF), (rendered.name, rendered)):
@@ -285,3 +287,109 @@ def test_pages_search_and_attachment_in_chromium(site: Path, tmp_path: Path) -> 
             assert download.suggested_filename == name
             assert Path(download.path()).read_bytes() == original.read_bytes()
         assert not foreign, foreign
+
+
+LOCK_PROBE = """() => {
+  const field = document.querySelector('#carnet-unlock input[type=password]');
+  const button = document.querySelector('#carnet-unlock button');
+  const style = getComputedStyle(field);
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+  return {
+    focused: document.activeElement === field,
+    outline: [style.outlineStyle, parseFloat(style.outlineWidth)],
+    border: [parseFloat(style.borderTopWidth), style.borderTopColor, style.backgroundColor],
+    field: box(field), button: box(button),
+    buttonColours: [getComputedStyle(button).backgroundColor, getComputedStyle(button).color],
+    scroll: document.documentElement.scrollWidth,
+    label: document.querySelector('label[for=carnet-password]').innerText,
+    firm: document.querySelector('.carnet-lock__firm').innerText,
+    lang: document.documentElement.lang,
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
+def test_the_lock_screen_is_branded_and_usable(site: Path, width: int, height: int) -> None:
+    """A visible field with its focus ring, a visible button, the firm's name, in French,
+    at desktop and phone widths; a wrong password says so."""
+    from browser import browser, serve
+
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport={"width": width, "height": height})
+        page.goto(base)
+        page.wait_for_selector("#carnet-unlock:not([hidden])", timeout=10000)
+        probe = page.evaluate(LOCK_PROBE)
+        assert probe["focused"], "the field has the focus"
+        assert probe["outline"][0] != "none" and probe["outline"][1] >= 2, probe["outline"]
+        border_width, border, background = probe["border"]
+        assert border_width >= 1 and border != background, "a visible field"
+        assert probe["buttonColours"][0] not in ("rgba(0, 0, 0, 0)", "transparent")
+        for left, top, w, h in (probe["field"], probe["button"]):
+            assert left >= 0 and left + w <= width and h >= 44 and w >= min(300, width - 60)
+            assert top + h <= height, "above the fold"
+        assert probe["scroll"] <= width, "no sideways scroll"
+        assert probe["label"] == "Mot de passe" and probe["lang"] == "fr"
+        assert probe["firm"] == "Atelier Dupont"
+        text = page.inner_text("body")
+        assert "Espace client" in text and "Mes Beaux Sapins" not in text
+        assert "Sapins" not in text, "neither the project nor the client is named"
+        page.fill("#carnet-unlock input", "pas le bon mot de passe")
+        page.keyboard.press("Enter")
+        message = page.locator("#carnet-message", has_text="Mot de passe incorrect")
+        message.wait_for(timeout=20000)
+        assert message.is_visible()
+
+
+COVERED = """() => {
+  const button = document.getElementById('carnet-logout').getBoundingClientRect();
+  const bar = document.querySelector('.carnet-bar');
+  const hits = [];
+  for (const e of document.querySelectorAll('h1, h2, p, li, td, th, dt, dd, header, a')) {
+    if (bar && bar.contains(e)) continue;
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height || !e.checkVisibility()) continue;
+    if (r.left < button.right && button.left < r.right && r.top < button.bottom && button.top < r.bottom)
+      hits.push(e.tagName + ': ' + e.innerText.slice(0, 40));
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.browser
+def test_logout_never_covers_content_on_a_phone(site: Path) -> None:
+    from browser import browser, serve
+
+    pages = bodies(site)
+    (support,) = [n for n, b in pages.items() if "<h1>Support</h1>" in b]
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base)
+        page.fill("#carnet-unlock input", PASSWORDS["CARNET_EXTRANET_SAPINS"])
+        page.click("#carnet-unlock button")
+        page.wait_for_selector("html[data-unlocked]", timeout=20000)
+        for name in ("index.html", support):
+            page.goto(base + name)
+            page.wait_for_selector("html[data-unlocked]", timeout=10000)
+            assert page.locator("#carnet-logout").is_visible(), "logout is at hand on top"
+            total = page.evaluate("document.documentElement.scrollHeight")
+            for y in range(0, total, 300):
+                page.evaluate(f"window.scrollTo(0, {y})")
+                assert page.evaluate(COVERED) == [], (name, y)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_extranet_names_no_class_of_the_theme() -> None:
+    """Theme-agnostic (DESIGN rule 10): the extranet's scripts, styles, templates and code
+    rely on Carnet's own class names only, never on Material's (``md-…``)."""
+    folders = (ROOT / "site_templates" / "extranet", ROOT / "generator" / "extranet")
+    theme_name = re.compile(r"[.\"' ]md-[a-z]|--md-")
+    found = [
+        f"{path.name}: {line.strip()}"
+        for folder in folders
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if theme_name.search(line)
+    ]
+    assert found == []

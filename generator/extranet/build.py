@@ -20,7 +20,7 @@ import secrets
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from generator.extranet.attachments import (
     record_attachments,
 )
 from generator.extranet.attachments import seal_attachments as _seal_files
+from generator.extranet.brand import Brand, firm_brand
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
 from generator.extranet.names import OpaqueNames
 from generator.extranet.output import (
@@ -79,6 +80,8 @@ class StagedExtranet:
     """This build's id, bound into every ciphertext (:mod:`generator.extranet.crypto`)."""
     scripts: frozenset[str]
     """The inline scripts pages may run: the theme's own (:func:`theme_scripts`)."""
+    brand: Brand = field(default_factory=lambda: Brand(""))
+    """The firm the lock screen names (:mod:`generator.extranet.brand`)."""
 
 
 def stage_extranet(
@@ -89,13 +92,15 @@ def stage_extranet(
     lang: str = "fr",
     history: Any = None,
     attachments: AttachmentMap | None = None,
+    brand: Brand | None = None,
 ) -> StagedExtranet:
     """Write the scoped pages of ``project_id``, build them with MkDocs under ``work``.
 
     The search index is built from the built pages and kept in memory (JSON bytes),
     as Material's search plugin would build its own. ``attachments`` is as for
     :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
-    temporary folder) until :func:`seal_extranet` has run.
+    temporary folder) until :func:`seal_extranet` has run. ``brand``: the firm its lock
+    screen names (default: the firm's name, no logo).
     """
     work = work.absolute()  # MkDocs reads docs_dir relative to its config file
     scoped = scoped_to(book, project_id)
@@ -122,12 +127,13 @@ def stage_extranet(
         files,
         new_build_id(),
         theme_scripts(lang),
+        brand or Brand(book.settings.firm.name),
     )
 
 
 def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
     """Encrypt the staged site in place: pages, search index, attachments; their counts."""
-    pages = seal_site(staged.site, key, staged.build, staged.scripts, staged.search)
+    pages = seal_site(staged.site, key, staged.build, staged.scripts, staged.search, staged.brand)
     index = staged.site / staged.search
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_bytes(key.encrypt(staged.index, search_aad(staged.build)))
@@ -145,6 +151,7 @@ def build_extranet(
     history: Any = None,
     attachments: AttachmentMap | None = None,
     staging: Path | None = None,
+    brand: Brand | None = None,
 ) -> ExtranetReport:
     """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole).
 
@@ -164,14 +171,21 @@ def build_extranet(
     anything else. An id
     outside the extranet's scope, or a path that is not a file, raises ``ValueError``
     before anything is written. Each file is stored encrypted under an opaque name;
-    its card (and the « Documents » page) links to it.
+    its card (and the « Documents » page) links to it. ``brand``: the firm the lock
+    screen names (:func:`generator.extranet.brand.firm_brand`; default: its name alone).
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         key_future = pool.submit(derive, password, None, iterations)  # PBKDF2 frees the GIL
         with private_folder(staging) as tmp:
             staged = stage_extranet(
-                book, project_id, tmp, lang=lang, history=history, attachments=attachments
+                book,
+                project_id,
+                tmp,
+                lang=lang,
+                history=history,
+                attachments=attachments,
+                brand=brand,
             )
             pages, files = seal_extranet(staged, key_future.result())
             _replace(staged.site, out)
@@ -324,5 +338,6 @@ def _build_one(
         history=history,
         attachments=merge_attachments(files, pdfs),
         staging=staging,
+        brand=firm_brand(book, repo),
     )
     return ProjectOutcome(project_id, report)

@@ -3,8 +3,10 @@
 Each HTML file keeps its ``<head>`` (stylesheets, Material's start-up script) with a
 generic title, loses anything naming the client, gains a Content-Security-Policy (the
 site's own files, and inline scripts only if they are the theme's own, by hash: see
-:mod:`generator.extranet.theme`) and the key-derivation parameters; its ``<body>`` becomes a password form and the
-ciphertext, which ``carnet-extranet.js`` decrypts in the browser.
+:mod:`generator.extranet.theme`) and the key-derivation parameters; its ``<body>``
+becomes the lock screen (the firm's name and logo, a password form:
+:func:`lock_screen`) and the ciphertext, which ``carnet-extranet.js`` decrypts in the
+browser.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import re
 from html import escape
 from pathlib import Path
 
+from generator.extranet.brand import Brand
 from generator.extranet.crypto import SiteKey, b64, page_aad
+from generator.templating import render
 
 TITLE = "Extranet"
 _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
@@ -62,10 +66,12 @@ def seal_page(
     page: str,
     scripts: frozenset[str],
     search: str | None = None,
+    brand: Brand | None = None,
 ) -> str:
     """The sealed version of the built page ``page`` (its path below the site, bound into
     the ciphertext with ``build``; ``scripts``: the inline scripts it may run;
-    ``search``: the sealed index, from the root)."""
+    ``search``: the sealed index, from the root; ``brand``: the firm the lock screen
+    names, :func:`lock_screen`)."""
     assets_prefix = "../" * page.count("/")
     match = _BODY.search(html)
     if match is None:
@@ -95,26 +101,33 @@ def seal_page(
     )
     shell = (
         f"<body{attributes}>\n"
-        '<main class="carnet-lock">\n<h1>Extranet</h1>\n'
-        '<form id="carnet-unlock" hidden>'
-        '<label>Mot de passe <input type="password" autocomplete="current-password" required></label> '
-        '<button type="submit">Ouvrir</button></form>\n'
-        '<p id="carnet-message" role="alert" hidden></p>\n'
-        "<noscript>Activez JavaScript pour ouvrir cet extranet.</noscript>\n</main>\n"
-        f'<script id="carnet-payload" type="application/octet-stream"{named}>{b64(sealed)}</script>\n'
+        + lock_screen(brand or Brand(""))
+        + f'<script id="carnet-payload" type="application/octet-stream"{named}>{b64(sealed)}</script>\n'
         f'<script src="{assets_prefix}assets/carnet-extranet.js"></script>\n'
         "</body>"
     )
     return head + shell + html[match.end() :]
 
 
+def lock_screen(brand: Brand) -> str:
+    """The lock screen's HTML (``site_templates/extranet/lock.html.j2``): the firm's name
+    and logo, the password form, the place for messages; French."""
+    return render("lock.html.j2", "fr", folder="extranet", brand=brand)
+
+
 def seal_site(
-    site: Path, key: SiteKey, build: str, scripts: frozenset[str], search: str | None = None
+    site: Path,
+    key: SiteKey,
+    build: str,
+    scripts: frozenset[str],
+    search: str | None = None,
+    brand: Brand | None = None,
 ) -> int:
     """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed.
 
     ``search``: where the sealed search index will be (a path below ``site``), named
-    in each page's head for ``carnet-extranet.js``.
+    in each page's head for ``carnet-extranet.js``; ``brand``: the firm its lock
+    screen names.
     """
     for leak in ("sitemap.xml", "sitemap.xml.gz"):
         (site / leak).unlink(missing_ok=True)
@@ -122,6 +135,7 @@ def seal_site(
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        page.write_text(seal_page(html, key, build, rel, scripts, search), encoding="utf-8")
+        sealed_html = seal_page(html, key, build, rel, scripts, search, brand)
+        page.write_text(sealed_html, encoding="utf-8")
         sealed += 1
     return sealed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -23,11 +24,14 @@ from generator.files.yamlio import atomic_write
 
 
 def mkdocs_config(docs: Path, site: Path, lang: str, nav: list[dict[str, Any]]) -> dict[str, Any]:
-    """The ``mkdocs.yml`` of an extranet whose pages are in ``docs``, built into ``site``."""
+    """The ``mkdocs.yml`` of an extranet whose pages are in ``docs``, built into ``site``,
+    to be written beside ``docs``. Both paths are written relative to that file: MkDocs
+    and Zensical (which reads ``mkdocs.yml`` too) both read them so."""
+    here = docs.absolute().parent
     return {
         "site_name": "Extranet",
-        "docs_dir": str(docs),
-        "site_dir": str(site),
+        "docs_dir": os.path.relpath(docs.absolute(), here),
+        "site_dir": os.path.relpath(site.absolute(), here),
         "use_directory_urls": False,
         "nav": nav,
         "theme": {

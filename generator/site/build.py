@@ -290,13 +290,14 @@ def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lan
         **mkdocs_settings(site_config),
         # MkDocs' themes print site_name and titles unescaped: data is escaped here
         "site_name": html.escape(f"{book.settings.firm.name} — Carnet"),
-        "docs_dir": str(docs.resolve()),
-        "site_dir": str(out.resolve()),
+        # relative to the generated file (beside docs/): MkDocs and Zensical read them so
+        "docs_dir": docs.name,
+        "site_dir": os.path.relpath(out.resolve(), docs.resolve().parent),
         "use_directory_urls": True,
         "nav": nav(book, lang),
         "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in SECTIONS.values()),
         "extra_css": ["assets/carnet.css"],
-        "extra_javascript": ["assets/carnet.js"],
+        "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"],
     }
     return json.dumps(config, ensure_ascii=False, indent=1) + "\n"
 

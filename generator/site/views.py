@@ -227,13 +227,9 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         context["contacts"] = [
             book.contacts[c] for c in book.contacts_by_company.get(record_id, ())
         ]
-        context["projects"] = [
-            book.projects[p] for p in book.projects_by_company.get(record_id, ())
-        ]
+        context["projects"] = projects_of(book, "company", record_id)
     elif kind == "contact":
-        context["projects"] = [
-            book.projects[p] for p in book.projects_by_contact.get(record_id, ())
-        ]
+        context["projects"] = projects_of(book, "contact", record_id)
     elif kind == "project":
         context["margin"] = book.project_margins.get(record_id)
     elif kind == "product":
@@ -244,6 +240,22 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         ]
         context["level_chart"] = level_chart(book, record_id, book.settings.lang)
     return context
+
+
+def projects_of(book: Book, kind: str, record_id: str) -> list[tuple[Any, str | None]]:
+    """The projects a company or a contact takes part in, with its role in each (the
+    ``role`` of the project's link to it; ``None`` when the link names none), latest
+    start first."""
+    index = book.projects_by_company if kind == "company" else book.projects_by_contact
+    found = []
+    for project_id in dict.fromkeys(index.get(record_id, ())):
+        entry = book.projects[project_id]
+        links = entry.record.companies if kind == "company" else entry.record.contacts
+        roles = [link.role for link in links if link.id == record_id and link.role]
+        found.append((entry, ", ".join(dict.fromkeys(roles)) or None))
+    return sorted(
+        found, key=lambda item: (item[0].record.start or date.min, item[0].id), reverse=True
+    )
 
 
 def stock_alerts(book: Book) -> list[tuple[Any, Decimal]]:

@@ -36,11 +36,17 @@
     return btoa(text);
   }
   function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
-  function say(text) { if (message) { message.textContent = text; message.hidden = false; } }
+  /* kind: "error" (the default) or "busy", for the lock screen's style. */
+  function say(text, kind) {
+    if (!message) return;
+    message.textContent = text;
+    message.setAttribute("data-kind", kind || "error");
+    message.hidden = false;
+  }
 
   if (window.top !== window.self) {
     if (form) form.hidden = true;
-    say("Cet extranet ne s'affiche pas dans le cadre d'une autre page : ouvrez-le dans son propre onglet.");
+    say("Cet extranet ne s'affiche pas dans le cadre d'une autre page\u00a0: ouvrez-le dans son propre onglet.");
     return;
   }
 
@@ -161,7 +167,7 @@
     list.hidden = false;
   }
   function addSearch() {
-    if (!searchMeta) return;
+    if (!searchMeta) return null;
     var box = document.createElement("form");
     box.className = "carnet-search";
     box.setAttribute("role", "search");
@@ -194,8 +200,36 @@
       var first = list.querySelector("a");
       if (first) location.href = first.href;
     });
-    var header = document.querySelector(".md-header__inner");
-    if (header) header.appendChild(box); else document.body.insertBefore(box, document.body.firstChild);
+    return box;
+  }
+
+  /* The extranet's own bar, above whatever the theme draws and in the page's flow (it
+     scrolls away with the page: it never covers content, on a phone either): the
+     search box and « Se déconnecter ». No class name of the theme is relied on. */
+  function addBar(firm, logo) {
+    var bar = document.createElement("div");
+    bar.className = "carnet-bar";
+    if (firm || logo) {
+      var brand = document.createElement("span");
+      brand.className = "carnet-bar__firm";
+      if (logo) {
+        var image = document.createElement("img");
+        image.src = logo;
+        image.alt = "";
+        brand.appendChild(image);
+      }
+      brand.appendChild(document.createTextNode(firm));
+      bar.appendChild(brand);
+    }
+    var search = addSearch();
+    if (search) bar.appendChild(search);
+    var logout = document.createElement("button");
+    logout.id = "carnet-logout";
+    logout.type = "button";
+    logout.textContent = "Se déconnecter";
+    logout.addEventListener("click", function () { sessionStorage.removeItem(storeKey); location.reload(); });
+    bar.appendChild(logout);
+    document.body.insertBefore(bar, document.body.firstChild);
   }
 
   /* innerHTML leaves scripts inert: re-create the page's own (the policy decides which
@@ -221,14 +255,11 @@
     return chain;
   }
   function show(html) {
+    var firm = document.querySelector(".carnet-lock__firm");
+    var logo = document.querySelector(".carnet-lock__logo");
+    var firmName = firm ? firm.textContent : "", logoSrc = logo ? logo.getAttribute("src") : "";
     document.body.innerHTML = html;
-    addSearch();
-    var logout = document.createElement("button");
-    logout.id = "carnet-logout";
-    logout.type = "button";
-    logout.textContent = "Se déconnecter";
-    logout.addEventListener("click", function () { sessionStorage.removeItem(storeKey); location.reload(); });
-    document.body.appendChild(logout);
+    addBar(firmName, logoSrc);
     mark("carnet-shown");
     return runScripts(document.body).then(function () {
       document.documentElement.dataset.unlocked = "1";
@@ -252,14 +283,22 @@
   fromStore().then(function (key) {
     return open(key).catch(function () {
       sessionStorage.removeItem(storeKey);
-      say("Cette page ne peut pas être déchiffrée : elle a été modifiée ou le mot de passe a changé.");
+      say("Cette page ne peut pas être déchiffrée\u00a0: elle a été modifiée ou le mot de passe a changé.");
     });
-  }, function () { if (form) form.hidden = false; });
+  }, function () {
+    if (!form) return;
+    form.hidden = false;
+    var field = form.querySelector("input[type=password]");
+    if (field) field.focus();
+  });
 
   if (form) form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var password = form.querySelector("input[type=password]").value;
-    say("Déchiffrement…");
+    var field = form.querySelector("input[type=password]");
+    var password = field.value;
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    say("Déchiffrement…", "busy");
     mark("carnet-derive");
     derive(password).then(function (key) {
       mark("carnet-derived");
@@ -269,7 +308,10 @@
         });
       });
     }).catch(function () {
-      say("Mot de passe incorrect, ou page altérée : rien n'a pu être déchiffré.");
+      if (button) button.disabled = false;
+      say("Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
+      field.setAttribute("aria-invalid", "true");
+      field.select();
     });
   });
 })();
