@@ -218,3 +218,19 @@ def test_the_extranet_ships_its_project_feed_sealed(tmp_path: Path) -> None:
         datetime(2026, 12, 11, 9, 30, tzinfo=PARIS),
     ]
     assert b"ATTENDEE" not in data and b"intranet" not in data
+
+
+def test_a_rebuild_keeps_unchanged_feeds_and_removes_stale_ones(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from test_site_build import build, make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    (repo / "data" / "projects" / "vide.yaml").write_text("title: Projet vide\n", "utf-8")
+    assert build(CliRunner(), repo).exit_code == 0
+    site = repo / "build" / "site" / "calendars"
+    assert (site / "projets" / "vide.ics").is_file()
+    everything = (site / "tout.ics").read_bytes()
+    (repo / "data" / "projects" / "vide.yaml").unlink()
+    assert build(CliRunner(), repo).exit_code == 0
+    assert not (site / "projets" / "vide.ics").exists()
+    assert (site / "tout.ics").read_bytes() == everything
