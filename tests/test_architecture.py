@@ -22,6 +22,7 @@ ORDER = (
     "extranet",
     "site",
     "documents",
+    "calendars",
     "checks",
     "book",
     "schema",

@@ -85,8 +85,10 @@ def test_nothing_readable_and_nothing_out_of_scope_in_the_output(built: Path) ->
         shipped = [rel for e in scoped.interactions.values() for rel in e.record.attached]
         documents = [e for e in scoped.interactions.values() if e.record.document is not None]
         assert documents, "issued documents ship with the extranet"
-        assert len(sealed) == 1 + len(shipped) + len(documents), (
-            "the search index, each attachment and each document's PDF, sealed"
+        feeds = int(any(e.record.start is not None for e in scoped.interactions.values()))
+        assert len(sealed) == 1 + len(shipped) + len(documents) + feeds, (
+            "the search index, each attachment, each document's PDF and the project's "
+            "calendar (when it has timed interactions), sealed"
         )
         for pdf in (built / "build" / "documents").glob("*.pdf"):
             original = pdf.read_bytes()

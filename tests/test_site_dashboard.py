@@ -54,7 +54,18 @@ def test_the_built_dashboard_lists_only_what_someone_must_do(site: Path) -> None
     settled = {k for k, p in book.progress.items() if p.settled}
     assert {"devis-site-garage-brotteaux-commande-facture-1", "commande-sapins-mbs-2026"} <= settled
     assert items and not settled & set(items)
-    assert all(book.interactions[k].record.state.value != "done" for k in items)
+    # a finished interaction is listed only as a won contract to renew (renewal:)
+    assert all(
+        book.interactions[k].record.state.value != "done" or text.endswith("→ renouveler")
+        for k, (_, text) in items.items()
+    )
+    assert items["hebergement-cabinet-rousseau-2025"] == (
+        "upcoming",
+        "10/12/2026 Hébergement / Contrat annuel site et messagerie / Cabinet Rousseau Avocats"
+        " — Vente - 6 - Gagné → renouveler",
+    )
+    assert items["nom-de-domaine-studio-lumiere-2025"][0] == "overdue"
+    assert "maintenance-boulangerie-mercier-2025" not in items  # renewed already
     where, text = items["facture-formation-html-fontaine"]  # F2026-0003, due on 15 October
     assert where == "overdue"
     assert text.startswith("15/10/2026 ")

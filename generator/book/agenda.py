@@ -74,6 +74,8 @@ def _walk(
     naive = start.replace(tzinfo=None)
     # An UNTIL in UTC ("…Z") is read as local time: dateutil refuses it with a naive start.
     rule = re.sub(r"(UNTIL=\d{8}(?:T\d{6})?)Z", r"\1", rule.strip())
+    # A date alone (UNTIL=20261210) includes that day, as calendar apps read it.
+    rule = re.sub(r"(UNTIL=\d{8})(?!T)", r"\1T235959", rule)
     try:
         parsed = rrulestr(rule, dtstart=naive)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -284,12 +286,22 @@ def _days_of_year(parsed: rrule, leap: bool) -> set[int]:
     return days
 
 
+def is_all_day(start: datetime | None, end: datetime | None) -> bool:
+    """An all-day interaction: its ``start`` was typed as a date (read as midnight), and
+    so was its ``end`` when it has one."""
+    if start is None:
+        return False
+    return all(
+        moment.time() == datetime.min.time() for moment in (start, end) if moment is not None
+    )
+
+
 def expand(
     interactions: Iterable[Any],
 ) -> tuple[dict[str, tuple[datetime, ...]], dict[str, str]]:
-    """Start times of every interaction that has a ``start`` (``Entry`` objects), and the
-    reason each unreadable recurrence was set aside (its interaction keeps its ``start``
-    alone)."""
+    """Start times of every interaction that has a ``start`` (``Entry`` objects), but on
+    the dates of its ``except:`` list, and the reason each unreadable recurrence was set
+    aside (its interaction keeps its ``start`` alone)."""
     found: dict[str, tuple[datetime, ...]] = {}
     errors: dict[str, str] = {}
     for entry in interactions:
@@ -297,8 +309,10 @@ def expand(
         if r.start is None:
             continue
         try:
-            found[entry.id] = tuple(occurrences(r.start, r.recurrence))
+            starts = occurrences(r.start, r.recurrence)
         except (ValueError, OverflowError) as exc:
             errors[entry.id] = str(exc)
-            found[entry.id] = (r.start,)
+            starts = [r.start]
+        skipped = set(r.except_)
+        found[entry.id] = tuple(s for s in starts if s.date() not in skipped)
     return found, errors

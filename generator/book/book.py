@@ -32,6 +32,7 @@ from generator.book.ledger import (
 )
 from generator.book.progress import Progress, document_progress
 from generator.book.records import Entry, Records
+from generator.book.renewals import Renewal, renewals
 from generator.money import Totals
 from generator.schema import Settings
 from generator.schema.common import State
@@ -105,6 +106,8 @@ class Book:
     """Why the recurrence of an interaction could not be read (it keeps its start)."""
     stock_issues: tuple[StockIssue, ...]
     """What the replay of every validated movement met: stock below zero, serials."""
+    renewals: Mapping[str, Renewal]
+    """Each won contract with a ``renewal:`` date → its renewal, by due date."""
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -242,6 +245,7 @@ def build_book(records: Records, today: date) -> Book:
         occurrences=MappingProxyType(occurrences),
         recurrence_errors=MappingProxyType(recurrence_errors),
         stock_issues=tuple(stock.issues),
+        renewals=MappingProxyType(renewals(settings, interactions.values(), today)),
     )
 
 

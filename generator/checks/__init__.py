@@ -25,6 +25,7 @@ from generator.checks.originals import check_originals
 from generator.checks.paths import check_paths
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
+from generator.checks.renewals import check_renewal_links
 from generator.checks.states import check_document_states
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.problems import Problem
@@ -60,6 +61,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_frozen,
     check_paths,
     check_originals,
+    check_renewal_links,
 )
 """Every check, in the order their problems are most useful to read."""
 

@@ -219,6 +219,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
 
     from generator.book.progress import action_day
     from generator.cli.margins import margins_table
+    from generator.cli.renewals import renewals_table
     from generator.cli.terminal import cell
     from generator.schema import KINDS
 
@@ -253,6 +254,9 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
             users.add_row(cell(user.name), str(open_counts.get(user_id, 0)), str(overdue))
         console.print(users)
         console.print(margins_table(book, lang))
+        renewals = renewals_table(book, lang)
+        if renewals is not None:
+            console.print(renewals)
     counts = count_by_severity(result.problems)
     errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
     if en:
@@ -270,6 +274,7 @@ from generator.cli.documents import documents_command, merge_command  # noqa: E4
 from generator.cli.extranet import extranet  # noqa: E402
 from generator.cli.history import history  # noqa: E402
 from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
+from generator.cli.renewals import renew  # noqa: E402
 from generator.cli.site import build, serve  # noqa: E402
 from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
 
@@ -282,6 +287,7 @@ for _command in (
     *_STOCK,
     documents_command,
     merge_command,
+    renew,
 ):
     main.add_command(_command)
 

@@ -36,6 +36,7 @@ from generator.extranet.attachments import (
 )
 from generator.extranet.attachments import seal_attachments as _seal_files
 from generator.extranet.brand import Brand, firm_brand
+from generator.extranet.calendar import project_calendar
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
 from generator.extranet.names import OpaqueNames
 from generator.extranet.output import (
@@ -106,8 +107,11 @@ def stage_extranet(
     scoped = scoped_to(book, project_id)
     names = OpaqueNames()
     planned = plan_attachments(scoped, attachments or {}, names.sealed)
+    calendar = project_calendar(scoped, project_id, work, names.sealed, history)
     docs = work / "docs"
-    nav = write_pages(docs, scoped, project_id, planned, names, lang=lang, history=history)
+    nav = write_pages(
+        docs, scoped, project_id, planned, names, lang=lang, history=history, calendar=calendar
+    )
     assets = templates_dir() / "extranet"
     for name in ("carnet-extranet.js", "carnet-extranet.css"):
         atomic_write(docs / "assets" / name, (assets / name).read_bytes())
@@ -119,6 +123,8 @@ def stage_extranet(
     atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav)))
     run_mkdocs(work / "mkdocs.yml")
     files = [a for items in planned.values() for a in items]
+    if calendar is not None:
+        files.append(calendar)
     return StagedExtranet(
         project_id,
         site,

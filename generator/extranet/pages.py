@@ -106,8 +106,10 @@ def write_pages(
     *,
     lang: str = "fr",
     history: Any = None,
+    calendar: Attachment | None = None,
 ) -> Nav:
-    """Write every page of the scoped ``book`` into ``docs``; the MkDocs ``nav``."""
+    """Write every page of the scoped ``book`` into ``docs``; the MkDocs ``nav``
+    (``calendar``: the project's sealed calendar feed, offered on the home page)."""
     project = book.projects[project_id].record
     kinds = [k for k in (project.extranet.kinds if project.extranet else []) if k]
     listings = plan_listings(book, kinds, names)
@@ -175,6 +177,7 @@ def write_pages(
         documents=html_name(documents) if documents else None,
         shipped=sum(len(v) for v in files.values()),
         html_name=html_name,
+        calendar=calendar,
     )
     news_page = names.page("nouveautes")
     write(news_page, "news.md.j2", items=news(book, history))

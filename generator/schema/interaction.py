@@ -142,6 +142,15 @@ class Interaction(Record):
     )
     resources: list[Name] = FL("Ressources", "Ressources réservées (settings.resources)")
     renewal: Day | None = F("Renouvellement", "Date de renouvellement du contrat gagné", None)
+    renews: RecordId | None = F(
+        "Renouvelle", "Le contrat que celui-ci renouvelle (écrit par carnet renew)", None
+    )
+    location: Text | None = F(
+        "Lieu", "Où, quand ce n'est pas l'adresse de la société ou du contact", None
+    )
+    except_: list[Day] = FL(
+        "Sauf", "Dates que la récurrence saute, par exemple [2026-06-15]", alias="except"
+    )
     hours: Amount | None = F(
         "Heures", "Tâche de projet : coût = heures × coût horaire de l'utilisateur", None, ge=0
     )

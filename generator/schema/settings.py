@@ -109,6 +109,18 @@ class Resource(Record):
     capacity: int | None = F("Capacité", "Nombre de places", None, ge=0)
 
 
+class Renewals(Record):
+    """Rappels des renouvellements de contrats."""
+
+    notice_days: int = F(
+        "Préavis (jours)",
+        "Combien de jours avant la date de renouvellement le rappel apparaît",
+        30,
+        ge=0,
+        le=366,
+    )
+
+
 class StockDefaults(Record):
     """Valeurs par défaut du stock."""
 
@@ -145,6 +157,7 @@ class Settings(Record):
     interests: list[Name] = FL("Centres d'intérêt", "Pour cibler les campagnes")
     resources: dict[Name, Resource] = F("Ressources", "Salles, véhicules… réservables", {})
     stock: StockDefaults = F("Stock", "Valeurs par défaut du stock", StockDefaults())
+    renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
 
     @field_validator("timezone")
     @classmethod

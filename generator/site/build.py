@@ -40,12 +40,16 @@ from generator.site.config import (
     read_site_config,
 )
 from generator.site.documents import sync_pdfs
+from generator.site.feeds import sync_feeds
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
+from generator.site.resources import AGENDAS
 from generator.site.urls import SECTIONS, url_of
 from generator.templating import template_files, templates_dir
 
 STATE_VERSION = 1
+PAGE_FOLDERS = ("pipelines", "interactions", "documents", "factures", "ressources", "agendas")
+"""Folders of pages besides the records'."""
 MARKER = ".carnet-site"
 """A file Carnet leaves in every site folder it writes, so that it never wipes another."""
 STAGING = ".carnet-site"
@@ -190,7 +194,8 @@ def stage_site(
     pages: list[str] = []
     page_keys: dict[str, str] = {}
     written = 0
-    for spec in plan(book, history, lang, digests, key):
+    site_url = site_config.settings.get("site_url")
+    for spec in plan(book, history, lang, digests, key, site_url=site_url):
         pages.append(spec.path)
         if spec.key is not None:
             page_keys[spec.path] = spec.key
@@ -199,6 +204,7 @@ def stage_site(
         written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
+    sync_feeds(book, docs, out, history, site_url)
     pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)
     missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
@@ -256,7 +262,7 @@ def _write_page(path: Path, text: str) -> bool:
 
 def _remove_stale_pages(docs: Path, pages: set[str]) -> None:
     """Delete the Markdown of pages that no longer exist."""
-    for folder in ("", *SECTIONS.values(), "pipelines", "interactions", "documents", "factures"):
+    for folder in ("", *SECTIONS.values(), *PAGE_FOLDERS):
         base = docs / folder
         if base.is_dir():
             for path in base.glob("*.md"):
@@ -295,7 +301,7 @@ def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lan
         "site_dir": os.path.relpath(out.resolve(), docs.resolve().parent),
         "use_directory_urls": True,
         "nav": nav(book, lang),
-        "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in SECTIONS.values()),
+        "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in (*SECTIONS.values(), AGENDAS)),
         "extra_css": ["assets/carnet.css"],
         "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"],
     }

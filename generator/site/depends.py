@@ -30,9 +30,11 @@ def _paths(book: Book, kind: str, ids: Iterable[str | None]) -> Iterable[str]:
             yield records[record_id].path
 
 
-def card_inputs(book: Book, interaction_id: str) -> set[str]:
-    """Files an interaction card shows."""
-    entry = book.interactions[interaction_id]
+def _link_inputs(book: Book, interaction_id: str) -> set[str]:
+    """Files a card's link to an interaction shows (its subject, the page it is on)."""
+    entry = book.interactions.get(interaction_id)
+    if entry is None:
+        return set()
     r = entry.record
     return {
         entry.path,
@@ -40,6 +42,21 @@ def card_inputs(book: Book, interaction_id: str) -> set[str]:
         *_paths(book, "contact", [r.contact]),
         *_paths(book, "project", [r.project]),
     }
+
+
+def card_inputs(book: Book, interaction_id: str) -> set[str]:
+    """Files an interaction card shows (and, for a contract to renew, today: whether its
+    renewal is coming or overdue changes with the days)."""
+    inputs = _link_inputs(book, interaction_id)
+    r = book.interactions[interaction_id].record
+    renewal = book.renewals.get(interaction_id)
+    if renewal is not None:
+        inputs.add(f"today:{book.today.isoformat()}")
+        for other in renewal.renewed_by:
+            inputs |= _link_inputs(book, other)
+    if r.renews:
+        inputs |= _link_inputs(book, r.renews)
+    return inputs
 
 
 def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:

@@ -10,15 +10,16 @@ import html
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
+from functools import cache, partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.book.book import Book
-from generator.site import attachments, documents, views
+from generator.site import attachments, documents, itineraries, renewals, resources, views
 from generator.site.depends import page_key
+from generator.site.feeds import feed_links
 from generator.site.urls import SECTIONS, asset, record_page, relative
 from generator.templating import render
 
@@ -75,6 +76,15 @@ class Links:
             for rel in record.attached
         ]
 
+    def itinerary(self, record: Any) -> str:
+        """Directions from the user's start address to where the interaction ``record``
+        happens (empty without an address)."""
+        return itineraries.interaction_itinerary(self.book, record) or ""
+
+    def project_itineraries(self, record: Any) -> list[tuple[str, str]]:
+        """(who starts, directions) to the address of the project ``record``."""
+        return itineraries.project_itineraries(self.book, record)
+
     def document(self, record_id: str) -> str:
         """Href to a document's page."""
         return relative(self.page, documents.document_page(record_id))
@@ -92,8 +102,11 @@ def plan(
     lang: str = "fr",
     digests: Mapping[str, bytes] | None = None,
     global_key: str = "",
+    *,
+    site_url: str | None = None,
 ) -> Iterator[PageSpec]:
-    """Every page of the site, dashboard first."""
+    """Every page of the site, dashboard first (``site_url``: where the site is served,
+    for the agenda's subscription links)."""
     en = lang.startswith("en")
     yield PageSpec(
         "index.md",
@@ -149,7 +162,23 @@ def plan(
     )
     for path, title, context, key in documents.document_pages(book, lang, digests, global_key):
         yield PageSpec(path, "document.md.j2", title, context, key)
-    yield PageSpec("agenda.md", "agenda.md.j2", "Agenda", lambda: views.agenda(book))
+    yield PageSpec(
+        "agenda.md",
+        "agenda.md.j2",
+        "Agenda",
+        lambda: {
+            **views.agenda(book),
+            "feeds": feed_links(book, site_url),
+            "filters": resources.agenda_filters(book),
+        },
+    )
+    yield from _resource_pages(book, en)
+    yield PageSpec(
+        renewals.PAGE,
+        "renewals.md.j2",
+        "Renewals" if en else "Renouvellements",
+        lambda: renewals.renewals_page(book, lang),
+    )
     since = book.today - timedelta(days=30)
     yield PageSpec(
         "modifications.md",
@@ -161,6 +190,32 @@ def plan(
             "has_history": history is not None,
         },
     )
+
+
+def _resource_pages(book: Book, en: bool) -> Iterator[PageSpec]:
+    """The list of resources, a page per resource and an agenda per user."""
+    booked = cache(lambda: resources.bookings(book))
+    agenda = cache(lambda: views.agenda(book))
+    yield PageSpec(
+        resources.INDEX,
+        "resources.md.j2",
+        "Resources" if en else "Ressources",
+        lambda: resources.resource_list(book, booked()),
+    )
+    for key, resource in book.settings.resources.items():
+        yield PageSpec(
+            resources.resource_page(key),
+            "resource.md.j2",
+            resource.name,
+            lambda key=key: resources.resource_view(book, key, booked()),
+        )
+    for user_id, user in book.settings.users.items():
+        yield PageSpec(
+            resources.user_agenda_page(user_id),
+            "user_agenda.md.j2",
+            f"Agenda — {user.name}",
+            lambda user_id=user_id: resources.user_agenda(book, user_id, agenda()),
+        )
 
 
 class EventCards:
@@ -226,6 +281,13 @@ def nav(book: Book, lang: str = "fr") -> list[Any]:
         {("Invoices" if en else "Factures"): documents.INVOICES_PAGE},
         {("Quotes and orders" if en else "Devis et commandes"): documents.OTHERS_PAGE},
         {"Agenda": "agenda.md"},
+        {
+            ("Resources" if en else "Ressources"): [
+                resources.INDEX,
+                *(resources.resource_page(key) for key in book.settings.resources),
+            ]
+        },
+        {("Renewals" if en else "Renouvellements"): renewals.PAGE},
         {("Recent changes" if en else "Modifications récentes"): "modifications.md"},
     ]
 

@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from generator import locale as fmt
+from generator.book.agenda import is_all_day
 from generator.book.book import Book
 from generator.book.progress import Step, action_day
-from generator.checks.agenda import occurrences
 from generator.schema.common import State
 from generator.site import charts
+from generator.site.renewals import add_reminders
 from generator.site.stock_chart import level_chart
 
 WINDOW = 14
@@ -55,6 +56,7 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
             overdue[r.user].append(item)
         elif item["day"] <= horizon:
             upcoming[r.user].append(item)
+    add_reminders(book, lang, overdue, upcoming)
     days = [first + timedelta(days=n) for n in range(2 * WINDOW + 1)]
     en = lang.startswith("en")
     states_chart = charts.stacked_columns(
@@ -278,13 +280,10 @@ def agenda(book: Book) -> dict[str, Any]:
     for entry in book.interactions.values():
         r = entry.record
         if r.start is not None:
-            try:
-                starts = occurrences(r.start, r.recurrence)
-            except ValueError:
-                starts = [r.start]
-            for moment in starts:
+            all_day = is_all_day(r.start, r.end)
+            for moment in book.occurrences.get(entry.id, ()):
                 if first <= moment.date() <= last:
-                    items[moment.date()].append((entry, moment))
+                    items[moment.date()].append((entry, None if all_day else moment))
         elif first <= r.date <= last:
             items[r.date].append((entry, None))
     weeks = []
