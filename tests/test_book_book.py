@@ -9,7 +9,9 @@ import pytest
 from generator.testing import book_from_yaml, load_yaml
 
 RECORDS = {
-    "data/companies/mes-beaux-sapins.yaml": "name: Mes Beaux Sapins\nkind: client\n",
+    "data/companies/mes-beaux-sapins.yaml": (
+        'name: Mes Beaux Sapins\nkind: client\nsiren: "552100554"\n'
+    ),
     "data/companies/pepinieres.yaml": "name: Pépinières du Rhône\nkind: supplier\n",
     "data/contacts/jeanne-sapin.yaml": "first_name: Jeanne\nlast_name: Sapin\ncompany: mes-beaux-sapins\n",
     "data/projects/sapins-2026.yaml": "title: Extranet client / Mes Beaux Sapins\n",

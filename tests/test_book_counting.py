@@ -37,6 +37,8 @@ def document(
     """A document of project ``p``: issued when it has a ``number``; ``links`` are extra
     lines of the block (``from: x``)."""
     issued = f"  number: {number}\n  issued: 2026-03-10\n" if number else ""
+    if "company" not in fields:
+        fields.setdefault("contact", "client")  # a buyer the e-invoice can address
     head = sale("Vente - 6 - Gagné", "", **fields)
     return (
         f"{head}document:\n  kind: {kind}\n{issued}{links}"
@@ -44,7 +46,11 @@ def document(
     )
 
 
-PROJECT = {"data/projects/p.yaml": "title: Projet P\n", "data/projects/q.yaml": "title: Projet Q\n"}
+PROJECT = {
+    "data/projects/p.yaml": "title: Projet P\n",
+    "data/projects/q.yaml": "title: Projet Q\n",
+    "data/contacts/client.yaml": "first_name: Claude\nlast_name: Client\nemail: claude@example.org\n",
+}
 
 
 def margin_of(files: dict[str, str], project: str = "p", **kwargs: object):

@@ -13,8 +13,8 @@ from generator.load import load
 from generator.testing import MINIMAL_SETTINGS, load_yaml, write_repo
 
 CONTACTS = {
-    "data/contacts/lea.yaml": "first_name: Léa\nlast_name: Fontaine\n",
-    "data/contacts/hugo.yaml": "first_name: Hugo\nlast_name: Marchand\n",
+    "data/contacts/lea.yaml": "first_name: Léa\nlast_name: Fontaine\nemail: lea@example.org\n",
+    "data/contacts/hugo.yaml": "first_name: Hugo\nlast_name: Marchand\nemail: hugo@example.org\n",
 }
 
 

@@ -224,7 +224,9 @@ document:
   kind: invoice
   template: {template}
   lines: [{{description: Travail, unit_price: 100}}]
+contact: paul
 """
+PAUL = "first_name: Paul\nlast_name: Durand\nemail: paul@example.org\n"
 
 
 @pytest.mark.parametrize(
@@ -238,7 +240,8 @@ document:
     ],
 )
 def test_document_template_names(tmp_path: Path, template: str, code: str | None) -> None:
-    root = make(tmp_path, {"data/interactions/f.yaml": INVOICE.format(template=template)})
+    files = {"data/interactions/f.yaml": INVOICE.format(template=template)}
+    root = make(tmp_path, {**files, "data/contacts/paul.yaml": PAUL})
     assert problems(root) == ([("data/interactions/f.yaml", 9, 13, code)] if code else [])
 
 

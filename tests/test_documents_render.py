@@ -68,7 +68,7 @@ FILES = {
         """,
     "data/contacts/jeanne.yaml": "first_name: Jeanne\nlast_name: Sapin\ncompany: acme\n",
     "data/contacts/paul-durand.yaml": (
-        "first_name: Paul\nlast_name: Durand\n"
+        "first_name: Paul\nlast_name: Durand\nemail: paul.durand@example.org\n"
         'address: {street: 8 rue Neuve, postcode: "69001", city: Lyon}\n'
     ),
     "data/stock/products/sapin.yaml": "name: Sapin Nordmann 2 m\nprice: 80\nvat_rate: 20\n",

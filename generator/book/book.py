@@ -21,6 +21,7 @@ from typing import Any
 from generator.book.agenda import expand
 from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
 from generator.book.counting import DocumentChain, ProjectMargin, count
+from generator.book.franchise import with_franchise_defaults
 from generator.book.inventory import StockIssue, replay
 from generator.book.ledger import (
     Instalment,
@@ -147,7 +148,7 @@ def build_book(records: Records, today: date) -> Book:
         raise ValueError("a Book needs settings")
     settings = records.settings
     kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
-    interactions = kinds["interaction"]
+    interactions = kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
     opportunities: list[str] = []

@@ -17,6 +17,7 @@ from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.counting import check_counting
 from generator.checks.documents import check_document_numbers, check_vat_rates
+from generator.checks.einvoice import check_einvoice
 from generator.checks.extranet import check_documents_in_projects, check_password_variables
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
@@ -52,6 +53,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_numbering,
     check_document_links,
     check_billing,
+    check_einvoice,
     check_document_states,
     check_counting,
     check_documents_in_projects,

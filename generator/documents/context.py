@@ -15,6 +15,7 @@ from babel import Locale
 
 from generator import locale
 from generator.book.book import Book
+from generator.book.franchise import FRANCHISE_MENTION
 from generator.book.records import Entry
 from generator.documents.formatting import Fmt
 from generator.documents.kinds import is_draft, template_kind, title
@@ -205,12 +206,16 @@ def operations_nature(book: Book, entry: Entry) -> str:
     return NATURE_LABELS.get(natures or frozenset({Nature.SERVICE}), "")
 
 
+_SUMMED = frozenset({DocumentKind.QUOTE, DocumentKind.ORDER, *INVOICE_KINDS})
+"""Documents whose totals print beside a VAT table (or the franchise mention)."""
+
+
 def tax_mentions(settings: Settings, entry: Entry) -> list[str]:
     """Franchise (293 B), reverse charge, exemption reasons, VAT on debits."""
     doc = entry.record.document
     mentions = []
-    if settings.firm.vat_exempt:
-        mentions.append("TVA non applicable, art. 293 B du CGI")
+    if settings.firm.vat_exempt and doc.kind not in _SUMMED:
+        mentions.append(FRANCHISE_MENTION)  # the others print it in the VAT table's place
     if any(line.vat_category is VatCategory.REVERSE_CHARGE for line in doc.lines):
         mentions.append("Autoliquidation : TVA due par le preneur (art. 283-2 du CGI)")
     mentions.extend(dict.fromkeys(line.vat_exemption for line in doc.lines if line.vat_exemption))
@@ -316,6 +321,7 @@ def document_context(
         "totals": totals_block(book, entry, fmt),
         "terms": payment_terms(book.settings, entry, customer["professional"], fmt),
         "mentions": tax_mentions(book.settings, entry),
+        "franchise": FRANCHISE_MENTION if book.settings.firm.vat_exempt else None,
         "instalment": instalment_block(book, entry, fmt),
         "payment": payment_block(book, entry, fmt),
         "note": doc.note.strip() if doc.note else None,

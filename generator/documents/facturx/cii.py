@@ -5,7 +5,8 @@
 it against the XSD, locally; :func:`embed` attaches it to a PDF/A-3b as ``factur-x.xml``.
 The schematron checks (EN 16931 and the French CTC rules) run in the tests and the bench
 with ``tests/einvoice_check.py``: the library's own check posts to a Saxon server, so it is
-turned off here. :func:`gaps` lists what the data lacks for the French rules.
+turned off here. What the data lacks for these rules is found before a document is issued
+(:mod:`generator.checks.einvoice`, ``carnet validate``).
 
 French CTC choices (``BR-FR-Flux2-Schematron-CII``): BT-23 is B (goods), S (services) or
 M (both) followed by 1, by 4 for a balance invoice after deposits, by 2 when the invoice
@@ -29,13 +30,12 @@ from generator.book.ledger import is_issued, paid_at_issue
 from generator.book.records import Entry
 from generator.documents.facturx.amounts import invoice_lines, vat_breakdown
 from generator.documents.facturx.codes import (
-    EAS_SIREN,
     PAYMENT_MEANS_SEPA_TRANSFER,
     TYPE_CODES,
     amount_text,
     text,
 )
-from generator.documents.facturx.parties import Buyer, compact, siren_of
+from generator.documents.facturx.parties import Buyer, compact
 from generator.documents.facturx.parties import buyer as buyer_of
 from generator.documents.facturx.parties import seller as seller_of
 from generator.locale import day_date, money
@@ -90,10 +90,16 @@ def invoice_data(book: Book, interaction_id: str) -> dict[str, Any]:
     order = _order_of(book, entry)
     if order is not None and order.record.document.number:
         data["BT-14"] = order.record.document.number
-    if doc.delivery_date:
-        data["BT-72"] = doc.delivery_date
-    if buyer.delivery:
-        data["BG-13"] = buyer.delivery
+    # An intra-EU supply names its delivery date and country (BR-IC-11, BR-IC-12): the
+    # date of sale is the issue date unless the document says otherwise, the goods go to
+    # the buyer's address unless it has a delivery address.
+    intra_eu = any(line.vat_category is VatCategory.INTRA_EU for line in doc.lines)
+    delivered = doc.delivery_date or (doc.issued if intra_eu else None)
+    if delivered:
+        data["BT-72"] = delivered
+    delivery = buyer.delivery or (_ship_to(buyer.party) if intra_eu else None)
+    if delivery:
+        data["BG-13"] = delivery
     if settings.invoicing.vat_on_debits and totals.tax:
         data["BT-8"] = "invoice"  # DueDateTypeCode 5: VAT due on the invoice date (débits)
     due = _due_date(doc, already_paid)
@@ -186,42 +192,6 @@ def _clock_at(moment: datetime) -> Iterator[None]:
             setattr(library, name, function)
 
 
-def gaps(book: Book, interaction_id: str) -> list[str]:
-    """What the data lacks for the e-invoice to pass the French rules (empty: nothing)."""
-    lang = book.settings.lang
-    entry = _issued_entry(book, interaction_id)
-    doc = entry.record.document
-    firm = book.settings.firm
-    buyer = buyer_of(book, entry)
-    totals = book.document_totals[entry.id]
-    found: list[tuple[str, dict[str, Any]]] = []
-    if siren_of(firm.siren, firm.siret) is None:
-        found.append(("gap_seller_siren", {}))
-    if buyer.bar == "B2B" and buyer.siren is None:
-        found.append(("gap_buyer_siren", {}))
-    if buyer.endpoint is None:
-        found.append(("gap_buyer_address", {}))
-    elif buyer.bar == "B2B" and buyer.siren is not None:
-        ident, scheme = buyer.endpoint
-        if scheme != EAS_SIREN or not ident.startswith(buyer.siren):  # BR-FR-21
-            found.append(("gap_buyer_directory", {}))
-    if totals.tax and not firm.vat_number:
-        found.append(("gap_vat_number", {}))
-    if firm.vat_exempt and totals.tax:
-        found.append(("gap_franchise", {}))
-    for index, line in enumerate(doc.lines, 1):
-        if line.vat_category is VatCategory.STANDARD and not line.vat_rate:
-            found.append(("gap_zero_standard", {"index": index}))
-    untaxed = {VatCategory.REVERSE_CHARGE, VatCategory.INTRA_EU}
-    if any(x.vat_category in untaxed for x in doc.lines) and not (buyer.vat_number or buyer.siren):
-        found.append(("gap_buyer_vat", {}))
-    if doc.kind is DocumentKind.CREDIT_NOTE and not _preceding(book, entry):
-        found.append(("gap_corrected", {}))
-    if book.settings.currency != "EUR":
-        found.append(("gap_currency", {}))
-    return [text(key, lang, source=buyer.source, **params) for key, params in found]
-
-
 # --- document ------------------------------------------------------------------------------
 
 
@@ -302,6 +272,12 @@ def _natures(book: Book, entry: Entry, depth: int) -> set[Nature]:
         product = book.products.get(line.product) if line.product else None
         natures.add(product.record.nature if product is not None else Nature.SERVICE)
     return natures
+
+
+def _ship_to(party: dict[str, Any]) -> dict[str, Any]:
+    """BG-13 from the buyer's party dict: its name and address."""
+    keys = ("name", "addr_l1", "addr_l2", "postcode", "city", "country_code")
+    return {key: party[key] for key in keys if key in party}
 
 
 def _due_date(doc: Any, already_paid: bool) -> date | None:

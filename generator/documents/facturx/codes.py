@@ -11,6 +11,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from generator.book import parties
+from generator.book.franchise import FRANCHISE_MENTION
 from generator.money import cents, plain_rate, round_to
 from generator.schema.common import DocumentKind, VatCategory
 
@@ -28,9 +30,8 @@ TYPE_CODES: dict[DocumentKind, str] = {
 PAYMENT_MEANS_SEPA_TRANSFER = "58"
 """BT-81, UNTDID 4461: SEPA credit transfer."""
 
-EAS_SIREN = "0225"
-"""BT-34-1 / BT-49-1: the French directory's electronic address, starting with the SIREN."""
-EAS_EMAIL = "EM"
+EAS_SIREN, EAS_EMAIL = parties.EAS_SIREN, parties.EAS_EMAIL
+"""BT-34-1 / BT-49-1: the French directory's address (it starts with the SIREN), an e-mail."""
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
 
@@ -108,7 +109,7 @@ def exemption(category: VatCategory, *, franchise: bool, domestic: bool) -> tupl
     """BT-121 and BT-120 (code, text) of an untaxed VAT category; ``("", "")`` for S and Z."""
     if category is VatCategory.EXEMPT:
         if franchise:
-            return "VATEX-FR-FRANCHISE", "TVA non applicable, art. 293 B du CGI"
+            return "VATEX-FR-FRANCHISE", FRANCHISE_MENTION
         return "", "Exonération de TVA"
     if category is VatCategory.REVERSE_CHARGE:
         if domestic:
@@ -143,48 +144,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Credit note on invoice {number} of {day}",
     ),
     "transfer": ("Virement", "Credit transfer"),
-    # gaps(): what the data lacks for the French rules
-    "gap_seller_siren": (
-        "settings.yaml : firm.siren ou firm.siret manquant (SIREN du vendeur, BT-30)",
-        "settings.yaml: firm.siren or firm.siret missing (seller SIREN, BT-30)",
-    ),
-    "gap_buyer_siren": (
-        "{source} : SIREN ou SIRET de l'acheteur manquant (BT-47)",
-        "{source}: buyer SIREN or SIRET missing (BT-47)",
-    ),
-    "gap_buyer_address": (
-        "{source} : adresse électronique de l'acheteur introuvable (BT-49) : "
-        "einvoice_address, SIREN ou e-mail",
-        "{source}: no electronic address for the buyer (BT-49): einvoice_address, SIREN or e-mail",
-    ),
-    "gap_buyer_directory": (
-        "{source} : einvoice_address doit commencer par le SIREN de l'acheteur (BT-49, schéma 0225)",
-        "{source}: einvoice_address must start with the buyer's SIREN (BT-49, scheme 0225)",
-    ),
-    "gap_vat_number": (
-        "settings.yaml : firm.vat_number manquant alors que la facture porte de la TVA",
-        "settings.yaml: firm.vat_number missing although the invoice charges VAT",
-    ),
-    "gap_franchise": (
-        "franchise en base (firm.vat_exempt) mais TVA facturée : catégorie E attendue",
-        "VAT-exempt firm (firm.vat_exempt) but VAT charged: category E expected",
-    ),
-    "gap_zero_standard": (
-        "ligne {index} : TVA à 0 % en catégorie S (Z, E ou AE attendue)",
-        "line {index}: 0 % VAT in category S (Z, E or AE expected)",
-    ),
-    "gap_buyer_vat": (
-        "{source} : numéro de TVA ou SIREN de l'acheteur requis (autoliquidation, BT-48)",
-        "{source}: buyer VAT number or SIREN required (reverse charge, BT-48)",
-    ),
-    "gap_corrected": (
-        "l'avoir ne référence pas une facture émise (corrects, BT-25)",
-        "the credit note references no issued invoice (corrects, BT-25)",
-    ),
-    "gap_currency": (
-        "devise autre que l'euro : non gérée par la facture électronique",
-        "currency other than euro: not supported by the e-invoice",
-    ),
 }
 
 
