@@ -1,6 +1,7 @@
 """Lists, tables, boards and charts as a person sees them, in Chromium at 1366×900 and on a
 390×844 phone: the page never scrolls sideways, no amount or date breaks over two
-lines, a board shows all its columns on a laptop, chart labels never overlap."""
+lines, no word of a table breaks in the middle, a board shows all its columns on a
+laptop, chart labels never overlap."""
 
 from __future__ import annotations
 
@@ -38,22 +39,30 @@ TABLE_PAGES = {"", "interactions/sale/", "produits/", "projets/", "factures/", "
 
 SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
 
-# Text of table cells that shows an amount or a date, and whether it lies on one line.
+# Text of table cells that shows an amount or a date, whether it lies on one line, and
+# the words of every cell that break in two.
 WRAPPED_CELLS = r"""() => {
   const amount = /^[−-]?\d{1,3}(?:[\s\u202f\u00a0]\d{3})*,\d{2}[\s\u202f\u00a0]€/;
   const day = /^\d{2}\/\d{2}\/\d{4}/;
   const found = [], wrapped = [];
   const walker = document.createTreeWalker(document.querySelector("article") || document.body,
                                            NodeFilter.SHOW_TEXT);
+  const lines = range => new Set(Array.from(range.getClientRects())
+    .filter(r => r.width > 0).map(r => Math.round(r.top))).size;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest("td, th")) continue;
     const text = node.textContent.trim();
-    if (!node.parentElement.closest("td, th") || !(amount.test(text) || day.test(text))) continue;
-    found.push(text);
     const range = document.createRange();
-    range.selectNodeContents(node);
-    const tops = new Set(Array.from(range.getClientRects())
-      .filter(r => r.width > 0).map(r => Math.round(r.top)));
-    if (tops.size > 1) wrapped.push(text);
+    if (amount.test(text) || day.test(text)) {
+      found.push(text);
+      range.selectNodeContents(node);
+      if (lines(range) > 1) wrapped.push(text);
+    }
+    for (const word of node.textContent.matchAll(/[^\s\u00a0\u202f\/-]+/g)) {
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (lines(range) > 1) wrapped.push(word[0]);  // a word broken in two
+    }
   }
   return {found: found.length, wrapped};
 }"""
