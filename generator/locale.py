@@ -59,6 +59,26 @@ def short_date(day: date | None, lang: str = "fr") -> str:
     )
 
 
+@lru_cache(maxsize=1024)
+def day_month(day: date, lang: str = "fr") -> str:
+    """``05/11``: a day of a short span (chart labels)."""
+    return format_date(day, "dd/MM", locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=1024)
+def month_name(day: date, lang: str = "fr", *, short: bool = False) -> str:
+    """``mars 2026`` (``short``: ``mars``, ``sept.``: the month alone, abbreviated)."""
+    return format_date(day, "MMM" if short else "MMMM y", locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=1024)
+def whole_money(amount: Decimal | int, lang: str = "fr", currency: str = "EUR") -> str:
+    """``1 500 €``: an amount without cents, for chart axes whose values are round."""
+    return format_currency(
+        amount, currency, format="#,##0.##\u00a0¤", currency_digits=False, locale=babel_locale(lang)
+    )
+
+
 def date_time(moment: datetime | None, lang: str = "fr") -> str:
     """``lundi 1 juin 2026 à 09:00``."""
     if moment is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.request
@@ -56,6 +57,9 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
             time.sleep(0.3)
         else:
             raise AssertionError("the served page did not follow the edit")
+        # the rebuild is incremental: its menu still names every page, never "None"
+        menu = fetch(url).split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+        assert "Vue d'ensemble" in menu and not re.search(r">\s*None\s*<", menu)
     finally:
         server.shutdown()
         thread.join(10)

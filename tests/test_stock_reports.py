@@ -171,7 +171,8 @@ def test_level_over_time_as_inline_svg() -> None:
     assert level_steps(book, "selfibox") == [(date(2026, 11, 2), 3), (date(2026, 11, 4), 2)]
     svg = level_chart(book, "selfibox")
     assert svg.startswith('<svg class="carnet-chart stock-level"')
-    assert "<polyline" in svg and "04/11/2026 : 2 pièce" in svg
+    assert "<polyline" in svg and "4 novembre 2026 : 2 pièce" in svg  # dates in French
+    assert '<desc id="stock-level-desc">Du 2 novembre 2026 au 25 novembre 2026' in svg
     assert "seuil d&#x27;alerte 1" in svg
     assert level_chart(book, "installation") == ""
     hostile = business(HOSTILE)

@@ -7,6 +7,7 @@ templates only lay it out.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -253,7 +254,7 @@ class EventCards:
 
 def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None = None) -> str:
     """The Markdown text of one page."""
-    return render(
+    text = render(
         spec.template,
         lang,
         title=spec.title,
@@ -264,18 +265,40 @@ def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None 
         cards=cards or EventCards(book, lang),
         **spec.context(),
     )
+    return readable_text(text)
+
+
+_CELL_BOUNDARY = re.compile(r"</(td|th)>(?=<t[dh][ >])")
+
+
+def readable_text(text: str) -> str:
+    """The page with what a search index or a screen reader needs to read it as text:
+    a field list reads « Nature : client · SIRET : … » (separators hidden on screen),
+    table cells are apart. Indexers drop tags and join their texts, which made
+    « NatureclientSIRET… »; every ``</dt>``, ``</dd>`` and ``</td>`` here comes from
+    Carnet's own templates (data is escaped), so the tags are safe to match."""
+    text = text.replace("</dt>", '<span class="carnet-sep"> : </span></dt>')
+    text = text.replace("</dd>", '<span class="carnet-sep"> · </span></dd>')
+    return _CELL_BOUNDARY.sub(r"</\1> ", text)
 
 
 def nav(book: Book, lang: str = "fr") -> list[Any]:
     """The navigation: sections and index pages only (record pages are reached by links).
 
+    Every entry carries its title: MkDocs reads a page's own title only when it renders
+    that page, so a dirty build (and the 404 page) would show "None" for untitled ones.
     MkDocs' themes print navigation titles unescaped: labels from the data are escaped here.
     """
     en = lang.startswith("en")
     pipelines = {key: html.escape(p.label) for key, p in book.settings.pipelines.items()}
     return [
         {("Dashboard" if en else "Tableau de bord"): "index.md"},
-        {"Pipelines": ["pipelines/index.md", *(f"pipelines/{k}.md" for k in pipelines)]},
+        {
+            "Pipelines": [
+                {("Overview" if en else "Vue d'ensemble"): "pipelines/index.md"},
+                *({label: f"pipelines/{k}.md"} for k, label in pipelines.items()),
+            ]
+        },
         {"Interactions": [{label: f"interactions/{k}.md"} for k, label in pipelines.items()]},
         *({(english if en else fr): path} for path, fr, english in LIST_PAGES.values()),
         {("Invoices" if en else "Factures"): documents.INVOICES_PAGE},

@@ -69,7 +69,7 @@ def level_chart(book: Book, product_id: str, lang: str = "fr") -> str:
         if index:
             points.append(f"{x(day):.1f},{y(steps[index - 1][1]):.1f}")
         points.append(f"{x(day):.1f},{y(level):.1f}")
-        tip = f"{fmt.short_date(day, lang)} : {fmt.number(level, lang)} {product.unit}"
+        tip = f"{fmt.day_date(day, lang)} : {fmt.number(level, lang)} {product.unit}"
         dots.append(
             f'<circle cx="{x(day):.1f}" cy="{y(level):.1f}" r="3" class="level-dot" '
             f'fill="currentColor"><title>{escape(tip)}</title></circle>'
@@ -97,11 +97,20 @@ def level_chart(book: Book, product_id: str, lang: str = "fr") -> str:
     for day, anchor in ((first, "start"), (last, "end")):
         parts.append(
             f'<text x="{x(day):.1f}" y="{HEIGHT - 10}" text-anchor="{anchor}" class="label" '
-            f'font-size="10">{escape(fmt.short_date(day, lang))}</text>'
+            f'font-size="10">{escape(fmt.day_date(day, lang))}</text>'
         )
     title = ("Stock level of " if en else "Niveau de stock de ") + product.name
+    now = f"{fmt.number(steps[-1][1], lang)} {product.unit}"
+    if en:
+        desc = f"From {fmt.day_date(first, lang)} to {fmt.day_date(last, lang)}; now {now}."
+    else:
+        desc = f"Du {fmt.day_date(first, lang)} au {fmt.day_date(last, lang)} ; aujourd'hui {now}."
+    if alert is not None:
+        desc += (" Alert level: " if en else " Seuil d'alerte : ") + fmt.number(alert, lang) + "."
     return (
         f'<svg class="carnet-chart stock-level" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
+        'aria-labelledby="stock-level-title stock-level-desc" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="stock-level-title">{escape(title)}</title>'
+        f'<desc id="stock-level-desc">{escape(desc)}</desc>{"".join(parts)}</svg>'
     )

@@ -10,6 +10,7 @@ from typing import Any
 from generator import locale as fmt
 from generator.book.agenda import is_all_day
 from generator.book.book import Book
+from generator.book.counting import PURCHASE
 from generator.book.progress import Step, action_day
 from generator.schema.common import State
 from generator.site import charts
@@ -60,28 +61,54 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
     days = [first + timedelta(days=n) for n in range(2 * WINDOW + 1)]
     en = lang.startswith("en")
     states_chart = charts.stacked_columns(
-        [(d.strftime("%d/%m"), [per_day[d][s] for _, s in _STATE_SERIES]) for d in days],
+        [(fmt.day_month(d, lang), [per_day[d][s] for _, s in _STATE_SERIES]) for d in days],
         [(css, fmt.state_label(s, lang)) for css, s in _STATE_SERIES],
-        "Interactions by state" if en else "Interactions par état",
+        charts.Chart(
+            "chart-states",
+            "Interactions by state" if en else "Interactions par état",
+            (
+                f"Interactions per day from {fmt.day_date(first, lang)} to "
+                f"{fmt.day_date(horizon, lang)}, stacked by state; today is marked."
+                if en
+                else f"Nombre d'interactions par jour, du {fmt.day_date(first, lang)} au "
+                f"{fmt.day_date(horizon, lang)}, empilées par état ; aujourd'hui est marqué."
+            ),
+        ),
         highlight=WINDOW,
     )
     months = _last_months(today, 12)
-    money_chart = charts.grouped_columns(
+    money_rows = [
+        (
+            month,
+            book.turnover_by_month.get(key, Decimal(0)),
+            book.purchases_by_month.get(key, Decimal(0)),
+        )
+        for key, month in months
+    ]
+    money_chart = charts.inflow_outflow_columns(
         [
+            (_month_lines(month, index, lang), turnover, purchases)
+            for index, (month, turnover, purchases) in enumerate(money_rows)
+        ],
+        (
+            ("turnover", "Turnover excl. VAT" if en else "Chiffre d'affaires HT"),
+            ("purchases", "Purchases (outflows)" if en else "Achats (sorties)"),
+        ),
+        charts.Chart(
+            "chart-money",
+            "Turnover and purchases by month" if en else "Chiffre d'affaires et achats par mois",
             (
-                m,
-                [
-                    book.turnover_by_month.get(m, Decimal(0)),
-                    book.purchases_by_month.get(m, Decimal(0)),
-                ],
-            )
-            for m in months
-        ],
-        [
-            ("turnover", "Chiffre d'affaires HT" if not en else "Turnover"),
-            ("purchases", "Achats" if not en else "Purchases"),
-        ],
-        "Turnover and purchases" if en else "Chiffre d'affaires et achats",
+                f"Turnover above the line, purchases below it, from "
+                f"{fmt.month_name(months[0][1], lang)} to {fmt.month_name(months[-1][1], lang)}; "
+                "the table below gives every amount."
+                if en
+                else "Chiffre d'affaires au-dessus de la ligne, achats en dessous, de "
+                f"{fmt.month_name(months[0][1], lang)} à {fmt.month_name(months[-1][1], lang)} ; "
+                "le tableau qui suit donne chaque montant."
+            ),
+        ),
+        shown=lambda v: fmt.whole_money(v, lang),
+        tip=lambda v: fmt.money(v, lang),
     )
     users = book.settings.users
     return {
@@ -98,14 +125,7 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
         ],
         "states_chart": states_chart,
         "money_chart": money_chart,
-        "months": [
-            (
-                m,
-                book.turnover_by_month.get(m, Decimal(0)),
-                book.purchases_by_month.get(m, Decimal(0)),
-            )
-            for m in months
-        ],
+        "months": [(f"{m:%Y-%m}", fmt.month_name(m, lang), t, p) for m, t, p in money_rows],
         "stock_alerts": stock_alerts(book),
         "window": WINDOW,
     }
@@ -142,30 +162,48 @@ def _action_order(item: dict[str, Any]) -> tuple[date, str]:
     return item["day"], item["entry"].id
 
 
-def _last_months(today: date, count: int) -> list[str]:
+def _last_months(today: date, count: int) -> list[tuple[str, date]]:
+    """The ``count`` months up to ``today``'s, oldest first: (``2026-03`` key, first day)."""
     year, month = today.year, today.month
     result = []
     for _ in range(count):
-        result.append(f"{year:04d}-{month:02d}")
+        result.append((f"{year:04d}-{month:02d}", date(year, month, 1)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return result[::-1]
 
 
+def _month_lines(month: date, index: int, lang: str) -> tuple[str, ...]:
+    """A month's label under its columns: ``mars``, with the year under the first month
+    and under January."""
+    name = fmt.month_name(month, lang, short=True)
+    return (name, str(month.year)) if index == 0 or month.month == 1 else (name,)
+
+
 def pipelines(book: Book) -> list[dict[str, Any]]:
-    """Each pipeline with its per-stage totals and a chart."""
+    """Each pipeline with its per-stage totals and a chart. Purchases are money going out:
+    their amounts (negative in the data) are shown positive, in the purchases' colour."""
     result = []
     for key, pipeline in book.settings.pipelines.items():
         totals = book.pipeline_totals[key]
+        outflow = key == PURCHASE
+        shown = abs if outflow else Decimal  # the data counts purchases as negative
+        rows = [(t.stage, t.count, f"{t.count} · {fmt.money(shown(t.amount))}") for t in totals]
         result.append(
             {
                 "key": key,
                 "label": pipeline.label,
                 "totals": totals,
+                "outflow": outflow,
                 "count": sum(t.count for t in totals),
-                "amount": sum((t.amount for t in totals), Decimal(0)),
+                "amount": shown(sum((t.amount for t in totals), Decimal(0))),
                 "chart": charts.horizontal_bars(
-                    [(t.stage, t.count, f"{t.count} · {fmt.money(t.amount)}") for t in totals],
-                    pipeline.label,
+                    rows,
+                    charts.Chart(
+                        f"chart-pipeline-{key}",
+                        pipeline.label,
+                        "; ".join(f"{stage} : {shown}" for stage, _, shown in rows),
+                    ),
+                    "purchases" if outflow else "bar",
                 ),
             }
         )
