@@ -306,8 +306,11 @@ def nav(book: Book, lang: str = "fr") -> list[Any]:
         {"Agenda": "agenda.md"},
         {
             ("Resources" if en else "Ressources"): [
-                resources.INDEX,
-                *(resources.resource_page(key) for key in book.settings.resources),
+                {("Overview" if en else "Vue d'ensemble"): resources.INDEX},
+                *(
+                    {html.escape(resource.name): resources.resource_page(key)}
+                    for key, resource in book.settings.resources.items()
+                ),
             ]
         },
         {("Renewals" if en else "Renouvellements"): renewals.PAGE},
