@@ -189,8 +189,8 @@ def fresh(world: Path, tmp_path: Path) -> Path:
         (("invoice", "pay", "brouillon", "10", "--date", TODAY), 1, "n'est pas émise"),
         (("invoice", "remind", "brouillon"), 1, "n'est pas émise"),
         (("invoice", "remind", "cmd"), 1, "n'est pas une facture"),
-        (("invoice", "issue", "F2026-0001"), 1, "déjà émis(e) sous le n° F2026-0001"),
-        (("order", "issue", "C2026-0001"), 1, "déjà émis(e)"),
+        (("invoice", "issue", "F2026-0001"), 1, "déjà émise sous le n° F2026-0001"),
+        (("order", "issue", "C2026-0001"), 1, "déjà émise"),
     ],
 )
 def test_names_and_kinds_are_refused(world: Path, args: tuple, code: int, words: str) -> None:

@@ -99,7 +99,7 @@ def test_accepting_a_quote_in_the_future_is_refused(
 ) -> None:
     quote = carnet(drafted, "quote", "issue", "devis-accompagnement-2027-mbs", "--date", TODAY)
     assert quote.exit_code == 0, quote.output
-    assert "devis D2026-0002 émis(e)" in quote.output, quote.output
+    assert "devis D2026-0002 émis le" in quote.output, quote.output
     output = _refused_unchanged(
         drafted,
         lambda: carnet_unpinned(drafted, "--today", FUTURE, "quote", "accept", "D2026-0002"),
