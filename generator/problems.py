@@ -161,6 +161,7 @@ QUOTE_LIMIT = 40
 """At most this many characters of a value are quoted in a message."""
 _LONGER_PARAMS = {
     **dict.fromkeys(("id", "found", "quoted"), 100),
+    "field": 160,
     **dict.fromkeys(("file", "other", "suggestion", "known", "expected", "missing"), 300),
     **dict.fromkeys(("allowed", "folders", "detail", "hint", "hint_en", "reason"), 300),
     "reason_en": 300,

@@ -304,7 +304,7 @@ def shown_field(model: type[BaseModel], loc: tuple[Any, ...], lang: str) -> str:
     label the user reads, then the path the user types), the path alone in English."""
     path = dotted(loc)
     title = None if lang.startswith("en") else field_title(model, tuple(loc))
-    return f"{title} ({path})" if title and title != path else path
+    return f"{title} ({clip(path, 100)})" if title and title != path else path
 
 
 SUGGESTED_KEYS = 200
