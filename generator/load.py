@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.files.layout import SETTINGS_PATH
 from generator.files.sources import (
@@ -101,6 +102,7 @@ def load(
     with_history: bool = False,
     at: str | None = None,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
     """Load and check the repository at ``repo`` (its data as of revision ``at``, a commit,
     tag, branch or date, when given); the Book when there is no error.
@@ -109,7 +111,7 @@ def load(
     cache), and the history (``git log`` and ``git cat-file``) only when ``with_history``
     or when the check of issued documents needs it. ``use_cache=False`` reads and writes
     no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
-    impossible ``at``.
+    impossible ``at``. ``progress`` hears of each step (:data:`generator.Progress`).
     """
     from generator.history.reader import cache_tracked, read_git
     from generator.history.timetravel import data_at
@@ -132,6 +134,8 @@ def load(
 
             if found is None or not (with_history or (book is not None and needs_history(book))):
                 return None
+            if progress is not None:
+                progress("history", 0, None)
             history = load_history(repo, cache, found=found)
             return history.until(commit) if history is not None and commit else history
 
@@ -145,6 +149,7 @@ def load(
                 history_of=history_of,
                 known=known,
                 write_cache=need_book and commit is None,
+                progress=progress,
             )
         problems = sort_problems(
             problems
@@ -179,6 +184,7 @@ def _load(
     history_of: Callable[[Book | None], History | None],
     known: list[Problem] | None = None,
     write_cache: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[list[Problem], Book | None, History | None]:
     """discover → parse → schema → Book → checks: every problem, the Book, the history.
 
@@ -194,7 +200,7 @@ def _load(
     lang = lang or (settings.lang if settings else "fr")
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
-        sources, cache, settings, lang, jobs, write_cache=write_cache
+        sources, cache, settings, lang, jobs, write_cache=write_cache, progress=progress
     )
     problems += file_problems
     if settings is None:
@@ -206,6 +212,8 @@ def _load(
     if history is None and has_frozen_records(book):
         notice = history_notice(sources.root, lang)
         problems += [notice] if notice is not None else []
+    if progress is not None:
+        progress("checks", 0, None)
     problems += locate(sources.root, run_checks(book, history, sources.root), lang)
     return problems, book, history
 
@@ -334,6 +342,7 @@ def _parse_records(
     jobs: int | None,
     *,
     write_cache: bool,
+    progress: Progress | None = None,
 ) -> tuple[Records, list[Problem], int]:
     """Parse every record file (reusing cached results) into ``Records``.
 
@@ -349,8 +358,12 @@ def _parse_records(
     parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
     todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
-    for path, result in parse_all(todo, tz, lang, jobs or os.cpu_count() or 1):
+    for done, (path, result) in enumerate(parse_all(todo, tz, lang, jobs or os.cpu_count() or 1)):
         parsed[path] = result
+        if progress is not None and done % 64 == 0:
+            progress("parse", done, len(todo))
+    if progress is not None and todo:
+        progress("parse", len(todo), len(todo))
     if todo and write_cache:
         cache.store("records", records_data(files, digests, parsed, tz, lang))
 

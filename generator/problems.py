@@ -15,12 +15,15 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator.locale import day_date, expand
 
 
 class Severity(StrEnum):
@@ -66,7 +69,9 @@ CATALOGUE: dict[str, Message] = _load_catalogue()
 
 REFUSAL_KINDS = {"refused": 1, "usage": 2}
 """Catalogue severities of refusals, with the exit code each gives (the others are
-problems' severities)."""
+problems' severities, and :data:`TEXT`)."""
+TEXT = "text"
+"""Catalogue severity of a command's own output (a summary line, a count): words only."""
 
 
 def render_text(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None]:
@@ -75,10 +80,15 @@ def render_text(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str 
     english = (lang or "fr").startswith("en")
     template = entry.en if english else entry.fr
     hint_template = entry.hint_en if english else entry.hint_fr
-    values = _Defaults(params)
-    message = template.format_map(values)
-    hint = hint_template.format_map(values) if hint_template else None
+    values = _Defaults({k: day_date(v, lang) if _is_day(v) else v for k, v in params.items()})
+    message = expand(template, lang, values).format_map(values)
+    hint = expand(hint_template, lang, values).format_map(values) if hint_template else None
     return message, (hint or None)
+
+
+def text(code: str, lang: str | None = "fr", **params: Any) -> str:
+    """The catalogue's text ``code`` (a command's output, severity ``text``) in ``lang``."""
+    return render_text(code, lang or "fr", params)[0]
 
 
 def render(code: str, lang: str, params: dict[str, Any]) -> tuple[str, str | None, Severity]:
@@ -137,11 +147,12 @@ def markdown_table(lang: str = "fr") -> str:
 
     rows = []
     for code, entry in CATALOGUE.items():
-        if entry.severity in REFUSAL_KINDS:
+        if entry.severity in REFUSAL_KINDS or entry.severity == TEXT:
             continue
-        text = (entry.en if lang.startswith("en") else entry.fr).format_map(_Dots())
+        template = entry.en if lang.startswith("en") else entry.fr
+        shown = expand(template, lang, {}, missing="…").format_map(_Dots())
         rows.append(
-            f"| `{code}` | {entry.severity} | {entry.family} | {text.replace('|', chr(92) + '|')} |"
+            f"| `{code}` | {entry.severity} | {entry.family} | {shown.replace('|', chr(92) + '|')} |"
         )
     return "\n".join(rows)
 
@@ -150,6 +161,7 @@ QUOTE_LIMIT = 40
 """At most this many characters of a value are quoted in a message."""
 _LONGER_PARAMS = {
     **dict.fromkeys(("id", "found", "quoted"), 100),
+    "field": 160,
     **dict.fromkeys(("file", "other", "suggestion", "known", "expected", "missing"), 300),
     **dict.fromkeys(("allowed", "folders", "detail", "hint", "hint_en", "reason"), 300),
     "reason_en": 300,
@@ -261,13 +273,20 @@ def make_problem(
     )
 
 
-def _clipped(params: dict[str, Any]) -> dict[str, str]:
+def _clipped(params: dict[str, Any]) -> dict[str, Any]:
     """Every parameter as text cut short: a message never quotes a whole value, which may
-    be a secret or megabytes long."""
+    be a secret or megabytes long. A date stays a date, written in the message's language
+    (« 25 novembre 2026 ») when it is rendered."""
     return {
-        name: clip(value if isinstance(value, str) else str(value), _LONGER_PARAMS.get(name))
+        name: value
+        if _is_day(value)
+        else clip(value if isinstance(value, str) else str(value), _LONGER_PARAMS.get(name))
         for name, value in params.items()
     }
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def clip(text: str, limit: int | None = None) -> str:

@@ -9,9 +9,12 @@ HTML) before they are marked safe.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import Enum
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -56,6 +59,21 @@ def render_note(text: str | None) -> str:
     return _renderer().render(text)
 
 
+def _labelled(lang: str) -> Callable[[Any], Any]:
+    """Jinja's ``finalize``: a value the user types as a key (``supplier``), an enum of
+    the schema with a ``label``, is shown by its label in the page's language
+    (« fournisseur »); comparisons in templates still see the key."""
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Enum):
+            label = getattr(value, "label", None)
+            if callable(label):
+                return label(lang)
+        return value
+
+    return finalize
+
+
 @cache
 def environment(lang: str = "fr", folder: str = "site") -> Environment:
     """The template environment of ``site_templates/<folder>`` for ``lang``."""
@@ -66,6 +84,7 @@ def environment(lang: str = "fr", folder: str = "site") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_labelled(lang),
     )
     env.filters.update(
         money=lambda v: fmt.money(v, lang),
@@ -74,6 +93,7 @@ def environment(lang: str = "fr", folder: str = "site") -> Environment:
         short_date=lambda v: fmt.short_date(v, lang),
         date_time=lambda v: fmt.date_time(v, lang),
         state=lambda v: fmt.state_label(v, lang),
+        plural=lambda n, one, other: fmt.counted(n, one, other, lang),
         note=lambda v: Markup(render_note(v)),
     )
     return env

@@ -35,7 +35,7 @@ def test_hours_on_a_task_whose_user_has_no_hourly_cost_is_an_error_on_the_hours_
     assert [(p.code, p.path, p.line, p.severity) for p in found] == [
         ("hourly-cost-missing", I + "claire.yaml", 8, "error")
     ]
-    assert "3 heure(s) sans coût horaire" in found[0].message
+    assert "3 heures sans coût horaire" in found[0].message
     assert "settings.users.claire" in found[0].hint
 
 

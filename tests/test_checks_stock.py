@@ -44,7 +44,7 @@ def test_stock_below_zero_is_reported_on_the_movement_that_causes_it() -> None:
     )  # fmt: skip
     assert found == [
         "data/stock/movements/2026/sortie-2.yaml:5:39: error: le stock de « nordmann-200 » "
-        "passe à -2 le 2026-11-04 [stock-negative]\n"
+        "passe à -2 le 4 novembre 2026 [stock-negative]\n"
         "    le mouvement sort plus que le stock disponible (2)"
     ]
 
@@ -79,7 +79,7 @@ def test_a_serial_received_twice_while_in_stock() -> None:
     found = messages({MOVEMENTS + "entree-1.yaml": IN_3, MOVEMENTS + "entree-2.yaml": again})
     assert found == [
         "data/stock/movements/2026/entree-2.yaml:5:48: error: numéro de série « S-2 » de "
-        "« selfibox » déjà en stock le 2026-11-05 [serial-already-in-stock]"
+        "« selfibox » déjà en stock le 5 novembre 2026 [serial-already-in-stock]"
     ]
 
 
@@ -105,7 +105,7 @@ def test_an_outgoing_serial_not_in_stock_suggests_the_close_one() -> None:
     assert len(found) == 1
     assert found[0].startswith(
         "data/stock/movements/2026/sortie-1.yaml:5:48: error: numéro de série « S-4 » de "
-        "« selfibox » absent du stock le 2026-11-04 [serial-not-in-stock]"
+        "« selfibox » absent du stock le 4 novembre 2026 [serial-not-in-stock]"
     )
 
 
@@ -113,7 +113,7 @@ def test_a_missing_serial() -> None:
     short = movement("in", "2026-11-02", "{product: selfibox, quantity: 3, serials: [S-1, S-2]}")
     found = messages({MOVEMENTS + "entree-1.yaml": short})
     assert found == [
-        "data/stock/movements/2026/entree-1.yaml:5:47: error: 2 numéro(s) de série pour une "
+        "data/stock/movements/2026/entree-1.yaml:5:47: error: 2 numéros de série pour une "
         "quantité de 3 [serials-count]\n"
         "    un produit suivi par numéro de série porte un numéro par exemplaire"
     ]

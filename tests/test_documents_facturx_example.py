@@ -101,6 +101,6 @@ def test_seed_scenario_pdfs_read_back(seed_book) -> None:
     assert root.xpath("string(//ram:GrandTotalAmount)", namespaces=ns) == "3513.00"
     balance = pdf_text(render_document(seed_book, by_number["F2026-0003"]))
     assert "AcompteF2026-0001du2mars2026" in balance
-    assert "AcompteF2026-0002du1mai2026" in balance
+    assert "AcompteF2026-0002du1ermai2026" in balance
     credit = pdf_text(render_document(seed_book, by_number["F2026-0004"]))
     assert "Avoir" in credit and "F2026-0003" in credit

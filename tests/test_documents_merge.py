@@ -98,7 +98,7 @@ def test_markdown_template_on_a_project(carnet, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     text = text_of(repo / "build" / "merge" / "convocation-stage.pdf")
     assert squeeze("Convocation : Stage photo") in text
-    assert squeeze("Du lundi 1 juin 2026 au 05/06/2026.") in text
+    assert squeeze("Du lundi 1er juin 2026 au 05/06/2026.") in text
     assert squeeze("Jeanne Sapin (apprenante)") in text
     assert squeeze("Paul Durand (apprenant)") in text
 

@@ -337,7 +337,7 @@ def test_build_renders_the_pdfs_it_links(tmp_path: Path) -> None:
     assert (pdfs / "F2026-0001.pdf").read_bytes() == (repo / ORIGINAL).read_bytes()
     assert (repo / "build/documents/brouillon.brouillon.pdf").is_file()  # shared cache
     documents = run(repo, "documents")
-    assert "2 documents : 0 écrits, 2 à jour" in documents.output
+    assert "2 documents : 0 écrit, 2 à jour" in documents.output
 
 
 def test_example_invoices_whose_lines_fit_fit_on_one_page(example_repo: Path) -> None:

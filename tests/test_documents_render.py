@@ -297,7 +297,7 @@ def test_deposit_invoice_has_the_versement_block(book, repo: Path) -> None:
     assert squeeze("Facture d'acompte n° F2026-0001") in text
     assert squeeze("VERSEMENT") in text.upper()
     assert squeeze("Acompte 30 % (30 % de la commande) du lundi 2 mars 2026 3 000,00 € HT") in text
-    assert squeeze("Bon de commande C2026-0001 du dimanche 1 mars 2026 10 000,00 € HT") in text
+    assert squeeze("Bon de commande C2026-0001 du dimanche 1er mars 2026 10 000,00 € HT") in text
     assert squeeze("Déjà facturé sur la commande avant ce versement 0,00 € HT") in text
     assert squeeze("Reste à facturer sur la commande 7 000,00 € HT") in text
     # The order's lines are goods: so is the deposit, despite its free-text lines.
@@ -325,7 +325,7 @@ def test_draft_is_watermarked_unnumbered_without_factur_x(book, repo: Path) -> N
     assert squeeze("BROUILLON") in text
     assert squeeze("Facture") in text
     assert squeeze("n° F20") not in text
-    assert squeeze("Date prévue mardi 1 décembre 2026") in text
+    assert squeeze("Date prévue mardi 1er décembre 2026") in text
     assert attachments(pdf) == {}
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images) == 0  # no QR: no number yet
     # A private person: no recovery indemnity, no SIREN of the buyer.
@@ -489,7 +489,7 @@ def test_documents_command_writes_caches_and_removes_stale(carnet, tmp_path: Pat
     again = carnet("documents", repo=repo)
     assert again.exit_code == 0
     assert again.stdout == ""
-    assert "6 documents : 0 écrits, 6 à jour" in again.stderr
+    assert "6 documents : 0 écrit, 6 à jour" in again.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == mtimes
 
     # Issue the draft: its draft PDF is stale, the new number is written; a reminder stays.
@@ -503,7 +503,7 @@ def test_documents_command_writes_caches_and_removes_stale(carnet, tmp_path: Pat
     third = carnet("documents", repo=repo)
     assert third.exit_code == 0, third.stderr
     assert third.stdout.splitlines() == ["build/documents/F2026-0004.pdf"]
-    assert "1 supprimés" in third.stderr
+    assert "1 supprimé" in third.stderr
     assert not (out / "brouillon.brouillon.pdf").exists()
     assert (out / "F2026-0002.relance.pdf").exists()
 

@@ -189,8 +189,8 @@ def fresh(world: Path, tmp_path: Path) -> Path:
         (("invoice", "pay", "brouillon", "10", "--date", TODAY), 1, "n'est pas émise"),
         (("invoice", "remind", "brouillon"), 1, "n'est pas émise"),
         (("invoice", "remind", "cmd"), 1, "n'est pas une facture"),
-        (("invoice", "issue", "F2026-0001"), 1, "déjà émis(e) sous le n° F2026-0001"),
-        (("order", "issue", "C2026-0001"), 1, "déjà émis(e)"),
+        (("invoice", "issue", "F2026-0001"), 1, "déjà émise sous le n° F2026-0001"),
+        (("order", "issue", "C2026-0001"), 1, "déjà émise"),
     ],
 )
 def test_names_and_kinds_are_refused(world: Path, args: tuple, code: int, words: str) -> None:
@@ -236,7 +236,7 @@ def test_refusals_speak_english(world: Path) -> None:
         ("30%:", "PART:DATE"),
         ("30%:2026-02-30", "AAAA-MM-JJ"),
         ("30%:2026-03-05:due=tomorrow", "due=tomorrow"),
-        ("30%:2026-03-05:due=2026-03-04", "échéance 2026-03-04 avant la date prévue"),
+        ("30%:2026-03-05:due=2026-03-04", "échéance 4 mars 2026 avant la date prévue"),
         ("30%:2026-03-05:colour=red", "options possibles"),
         ("30%:2026-03-05:template=", "sans valeur"),
         ("30%:2026-03-05:label= ", "sans valeur"),
@@ -416,7 +416,7 @@ def test_a_draft_with_empty_keys_gets_its_number_and_due_date(fresh: Path) -> No
 def test_a_due_date_before_issue_is_refused_and_reported(fresh: Path) -> None:
     path = fresh / "data/interactions/2026/brouillon.yaml"
     path.write_text(DRAFT.replace("  kind: invoice\n", "  kind: invoice\n  due: 2026-03-04\n"))
-    assert "échéance 2026-03-04 antérieure" in refused(
+    assert "échéance 4 mars 2026 antérieure" in refused(
         fresh, "invoice", "issue", "brouillon", "--date", "2026-03-05"
     )
     path.write_text(

@@ -210,8 +210,8 @@ def test_balance_deducts_deposits_by_number_and_date(issued: Path) -> None:
     assert titles == [
         "Acompte F2026-0001 du 2 mars 2026",
         "Acompte F2026-0001 du 2 mars 2026",
-        "Acompte F2026-0002 du 1 mai 2026",
-        "Acompte F2026-0002 du 1 mai 2026",
+        "Acompte F2026-0002 du 1er mai 2026",
+        "Acompte F2026-0002 du 1er mai 2026",
     ]
 
 

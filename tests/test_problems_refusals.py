@@ -10,7 +10,6 @@ speak English, with their usual exit code.
 from __future__ import annotations
 
 import ast
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,13 +42,9 @@ SITES = list(_raise_sites())
 
 
 def _placeholders(*templates: str | None) -> set[str]:
-    return {
-        name
-        for template in templates
-        if template
-        for _, name, _, _ in string.Formatter().parse(template)
-        if name
-    }
+    from generator.locale import placeholders
+
+    return {name for template in templates if template for name in placeholders(template)}
 
 
 def test_the_catalogue_holds_refusals() -> None:

@@ -70,8 +70,8 @@ def test_missing_required_fields_do_not_hide_references(tmp_path: Path) -> None:
     assert {(5, "ref-unknown"), (6, "ref-unknown")} <= {(p.line, p.code) for p in found}
     missing = [p.message for p in found if p.code == "field-missing"]
     assert sorted(missing) == [
-        "champ obligatoire « date » absent",
-        "champ obligatoire « subject » absent",
+        "champ obligatoire « Date action (date) » absent",
+        "champ obligatoire « Sujet (subject) » absent",
     ]
 
 

@@ -38,7 +38,7 @@ def test_rebuild_without_change_rewrites_and_renders_nothing(runner, built) -> N
     entries = search_entries(site)
     result = build(runner, repo)
     assert "incrémentale" in result.stdout
-    assert "0 réécrites" in result.stdout
+    assert "0 réécrite" in result.stdout
     assert page.stat().st_mtime_ns == before, "an unchanged page was rendered again"
     assert sorted(map(json.dumps, search_entries(site))) == sorted(map(json.dumps, entries))
 

@@ -51,7 +51,7 @@ REFUSALS = [
     (("stock", "receive", "achat-bornes", "--line", "3=-2"), 1, "attendu N=QUANTITÉ"),
     (("stock", "receive", "achat-bornes", "--line", "3"), 1, "attendu N=QUANTITÉ"),
     (("stock", "receive", "achat-bornes", "--line", "3=1", "--line", "3=2"), 1, "deux fois"),
-    (("stock", "receive", "achat-bornes", "--line", "9=1"), 1, "n'a que 3 ligne(s)"),
+    (("stock", "receive", "achat-bornes", "--line", "9=1"), 1, "n'a que 3 lignes"),
     (("stock", "receive", "achat-bornes", "--line", "2=1"), 1, "pas un produit géré en stock"),
     (("stock", "receive", "achat-bornes", "--line", "3=41"), 1, "seulement 40 encore attendus"),
     (("stock", "receive", "achat-bornes", "--line", "1=1"), 1, "--serials selfibox=SN-0001"),
@@ -97,7 +97,7 @@ REFUSALS = [
     (
         ("stock", "receive", "achat-bornes", "--serials", "selfibox=SBX-10..SBX-12"),
         1,
-        "2 numéro(s) de trop",
+        "2 numéros de trop",
     ),
     (
         (
@@ -110,7 +110,7 @@ REFUSALS = [
             "selfibox=SBX-10..SBX-11",
         ),
         1,
-        "1 numéro(s) de trop",
+        "1 numéro de trop",
     ),
     (("delivery", "new", "F2026-9999"), 2, "aucune fiche"),
     (("delivery", "new", "achat-bornes"), 1, "ni une commande ni une facture"),
@@ -123,7 +123,7 @@ REFUSALS = [
     (
         ("delivery", "new", "F2026-0001", "--serials", "selfibox=SBX-0001,SBX-0002"),
         1,
-        "1 numéro(s) de plus que la quantité à livrer",
+        "1 numéro de plus que la quantité à livrer",
     ),
     (
         ("delivery", "new", "F2026-0001", "--serials", "nordmann-200=X-1"),
@@ -164,7 +164,7 @@ def test_bad_input_is_refused_and_nothing_is_written(
 def test_english_messages(repo: Path, carnet) -> None:
     result = carnet("--lang", "en", "stock", "receive", "achat-bornes", "--line", "9=1", repo=repo)
     assert result.exit_code == 1
-    assert "'achat-bornes' has only 3 line(s)" in result.stderr
+    assert "'achat-bornes' has only 3 lines" in result.stderr
 
 
 def test_validation_that_would_go_below_zero_is_refused_with_positions(
@@ -185,7 +185,7 @@ def test_validation_that_would_go_below_zero_is_refused_with_positions(
     lines = result.stderr.splitlines()
     assert lines[0] == (
         "data/stock/movements/2026/sortie-2026-0001.yaml:5:39: error: le stock de "
-        "« nordmann-200 » passe à -2 le 2026-11-24 [stock-negative]"
+        "« nordmann-200 » passe à -2 le 24 novembre 2026 [stock-negative]"
     )
     assert lines[-1] == "carnet: « sortie-2026-0001 » non validé"
     assert snapshot(repo) == before

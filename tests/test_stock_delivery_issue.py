@@ -56,7 +56,7 @@ def test_a_typed_note_gets_the_next_number_of_its_series(repo: Path, carnet) -> 
     assert lines[:3] == [
         NOTE,
         "data/documents/issued/BL2026-0002.pdf",
-        "bon de livraison BL2026-0002 émis le 2026-11-24",
+        "bon de livraison BL2026-0002 émis le 24 novembre 2026",
     ]
     assert lines[3].startswith("enregistré dans git : ")
     assert number(repo, NOTE) == "BL2026-0002"  # after BL2026-0001, made by delivery new
@@ -91,13 +91,13 @@ def refused(repo: Path, carnet, *args: str) -> str:
 
 def test_refusals(repo: Path, carnet) -> None:
     early = refused(repo, carnet, "delivery", "issue", ID, "--date", "2026-08-20")
-    assert "BL2026-0001" in early and "2026-08-21" in early  # chronological
+    assert "BL2026-0001" in early and "21 août 2026" in early  # chronological
     assert "carnet invoice issue" in refused(repo, carnet, "delivery", "issue", "F2026-0005")
     assert "carnet delivery issue bl-salon-mariage-2026" in refused(
         repo, carnet, "invoice", "issue", "bl-salon-mariage-2026"
     )
     future = refused(repo, carnet, "delivery", "issue", ID, "--date", "2026-11-26")
-    assert "2026-11-26" in future
+    assert "26 novembre 2026" in future
     assert carnet("delivery", "issue", ID, repo=repo).exit_code == 0
     again = refused(repo, carnet, "delivery", "issue", ID)
     assert "déjà émis" in again and "BL2026-0002" in again

@@ -183,7 +183,7 @@ def _vanished(history: History, book: Book, documents: list[Entry]) -> list[Prob
                     "document-deleted-after-issue",
                     number=number,
                     commit=commit.short,
-                    when=commit.when.date().isoformat(),
+                    when=commit.when.date(),
                     file=path,
                 )
             )
@@ -199,7 +199,7 @@ def _vanished(history: History, book: Book, documents: list[Entry]) -> list[Prob
                     "document-changed-after-issue",
                     field=f"document.{field}",
                     commit=commit.short,
-                    when=commit.when.date().isoformat(),
+                    when=commit.when.date(),
                 )
             )
             break
@@ -237,7 +237,7 @@ def _compare(
                 changed_code,
                 field=shown,
                 commit=commit.short,
-                when=commit.when.date().isoformat(),
+                when=commit.when.date(),
             )
         ]
     return []

@@ -23,6 +23,7 @@ from generator.book.ledger import is_issued
 from generator.checks.base import at
 from generator.files.layout import original_path
 from generator.history.fielddiff import ADDED, DELETED
+from generator.locale import day_date
 from generator.problems import Problem
 from generator.schema.common import DocumentKind
 
@@ -85,16 +86,16 @@ def _changed(
         verb_fr, verb_en = (
             ("supprimé", "deleted") if diverged.kind == DELETED else ("modifié", "changed")
         )
-        day = commit.when.date().isoformat()
-        change_fr = f"{verb_fr} dans le commit {commit.short} du {day}"
-        change_en = f"{verb_en} in commit {commit.short} on {day}"
+        day = commit.when.date()
+        change_fr = f"{verb_fr} dans le commit {commit.short} du {day_date(day, 'fr')}"
+        change_en = f"{verb_en} in commit {commit.short} on {day_date(day, 'en')}"
     elif work is not None:
         deleted = work.kind == DELETED
         change_fr = "supprimé, sans commit" if deleted else "modifié, sans commit"
         change_en = "deleted, not committed" if deleted else "changed, not committed"
     else:
         return None
-    when = archived.commit.when.date().isoformat()
+    when = day_date(archived.commit.when.date(), book.lang)
     return at(
         book,
         entry.path,

@@ -74,6 +74,7 @@ def check_references(book: Book) -> list[Problem]:
                         loc,
                         "ref-unknown",
                         target=label(target, book.lang),
+                        kind=target,
                         id=value,
                         suggestion=did_you_mean(value, known, book.lang),
                     )

@@ -9,16 +9,18 @@ and printed with their exit code by :class:`generator.cli.main.CarnetGroup` alon
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from generator.problems import Problem, Refused, printable
+from generator.problems import Problem, Refused, printable, text
 
 if TYPE_CHECKING:
     from generator.book.book import Book
@@ -39,6 +41,8 @@ class Env:
     """Where ``today`` came from: ``--today``, ``CARNET_TODAY``, or ``None`` (the clock)."""
     allow_future_date: bool = False
     """``--allow-future-date``: issuing after the real date is wanted."""
+    quiet: bool = False
+    """``--quiet``: print the problems (and refusals) only."""
 
     @property
     def en(self) -> bool:
@@ -83,12 +87,41 @@ def require_repo(env: Env) -> None:
         raise Refused("repo-without-data", repo=env.repo)
 
 
+_PROBLEM_STREAMS: ContextVar[tuple[TextIO, TextIO] | None] = ContextVar(
+    "carnet_problem_streams", default=None
+)
+"""With ``--quiet``: the real standard output and error, where problems still go."""
+
+
+@contextmanager
+def quieted() -> Iterator[None]:
+    """``--quiet``: everything a command prints is dropped but its problems and refusals
+    (written through :func:`echo_problem`), which go to the real streams."""
+    import sys
+
+    token = _PROBLEM_STREAMS.set((sys.stdout, sys.stderr))
+    try:
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        _PROBLEM_STREAMS.reset(token)
+
+
+def echo_problem(line: str, *, err: bool = True) -> None:
+    """Print a problem's or a refusal's text: shown even with ``--quiet``."""
+    streams = _PROBLEM_STREAMS.get()
+    if streams is None:
+        click.echo(line, err=err)
+    else:
+        click.echo(line, file=streams[1] if err else streams[0])
+
+
 def print_refusal(refusal: Refused, lang: str | None) -> None:
     """``carnet: message`` on stderr, the hint on the next line; safe for a terminal."""
     message, hint = refusal.text(lang)
-    click.echo(f"carnet: {printable(message)}", err=True)
+    echo_problem(f"carnet: {printable(message)}")
     if hint:
-        click.echo(f"    {printable(hint)}", err=True)
+        echo_problem(f"    {printable(hint)}")
 
 
 def print_causes(env: Env, causes: list[tuple[Refused, int]]) -> None:
@@ -97,16 +130,30 @@ def print_causes(env: Env, causes: list[tuple[Refused, int]]) -> None:
     for refusal, count in causes:
         message, hint = refusal.text(env.lang)
         if count > 1:
-            message += env.say(f" ({count} documents)", f" ({count} documents)")
-        click.echo(f"carnet: {printable(message)}", err=True)
+            message += text("documents-stopped", env.lang, count=count)
+        echo_problem(f"carnet: {printable(message)}")
         if hint:
-            click.echo(f"    {printable(hint)}", err=True)
+            echo_problem(f"    {printable(hint)}")
+
+
+def issued_line(env: Env, kind: str, number: str, day: date) -> str:
+    """« facture F2026-0004 émise le 25 novembre 2026 » (the document's gender agreed)."""
+    from generator.locale import day_date, document_gender, document_label
+
+    return text(
+        "document-issued",
+        env.lang,
+        label=document_label(kind, env.lang),
+        number=number,
+        gender=document_gender(kind),
+        day=day_date(day, env.lang or "fr"),
+    )
 
 
 def print_problems(problems: list[Problem]) -> None:
     """Problems on stderr, one per line (with their hint)."""
     for problem in problems:
-        click.echo(problem.format_text(), err=True)
+        echo_problem(problem.format_text())
 
 
 def shown(repo: Path, path: Path) -> str:

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from generator.cli.common import Env, load_valid, print_causes, print_problems, shown, writing
-
-
-def _progress(total: int):
-    """A rich progress bar on a terminal, nothing when piped."""
-    if total < 2 or not sys.stderr.isatty():
-        return nullcontext(None)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    return Progress(console=Console(stderr=True), transient=True)
+from generator.cli.progress import progress
+from generator.problems import text
 
 
 @click.command("documents")
@@ -77,8 +68,15 @@ def documents_command(
     target = out if out is not None else default_out(env.repo)
     print_problems(build_tracked(env.repo, env.lang or "fr"))
     total = len(ids) if ids is not None else len(document_ids(book))
-    with _progress(total) as bar:
-        task = bar.add_task("Documents", total=total) if bar else None
+    with progress(env) as step:
+        done = 0
+
+        def one_more(_: object) -> None:
+            nonlocal done
+            done += 1
+            step("documents", done, total)
+
+        step("documents", 0, total)
         report = render_all(
             env.repo,
             book,
@@ -86,20 +84,20 @@ def documents_command(
             ids,
             lang=book.settings.lang,  # documents speak the firm's language
             jobs=jobs,
-            on_outcome=(lambda _: bar.advance(task)) if bar else None,
+            on_outcome=one_more,
         )
     for path in report.written:
         click.echo(shown(env.repo, path))
     print_causes(env, report.causes())
-    done = len(report.written) + len(report.up_to_date)
     click.echo(
-        env.say(
-            f"{done} documents : {len(report.written)} écrits, {len(report.up_to_date)} à jour"
-            + (f", {len(report.removed)} supprimés" if report.removed else "")
-            + (f", {len(report.errors)} en erreur" if report.errors else ""),
-            f"{done} documents: {len(report.written)} written, {len(report.up_to_date)} up to date"
-            + (f", {len(report.removed)} removed" if report.removed else "")
-            + (f", {len(report.errors)} failed" if report.errors else ""),
+        text(
+            "documents-summary",
+            env.lang,
+            done=len(report.written) + len(report.up_to_date),
+            written=len(report.written),
+            up_to_date=len(report.up_to_date),
+            removed=len(report.removed),
+            failed=len(report.errors),
         ),
         err=True,
     )
@@ -127,11 +125,7 @@ def _archive(env: Env, records: tuple[str, ...], jobs: int | None, no_commit: bo
         if not changes.paths():
             click.echo(env.say("aucun original à archiver", "no original to archive"), err=True)
             return
-        count = len(changes.paths())
-        message = env.say(
-            f"Archive des originaux de {count} document(s) émis",
-            f"Originals of {count} issued document(s) archived",
-        )
+        message = text("documents-archived-commit", env.lang, count=len(changes.paths()))
         session.save(changes, message)
 
 

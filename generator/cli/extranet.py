@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import Env, print_problems, require_repo
-from generator.problems import Refused, printable
+from generator.cli.common import Env, echo_problem, print_problems, require_repo
+from generator.cli.progress import progress
+from generator.problems import Refused, printable, text
 
 
 @click.command()
@@ -41,33 +42,44 @@ def extranet(
 
     require_repo(env)
     out_root = output_dir(env.repo, "extranet", out=out, create=False)
-    result = load(env.repo, today=env.today, lang=env.lang, with_history=True)
-    if result.book is None:
-        print_problems(result.problems)
-        raise Refused("extranet-data-errors")
-    book = result.book
-    history = result.history
-    plan = plan_extranets(env.repo, book, projects, out_root, env.lang or book.settings.lang)
-    print_problems(plan.problems)
+    with progress(env) as step:
+        result = load(env.repo, today=env.today, lang=env.lang, with_history=True, progress=step)
+        if result.book is None:
+            print_problems(result.problems)
+            raise Refused("extranet-data-errors")
+        book = result.book
+        history = result.history
+        plan = plan_extranets(env.repo, book, projects, out_root, env.lang or book.settings.lang)
+        print_problems(plan.problems)
+        total = len(plan.passwords)
+        finished: list[ProjectOutcome] = []
 
-    def show(outcome: ProjectOutcome) -> None:
-        for error in outcome.errors:
-            click.echo(printable(error.message(env.lang)), err=True)
-        if outcome.refusal is not None:
-            click.echo(printable(outcome.refusal.message(env.lang)), err=True)
-        if outcome.report is not None:
-            click.echo(f"{outcome.report.out / 'index.html'}")
+        def show(outcome: ProjectOutcome) -> None:
+            finished.append(outcome)
+            step("extranet", len(finished), total)
+            for error in outcome.errors:
+                echo_problem(printable(error.message(env.lang)))
+            if outcome.refusal is not None:
+                echo_problem(printable(outcome.refusal.message(env.lang)))
+            if outcome.report is not None:
+                click.echo(f"{outcome.report.out / 'index.html'}")
 
-    with signals_raise():
-        outcomes = build_all(
-            env.repo,
-            book,
-            history,
-            plan,
-            out_root,
-            lang=env.lang,
-            allow_weak=allow_weak_password,
-            on_project=show,
-        )
+        step("extranet", 0, total)
+        with signals_raise():
+            outcomes = build_all(
+                env.repo,
+                book,
+                history,
+                plan,
+                out_root,
+                lang=env.lang,
+                allow_weak=allow_weak_password,
+                on_project=show,
+            )
+    built = sum(1 for o in outcomes if o.report is not None)
+    click.echo(
+        text("extranet-summary", env.lang, built=built, failed=sum(1 for o in outcomes if o.fails)),
+        err=True,
+    )
     failed = any(o.fails for o in outcomes) or any(p.is_error for p in plan.problems)
     sys.exit(1 if failed else 0)

@@ -99,10 +99,9 @@ def changes_table(
 
 
 def _title(record_name: str | None, since: date | None, lang: str) -> str:
-    from babel.dates import format_date
+    from generator.locale import day_date
 
-    locale = "fr_FR" if lang == "fr" else "en"
-    when = format_date(since, "long", locale=locale) if since else ""
+    when = day_date(since, lang)
     if record_name is not None:
         head = f"Historique de {record_name}" if lang == "fr" else f"History of {record_name}"
         return head + ((" depuis le " if lang == "fr" else " since ") + when if since else "")
@@ -110,16 +109,16 @@ def _title(record_name: str | None, since: date | None, lang: str) -> str:
 
 
 def _nothing(record_name: str | None, since: date | None, lang: str) -> str:
-    from babel.dates import format_date
+    from generator.locale import day_date
 
     if lang == "en":
         return (
             "No change"
             + (f" of {record_name}" if record_name else "")
-            + (f" since {since.isoformat()}" if since else "")
+            + (f" since {day_date(since, lang)}" if since else "")
         )
     return (
         "Aucune modification"
         + (f" de {record_name}" if record_name else "")
-        + (f" depuis le {format_date(since, 'long', locale='fr_FR')}" if since else "")
+        + (f" depuis le {day_date(since, lang)}" if since else "")
     )

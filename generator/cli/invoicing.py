@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import Env, day_of, load_valid, writing
+from generator.cli.common import Env, day_of, issued_line, load_valid, writing
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -30,13 +30,10 @@ def _issue(env: Env, name: str, day: str | None, no_commit: bool, kinds: tuple[s
         _, book = load_valid(env)
         entry = find_document(env.repo, book, name)
         done = issue(env.repo, book, entry, when, kinds=kinds, lang=env.lang)
-        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued)
         archive_issued(env.repo, book, done.changes)
         kind = entry.record.document.kind
-        announce = env.say(
-            f"{document_label(kind)} {done.number} émis(e) le {done.issued.isoformat()}",
-            f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
-        )
+        announce = issued_line(env, kind, done.number, done.issued)
         message = f"Émission {document_label(kind)} {done.number}"
         session.save(done.changes, message, announce)
 
@@ -88,7 +85,7 @@ def quote_accept(env: Env, name: str, day: str | None, no_commit: bool) -> None:
         _, book = load_valid(env)
         entry = find_document(env.repo, book, name)
         done, _order = accept(env.repo, book, entry, when, lang=env.lang)
-        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued)
         archive_issued(env.repo, book, done.changes)
         announce = env.say(f"commande {done.number}", f"order {done.number}")
         message = f"Commande {done.number} (devis accepté)"

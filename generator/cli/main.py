@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from generator import __version__
-from generator.cli.common import Env, parse_day, print_refusal, require_repo
+from generator.cli import language
+from generator.cli.common import Env, echo_problem, parse_day, print_refusal, quieted, require_repo
 from generator.problems import (
     Problem,
     Refused,
     apply_strict,
     count_by_severity,
     printable,
+    text,
     to_json,
 )
 
@@ -31,8 +34,26 @@ if TYPE_CHECKING:
     from generator.load import LoadResult
 
 
+language.install()
+
+
 class CarnetGroup(click.Group):
-    """A group that turns unexpected exceptions into one line (or a traceback with --debug)."""
+    """A group that turns unexpected exceptions into one line (or a traceback with --debug),
+    and has click speak the language asked for (:mod:`generator.cli.language`)."""
+
+    context_class = language.CarnetContext
+
+    def main(self, args: Sequence[str] | None = None, *pos: Any, **kwargs: Any) -> Any:
+        """Run the command line, click's own texts in ``--lang``'s language (read before
+        click parses anything, so that usage errors and help screens speak it too)."""
+        words = list(sys.argv[1:] if args is None else args)
+        with language.speaking(language.requested(words)):
+            return super().main(words, *pos, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add ``cmd`` with Carnet's context (French help screens)."""
+        language.adopt(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -49,11 +70,10 @@ class CarnetGroup(click.Group):
             env = ctx.obj
             english = isinstance(env, Env) and env.en
             what = printable(f"{exc.__class__.__name__}: {exc}")
-            click.echo(
+            echo_problem(
                 f"carnet: unexpected error: {what} (run again with --debug for details)"
                 if english
-                else f"carnet: erreur inattendue : {what} (relancez avec --debug pour le détail)",
-                err=True,
+                else f"carnet: erreur inattendue : {what} (relancez avec --debug pour le détail)"
             )
             ctx.exit(1)
 
@@ -77,6 +97,13 @@ class CarnetGroup(click.Group):
     "--lang", type=click.Choice(["fr", "en"]), envvar="CARNET_LANG", help="Langue des messages."
 )
 @click.option("--debug", is_flag=True, help="Affiche la trace complète d'une erreur inattendue.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    envvar="CARNET_QUIET",
+    help="N'affiche que les problèmes (ni progression, ni chemins, ni résumé).",
+)
 @click.version_option(__version__, prog_name="carnet")
 @click.pass_context
 def main(
@@ -86,6 +113,7 @@ def main(
     allow_future_date: bool,
     lang: str | None,
     debug: bool,
+    quiet: bool,
 ) -> None:
     """Carnet : CRM et ERP léger dont les données sont un dépôt git de fichiers YAML.
 
@@ -105,23 +133,24 @@ def main(
         lang=lang,
         today_from=today_from,
         allow_future_date=allow_future_date,
+        quiet=quiet,
     )
+    if quiet:
+        ctx.with_resource(quieted())
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
-        click.echo(to_json(problems))
+        echo_problem(to_json(problems), err=False)
     else:
         for problem in problems:
-            click.echo(problem.format_text())
+            echo_problem(problem.format_text(), err=False)
 
 
 def _summary_line(problems: list[Problem], files: int, lang: str | None) -> str:
     counts = count_by_severity(problems)
     errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
-    if lang == "en":
-        return f"{files} files checked: {errors} error(s), {warnings} warning(s)"
-    return f"{files} fichiers vérifiés : {errors} erreur(s), {warnings} avertissement(s)"
+    return text("validate-summary", lang, files=files, errors=errors, warnings=warnings)
 
 
 @main.command()
@@ -146,10 +175,19 @@ def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
       carnet validate
       carnet validate --strict --format json > problemes.json
     """
+    from generator.cli.progress import progress
     from generator.load import load
 
     require_repo(env)
-    result = load(env.repo, today=env.today, lang=env.lang, use_cache=not no_cache, need_book=False)
+    with progress(env, delay=2.0) as report:
+        result = load(
+            env.repo,
+            today=env.today,
+            lang=env.lang,
+            use_cache=not no_cache,
+            need_book=False,
+            progress=report,
+        )
     problems = apply_strict(result.problems) if strict else result.problems
     _print_problems(problems, fmt)
     click.echo(_summary_line(problems, sum(result.files.values()) + 1, env.lang), err=True)
@@ -259,14 +297,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
             console.print(renewals)
     counts = count_by_severity(result.problems)
     errors, warnings = counts["error"], counts["warning"]  # type: ignore[index]
-    if en:
-        console.print(
-            f"Problems: {errors} error(s), {warnings} warning(s) — details: carnet validate"
-        )
-    else:
-        console.print(
-            f"Problèmes : {errors} erreur(s), {warnings} avertissement(s) — détail : carnet validate"
-        )
+    console.print(text("summary-problems", lang, errors=errors, warnings=warnings), markup=False)
     console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))
 
 
@@ -290,6 +321,9 @@ for _command in (
     renew,
 ):
     main.add_command(_command)
+
+
+language.adopt(main)
 
 
 def run() -> None:

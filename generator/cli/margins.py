@@ -13,6 +13,7 @@ from generator.book.book import Book
 from generator.book.counting import ProjectMargin
 from generator.cli.terminal import cell
 from generator.locale import money
+from generator.problems import text
 
 SHOWN = 10
 """Projects listed, best margin first; the total counts them all."""
@@ -40,9 +41,7 @@ def margins_table(book: Book, lang: str = "fr") -> Table:
     ]
     if len(ranked) > SHOWN:
         more = len(ranked) - SHOWN
-        rows.append(
-            (cell(f"… {more} other project(s)" if en else f"… {more} autre(s) projet(s)", "dim"),)
-        )
+        rows.append((cell(text("summary-more-projects", lang, more=more), "dim"),))
     total = (
         cell("Whole business" if en else "Toutes les affaires", "bold"),
         *_figures(book.margin_total, lang),

@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.cli.common import Env, print_causes, print_problems, print_refusal, require_repo
-from generator.problems import Refused
+from generator.cli.common import (
+    Env,
+    echo_problem,
+    print_causes,
+    print_problems,
+    print_refusal,
+    require_repo,
+)
+from generator.problems import Refused, text
 
 if TYPE_CHECKING:
     from generator.site.pipeline import BuildOutcome
@@ -32,28 +39,20 @@ def _show(env: Env, outcome: BuildOutcome) -> None:
     report = outcome.report
     assert report is not None  # built when not refused
     for warning in report.warnings:
-        click.echo(f"mkdocs: {warning}", err=True)
+        echo_problem(f"mkdocs: {warning}")
     print_causes(env, list(report.pdf_failures))
     if report.missing_pdfs:
         count, example = len(report.missing_pdfs), report.missing_pdfs[0]
-        click.echo(
-            env.say(
-                f"{count} document(s) sans PDF (par exemple {example}) : leur lien sur le "
-                "site reste vide tant que la cause ci-dessus n'est pas corrigée",
-                f"{count} document(s) without a PDF (for instance {example}): their link on "
-                "the site leads nowhere until the cause above is fixed",
-            ),
-            err=True,
-        )
-    mode_fr, mode_en = ("complète", "full") if report.clean else ("incrémentale", "incremental")
+        echo_problem(text("site-missing-pdfs", env.lang, count=count, example=example))
     click.echo(
-        env.say(
-            f"Site construit ({mode_fr}, {report.pages} pages, {report.written} réécrites) : "
-            f"{report.out / 'index.html'}",
-            f"Site built ({mode_en}, {report.pages} pages, {report.written} rewritten): "
-            f"{report.out / 'index.html'}",
-        ),
-        file=sys.stdout,
+        text(
+            "site-built",
+            env.lang,
+            mode="full" if report.clean else "incremental",
+            pages=report.pages,
+            written=report.written,
+            index=report.out / "index.html",
+        )
     )
 
 
@@ -83,18 +82,21 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_confi
       carnet build --out /srv/intranet
       carnet build --at 2026-06-30 --out build/site-juin
     """
+    from generator.cli.progress import progress
     from generator.site.pipeline import build_repo_site
 
     require_repo(env)
-    outcome = build_repo_site(
-        env.repo,
-        out,
-        rev=rev,
-        today=env.today,
-        lang=env.lang,
-        strict=strict,
-        trust_config=trust_config,
-    )
+    with progress(env) as report:
+        outcome = build_repo_site(
+            env.repo,
+            out,
+            rev=rev,
+            today=env.today,
+            lang=env.lang,
+            strict=strict,
+            trust_config=trust_config,
+            progress=report,
+        )
     _show(env, outcome)
     sys.exit(1 if strict and outcome.report.warnings else 0)
 

@@ -17,6 +17,7 @@ import click
 from generator.cli.common import (
     Env,
     day_of,
+    issued_line,
     load_valid,
     parse_day,
     print_problems,
@@ -148,7 +149,7 @@ def validate_command(env: Env, movement: str, no_commit: bool) -> None:
             print_problems(planned.problems)
             raise Refused("stock-not-validated", id=entry.id)
         day = entry.record.date
-        session.check_not_future(day, "future-movement", id=entry.id, day=day.isoformat())
+        session.check_not_future(day, "future-movement", id=entry.id, day=day)
         message = env.say(f"Mouvement {entry.id} validé", f"Movement {entry.id} validated")
         session.save(planned.changes, message)
 
@@ -218,7 +219,9 @@ def status_table(report: StockReport, lang: str = "fr", *, full_serials: bool = 
     for index, header in enumerate(_HEADERS[key]):
         table.add_column(header, justify="right" if 1 <= index <= 4 else "left", overflow="fold")
     for row in report.rows:
-        level = Text(f"{fmt.number(row.on_hand, lang)} {row.unit}")
+        level = Text(
+            f"{fmt.number(row.on_hand, lang)} {fmt.unit_label(row.unit, row.on_hand, lang)}"
+        )
         state = _state_label(row.state, key)
         if state:
             level.append(f" ({state})", style="bold red" if row.state == OUT else "yellow")
@@ -255,6 +258,7 @@ def report(env: Env, formats: str, at: str | None, out: Path | None) -> None:
       carnet stock report
       carnet stock report --format xlsx --at 2026-06-30 --out /tmp/stock
     """
+    from generator.cli.progress import progress
     from generator.files.output import output_dir
     from generator.stock.report import parse_formats, write_reports
 
@@ -262,7 +266,8 @@ def report(env: Env, formats: str, at: str | None, out: Path | None) -> None:
     day = parse_day(at, env.lang) if at else None
     _, book = load_valid(env)
     target = output_dir(env.repo, "stock", out=out)
-    written = write_reports(book, chosen, target, day, env.lang or "fr")
+    with progress(env) as step:
+        written = write_reports(book, chosen, target, day, env.lang or "fr", progress=step)
     for path in written:
         click.echo(shown(env.repo, path))
 
@@ -308,7 +313,7 @@ def new_delivery(
     assigned = parse_assignments(serials)
     when = _day(env, day)
     with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
-        session.check_not_future(when, "future-delivery-date", day=when.isoformat())
+        session.check_not_future(when, "future-delivery-date", day=when)
         _, book = load_valid(env)
         entry = find(book, source, "interaction", numbers=True)
         plan = plan_delivery_note(book, entry, assigned, when)
@@ -339,20 +344,16 @@ def issue_delivery(env: Env, name: str, day: str | None, no_commit: bool) -> Non
     from generator.documents.originals import archive_issued
     from generator.invoicing.drafting import find_document
     from generator.invoicing.issue import issue
-    from generator.locale import document_label
 
     when = day_of(day)
     with writing(env, commits=True, no_commit=no_commit, issuing=True) as session:
         _, book = load_valid(env)
         entry = find_document(env.repo, book, name)
         done = issue(env.repo, book, entry, when, kinds=("delivery_note",), lang=env.lang)
-        session.check_not_future(done.issued, "future-issue-date", day=done.issued.isoformat())
+        session.check_not_future(done.issued, "future-issue-date", day=done.issued)
         archive_issued(env.repo, book, done.changes)
         kind = entry.record.document.kind
-        announce = env.say(
-            f"{document_label(kind)} {done.number} émis le {done.issued.isoformat()}",
-            f"{document_label(kind, 'en')} {done.number} issued on {done.issued.isoformat()}",
-        )
+        announce = issued_line(env, kind, done.number, done.issued)
         message = env.say(f"Bon de livraison {done.number}", f"Delivery note {done.number}")
         session.save(done.changes, message, announce)
 

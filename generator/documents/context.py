@@ -133,17 +133,10 @@ def buyer(book: Book, entry: Entry, fmt: Fmt) -> dict[str, Any]:
     }
 
 
-def unit_label(unit: str | None, quantity: Decimal) -> str | None:
-    """The unit agreed with the quantity, French style: « 40 heures », « 1,5 heure »."""
-    if (
-        not unit
-        or abs(quantity) < 2
-        or len(unit) < 3
-        or not unit.isalpha()
-        or unit.endswith(("s", "x", "z"))
-    ):
-        return unit
-    return unit + ("x" if unit.endswith(("au", "eu")) else "s")
+def unit_label(unit: str | None, quantity: Decimal, lang: str = "fr") -> str | None:
+    """The unit agreed with the quantity: « 40 heures », « 1,5 heure »
+    (:func:`generator.locale.unit_label`)."""
+    return locale.unit_label(unit, quantity, lang)
 
 
 def lines(book: Book, entry: Entry, totals: Totals, fmt: Fmt) -> list[dict[str, Any]]:
@@ -157,7 +150,9 @@ def lines(book: Book, entry: Entry, totals: Totals, fmt: Fmt) -> list[dict[str, 
                 "reference": product.reference if product else None,
                 "comment": line.comment.strip() if line.comment else None,
                 "quantity": fmt.number(line.quantity),
-                "unit": unit_label(line.unit or (product.unit if product else None), line.quantity),
+                "unit": unit_label(
+                    line.unit or (product.unit if product else None), line.quantity, fmt.lang
+                ),
                 "unit_price": fmt.money(line.unit_price),
                 "discount": fmt.rate(line.discount) if line.discount else None,
                 "vat_rate": fmt.rate(line.vat_rate),

@@ -44,7 +44,7 @@ def check_not_future(when: date, allowed: bool, code: str, /, **params: Any) -> 
     would make every real date come before the last one of its series."""
     real = date.today()
     if when > real and not allowed:
-        raise Refused(code, today=real.isoformat(), **params)
+        raise Refused(code, today=real, **params)
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,9 +130,9 @@ def credit(
     if planned < doc.issued:
         raise Refused(
             "invoicing-credit-before-invoice",
-            day=planned.isoformat(),
+            day=planned,
             number=doc.number,
-            floor=doc.issued.isoformat(),
+            floor=doc.issued,
         )
     left = {"number": doc.number, "left": money(creditable, "fr")}
     left["left_en"] = money(creditable, "en")
@@ -212,12 +212,12 @@ def pay(
     if day < doc.issued:
         raise Refused(
             "invoicing-payment-before-invoice",
-            day=day.isoformat(),
+            day=day,
             number=doc.number,
-            floor=doc.issued.isoformat(),
+            floor=doc.issued,
         )
     if day > book.today:
-        raise Refused("invoicing-payment-future", day=day.isoformat(), today=book.today.isoformat())
+        raise Refused("invoicing-payment-future", day=day, today=book.today)
     if method is not None and (not method.strip() or not method.isprintable()):
         raise Refused("invoicing-payment-method")
     changes = ChangeSet(repo)

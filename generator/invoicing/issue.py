@@ -21,7 +21,7 @@ from generator.files.edits import ChangeSet
 from generator.invoicing.drafting import interaction_data, line_data, new_path, wrong_kind
 from generator.invoicing.split import deduction_lines, is_deduction
 from generator.invoicing.states import follow_documents
-from generator.locale import day_date, document_label, money
+from generator.locale import day_date, document_gender, document_label, money
 from generator.money import ZERO, document_totals
 from generator.problems import Refused
 from generator.schema.common import DocumentKind
@@ -80,17 +80,15 @@ def _check_day(book: Book, kind: str, issued: date, floor: tuple[date, Refused] 
     """Not in the future, not before the last document of the series, nor before ``floor``
     (a date, and the refusal to raise when ``issued`` comes before it)."""
     if issued > book.today:
-        raise Refused(
-            "invoicing-issue-date-future", day=issued.isoformat(), today=book.today.isoformat()
-        )
+        raise Refused("invoicing-issue-date-future", day=issued, today=book.today)
     dates = _series_dates(book, kind)
     last = max(dates, key=lambda item: item[1], default=None)
     if last is not None and issued < last[1]:
         raise Refused(
             "invoicing-issue-date-before-last",
-            day=issued.isoformat(),
+            day=issued,
             number=last[0],
-            last=last[1].isoformat(),
+            last=last[1],
         )
     if floor is not None and issued < floor[0]:
         raise floor[1]
@@ -126,7 +124,11 @@ def issue(
     doc = entry.record.document
     if kinds is not None and doc.kind not in kinds:
         raise wrong_kind(entry, kinds[0], ISSUING_COMMANDS.get(doc.kind))
-    labels = {"label": document_label(doc.kind), "label_en": document_label(doc.kind, "en")}
+    labels = {
+        "label": document_label(doc.kind),
+        "label_en": document_label(doc.kind, "en"),
+        "gender": document_gender(doc.kind),
+    }
     if doc.number:
         raise Refused("invoicing-already-issued", id=entry.id, number=doc.number, **labels)
     if not doc.lines:
@@ -143,8 +145,8 @@ def issue(
     if due is not None and due < issued:
         raise Refused(
             "invoicing-due-before-issue",
-            due=due.isoformat(),
-            day=issued.isoformat(),
+            due=due,
+            day=issued,
             file=entry.path,
         )
     changes = ChangeSet(repo)
@@ -177,9 +179,9 @@ def _floor(book: Book, entry: Entry, issued: date) -> tuple[date, Refused] | Non
         tdoc = target.record.document
         refusal = Refused(
             "invoicing-issue-date-before-invoice",
-            day=issued.isoformat(),
+            day=issued,
             number=tdoc.number,
-            floor=tdoc.issued.isoformat(),
+            floor=tdoc.issued,
         )
         return tdoc.issued, refusal
     return None
@@ -271,9 +273,9 @@ def accept(
     issued = day or book.today
     refusal = Refused(
         "invoicing-issue-date-before-quote",
-        day=issued.isoformat(),
+        day=issued,
         number=doc.number,
-        floor=doc.issued.isoformat(),
+        floor=doc.issued,
     )
     _check_day(book, DocumentKind.ORDER, issued, (doc.issued, refusal))
     number = _numbering(book, DocumentKind.ORDER, _series_dates(book, DocumentKind.ORDER), issued)

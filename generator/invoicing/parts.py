@@ -145,9 +145,7 @@ def parse_part(text: str) -> PartSpec:
     extras = _options(options)
     due = extras.get("due")
     if isinstance(due, date) and due < day:
-        raise Refused(
-            "input-part-due-before", quoted=text, due=due.isoformat(), day=day.isoformat()
-        )
+        raise Refused("input-part-due-before", quoted=text, due=due, day=day)
     share = share.strip()
     if share.lower() in ("rest", "reste", "solde"):
         return PartSpec(None, None, day, **extras)  # type: ignore[arg-type]

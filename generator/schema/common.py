@@ -159,6 +159,18 @@ class State(StrEnum):
     DONE = "done"
 
 
+_LABELS = {
+    "client": ("client", "client"),
+    "prospect": ("prospect", "prospect"),
+    "supplier": ("fournisseur", "supplier"),
+    "partner": ("partenaire", "partner"),
+    "soft": ("temporaire", "soft"),
+    "hard": ("définitif", "hard"),
+    "domain": ("domaine invalide", "invalid domain"),
+}
+"""The words of the values users type in English (``supplier``), as pages show them."""
+
+
 class CompanyKind(StrEnum):
     """Nature d'une société."""
 
@@ -167,6 +179,11 @@ class CompanyKind(StrEnum):
     SUPPLIER = "supplier"
     PARTNER = "partner"
 
+    def label(self, lang: str = "fr") -> str:
+        """« fournisseur », « partenaire »… (templates show this, never the key)."""
+        fr, en = _LABELS[self.value]
+        return en if lang.startswith("en") else fr
+
 
 class BounceKind(StrEnum):
     """Type de retour d'e-mail (bounce)."""
@@ -174,6 +191,11 @@ class BounceKind(StrEnum):
     SOFT = "soft"
     HARD = "hard"
     DOMAIN = "domain"
+
+    def label(self, lang: str = "fr") -> str:
+        """« temporaire » (soft), « définitif » (hard), « domaine invalide »."""
+        fr, en = _LABELS[self.value]
+        return en if lang.startswith("en") else fr
 
 
 class DocumentKind(StrEnum):

@@ -20,6 +20,7 @@ from yaml.nodes import ScalarNode
 
 from generator.files.yamlio import ParsedFile, Reported, node_at, parse_bytes, position_of
 from generator.files.yamltraps import describe_character
+from generator.locale import expand
 from generator.problems import Loc, Problem, clip, did_you_mean, make_problem
 from generator.schema.common import NAME_PATTERN, TEXT_PATTERN
 
@@ -139,7 +140,7 @@ def validate_value(
     seen: set[tuple[int, int, str, str]] = set()
     partial, faulty = _partial_record(model, value, errors, context)
     for error in errors:
-        problem = _schema_problem(error, parsed, lang)
+        problem = _schema_problem(error, parsed, lang, model)
         if problem is None:
             continue
         key = (problem.line, problem.column, problem.code, problem.message)
@@ -273,6 +274,39 @@ def dotted(loc: Loc) -> str:
     return text or "(racine)"
 
 
+@lru_cache(maxsize=1024)
+def field_title(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The French label (``F("Libellé", …)``) of the field at ``loc`` inside ``model``;
+    for an item of a list, the list's label; ``None`` when ``loc`` names no known field."""
+    current: Any = model
+    title = None
+    free_key = False  # the part after a dict[str, Model] field is the user's own key
+    for part in loc:
+        if isinstance(part, int) or free_key:
+            free_key = False
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return title if current is None else None
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            return None
+        title = field.title
+        current = _inner_model(field.annotation)
+        if current is None and (values := _dict_value_model(field.annotation)) is not None:
+            current, free_key = values, True
+    return title
+
+
+def shown_field(model: type[BaseModel], loc: tuple[Any, ...], lang: str) -> str:
+    """A field as messages name it: « Date (document.payments[1].date) » in French (the
+    label the user reads, then the path the user types), the path alone in English."""
+    path = dotted(loc)
+    title = None if lang.startswith("en") else field_title(model, tuple(loc))
+    return f"{title} ({clip(path, 100)})" if title and title != path else path
+
+
 SUGGESTED_KEYS = 200
 """Unknown keys of a file that get a "did you mean" (the rest list the known fields):
 a file with thousands of them is not a typo, and difflib would dominate the run."""
@@ -373,14 +407,16 @@ def describe(value: Any, lang: str) -> str:
     return f"« {clip(str(value))} »" if not en else f"'{clip(str(value))}'"
 
 
-def _schema_problem(error: Any, parsed: ParsedFile, lang: str) -> Problem | None:
+def _schema_problem(
+    error: Any, parsed: ParsedFile, lang: str, model: type[BaseModel]
+) -> Problem | None:
     etype: str = error["type"]
     loc: tuple[Any, ...] = tuple(error["loc"])
     value = error.get("input")
     path = parsed.path
     if isinstance(value, Reported):
         return None
-    field = dotted(loc)
+    field = shown_field(model, loc, lang)
     if etype == "missing":
         parent_key, parent = node_at(parsed.root, loc[:-1])
         node = parent_key if parent_key is not None else parent
@@ -452,9 +488,9 @@ _DETAILS_FR = {
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
     "less_than": "doit être inférieur à {lt}",
     "less_than_equal": "doit être inférieur ou égal à {le}",
-    "too_short": "au moins {min_length} élément(s) attendu(s)",
-    "too_long": "au plus {max_length} élément(s)",
-    "string_too_short": "au moins {min_length} caractère(s)",
+    "too_short": "au moins {min_length, plural, one {# élément attendu} other {# éléments attendus}}",
+    "too_long": "au plus {max_length, plural, one {# élément} other {# éléments}}",
+    "string_too_short": "au moins {min_length, plural, one {# caractère} other {# caractères}}",
     "decimal_max_digits": "trop de chiffres",
     "decimal_max_places": "trop de décimales",
 }
@@ -478,7 +514,7 @@ def _detail(error: Any, lang: str) -> str:
     if "pattern" in ctx:
         ctx["pattern"] = _PATTERNS_FR.get(str(ctx["pattern"]), ctx["pattern"])
     template = _DETAILS_FR.get(etype)
-    return template.format(**ctx) if template else message
+    return expand(template, lang, ctx).format(**ctx) if template else message
 
 
 def _lost(text: Any, lang: str) -> str:

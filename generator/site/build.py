@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import Progress
 from generator.book.book import Book
 from generator.documents.batch import causes, site_pdfs
 from generator.files.cache import code_digest
@@ -164,6 +165,7 @@ def stage_site(
     digests: dict[str, bytes] | None = None,
     site_config: SiteConfig | None = None,
     past: bool = False,
+    progress: Progress | None = None,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -171,7 +173,8 @@ def stage_site(
     ``site_config`` is the checked ``mkdocs.yml`` (read here when not given); a
     configuration with problems raises :class:`SiteConfigError` before anything is written.
     ``past``: the Book is the data at another revision (``--at``): its PDFs are kept in
-    the staging folder, never mixed with ``build/documents/``.
+    the staging folder, never mixed with ``build/documents/``. ``progress`` hears of the
+    pages rendered and of the PDFs (:data:`generator.Progress`).
     """
     if site_config is None:
         site_config = read_site_config(repo, lang=lang)
@@ -195,7 +198,10 @@ def stage_site(
     page_keys: dict[str, str] = {}
     written = 0
     site_url = site_config.settings.get("site_url")
-    for spec in plan(book, history, lang, digests, key, site_url=site_url):
+    specs = list(plan(book, history, lang, digests, key, site_url=site_url))
+    for done, spec in enumerate(specs):
+        if progress is not None and done % 16 == 0:
+            progress("pages", done, len(specs))
         pages.append(spec.path)
         if spec.key is not None:
             page_keys[spec.path] = spec.key
@@ -205,6 +211,8 @@ def stage_site(
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
     sync_feeds(book, docs, out, history, site_url)
+    if progress is not None:
+        progress("pdfs", 0, None)
     pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)
     missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
@@ -228,8 +236,12 @@ def stage_site(
     )
 
 
-def publish_site(staged: StagedSite, *, strict: bool = False) -> SiteReport:
+def publish_site(
+    staged: StagedSite, *, strict: bool = False, progress: Progress | None = None
+) -> SiteReport:
     """Run MkDocs on a staged site (dirty unless a clean build is due), then finish it."""
+    if progress is not None:
+        progress("mkdocs", 0, None)
     urls = set(map(url_of, staged.pages))
     warnings, built = _run_mkdocs(staged, strict)
     gc.collect()  # MkDocs' pages are gone: room for the search index

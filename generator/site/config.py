@@ -82,6 +82,8 @@ def mkdocs_settings(config: SiteConfig) -> dict[str, Any]:
     firm = config.settings
     theme = {**settings.get("theme", {}), **firm.get("theme", {})}
     settings["theme"] = theme
+    if theme.get("name") == "material" and "custom_dir" not in theme:
+        theme["custom_dir"] = str(templates_dir() / "theme")  # a French 404 page
     settings["extra"] = {**settings.get("extra", {}), **firm.get("extra", {})}
     for key in ("site_url", "copyright"):
         if key in firm:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from generator import Progress
 from generator.documents.batch import build_tracked
 from generator.files.output import output_dir
 from generator.history.reader import history_notice
@@ -57,15 +58,23 @@ def build_repo_site(
     lang: str | None = None,
     strict: bool = False,
     trust_config: bool = False,
+    progress: Progress | None = None,
 ) -> BuildOutcome:
     """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``;
-    default ``build/site``, refused at once when a link leads there)."""
+    default ``build/site``, refused at once when a link leads there); ``progress`` hears
+    of each step (:data:`generator.Progress`)."""
     out = output_dir(repo, "site", out=out, create=False)
     site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
     notices: list[Problem] = []
     try:
         result = load(
-            repo, today=today, lang=lang, use_cache=rev is None, with_history=True, at=rev
+            repo,
+            today=today,
+            lang=lang,
+            use_cache=rev is None,
+            with_history=True,
+            at=rev,
+            progress=progress,
         )
         errors = [p for p in result.problems if p.is_error or (strict and p.severity == "warning")]
         if errors or result.book is None or site_config.problems:
@@ -87,11 +96,12 @@ def build_repo_site(
             digests=result.digests,
             site_config=site_config,
             past=rev is not None,
+            progress=progress,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         gc.collect()
         release_free_memory()
-        report = publish_site(staged, strict=strict)
+        report = publish_site(staged, strict=strict, progress=progress)
     except SiteConfigError as exc:
         return BuildOutcome([*notices, *exc.problems], refusal=Refused("site-config-refused"))
     return BuildOutcome(notices, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator import Progress
 from generator.book.book import Book
 from generator.files.edits import ChangeSet
 from generator.problems import Refused
@@ -23,12 +24,20 @@ def parse_formats(value: str) -> list[str]:
 
 
 def write_reports(
-    book: Book, formats: list[str], out: Path, at: date | None = None, lang: str = "fr"
+    book: Book,
+    formats: list[str],
+    out: Path,
+    at: date | None = None,
+    lang: str = "fr",
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the reports of the stock at the end of ``at`` into ``out`` (all or none)."""
+    """Write the reports of the stock at the end of ``at`` into ``out`` (all or none);
+    ``progress`` hears of each report made (:data:`generator.Progress`)."""
     report = stock_report(book, at)
     changes = ChangeSet(out)
-    for fmt in formats:
+    for done, fmt in enumerate(formats):
+        if progress is not None:
+            progress("report", done, len(formats))
         name = f"stock-{report.at.isoformat()}.{fmt}"
         if fmt == "pdf":
             from generator.stock.report_pdf import report_pdf
@@ -38,4 +47,6 @@ def write_reports(
             from generator.stock.report_xlsx import workbook_bytes
 
             changes.create_bytes(name, workbook_bytes(report, lang))
+    if progress is not None:
+        progress("report", len(formats), len(formats))
     return [out / rel for rel in changes.write()]

@@ -10,6 +10,7 @@ and dates are formatted by Babel.
 from __future__ import annotations
 
 from generator.book.book import Book
+from generator.locale import day_date
 from generator.stock.views import StockReport
 from generator.templating import render, templates_dir
 
@@ -27,7 +28,7 @@ def stylesheets() -> list[str]:
 def report_html(book: Book, report: StockReport, lang: str = "fr") -> str:
     """The report's HTML."""
     en = lang.startswith("en")
-    title = ("Stock report" if en else "État du stock") + f" — {report.at.isoformat()}"
+    title = ("Stock report" if en else "État du stock") + f" — {day_date(report.at, lang)}"
     return render(
         TEMPLATE,
         lang,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from generator.locale import day_date
 from tests.hostile.conftest import (
     TODAY,
     add_draft_invoice,
@@ -99,7 +100,7 @@ def test_accepting_a_quote_in_the_future_is_refused(
 ) -> None:
     quote = carnet(drafted, "quote", "issue", "devis-accompagnement-2027-mbs", "--date", TODAY)
     assert quote.exit_code == 0, quote.output
-    assert "devis D2026-0002 émis(e)" in quote.output, quote.output
+    assert "devis D2026-0002 émis le" in quote.output, quote.output
     output = _refused_unchanged(
         drafted,
         lambda: carnet_unpinned(drafted, "--today", FUTURE, "quote", "accept", "D2026-0002"),
@@ -113,7 +114,7 @@ def test_a_future_delivery_date_is_refused(drafted: Path, carnet: Callable[..., 
         drafted,
         lambda: carnet(drafted, "delivery", "new", "commande-sapins-mbs-2026", "--date", FUTURE),
     )
-    assert f"la date du bon {FUTURE} est dans le futur" in output, output
+    assert f"la date du bon {day_date(date.fromisoformat(FUTURE))} est dans le futur" in output
 
 
 def test_a_movement_dated_in_the_future_is_not_validated(
@@ -124,7 +125,7 @@ def test_a_movement_dated_in_the_future_is_not_validated(
     (repo / rel).write_text(text.replace("date: 2026-11-30", "date: 2099-11-30"))
     commit_all(repo, "Réception prévue en 2099")
     output = _refused_unchanged(repo, lambda: carnet(repo, "stock", "validate", "entree-2026-0005"))
-    assert "2099-11-30 est dans le futur" in output, output
+    assert "30 novembre 2099 est dans le futur" in output, output
 
 
 def test_allow_future_date_issues_and_validate_reports_it(
@@ -140,7 +141,8 @@ def test_allow_future_date_issues_and_validate_reports_it(
     assert checked.exit_code == 1
     line = next(x for x in checked.output.splitlines() if "[document-issued-in-future]" in x)
     assert line.startswith(f"data/interactions/2026/{DRAFT}.yaml:"), line
-    assert f"émis le {FUTURE}, après la date réelle ({date.today().isoformat()})" in line
+    future, today = day_date(date.fromisoformat(FUTURE)), day_date(date.today())
+    assert f"émis le {future}, après la date réelle ({today})" in line
 
 
 def test_validate_uses_the_real_clock_not_today(repo: Path, carnet: Callable[..., Result]) -> None:
