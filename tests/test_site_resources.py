@@ -109,7 +109,7 @@ def test_resources_pages_on_the_example_site(site: Path) -> None:
     room = (site / "ressources" / "local-321" / "index.html").read_text(encoding="utf-8")
     assert "Formation WordPress / Séances du mardi et du jeudi" in room
     assert "Aucun conflit" in room
-    assert "mardi 1 décembre 2026" in room and "mardi 8 décembre 2026" not in room  # except:
+    assert "mardi 1er décembre 2026" in room and "mardi 8 décembre 2026" not in room  # except:
     assert "jeudi 10 décembre 2026" in room  # UNTIL=20261210 includes its day
     agenda = (site / "agenda" / "index.html").read_text(encoding="utf-8")
     assert 'href="../agendas/karim/"' in agenda and 'href="../ressources/utilitaire/"' in agenda
