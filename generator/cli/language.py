@@ -10,6 +10,9 @@ texts from ``click.fr.po``, read with Babel.
 
 Texts click computes once per process whatever the language (the help of ``-h`` and
 ``--version``) are translated when a help screen is written (:class:`CarnetFormatter`).
+Carnet's own help (its commands' docstrings and options' help, written in French) is
+given in English under ``--lang en`` from ``help.en.yaml``, looked up by the French text
+as the screen is written.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from babel.messages.pofile import read_po
 from generator.locale import plural_category
 
 CATALOGUE = Path(__file__).with_name("click.fr.po")
+ENGLISH_HELP = Path(__file__).with_name("help.en.yaml")
 _LANG: ContextVar[str] = ContextVar("carnet_cli_lang", default="fr")
 _VALUED = ("--repo", "--today", "--lang")
 """The global options that take a value (the next argument)."""
@@ -37,6 +41,32 @@ _VALUED = ("--repo", "--today", "--lang")
 def _french() -> Catalog:
     with CATALOGUE.open("rb") as handle:
         return read_po(handle, locale="fr")
+
+
+def _key(text: str) -> str:
+    """A help text as looked up: click's ``\\b`` markers out, whitespace collapsed."""
+    return " ".join(text.replace("\b", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _english_help() -> dict[str, str]:
+    """French help text (its :func:`_key`) → the English one, example blocks marked for
+    click (``\\b``) as in the French docstrings."""
+    import yaml
+
+    with ENGLISH_HELP.open("rb") as handle:
+        entries = yaml.safe_load(handle)
+    table: dict[str, str] = {}
+    for entry in entries:
+        paragraphs = entry["en"].split("\n\n")
+        marked = [f"\b\n{p}" if p.startswith("Example") else p for p in paragraphs]
+        table[_key(entry["fr"])] = "\n\n".join(marked)
+    return table
+
+
+def english_help(text: str) -> str | None:
+    """The English of Carnet's own help ``text`` (a docstring or an option's help)."""
+    return _english_help().get(_key(text))
 
 
 def english() -> bool:
@@ -117,10 +147,68 @@ class CarnetFormatter(click.HelpFormatter):
         else:
             self.write(f"{'':>{self.current_indent}}{heading} :\n")
 
+    def write_text(self, text: str) -> None:
+        """A command's help, in English under ``--lang en``."""
+        super().write_text((english() and english_help(text)) or text)
+
     def write_dl(self, rows: Sequence[tuple[str, str]], *args: object, **kwargs: object) -> None:
-        """The definition list, click's own help texts translated."""
-        translated = [(term, translate(text) if text else text) for term, text in rows]
+        """The definition list: click's own help texts translated, and under ``--lang en``
+        Carnet's option help and commands' short help in English."""
+        translated = [
+            (self._term(term), self._translated(text) if text else text) for term, text in rows
+        ]
         super().write_dl(translated, *args, **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _term(term: str) -> str:
+        """An option's name and metavar, the metavar in English under ``--lang en``."""
+        if not english():
+            return term
+        for french, english_term in _ENGLISH_METAVARS.items():
+            term = term.replace(french, english_term)
+        return term
+
+    @staticmethod
+    def _translated(text: str) -> str:
+        if not english():
+            return translate(text)
+        option, extra, rest = text.partition("  [")  # click appends "  [default: …]"
+        found = english_help(option) or _english_short_help(option)
+        for french, english_default in _ENGLISH_DEFAULTS.items():
+            rest = rest.replace(french, english_default)
+        return f"{found}{extra}{rest}" if found else translate(text)
+
+
+_ENGLISH_METAVARS = {
+    "DOSSIER": "DIRECTORY",
+    "FICHIER": "FILE",
+    "N=QTÉ": "N=QTY",
+    "PRODUIT=NUMÉROS": "PRODUCT=NUMBERS",
+}
+"""Metavars as Carnet writes them (or as click's French catalogue gave them once for the
+whole process) → English."""
+_ENGLISH_DEFAULTS = {"le dossier courant, ou CARNET_REPO": "the current folder, or CARNET_REPO"}
+"""Defaults shown in French in option help → English."""
+
+
+def _english_short_help(short: str) -> str | None:
+    """The English of a command's short help (the first sentence of its help, cut by
+    click to fit the list of commands)."""
+    start = _key(short.removesuffix("..."))
+    for french, english_text in _english_help().items():
+        if french.startswith(start):
+            first = english_text.replace("\b\n", "").split("\n\n")[0]
+            return _shortened(first, max(len(short), 45))
+    return None
+
+
+def _shortened(text: str, limit: int) -> str:
+    """The first sentence of ``text``, cut between words to ``limit`` characters with
+    "..." as click cuts the French one."""
+    sentence = text.split("\n")[0].split(". ")[0]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 class CarnetContext(click.Context):
