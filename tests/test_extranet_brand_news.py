@@ -94,6 +94,8 @@ def test_the_news_page_shows_the_records_own_dates(repo: Path) -> None:
     assert created[REPORT_SUBJECT] == long_date(date(2026, 4, 10), "fr")
     assert not [t for t, when in created.items() if " à " in when], "no import commit's time"
     assert "création" not in {c for w, t, c in rows if t == "Mes Beaux Sapins"}
+    # the header after unlock names the firm's client area, never the bare theme default
+    assert "Atelier Dupont — Espace client" in page
 
 
 def test_the_lock_screen_names_the_firm_with_its_logo(tmp_path: Path) -> None:

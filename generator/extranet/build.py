@@ -14,6 +14,7 @@ per project (built, or refused and why); nothing here prints.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
@@ -120,7 +121,10 @@ def stage_extranet(
         (templates_dir() / "site" / "assets" / "carnet.css").read_bytes(),
     )
     site = work / "site"
-    atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav)))
+    area = "Client area" if lang.startswith("en") else "Espace client"
+    # the firm's, never the client's; themes print site_name unescaped
+    title = f"{html.escape(book.settings.firm.name)} — {area}"
+    atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav, title)))
     run_mkdocs(work / "mkdocs.yml")
     files = [a for items in planned.values() for a in items]
     if calendar is not None:

@@ -23,13 +23,16 @@ from generator.extranet.seal import inline_scripts
 from generator.files.yamlio import atomic_write
 
 
-def mkdocs_config(docs: Path, site: Path, lang: str, nav: list[dict[str, Any]]) -> dict[str, Any]:
+def mkdocs_config(
+    docs: Path, site: Path, lang: str, nav: list[dict[str, Any]], site_name: str = "Extranet"
+) -> dict[str, Any]:
     """The ``mkdocs.yml`` of an extranet whose pages are in ``docs``, built into ``site``,
-    to be written beside ``docs``. Both paths are written relative to that file: MkDocs
-    and Zensical (which reads ``mkdocs.yml`` too) both read them so."""
+    to be written beside ``docs``, titled ``site_name`` (the header after unlock). Both
+    paths are written relative to that file: MkDocs and Zensical (which reads
+    ``mkdocs.yml`` too) both read them so."""
     here = docs.absolute().parent
     return {
-        "site_name": "Extranet",
+        "site_name": site_name,
         "docs_dir": os.path.relpath(docs.absolute(), here),
         "site_dir": os.path.relpath(site.absolute(), here),
         "use_directory_urls": False,
