@@ -39,11 +39,13 @@ TABLE_PAGES = {"", "interactions/sale/", "produits/", "projets/", "factures/", "
 
 SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
 
-# Text of table cells that shows an amount or a date, whether it lies on one line, and
+# Text of table cells that shows an amount, a date or a document number, whether it lies on
+# one line, and
 # the words of every cell that break in two.
 WRAPPED_CELLS = r"""() => {
   const amount = /^[−-]?\d{1,3}(?:[\s\u202f\u00a0]\d{3})*,\d{2}[\s\u202f\u00a0]€/;
   const day = /^\d{2}\/\d{2}\/\d{4}/;
+  const number = /^[A-Z]{1,3}\d{4}-\d{3,}$/;  // a document number: F2026-0001, BL2026-0002
   const found = [], wrapped = [];
   const walker = document.createTreeWalker(document.querySelector("article") || document.body,
                                            NodeFilter.SHOW_TEXT);
@@ -53,7 +55,7 @@ WRAPPED_CELLS = r"""() => {
     if (!node.parentElement.closest("td, th")) continue;
     const text = node.textContent.trim();
     const range = document.createRange();
-    if (amount.test(text) || day.test(text)) {
+    if (amount.test(text) || day.test(text) || number.test(text)) {
       found.push(text);
       range.selectNodeContents(node);
       if (lines(range) > 1) wrapped.push(text);
