@@ -172,7 +172,8 @@ def describe(value: Any, lang: str) -> str:
 def schema_problem(
     error: Any, parsed: ParsedFile, lang: str, model: type[BaseModel]
 ) -> Problem | None:
-    """The located problem of one pydantic ``error`` (``None``: told by another one)."""
+    """The located problem of one pydantic ``error`` (``None`` for a value already
+    reported while reading the YAML)."""
     etype: str = error["type"]
     loc: tuple[Any, ...] = tuple(error["loc"])
     value = error.get("input")
