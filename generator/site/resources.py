@@ -17,6 +17,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.calendars.feeds import FOLDER, file_name
 from generator.site.itineraries import day_legs, start_of
+from generator.site.views import weeks_of
 
 INDEX = "ressources/index.md"
 AGENDAS = "agendas"
@@ -83,23 +84,7 @@ def _window(today: date) -> tuple[date, date]:
 
 
 def _weeks(book: Book, items: dict[date, list[Any]], first: date) -> list[dict[str, Any]]:
-    weeks = []
-    for week in range(WEEKS_BEFORE + WEEKS_AFTER):
-        monday = first + timedelta(weeks=week)
-        days = [
-            (day, items[day])
-            for day in (monday + timedelta(days=n) for n in range(7))
-            if items.get(day)
-        ]
-        weeks.append(
-            {
-                "monday": monday,
-                "number": monday.isocalendar()[1],
-                "days": days,
-                "current": monday <= book.today < monday + timedelta(days=7),
-            }
-        )
-    return weeks
+    return weeks_of(book.today, first, WEEKS_BEFORE + WEEKS_AFTER, items)
 
 
 def resource_list(book: Book, found: dict[str, list[Booking]] | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -324,23 +325,29 @@ def agenda(book: Book) -> dict[str, Any]:
                     items[moment.date()].append((entry, None if all_day else moment))
         elif first <= r.date <= last:
             items[r.date].append((entry, None))
+    for day, day_items in items.items():  # timed ones first, by time, then by id
+        day_items.sort(key=lambda i: (i[1] is None, i[1] or day, i[0].id))
+    return {"weeks": weeks_of(book.today, first, 12, items)}
+
+
+def weeks_of(
+    today: date, first: date, count: int, items: Mapping[date, list[Any]]
+) -> list[dict[str, Any]]:
+    """``count`` weeks from the Monday ``first``: each with its Monday, ISO number, the
+    days that hold ``items`` (in their order) and whether it holds ``today``."""
     weeks = []
-    for week in range(12):
+    for week in range(count):
         monday = first + timedelta(weeks=week)
         days = [
-            (day, sorted(items[day], key=lambda i: (i[1] is None, i[1] or day, i[0].id)))
+            (day, items[day])
             for day in (monday + timedelta(days=n) for n in range(7))
             if items.get(day)
         ]
+        current = monday <= today < monday + timedelta(days=7)
         weeks.append(
-            {
-                "monday": monday,
-                "number": monday.isocalendar()[1],
-                "days": days,
-                "current": monday <= book.today < monday + timedelta(days=7),
-            }
+            {"monday": monday, "number": monday.isocalendar()[1], "days": days, "current": current}
         )
-    return {"weeks": weeks}
+    return weeks
 
 
 def changes(book: Book, recent: Any) -> list[Any]:
