@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.files.layout import SETTINGS_PATH
+from generator.files.snapshot import DIGEST_SIZE, FileTable
+from generator.files.snapshot import take as take_snapshot
 from generator.files.sources import (
+    MISSING,
     REASONS,
     FileNote,
     SourceFile,
@@ -39,6 +43,10 @@ if TYPE_CHECKING:
     from generator.history.git import Git, Status, WorkTree
     from generator.history.trail import History
     from generator.schema import Settings
+
+
+FILES_CACHE = "files"
+"""The cache of the record files' metadata and digests (:class:`FileTable`)."""
 
 
 @dataclass(slots=True)
@@ -62,14 +70,21 @@ class LoadResult:
 
 @dataclass(slots=True)
 class Sources:
-    """Every file of ``data/``, read: the first, cheap step of every run."""
+    """Every file of ``data/``, found, and known by content digest: the first, cheap step
+    of every run. Only the files whose metadata changed since the last run are read
+    (:mod:`generator.files.snapshot`); the others are read when they must be parsed."""
 
     root: Path
     files: list[SourceFile]
     notes: list[FileNote]
+    table: FileTable
+    """The records' metadata and digests, in the order of ``files``."""
     raws: dict[str, bytes]
-    digests: dict[str, bytes]
+    """The bytes of the files read so far."""
     settings_raw: bytes | None
+    read_now: int = 0
+    """How many record files had to be read because their metadata changed."""
+    _digests: dict[str, bytes] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -79,17 +94,60 @@ class Sources:
             counts[f.kind] = counts.get(f.kind, 0) + 1
         return counts
 
+    @property
+    def digests(self) -> dict[str, bytes]:
+        """The content digest of every record file, by path."""
+        if self._digests is None:
+            table = self.table
+            self._digests = {path: table.digest_at(i) for i, path in enumerate(table.paths)}
+        return self._digests
 
-def read_sources(root: Path) -> Sources:
-    """Discover and read every record file under ``root/data`` (and the settings)."""
+    def content_key(self) -> bytes:
+        """One digest of every record file's path and content."""
+        return digest("\n".join(self.table.paths).encode() + b"\0" + self.table.digests)
+
+    def read(self, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of ``paths`` (read now when they were not yet); a file that can no
+        longer be read is left out."""
+        missing = [p for p in paths if p not in self.raws]
+        if missing:
+            raws, _ = read_all(self.root, missing)
+            self.raws.update(raws)
+        return {p: self.raws[p] for p in paths if p in self.raws}
+
+
+def read_sources(root: Path, cache: Cache | None = None) -> Sources:
+    """Discover every record file under ``root/data`` and read the settings; the records
+    are read only when ``cache``'s file table cannot vouch for their content."""
     files, notes = discover(root)
-    raws, unreadable = read_all(root, [f.path for f in files])
+    snapshot = take_snapshot(root, [f.path for f in files])
+    stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
+    if stored is not None:
+        digests, unknown = stored.known(snapshot)
+    else:
+        digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
+    raws, unreadable = read_all(root, [files[i].path for i in unknown])
+    for i in unknown:
+        raw = raws.get(files[i].path)
+        if raw is not None:
+            digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = digest(raw)
+    table = FileTable.of(snapshot, bytes(digests))
     if unreadable:
         notes += unreadable
-        files = [f for f in files if f.path in raws]
-    digests = {path: digest(raw) for path, raw in raws.items()}
+        gone = {n.path for n in unreadable}
+        kept = [i for i, f in enumerate(files) if f.path not in gone]
+        files = [files[i] for i in kept]
+        table = FileTable(
+            table.taken_ns,
+            [table.paths[i] for i in kept],
+            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
+            b"".join(table.digest_at(i) for i in kept),
+            [],
+        )
+    if cache is not None and (unknown or stored is None):
+        cache.store(FILES_CACHE, table.to_data())
     settings_raw, _ = read_settings(root)
-    return Sources(root, files, notes, raws, digests, settings_raw)
+    return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
 
 
 def load(
@@ -121,7 +179,7 @@ def load(
     cache = Cache(repo if use_cache else None, tracked=tracked)
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
-        sources = read_sources(root)
+        sources = read_sources(root, cache if commit is None else None)
         key = _run_key(sources, lang, found, commit).hex()
         stored = cache.load("validate") if commit is None else None
         known = _stored_problems(stored, key, root)
@@ -258,7 +316,7 @@ def _run_key(
                 code_digest(),
                 lang,
                 sources.settings_raw,
-                sorted(sources.digests.items()),
+                sources.content_key(),
                 sources.notes,
                 state,
                 date.today(),
@@ -318,7 +376,6 @@ def parse_settings(
 ) -> tuple[Settings | None, list[Problem]]:
     """Validate the settings' bytes ``raw`` (``None``: they could not be read, and why is
     asked again); messages in the settings' own locale unless ``lang``."""
-    from generator.files.sources import MISSING
     from generator.schema import Settings
     from generator.schema.parse import parse_record
 
@@ -352,12 +409,13 @@ def _parse_records(
     from generator.schema.batch import cached_records, parse_all, records_data
     from generator.schema.parse import check_id
 
-    files, raws, digests = sources.files, sources.raws, sources.digests
+    files, digests = sources.files, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
     known = cache.load("records")
     parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
     del known
-    todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path not in parsed]
+    raws = sources.read([f.path for f in files if f.path not in parsed])
+    todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path in raws]
     for done, (path, result) in enumerate(parse_all(todo, tz, lang, jobs or os.cpu_count() or 1)):
         parsed[path] = result
         if progress is not None and done % 64 == 0:
@@ -371,6 +429,9 @@ def _parse_records(
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     for f in files:
+        if f.path not in parsed:  # gone between its discovery and its reading
+            problems.append(note_problem(FileNote("file-unreadable", f.path, MISSING), lang))
+            continue
         record, file_problems, faulty = parsed[f.path]
         records.paths.add(f.path)
         problems += file_problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import TODAY
 
-from generator.cli.main import main
+from generator.cli.main import all_commands, main
 
 CLICK_ENGLISH = ("Usage:", "Show this message and exit", "Options:\n", "Commands:")
 
@@ -47,7 +47,8 @@ def _commands(command, path="carnet"):
 
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        commands = all_commands() if command is main else command.commands
+        for name, sub in commands.items():
             yield from _commands(sub, f"{path} {name}")
 
 

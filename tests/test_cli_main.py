@@ -7,11 +7,11 @@ import re
 import pytest
 from conftest import ROOT
 
-from generator.cli.main import main
+from generator.cli.main import all_commands, main
 
 
 def _commands() -> list[str]:
-    return sorted(main.commands)
+    return sorted(all_commands())
 
 
 @pytest.mark.parametrize("name", _commands())

@@ -329,7 +329,3 @@ def invoice_remind(env: Env, name: str, out: str | None) -> None:
     _, book = load_valid(env)
     entry = find_document(env.repo, book, name)
     click.echo(write_reminder(env.repo, book, entry, Path(out) if out else None))
-
-
-COMMANDS = (quote, order, invoice)
-"""The groups :mod:`generator.cli.main` registers."""

@@ -8,6 +8,7 @@ repository.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
@@ -54,6 +55,17 @@ class CarnetGroup(click.Group):
         """Add ``cmd`` with Carnet's context (French help screens)."""
         language.adopt(cmd)
         super().add_command(cmd, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, those of :data:`LAZY_COMMANDS` without importing them."""
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, its module imported the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -301,26 +313,30 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
     console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))
 
 
-from generator.cli.documents import documents_command, merge_command  # noqa: E402
-from generator.cli.extranet import extranet  # noqa: E402
-from generator.cli.history import history  # noqa: E402
-from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
-from generator.cli.renewals import renew  # noqa: E402
-from generator.cli.site import build, serve  # noqa: E402
-from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
+LAZY_COMMANDS: dict[str, str] = {
+    "build": "generator.cli.site:build",
+    "serve": "generator.cli.site:serve",
+    "extranet": "generator.cli.extranet:extranet",
+    "history": "generator.cli.history:history",
+    "quote": "generator.cli.invoicing:quote",
+    "order": "generator.cli.invoicing:order",
+    "invoice": "generator.cli.invoicing:invoice",
+    "stock": "generator.cli.stock:stock",
+    "delivery": "generator.cli.stock:delivery",
+    "documents": "generator.cli.documents:documents_command",
+    "merge": "generator.cli.documents:merge_command",
+    "renew": "generator.cli.renewals:renew",
+}
+"""The commands defined outside this module, by name: ``module:attribute``. Each module
+is imported only when its command runs (or a help screen lists it), so that ``carnet
+validate`` on an unchanged repository does not pay for the models, the site and the PDFs."""
 
-for _command in (
-    build,
-    serve,
-    extranet,
-    history,
-    *_INVOICING,
-    *_STOCK,
-    documents_command,
-    merge_command,
-    renew,
-):
-    main.add_command(_command)
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command of ``carnet`` by name, the lazy ones loaded."""
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 language.adopt(main)

@@ -7,10 +7,9 @@ the candidates), writes all its files or none, and prints each path it wrote.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -356,6 +355,3 @@ def issue_delivery(env: Env, name: str, day: str | None, no_commit: bool) -> Non
         announce = issued_line(env, kind, done.number, done.issued)
         message = env.say(f"Bon de livraison {done.number}", f"Delivery note {done.number}")
         session.save(done.changes, message, announce)
-
-
-COMMANDS: tuple[Callable[..., Any], ...] = (stock, delivery)

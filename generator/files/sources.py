@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.files.layout import AUXILIARY_FOLDERS, FOLDERS, SETTINGS_PATH, Folder
 
@@ -49,9 +49,8 @@ REASONS = {
 """Why a file is unreadable (the hint of ``file-unreadable``), French and English."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A record file found under ``data/``."""
+class SourceFile(NamedTuple):
+    """A record file found under ``data/`` (a tuple: tens of thousands are made per run)."""
 
     kind: str
     path: str
@@ -122,16 +121,22 @@ class _Walk:
         """Walk ``folder`` (real path ``real``); the kind of its files is decided once."""
         self.visited.add(real)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as found:
+                entries = {entry.name: entry for entry in found}
         except OSError:
             return
         here = _FOLDER_KINDS.get(prefix, kind)
         nested_ok = here is not None and (here.path == prefix or here.nested)
-        for entry in entries:
-            name = entry.name
+        record_kind = here.kind if here is not None and nested_ok else None
+        add = self.files.append
+        for name in sorted(entries):
             if name.startswith("."):
                 continue
+            entry = entries[name]
             rel = f"{prefix}/{name}"
+            if record_kind and name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
+                add(SourceFile(record_kind, rel, name[:-5]))  # the common case, by d_type
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:  # a link that points to itself, directly or not

@@ -1,0 +1,189 @@
+"""Which record files changed since the last run, told by their metadata as git's index does.
+
+A run stats every record file (size, modification and change times in nanoseconds,
+inode) and compares with the table the previous run stored beside its content digests
+(:class:`FileTable`): a file whose metadata is unchanged keeps its digest without being
+read. Git's racy-timestamp rule keeps this exact: a file modified in the same second as
+the table was taken (or later) may have changed again without its metadata showing it,
+so it is read again, and its digest compared.
+
+The table is plain JSON (three strings: the paths, the packed metadata, the packed
+digests), so that a table brought by a pull request can at worst be wrong, and then
+only makes a run read what it would have read anyway.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DIGEST_SIZE = 16
+"""Bytes of a content digest (:func:`generator.files.cache.digest`)."""
+_FIELDS = 4  # size, mtime_ns, ctime_ns, inode
+_SECOND = 1_000_000_000
+_UNTRUSTED = -1
+"""The metadata of what must always be read: not a regular file, or gone."""
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The metadata of ``paths`` at ``taken_ns`` (the clock before the first stat)."""
+
+    taken_ns: int
+    paths: list[str]
+    stats: array[int]
+
+    def stat_of(self, index: int) -> tuple[int, ...]:
+        """The metadata of the ``index``-th path."""
+        return tuple(self.stats[index * _FIELDS : (index + 1) * _FIELDS])
+
+
+def take(repo: Path, paths: list[str]) -> Snapshot:
+    """Stat every repository file of ``paths`` (a symbolic link: its own metadata and
+    its target's, so that either changing shows). Each folder is opened once and its
+    files stat'ed relative to it (no walk of the whole path per file)."""
+    taken = time.time_ns()
+    stats = array("q")
+    base = os.path.join(str(repo), "")
+    lstat = os.lstat
+    folder, fd = None, -1
+    try:
+        for rel in paths:
+            here, _, name = rel.rpartition("/")
+            if here != folder:
+                if fd >= 0:
+                    os.close(fd)
+                folder, fd = here, _open_folder(base + here)
+            try:
+                info = lstat(name, dir_fd=fd) if fd >= 0 else lstat(base + rel)
+            except OSError:
+                stats.extend(_NOTHING)
+                continue
+            if stat.S_ISREG(info.st_mode):
+                stats.extend((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+            elif stat.S_ISLNK(info.st_mode):
+                stats.extend(_through_link(base + rel, info) or _NOTHING)
+            else:
+                stats.extend(_NOTHING)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return Snapshot(taken, list(paths), stats)
+
+
+_NOTHING = (_UNTRUSTED,) * _FIELDS
+
+
+def _open_folder(path: str) -> int:
+    """A descriptor of the folder ``path`` to stat its files by name (-1 when it cannot
+    be opened: then each file is stat'ed by its whole path)."""
+    try:
+        return os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return -1
+
+
+def _through_link(path: str, link: os.stat_result) -> tuple[int, int, int, int] | None:
+    """A link's metadata: its target's size and inode with the link's own folded in, and
+    the later of both times (so that retargeting the link shows too); ``None`` when the
+    target is not a regular file."""
+    try:
+        target = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(target.st_mode):
+        return None
+    return (
+        target.st_size,
+        max(target.st_mtime_ns, link.st_mtime_ns),
+        max(target.st_ctime_ns, link.st_ctime_ns),
+        target.st_ino ^ (link.st_ino << 20),
+    )
+
+
+@dataclass(slots=True)
+class FileTable:
+    """What a run knew of the files: their metadata at ``taken_ns``, their content digests
+    (``DIGEST_SIZE`` bytes each, in the order of ``paths``) and which of them were racy
+    then (modified in the second the table was taken, or later: always read again)."""
+
+    taken_ns: int
+    paths: list[str]
+    stats: array[int]
+    digests: bytes
+    racy: list[int]
+    """Filled when the table is read back (:meth:`from_data`)."""
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, digests: bytes) -> FileTable:
+        """The table of ``snapshot`` and the files' ``digests`` (in the same order)."""
+        return cls(snapshot.taken_ns, snapshot.paths, snapshot.stats, digests, [])
+
+    def to_data(self) -> dict[str, Any]:
+        """The table as JSON data, with the files racy at the time it was taken."""
+        stats = self.stats
+        racy_from = self.taken_ns - self.taken_ns % _SECOND
+        racy = [
+            index
+            for index in range(len(self.paths))
+            if stats[index * _FIELDS] == _UNTRUSTED
+            or max(stats[index * _FIELDS + 1], stats[index * _FIELDS + 2]) >= racy_from
+        ]
+        return {
+            "taken_ns": self.taken_ns,
+            "paths": "\n".join(self.paths),
+            "stats": base64.b64encode(stats.tobytes()).decode("ascii"),
+            "digests": base64.b64encode(self.digests).decode("ascii"),
+            "racy": racy,
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> FileTable | None:
+        """The table stored by :meth:`to_data`, or ``None`` when it is not one."""
+        try:
+            paths = data["paths"].split("\n") if data["paths"] else []
+            stats = array("q")
+            stats.frombytes(base64.b64decode(data["stats"], validate=True))
+            digests = base64.b64decode(data["digests"], validate=True)
+            taken = int(data["taken_ns"])
+            racy = [int(i) for i in data["racy"]]
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return None
+        n = len(paths)
+        if len(stats) != n * _FIELDS or len(digests) != n * DIGEST_SIZE:
+            return None
+        if any(not 0 <= i < n for i in racy):
+            return None
+        return cls(taken, paths, stats, digests, racy)
+
+    def known(self, snapshot: Snapshot) -> tuple[bytearray, list[int]]:
+        """The digests of ``snapshot``'s files as far as this table vouches for them (in
+        ``snapshot``'s order; zeros where it does not), and the indices of the files that
+        must be read: new, changed (path, size, times or inode differ), or racy."""
+        if snapshot.paths == self.paths and snapshot.stats == self.stats:
+            return bytearray(self.digests), list(self.racy)
+        racy = set(self.racy)
+        where = {path: index for index, path in enumerate(self.paths)}
+        digests = bytearray(len(snapshot.paths) * DIGEST_SIZE)
+        unknown: list[int] = []
+        for i, path in enumerate(snapshot.paths):
+            old = where.get(path)
+            if old is None or old in racy or snapshot.stat_of(i) != self.stat_of(old):
+                unknown.append(i)
+            else:
+                digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = self.digest_at(old)
+        return digests, unknown
+
+    def digest_at(self, index: int) -> bytes:
+        """The content digest of the ``index``-th path."""
+        return self.digests[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE]
+
+    def stat_of(self, index: int) -> tuple[int, ...]:
+        """The metadata of the ``index``-th path."""
+        return tuple(self.stats[index * _FIELDS : (index + 1) * _FIELDS])

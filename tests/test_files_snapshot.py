@@ -1,0 +1,123 @@
+"""Unchanged files are known by their metadata, as git's index knows them; racy ones are read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from array import array
+
+import pytest
+from conftest import ROOT
+
+from generator.files.cache import Cache, digest
+from generator.files.snapshot import DIGEST_SIZE, FileTable, Snapshot, take
+from generator.load import read_sources
+
+SECOND = 1_000_000_000
+
+
+def _next_second() -> None:
+    """Wait until the clock enters a new second (files written before are no longer racy)."""
+    now = time.time_ns()
+    time.sleep((SECOND - now % SECOND) / SECOND + 0.01)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    _next_second()
+    return tmp_path
+
+
+def _table(taken_ns: int, mtimes: list[int]) -> tuple[Snapshot, FileTable]:
+    paths = [f"data/companies/c{i}.yaml" for i in range(len(mtimes))]
+    stats = array("q")
+    for i, mtime in enumerate(mtimes):
+        stats.extend((100, mtime, mtime, 1000 + i))
+    snapshot = Snapshot(taken_ns, paths, stats)
+    digests = b"".join(digest(p.encode()) for p in paths)
+    stored = FileTable.from_data(FileTable.of(snapshot, digests).to_data())
+    assert stored is not None
+    return snapshot, stored
+
+
+def test_a_file_modified_in_the_second_the_table_was_taken_is_read_again() -> None:
+    """Git's racy-timestamp rule: same metadata, but it may have changed since."""
+    taken = 1_700_000_000 * SECOND + 400_000_000
+    snapshot, stored = _table(taken, [taken - 2 * SECOND, taken - 300_000_000, taken + 5])
+    digests, unknown = stored.known(snapshot)
+    assert unknown == [1, 2]
+    assert digests[:DIGEST_SIZE] == digest(b"data/companies/c0.yaml")
+
+
+def test_changed_metadata_new_and_removed_files_are_read() -> None:
+    taken = 1_700_000_000 * SECOND
+    snapshot, stored = _table(taken, [taken - 5 * SECOND] * 3)
+    stats = array("q", snapshot.stats)
+    stats[4 * 1] += 1  # c1 grew by a byte
+    moved = Snapshot(
+        taken, ["data/companies/c0.yaml", "data/companies/c1.yaml", "data/x.yaml"], stats
+    )
+    digests, unknown = stored.known(moved)
+    assert unknown == [1, 2]
+    assert digests[:DIGEST_SIZE] == stored.digest_at(0)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"taken_ns": 1, "paths": "a\nb", "stats": "", "digests": "", "racy": []},
+        {"taken_ns": 1, "paths": "a", "stats": "!!", "digests": "", "racy": []},
+        {"taken_ns": "x", "paths": "", "stats": "", "digests": "", "racy": []},
+        {"taken_ns": 1, "paths": "", "stats": "", "digests": "", "racy": [7]},
+        ["not", "a", "table"],
+        None,
+    ],
+)
+def test_a_foreign_table_is_ignored(broken) -> None:
+    assert FileTable.from_data(broken) is None
+
+
+def test_only_what_changed_is_read(repo) -> None:
+    cache = Cache(repo, tracked=False)
+    first = read_sources(repo, cache)
+    assert first.read_now == len(first.files) > 10
+    again = read_sources(repo, cache)
+    assert again.read_now == 0
+    assert again.content_key() == first.content_key()
+    assert again.digests == first.digests
+
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    text = company.read_text(encoding="utf-8")
+    company.write_text(text.replace("kind: client", "kind: clinet"), encoding="utf-8")
+    edited = read_sources(repo, cache)
+    assert edited.read_now == 1
+    assert edited.content_key() != first.content_key()
+    assert edited.digests[company.relative_to(repo).as_posix()] == digest(company.read_bytes())
+
+
+def test_a_same_size_edit_in_the_same_second_is_seen(repo) -> None:
+    """Written, validated and written again (same size, time put back) within a second."""
+    cache = Cache(repo, tracked=False)
+    company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    text = company.read_text(encoding="utf-8")
+    company.write_text(text.replace("kind: client", "kind: clinet"), encoding="utf-8")
+    before = os.stat(company)
+    first = read_sources(repo, cache)
+    company.write_text(text.replace("kind: client", "kind: cleint"), encoding="utf-8")
+    os.utime(company, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(company).st_size == before.st_size
+    seen = read_sources(repo, cache)
+    path = company.relative_to(repo).as_posix()
+    assert seen.digests[path] == digest(company.read_bytes()) != first.digests[path]
+
+
+def test_snapshot_of_links_and_missing_files(repo) -> None:
+    """A link shows its target's changes; a vanished file is never vouched for."""
+    data = repo / "data" / "companies"
+    os.symlink("mes-beaux-sapins.yaml", data / "lien.yaml")
+    paths = ["data/companies/lien.yaml", "data/companies/absente.yaml"]
+    snap = take(repo, paths)
+    assert snap.stat_of(0)[0] == (data / "mes-beaux-sapins.yaml").stat().st_size
+    assert snap.stat_of(1) == (-1, -1, -1, -1)
