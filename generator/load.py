@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.files.layout import SETTINGS_PATH
-from generator.files.snapshot import DIGEST_SIZE, FileTable
+from generator.files.snapshot import DIGEST_SIZE, FileTable, snapshot_of
 from generator.files.snapshot import take as take_snapshot
 from generator.files.sources import (
     MISSING,
@@ -120,15 +121,19 @@ def read_sources(root: Path, cache: Cache | None = None) -> Sources:
     """Discover every record file under ``root/data`` and read the settings; the records
     are read only when ``cache``'s file table cannot vouch for their content."""
     files, notes = discover(root)
-    snapshot = take_snapshot(root, [f.path for f in files])
+    paths = [f.path for f in files]
     stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
     if stored is not None:
+        snapshot = take_snapshot(root, paths)
         digests, unknown = stored.known(snapshot)
-    else:
+        raws, unreadable = read_all(root, [paths[i] for i in unknown])
+    else:  # every file is read: its metadata comes from the same open
+        taken, infos = time.time_ns(), {}
+        raws, unreadable = read_all(root, paths, infos)
+        snapshot = snapshot_of(taken, paths, infos)
         digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
-    raws, unreadable = read_all(root, [files[i].path for i in unknown])
     for i in unknown:
-        raw = raws.get(files[i].path)
+        raw = raws.get(paths[i])
         if raw is not None:
             digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = digest(raw)
     table = FileTable.of(snapshot, bytes(digests))
