@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from generator.history.git import Git, Status, WorkTree
     from generator.history.trail import History
     from generator.schema import Settings
+    from generator.schema.parse import ParsedRecord
 
 
 FILES_CACHE = "files"
@@ -67,6 +68,44 @@ class LoadResult:
     def errors(self) -> int:
         """Number of errors."""
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+
+@dataclass(slots=True)
+class ParseMemo:
+    """The parse results of a long-running process (``carnet serve``), kept in memory
+    between its runs: an edit parses its own file only, and nothing is read back from
+    the cache."""
+
+    parsed: dict[str, tuple[bytes, str, str, ParsedRecord]] = field(default_factory=dict)
+    """By path: the content digest, timezone and language it was parsed with, and the result."""
+    stored: dict[str, list[Any]] = field(default_factory=dict)
+    """The same as the records cache holds them (reused when the cache is written)."""
+
+    def still_valid(
+        self, files: list[SourceFile], digests: dict[str, bytes], tz: str, lang: str
+    ) -> dict[str, ParsedRecord]:
+        """The results that still hold: same content, timezone and language."""
+        found: dict[str, ParsedRecord] = {}
+        for f in files:
+            hit = self.parsed.get(f.path)
+            if hit is not None and hit[:3] == (digests[f.path], tz, lang):
+                found[f.path] = hit[3]
+        return found
+
+    def keep(
+        self,
+        files: list[SourceFile],
+        digests: dict[str, bytes],
+        tz: str,
+        lang: str,
+        parsed: dict[str, ParsedRecord],
+        stored: dict[str, list[Any]],
+    ) -> None:
+        """Remember this run's results for the next."""
+        self.parsed = {
+            f.path: (digests[f.path], tz, lang, parsed[f.path]) for f in files if f.path in parsed
+        }
+        self.stored = stored
 
 
 @dataclass(slots=True)
@@ -166,6 +205,7 @@ def load(
     at: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    memo: ParseMemo | None = None,
 ) -> LoadResult:
     """Load and check the repository at ``repo`` (its data as of revision ``at``, a commit,
     tag, branch or date, when given); the Book when there is no error.
@@ -175,6 +215,8 @@ def load(
     or when the check of issued documents needs it. ``use_cache=False`` reads and writes
     no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
     impossible ``at``. ``progress`` hears of each step (:data:`generator.Progress`).
+    ``memo``: the parse results of the previous run of this process (``carnet serve``),
+    reused for the files whose content did not change.
     """
     from generator.history.reader import cache_tracked, read_git
     from generator.history.timetravel import data_at
@@ -213,6 +255,7 @@ def load(
                 known=known,
                 write_cache=need_book and commit is None,
                 progress=progress,
+                memo=memo if commit is None else None,
             )
         problems = sort_problems(
             problems
@@ -248,6 +291,7 @@ def _load(
     known: list[Problem] | None = None,
     write_cache: bool = False,
     progress: Progress | None = None,
+    memo: ParseMemo | None = None,
 ) -> tuple[list[Problem], Book | None, History | None]:
     """discover → parse → schema → Book → checks: every problem, the Book, the history.
 
@@ -263,7 +307,14 @@ def _load(
     lang = lang or (settings.lang if settings else "fr")
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
-        sources, cache, settings, lang, jobs, write_cache=write_cache, progress=progress
+        sources,
+        cache,
+        settings,
+        lang,
+        jobs,
+        write_cache=write_cache,
+        progress=progress,
+        memo=memo,
     )
     problems += file_problems
     if settings is None:
@@ -405,10 +456,12 @@ def _parse_records(
     *,
     write_cache: bool,
     progress: Progress | None = None,
+    memo: ParseMemo | None = None,
 ) -> tuple[Records, list[Problem], int]:
     """Parse every record file (reusing cached results) into ``Records``.
 
-    Also returns how many files had to be parsed (not found in the cache).
+    Also returns how many files had to be parsed (not found in the cache). ``memo``
+    keeps the results in memory for the next run of the same process.
     """
     from generator.book.records import Entry, Records
     from generator.schema.batch import cached_records, parse_all, records_data
@@ -416,9 +469,14 @@ def _parse_records(
 
     files, digests = sources.files, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
-    known = cache.load("records")
-    parsed = cached_records(files, digests, known, tz, lang) if isinstance(known, dict) else {}
-    del known
+    parsed: dict[str, ParsedRecord] = {}
+    if memo is not None and memo.parsed:
+        parsed = memo.still_valid(files, digests, tz, lang)
+        known = memo.stored
+    else:
+        known = cache.load("records")
+        known = known if isinstance(known, dict) else {}
+        parsed = cached_records(files, digests, known, tz, lang)
     raws = sources.read([f.path for f in files if f.path not in parsed])
     todo = [(f.kind, f.path, raws[f.path]) for f in files if f.path in raws]
     for done, (path, result) in enumerate(parse_all(todo, tz, lang, jobs or os.cpu_count() or 1)):
@@ -427,8 +485,13 @@ def _parse_records(
             progress("parse", done, len(todo))
     if progress is not None and todo:
         progress("parse", len(todo), len(todo))
-    if todo and write_cache:
-        cache.store("records", records_data(files, digests, parsed, tz, lang))
+    if (todo and write_cache) or (memo is not None and not memo.stored):
+        fresh = {path for _, path, _ in todo}
+        known = records_data(files, digests, parsed, tz, lang, known, fresh)
+        if todo and write_cache:
+            cache.store("records", known)
+    if memo is not None:
+        memo.keep(files, digests, tz, lang, parsed, known)
 
     records = Records(settings=settings, lang=lang)
     problems: list[Problem] = []

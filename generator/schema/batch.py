@@ -58,13 +58,27 @@ def records_data(
     parsed: dict[str, ParsedRecord],
     tz: str,
     lang: str,
+    previous: dict[str, Any] | None = None,
+    fresh: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, list[Any]]:
     """The per-file cache: content digest, timezone, language, record JSON, problems,
-    faulty fields."""
+    faulty fields (an entry of ``previous`` for the same content is reused as it is,
+    unless its file was parsed again: in the ``fresh`` paths)."""
     from generator.schema.parse import record_to_json
 
     data: dict[str, list[Any]] = {}
+    previous = previous or {}
     for f in files:
+        if f.path not in parsed:
+            continue
+        entry = previous.get(f.path)
+        if (
+            f.path not in fresh
+            and isinstance(entry, list)
+            and entry[:3] == [digests[f.path].hex(), tz, lang]
+        ):
+            data[f.path] = entry
+            continue
         record, problems, faulty = parsed[f.path]
         text = None if record is None else record_to_json(record, tz)
         if record is not None and text is None:

@@ -21,7 +21,7 @@ from generator import Progress
 from generator.documents.batch import build_tracked
 from generator.files.output import output_dir
 from generator.history.reader import history_notice
-from generator.load import load
+from generator.load import ParseMemo, load
 from generator.problems import Problem, Refused
 from generator.site.build import SiteReport, publish_site, stage_site
 from generator.site.config import SiteConfigError, read_site_config
@@ -59,10 +59,12 @@ def build_repo_site(
     strict: bool = False,
     trust_config: bool = False,
     progress: Progress | None = None,
+    memo: ParseMemo | None = None,
 ) -> BuildOutcome:
     """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``;
     default ``build/site``, refused at once when a link leads there); ``progress`` hears
-    of each step (:data:`generator.Progress`)."""
+    of each step (:data:`generator.Progress`); ``memo`` keeps the parse results in
+    memory for the next build of the same process (``carnet serve``)."""
     out = output_dir(repo, "site", out=out, create=False)
     site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
     notices: list[Problem] = []
@@ -75,6 +77,7 @@ def build_repo_site(
             with_history=True,
             at=rev,
             progress=progress,
+            memo=memo,
         )
         errors = [p for p in result.problems if p.is_error or (strict and p.severity == "warning")]
         if errors or result.book is None or site_config.problems:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.files.output import output_dir
+from generator.load import ParseMemo
 from generator.problems import Refused
 from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
@@ -48,9 +49,12 @@ def serve_site(
     if read_site_config(repo, trust=trust_config, lang=lang or "fr").problems:
         raise Refused("serve-config-errors")
     out = output_dir(repo, "serve")  # never through a link the repository holds
+    memo = ParseMemo()  # an edit parses its own file again, nothing else
 
     def rebuild() -> None:
-        outcome = build_repo_site(repo, out, today=today, lang=lang, trust_config=trust_config)
+        outcome = build_repo_site(
+            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo
+        )
         if on_build is not None:
             on_build(outcome)
 
