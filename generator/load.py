@@ -218,17 +218,27 @@ def load(
     ``memo``: the parse results of the previous run of this process (``carnet serve``),
     reused for the files whose content did not change.
     """
-    from generator.history.reader import cache_tracked, read_git
+    from generator.history.reader import open_git
     from generator.history.timetravel import data_at
 
-    found = read_git(repo, also=(CACHE_DIR,))
-    tracked = found is not None and cache_tracked(repo, found[2])
-    cache = Cache(repo if use_cache else None, tracked=tracked)
+    git = open_git(repo)
+    cache = Cache(repo if use_cache else None, tracked=git is not None and git.cache_tracked())
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
         sources = read_sources(root, cache if commit is None else None)
-        key = _run_key(sources, lang, found, commit).hex()
         stored = cache.load("validate") if commit is None else None
+        fingerprint = git.fingerprint() if git is not None else None
+        if not need_book and not with_history and isinstance(stored, dict):
+            # the git files unchanged since the stored run: its status still holds
+            same_git = fingerprint is not None and stored.get("git") == fingerprint
+            if fingerprint is None or same_git:
+                key = _run_key(sources, lang, stored.get("git_state") if same_git else None)
+                known = _stored_problems(stored, key.hex(), root)
+                if known is not None:
+                    return LoadResult(known, files=sources.counts, from_cache=True)
+        found = git.found() if git is not None else None
+        git_state = _git_state(found, commit)
+        key = _run_key(sources, lang, git_state).hex()
         known = _stored_problems(stored, key, root)
         if known is not None and not need_book and not with_history:
             return LoadResult(known, files=sources.counts, from_cache=True)
@@ -271,6 +281,8 @@ def load(
                     "key": key,
                     "problems": [p.to_data() for p in problems],
                     "watched": _watched(root, book),
+                    "git": fingerprint,
+                    "git_state": git_state,
                 },
             )
     digests = dict(sources.digests)
@@ -354,18 +366,18 @@ def _lang(lang: str | None, book: Book | None) -> str:
     return lang or (book.lang if book is not None else "fr")
 
 
-def _run_key(
-    sources: Sources,
-    lang: str | None,
-    found: tuple[WorkTree, Git, Status] | None,
-    commit: str | None,
-) -> bytes:
+def _git_state(found: tuple[WorkTree, Git, Status] | None, commit: str | None) -> list[Any] | None:
+    """What the frozen checks read of git, as JSON data: HEAD, the revision asked for and
+    the uncommitted files (``None`` outside git)."""
+    if found is None:
+        return None
+    status = found[2]
+    return [status.head, commit, sorted(e.path for e in status.entries)]
+
+
+def _run_key(sources: Sources, lang: str | None, git_state: list[Any] | None) -> bytes:
     """What the problems of a run depend on: the files, the code, the language, git's
     HEAD and uncommitted files (the frozen checks), and the real date (issued-in-future)."""
-    state = None
-    if found is not None:
-        status = found[2]
-        state = (status.head, commit, tuple(sorted(e.path for e in status.entries)))
     return digest(
         repr(
             (
@@ -374,7 +386,7 @@ def _run_key(
                 sources.settings_raw,
                 sources.content_key(),
                 sources.notes,
-                state,
+                git_state,
                 date.today(),
             )
         ).encode()

@@ -986,3 +986,16 @@ def test_an_uncommitted_issue_is_a_warning(frozen_base: Path, tmp_path: Path) ->
     assert "non enregistré dans git (--no-commit)" in result.output
     validate = run(repo, "validate")
     assert validate.exit_code == 0 and "[document-uncommitted]" in validate.output
+
+
+def test_a_commit_alone_is_seen_by_a_warm_validate(frozen_base: Path, tmp_path: Path) -> None:
+    """The cached answer holds only while git's files are unchanged too: committing the
+    issued document (no data file touched) clears its warning."""
+    repo = tmp_path / "repo"
+    shutil.copytree(frozen_base, repo)
+    result = run(repo, "invoice", "issue", "brouillon", "--date", "2026-03-05", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert "[document-uncommitted]" in run(repo, "validate").output
+    assert "[document-uncommitted]" in run(repo, "validate").output  # from the cache
+    commit_all(repo, "émission")
+    assert "[document-uncommitted]" not in run(repo, "validate").output

@@ -83,6 +83,78 @@ def cache_tracked(repo: Path, status: Status) -> bool:
     return any(f"{CACHE_DIR}/{name}" not in status.untracked for name in names)
 
 
+class GitState:
+    """The git side of one command, ``git status`` read only when it is needed.
+
+    A run whose files are unchanged (by content) and whose git files are unchanged (by
+    metadata: HEAD and the branch it names, the index, packed refs, configuration and
+    ignore files; git replaces each by a rename, so a change shows as a new inode) would
+    read the very same status as the run before: :meth:`fingerprint` lets the caller
+    answer from what that run stored, without the ``git status`` that stats every file.
+    """
+
+    def __init__(self, repo: Path, tree: WorkTree) -> None:
+        self.repo = repo
+        self.tree = tree
+        self.git = Git(repo)
+        self._status: Status | None = None
+        self._read = False
+
+    def status(self) -> Status | None:
+        """The one ``git status`` of the command (``None`` when git cannot read it)."""
+        if not self._read:
+            self._status = read_status(self.git, self.tree.prefix, (CACHE_DIR,))
+            self._read = True
+        return self._status
+
+    def found(self) -> tuple[WorkTree, Git, Status] | None:
+        """The work tree, its runner and its status, as :func:`read_git` gives them."""
+        status = self.status()
+        return None if status is None else (self.tree, self.git, status)
+
+    def cache_tracked(self) -> bool:
+        """Does git track a file of ``.carnet-cache/``? (One ``git ls-files``, reading the
+        index only, and only when the folder exists.)"""
+        folder = self.repo / CACHE_DIR
+        if not os.path.lexists(folder):
+            return False
+        if folder.is_symlink():
+            return True
+        out = self.git.run(["ls-files", "-z", "--", CACHE_DIR])
+        return out is None or bool(out.strip(b"\0"))
+
+    def fingerprint(self) -> list[Any]:
+        """The metadata of every git file ``git status`` depends on, as JSON data."""
+        tree = self.tree
+        paths = [
+            tree.git_dir / "HEAD",
+            tree.git_dir / "index",
+            tree.common_dir / "packed-refs",
+            tree.common_dir / "config",
+            tree.common_dir / "info" / "exclude",
+            tree.top / ".gitignore",
+            self.repo / "data" / ".gitignore",
+        ]
+        head = read_bytes(tree.git_dir / "HEAD") or b""
+        if head.startswith(b"ref: "):
+            paths.append(tree.common_dir / head[5:].strip().decode("utf-8", "replace"))
+        state: list[Any] = [head.decode("utf-8", "replace")]
+        for path in paths:
+            try:
+                info = os.stat(path)
+            except OSError:
+                state.append(None)
+                continue
+            state.append([info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+        return state
+
+
+def open_git(repo: Path) -> GitState | None:
+    """The git side of a command on ``repo``, or ``None`` outside a git work tree."""
+    tree = find_work_tree(repo)
+    return None if tree is None else GitState(repo, tree)
+
+
 def read_git(repo: Path, also: tuple[str, ...] = ()) -> tuple[WorkTree, Git, Status] | None:
     """The work tree holding ``repo``, a runner there and its status (one ``git status``;
     ``also``: folders whose untracked files the status lists too), or ``None``."""
