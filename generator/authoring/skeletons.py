@@ -101,11 +101,12 @@ def plan_new(
             raise Refused("new-id-invalid", id=request.id)
         if request.id in taken:
             raise Refused("new-id-taken", id=request.id, kind=request.kind)
-    elif not request.name or not slug(request.name):
-        raise Refused("new-name-needed")
     builder = _BUILDERS[request.kind]
     fields, when = builder(_Context(repo, settings, request, files, now, tuple(who)))
-    record_id = request.id or unused_id(slug(_name_of(request, fields)), taken)
+    base = slug(_name_of(request, fields))
+    if request.id is None and not base:
+        raise Refused("new-name-needed")
+    record_id = request.id or unused_id(base, taken)
     folder = next(f.path for f in FOLDERS if f.kind == request.kind)
     if request.kind == "interaction":
         folder = f"{folder}/{when.year}"
@@ -125,9 +126,13 @@ def plan_new(
 
 
 def _name_of(request: NewRecord, fields: list[_Field]) -> str:
+    """What the id is made from: the name, else a support ticket's number."""
     if request.name:
         return request.name
-    return " ".join(str(f.value) for f in fields if f.key in ("first_name", "last_name"))
+    if request.kind == "interaction" and request.pipeline == SUPPORT:
+        subject = next(str(f.value) for f in fields if f.key == "subject")
+        return "ticket-" + subject.rsplit(" ", 1)[-1]
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
