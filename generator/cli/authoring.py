@@ -20,15 +20,15 @@ def _interactive(no_input: bool) -> bool:
     return not no_input and sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _ask(env: Env, given: dict[str, Any]) -> dict[str, Any]:
-    """Ask every question of ``carnet init`` that no option answered (questionary)."""
+def _ask(env: Env, given: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Ask every question of ``carnet init`` that no option answered (questionary), each
+    with its default already typed."""
     import questionary
 
     from generator.authoring.firm import QUESTIONS, answer_error
 
     lang = "en" if env.en else "fr"
     answers = dict(given)
-    defaults = {"country": "FR"}
     for question in QUESTIONS:
         if answers.get(question.key) is not None:
             continue
@@ -40,7 +40,7 @@ def _ask(env: Env, given: dict[str, Any]) -> dict[str, Any]:
 
         reply = questionary.text(
             question.en if env.en else question.fr,
-            default=answers.get(question.key) or defaults.get(question.key, ""),
+            default=defaults.get(question.key) or "",
             validate=valid,
         ).ask()
         if reply is None:  # Ctrl-C
@@ -89,18 +89,18 @@ def init_command(env: Env, folder: Path | None, no_input: bool, **options: str |
     target = folder if folder is not None else env.repo
     given = {key: value for key, value in options.items() if value is not None}
     name, email = author_identity(target)
-    given.setdefault("user_name", name)
-    given.setdefault("user_email", email)
+    defaults = {"country": "FR", "user_name": name, "user_email": email}
     if _interactive(no_input):
-        given = _ask(env, given)
+        given = _ask(env, given, defaults)
+    given = {**{k: v for k, v in defaults.items() if v is not None}, **given}
     for key, option in (("name", "--name"), ("user_name", "--user-name")):
         if not given.get(key):
             raise Refused("init-answer-missing", option=option)
     known = {f.name for f in fields(FirmAnswers)}
     answers = FirmAnswers(**{k: v for k, v in given.items() if k in known and v is not None})
     created = create_firm(target, answers, "en" if env.en else "fr")
-    for path in created.paths:
-        click.echo(path)
+    for path in created.paths:  # an empty folder is kept by its .gitkeep: show the folder
+        click.echo(path.removesuffix(".gitkeep"))
     click.echo(env.say(f"enregistré dans git : {created.commit}", f"committed: {created.commit}"))
     where = "" if target == env.repo else f"cd {target} && "
     click.echo(
