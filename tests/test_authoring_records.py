@@ -296,3 +296,24 @@ def test_english(repo: Path) -> None:
     assert result.stdout.splitlines()[-1] == "role of jeanne-sapin in project sapins-2026: x"
     refused = carnet(repo, "--lang", "en", "new", "interaction", "--name", "X", "--user", "zoe")
     assert "user 'zoe' is not in settings.yaml" in refused.stderr
+
+
+def test_nothing_is_written_through_a_link_out_of_the_repository(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A hostile repository's ``data/companies`` (or a project file) is a link elsewhere."""
+    outside = tmp_path / "ailleurs"
+    (outside / "projects").mkdir(parents=True)
+    shutil.rmtree(repo / "data/stock/products")
+    (repo / "data/stock/products").symlink_to(outside, target_is_directory=True)
+    refused = carnet(repo, "new", "product", "--name", "Fuite", "--price", "1")
+    assert refused.exit_code == 1, refused.output
+    assert "mène hors du dépôt" in refused.stderr
+    project = repo / "data/projects/sapins-2026.yaml"
+    (outside / "projects" / "sapins-2026.yaml").write_bytes(project.read_bytes())
+    project.unlink()
+    project.symlink_to(outside / "projects" / "sapins-2026.yaml")
+    linked = carnet(repo, "link", "patrick-fournier", "sapins-2026")
+    assert linked.exit_code == 1, linked.output
+    assert list(outside.rglob("*")) == [outside / "projects", outside / "projects/sapins-2026.yaml"]
+    assert "patrick" not in (outside / "projects/sapins-2026.yaml").read_text(encoding="utf-8")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from pathlib import Path
+
+from generator.files.sources import resolve_inside
+from generator.problems import Refused
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 """What a record's id (its file name without ``.yaml``) may hold."""
@@ -29,3 +33,10 @@ def unused_id(base: str, taken: Collection[str]) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def refuse_outside(repo: Path, rel: str) -> None:
+    """Refuse (``write-outside``) to write ``rel`` when a symbolic link would take it out of
+    the repository (a hostile repository's ``data/companies -> /elsewhere``)."""
+    if resolve_inside(repo, rel) is None:
+        raise Refused("write-outside", file=rel)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator.authoring.ids import refuse_outside
 from generator.book.naming import resolve
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.sources import SourceFile, discover
@@ -50,7 +51,9 @@ def _names(repo: Path, record: str, project: str) -> tuple[SourceFile, SourceFil
         raise Refused(
             "link-not-participant", id=record, kind=kind.label_fr, kind_en=kind.label_en
         ) from None
-    return participant, resolve(project, projects)
+    target = resolve(project, projects)
+    refuse_outside(repo, target.path)
+    return participant, target
 
 
 def _links(doc: CommentedMap, key: str) -> CommentedSeq | None:

@@ -19,7 +19,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from generator.authoring.ids import ID_PATTERN, slug, unused_id
+from generator.authoring.ids import ID_PATTERN, refuse_outside, slug, unused_id
 from generator.authoring.people import company_of_contact, contacts_of, match_user
 from generator.book.naming import resolve
 from generator.files.edits import dump, to_yaml_data
@@ -122,7 +122,9 @@ def plan_new(
         "# facultatifs, décommentez ceux qui servent ; un champ vide « À COMPLÉTER » est\n"
         "# obligatoire (carnet validate le signale).\n"
     )
-    return Skeleton(f"{folder}/{record_id}.yaml", header + "".join(_render(f) for f in fields))
+    path = f"{folder}/{record_id}.yaml"
+    refuse_outside(repo, path)
+    return Skeleton(path, header + "".join(_render(f) for f in fields))
 
 
 def _name_of(request: NewRecord, fields: list[_Field]) -> str:
@@ -169,7 +171,7 @@ class _Context:
                 raise Refused(
                     "new-user-unknown",
                     user=self.request.user,
-                    known=closest_first(self.request.user, users),
+                    **closest_first(self.request.user, users),
                 )
             return found
         for hint in self.who:
@@ -179,11 +181,16 @@ class _Context:
         return None
 
 
-def closest_first(value: str, known: Iterable[str]) -> str:
-    """The allowed values, the ones closest to ``value`` first (a did-you-mean)."""
+def closest_first(value: str, known: Iterable[str]) -> dict[str, str]:
+    """The allowed values, the ones closest to ``value`` first (a did-you-mean), as the
+    ``known`` and ``known_en`` parameters of a refusal."""
     names = list(known)
     close = get_close_matches(value, names, n=3, cutoff=0.5)
-    return ", ".join(f"« {n} »" for n in [*close, *(n for n in names if n not in close)])
+    ordered = [*close, *(n for n in names if n not in close)]
+    return {
+        "known": ", ".join(f"« {n} »" for n in ordered),
+        "known_en": ", ".join(f"'{n}'" for n in ordered),
+    }
 
 
 def _listed(values: Iterable[str]) -> str:
@@ -308,7 +315,7 @@ def _interaction(ctx: _Context) -> tuple[list[_Field], date]:
         raise Refused(
             "new-pipeline-unknown",
             pipeline=kind,
-            known=closest_first(kind, pipelines),
+            **closest_first(kind, pipelines),
         )
     stages = pipelines[kind].stages
     stage = r.stage or stages[0]
@@ -317,7 +324,7 @@ def _interaction(ctx: _Context) -> tuple[list[_Field], date]:
             "new-stage-unknown",
             stage=stage,
             pipeline=kind,
-            known=closest_first(stage, stages),
+            **closest_first(stage, stages),
         )
     user = ctx.user()
     company = ctx.record("company", r.company)
