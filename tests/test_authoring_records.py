@@ -317,3 +317,26 @@ def test_nothing_is_written_through_a_link_out_of_the_repository(
     assert linked.exit_code == 1, linked.output
     assert list(outside.rglob("*")) == [outside / "projects", outside / "projects/sapins-2026.yaml"]
     assert "patrick" not in (outside / "projects/sapins-2026.yaml").read_text(encoding="utf-8")
+
+
+def test_edit_opens_the_new_record_in_the_editor(repo: Path) -> None:
+    editor = "sed -i s/^kind:\\ prospect/kind:\\ partner/"
+    result = carnet(
+        repo,
+        "new",
+        "company",
+        "--name",
+        "Atelier Voisin",
+        "--edit",
+        env={"EDITOR": editor, "VISUAL": None},
+    )
+    assert result.exit_code == 0, result.output
+    assert _read(repo, "data/companies/atelier-voisin.yaml")["kind"] == "partner"
+
+
+def test_broken_settings_are_shown_first(repo: Path) -> None:
+    (repo / "data/settings.yaml").write_text("firm: {name: X}\n", encoding="utf-8")
+    result = carnet(repo, "new", "company", "--name", "Y")
+    assert result.exit_code == 1
+    assert "data/settings.yaml" in result.stderr and "corrigez d'abord" in result.stderr
+    assert not (repo / "data/companies/y.yaml").exists()
