@@ -104,6 +104,7 @@ def test_a_fresh_repository_validates_and_builds_at_once(tmp_path: Path) -> None
     firm = tmp_path / "vide"
     assert carnet("init", str(firm), *FIRM).exit_code == 0
     assert carnet("validate", "--strict", repo=firm).exit_code == 0
+    assert carnet("schema", "--check", repo=firm).exit_code == 0, "the editor's schemas are current"
     built = carnet("build", "--strict", repo=firm)
     assert built.exit_code == 0, built.output
     home = (firm / "build/site/index.html").read_text(encoding="utf-8")
