@@ -19,6 +19,7 @@ ORDER = (
     "cli",
     "invoicing",
     "stock",
+    "authoring",
     "extranet",
     "site",
     "documents",

@@ -47,6 +47,16 @@ def _detail(exc: ValidationError, lang: str) -> str:
     return str(exc)
 
 
+def identifier_error(field: str, value: str, lang: str = "fr") -> str | None:
+    """Why ``value`` is not a valid ``field`` (``siren``, ``siret``, ``vat_number``,
+    ``iban``, ``bic``), in ``lang``; ``None`` when it is valid."""
+    try:
+        _VALIDATORS[field][1](value)
+    except ValidationError as exc:
+        return _detail(exc, lang)
+    return None
+
+
 def _identified(book: Book) -> Iterator[tuple[str, Loc, Any]]:
     """(path, loc of the holder, holder) of every object with identifiers or e-mail."""
     settings = book.settings

@@ -326,6 +326,10 @@ LAZY_COMMANDS: dict[str, str] = {
     "documents": "generator.cli.documents:documents_command",
     "merge": "generator.cli.documents:merge_command",
     "renew": "generator.cli.renewals:renew",
+    "init": "generator.cli.authoring:init_command",
+    "new": "generator.cli.authoring:new_command",
+    "link": "generator.cli.authoring:link_command",
+    "unlink": "generator.cli.authoring:unlink_command",
 }
 """The commands defined outside this module, by name: ``module:attribute``. Each module
 is imported only when its command runs (or a help screen lists it), so that ``carnet
