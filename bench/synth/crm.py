@@ -34,7 +34,6 @@ firm:
   bic: AGRIFRPP
   phone: "+33 4 78 00 00 00"
   email: contact@atelier-dupont.fr
-  logo: data/assets/logo.png
 locale: fr_FR
 timezone: Europe/Paris
 currency: EUR
