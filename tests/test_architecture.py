@@ -19,6 +19,8 @@ ORDER = (
     "cli",
     "invoicing",
     "stock",
+    "importers",
+    "exporters",
     "extranet",
     "site",
     "documents",

@@ -304,6 +304,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
 from generator.cli.documents import documents_command, merge_command  # noqa: E402
 from generator.cli.extranet import extranet  # noqa: E402
 from generator.cli.history import history  # noqa: E402
+from generator.cli.imports import COMMANDS as _IMPORTS  # noqa: E402
 from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
 from generator.cli.renewals import renew  # noqa: E402
 from generator.cli.site import build, serve  # noqa: E402
@@ -319,6 +320,7 @@ for _command in (
     documents_command,
     merge_command,
     renew,
+    *_IMPORTS,
 ):
     main.add_command(_command)
 

@@ -17,52 +17,144 @@ ADDRESS_PARTS = ("street", "postcode", "city", "country")
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "company.name": (
-        "raison sociale", "societe", "company", "entreprise", "organisation", "organization",
-        "company name", "nom de la societe", "nom societe", "employeur", "organization name",
-        "organization 1 name", "etablissement",
+        "raison sociale",
+        "societe",
+        "company",
+        "entreprise",
+        "organisation",
+        "organization",
+        "company name",
+        "nom de la societe",
+        "nom societe",
+        "employeur",
+        "organization name",
+        "organization 1 name",
+        "etablissement",
     ),
     "company.kind": ("nature", "type", "statut", "type de societe", "type de fiche"),
     "company.legal_form": ("forme juridique", "legal form"),
     "company.siret": ("siret", "n siret", "numero siret", "no siret"),
     "company.siren": ("siren", "n siren", "numero siren"),
     "company.vat_number": (
-        "tva", "n tva", "numero de tva", "tva intracommunautaire", "vat", "vat number",
+        "tva",
+        "n tva",
+        "numero de tva",
+        "tva intracommunautaire",
+        "vat",
+        "vat number",
         "n tva intracommunautaire",
     ),
     "company.website": ("site web", "site", "website", "web", "url", "web page", "site internet"),
+    "company.street": ("adresse societe", "rue societe", "company street", "adresse entreprise"),
+    "company.postcode": (
+        "code postal societe",
+        "cp societe",
+        "company postcode",
+        "company postal code",
+    ),
+    "company.city": ("ville societe", "company city"),
+    "company.country": ("pays societe", "company country"),
+    "company.phone": (
+        "telephone societe",
+        "tel societe",
+        "company phone",
+        "standard",
+        "company main phone",
+    ),
+    "company.email": ("e mail societe", "email societe", "company email", "courriel societe"),
     "contact.civility": ("civilite", "salutation", "title", "titre de civilite"),
     "contact.first_name": ("prenom", "first name", "given name", "firstname"),
-    "contact.last_name": ("nom", "nom de famille", "last name", "family name", "surname", "lastname"),
-    "contact.full_name": ("nom complet", "full name", "name", "display name", "nom et prenom", "contact"),
+    "contact.last_name": (
+        "nom",
+        "nom de famille",
+        "last name",
+        "family name",
+        "surname",
+        "lastname",
+    ),
+    "contact.full_name": (
+        "nom complet",
+        "full name",
+        "name",
+        "display name",
+        "nom et prenom",
+        "contact",
+    ),
     "contact.role": ("fonction", "poste", "job title", "role", "titre", "organization 1 title"),
     "contact.email": (
-        "email", "e mail", "courriel", "mel", "adresse email", "adresse e mail", "email address",
-        "e mail address", "e mail 1 value", "adresse electronique",
+        "email",
+        "e mail",
+        "courriel",
+        "mel",
+        "adresse email",
+        "adresse e mail",
+        "email address",
+        "e mail address",
+        "e mail 1 value",
+        "adresse electronique",
     ),
     "contact.phone": (
-        "telephone", "tel", "phone", "business phone", "telephone bureau", "phone 1 value",
-        "tel fixe", "telephone professionnel", "tel bureau", "numero de telephone",
+        "telephone",
+        "tel",
+        "phone",
+        "business phone",
+        "telephone bureau",
+        "phone 1 value",
+        "tel fixe",
+        "telephone professionnel",
+        "tel bureau",
+        "numero de telephone",
     ),
     "contact.mobile": (
-        "portable", "mobile", "mobile phone", "tel portable", "gsm", "cellulaire",
-        "telephone portable", "phone 2 value",
+        "portable",
+        "mobile",
+        "mobile phone",
+        "tel portable",
+        "gsm",
+        "cellulaire",
+        "telephone portable",
+        "phone 2 value",
     ),
     "contact.street": (
-        "adresse", "rue", "street", "address", "business street", "address 1 street",
-        "adresse postale", "voie",
+        "adresse",
+        "rue",
+        "street",
+        "address",
+        "business street",
+        "address 1 street",
+        "adresse postale",
+        "voie",
     ),
     "contact.postcode": (
-        "cp", "code postal", "postcode", "zip", "postal code", "business postal code",
-        "address 1 postal code", "zip code",
+        "cp",
+        "code postal",
+        "postcode",
+        "zip",
+        "postal code",
+        "business postal code",
+        "address 1 postal code",
+        "zip code",
     ),
     "contact.city": ("ville", "city", "commune", "business city", "address 1 city", "localite"),
     "contact.country": ("pays", "country", "business country region", "address 1 country"),
     "contact.interests": (
-        "centres d interet", "centre d interet", "interets", "interests", "tags", "labels",
-        "categories", "group membership",
+        "centres d interet",
+        "centre d interet",
+        "interets",
+        "interests",
+        "tags",
+        "labels",
+        "categories",
+        "group membership",
     ),
     "contact.note": ("note", "notes", "commentaire", "commentaires", "remarques", "comments"),
-    "contact.optin_date": ("date opt in", "opt in", "optin", "consentement", "date de consentement"),
+    "contact.optin_date": (
+        "date opt in",
+        "opt in",
+        "optin",
+        "consentement",
+        "date de consentement",
+    ),
 }
 """Synonyms of each field, written as :func:`normalise` leaves them."""
 
@@ -78,8 +170,8 @@ COMPANY_ONLY = {
 }
 """For a company import, the fields a header names go to the company."""
 
-COMPANY_FIELDS = frozenset(
-    {f for f in SYNONYMS if f.startswith("company.")} | set(COMPANY_ONLY.values())
+COMPANY_FIELDS = frozenset(f for f in SYNONYMS if f.startswith("company.")) | frozenset(
+    COMPANY_ONLY.values()
 )
 CONTACT_FIELDS = frozenset(SYNONYMS) | frozenset(COMPANY_ONLY.values())
 """For a contact import: the contact's fields and those of the company it works for."""
@@ -121,10 +213,14 @@ def guess_mapping(
     """The field proposed for each header (``custom_labels``: custom field → its label)."""
     table = {f: list(words) for f, words in SYNONYMS.items()}
     for field_name, label in (custom_labels or {}).items():
-        table.setdefault(field_name, []).extend([normalise(label), normalise(field_name.split(".")[-1])])
+        table.setdefault(field_name, []).extend(
+            [normalise(label), normalise(field_name.split(".")[-1])]
+        )
     if kind == "company":
-        table = {COMPANY_ONLY.get(f, f): words for f, words in table.items()}
-        table = {f: w for f, w in table.items() if f.startswith("company.")}
+        merged: dict[str, list[str]] = {}
+        for f, words in table.items():
+            merged.setdefault(COMPANY_ONLY.get(f, f), []).extend(words)
+        table = {f: w for f, w in merged.items() if f.startswith("company.")}
     by_word = {word: f for f, words in table.items() for word in words}
     taken: set[str] = set()
     guesses: list[Guess | None] = [None] * len(headers)

@@ -176,7 +176,9 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
     except (BadZipFile, OSError, KeyError, ValueError) as exc:
         raise Refused("import-file-unreadable", file=shown, detail=type(exc).__name__) from exc
     if sheet is not None and sheet not in book.sheetnames:
-        raise Refused("import-sheet-unknown", file=shown, sheet=sheet, known=", ".join(book.sheetnames))
+        raise Refused(
+            "import-sheet-unknown", file=shown, sheet=sheet, known=", ".join(book.sheetnames)
+        )
     ws = book[sheet] if sheet else book.worksheets[0]
     rows = _xlsx_rows(ws)
     first = next(rows, None)
@@ -259,7 +261,11 @@ def _open_vcard(path: Path, shown: str) -> Table:
 def _vcard_rows(text: str, shown: str) -> Iterator[Row]:
     import vobject
 
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.upper().startswith("BEGIN:VCARD")]
+    starts = [
+        n
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.upper().startswith("BEGIN:VCARD")
+    ]
     try:
         cards = list(vobject.readComponents(io.StringIO(text), ignoreUnreadable=True))
     except Exception as exc:  # vobject raises its own ParseError and plain ValueErrors

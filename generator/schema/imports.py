@@ -19,9 +19,7 @@ class ImportKind(StrEnum):
 class ImportColumn(Record):
     """Une colonne du fichier et le champ qu'elle remplit."""
 
-    field: Name = F(
-        "Champ", "contact.first_name, company.siret, contact.full_name (à découper)…"
-    )
+    field: Name = F("Champ", "contact.first_name, company.siret, contact.full_name (à découper)…")
     split: str | None = F(
         "Séparateur", "Découpe la valeur en plusieurs centres d'intérêt (par exemple « , »)", None
     )
@@ -33,6 +31,7 @@ class ImportColumn(Record):
 class ImportMapping(Record):
     """Une configuration d'import : chaque colonne associée à un champ."""
 
+    title: Name | None = F("Titre", "Par exemple « Fichier prospects mensuel »", None)
     kind: ImportKind = F("Nature", "contact (avec sa société) ou company (société seule)")
     columns: dict[str, Name | ImportColumn] = F(
         "Colonnes", "En-tête de colonne → champ (ou champ avec découpe et table de valeurs)"
