@@ -137,7 +137,7 @@ class RowReader:
             index = self._index.get(column.header)
             if index is None or index >= len(row.cells):
                 continue
-            value = unprotect(row.cells[index].strip())
+            value = unprotect(row.cells[index].strip()).replace("\r\n", "\n").replace("\r", "\n")
             if not value:
                 continue
             filled = True

@@ -234,7 +234,7 @@ def guess_mapping(
         if guesses[index] is not None:
             continue
         key = normalise(header)
-        best = process.extractOne(key, choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF)
+        best = process.extractOne(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
         if key and best is not None and by_word[best[0]] not in taken:
             taken.add(by_word[best[0]])
             guesses[index] = Guess(header, by_word[best[0]], "fuzzy", round(best[1], 1))

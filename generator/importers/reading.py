@@ -182,7 +182,8 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
     ws = book[sheet] if sheet else book.worksheets[0]
     rows = _xlsx_rows(ws)
     first = next(rows, None)
-    while first is not None and not any(c.strip() for c in first.cells):
+    # blank rows and a title above the table (one cell, often merged across) are skipped
+    while first is not None and sum(1 for c in first.cells if c.strip()) < 2:
         first = next(rows, None)
     if first is None:
         raise Refused("import-file-empty", file=shown)
