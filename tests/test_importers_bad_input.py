@@ -32,9 +32,7 @@ def _text(rows: list[list[str]], delimiter: str) -> str:
         ("utf-8", b"", "|"),
     ],
 )
-def test_encodings_and_dialects(
-    tmp_path: Path, encoding: str, bom: bytes, delimiter: str
-) -> None:
+def test_encodings_and_dialects(tmp_path: Path, encoding: str, bom: bytes, delimiter: str) -> None:
     path = tmp_path / "contacts.csv"
     path.write_bytes(bom + _text(ROWS, delimiter).encode(encoding))
     table = open_table(path, "contacts.csv")
@@ -74,7 +72,9 @@ def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
         ("faux.xlsx", b"pas un classeur", "import-file-unreadable"),
     ],
 )
-def test_files_that_cannot_be_imported(tmp_path: Path, name: str, content: bytes, code: str) -> None:
+def test_files_that_cannot_be_imported(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(Refused) as caught:

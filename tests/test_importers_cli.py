@@ -65,7 +65,12 @@ def test_guess_reads_a_french_excel_csv_and_saves_the_mapping(repo: Path, carnet
     assert again.exit_code == 1
     assert "existe déjà" in again.stderr
     forced = carnet(
-        "import", "guess", str(EXCEL), "--save-mapping", "Fichier prospects mensuel", "--force",
+        "import",
+        "guess",
+        str(EXCEL),
+        "--save-mapping",
+        "Fichier prospects mensuel",
+        "--force",
         repo=repo,
     )
     assert forced.exit_code == 0, forced.output
@@ -150,7 +155,13 @@ def test_import_creates_companies_once_links_contacts_and_commits(repo: Path, ca
 def test_on_duplicate_update_prints_each_change(repo: Path, carnet) -> None:
     _mapping(repo)
     result = carnet(
-        "import", "run", str(EXCEL), "--mapping", "prospects", "--on-duplicate", "update",
+        "import",
+        "run",
+        str(EXCEL),
+        "--mapping",
+        "prospects",
+        "--on-duplicate",
+        "update",
         repo=repo,
     )
     assert result.exit_code == 0, result.output
@@ -184,8 +195,16 @@ def test_inline_map_and_values_the_checks_refuse(repo: Path, carnet, tmp_path: P
         "Nom complet,Société,Centres\nSAPIN Martine,Sapins du Jura,salon 2026\n", encoding="utf-8"
     )
     result = carnet(
-        "import", "run", str(salon), "--map", "Nom complet=contact.full_name",
-        "--map", "Société=company.name", "--map", "Centres=contact.interests", repo=repo,
+        "import",
+        "run",
+        str(salon),
+        "--map",
+        "Nom complet=contact.full_name",
+        "--map",
+        "Société=company.name",
+        "--map",
+        "Centres=contact.interests",
+        repo=repo,
     )
     assert result.exit_code == 1
     # the interest is not in settings.interests: the same rule as a typed record
@@ -196,12 +215,20 @@ def test_inline_map_and_values_the_checks_refuse(repo: Path, carnet, tmp_path: P
 def test_google_outlook_and_phone_files(repo: Path, carnet) -> None:
     for name in ("google-contacts.csv", "outlook.csv", "phone-3.0.vcf"):
         saved = carnet(
-            "import", "guess", str(FIXTURES / name), "--save-mapping", name.split(".")[0],
+            "import",
+            "guess",
+            str(FIXTURES / name),
+            "--save-mapping",
+            name.split(".")[0],
             repo=repo,
         )
         assert saved.exit_code == 0, saved.output
     google = carnet(
-        "import", "run", str(FIXTURES / "google-contacts.csv"), "--mapping", "google-contacts",
+        "import",
+        "run",
+        str(FIXTURES / "google-contacts.csv"),
+        "--mapping",
+        "google-contacts",
         repo=repo,
     )
     assert google.exit_code == 0, google.output

@@ -106,6 +106,19 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+def _tel(number: str) -> str:
+    """A ``tel:`` URI: E.164 when the number reads as a French or international one."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, "FR")
+        if phonenumbers.is_valid_number(parsed):
+            return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    return "tel:" + _escape(number.replace(" ", ""))
+
+
 def vcard_bytes(export: Export) -> bytes:
     """The export as vCard 4.0: one card per contact (or company)."""
     cards: list[str] = []
@@ -121,15 +134,13 @@ def vcard_bytes(export: Export) -> bytes:
             if record.role:
                 lines.append("TITLE:" + _escape(record.role))
             if record.mobile:
-                lines.append(
-                    "TEL;TYPE=cell;VALUE=uri:tel:" + _escape(record.mobile.replace(" ", ""))
-                )
+                lines.append("TEL;TYPE=cell;VALUE=uri:" + _tel(record.mobile))
         else:
             lines += ["KIND:org", "FN:" + _escape(record.name), "ORG:" + _escape(record.name)]
         if record.email:
             lines.append("EMAIL:" + _escape(record.email))
         if record.phone:
-            lines.append("TEL;TYPE=work;VALUE=uri:tel:" + _escape(record.phone.replace(" ", "")))
+            lines.append("TEL;TYPE=work;VALUE=uri:" + _tel(record.phone))
         address = record.address
         if address is not None:
             parts = [

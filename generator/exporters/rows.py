@@ -60,6 +60,7 @@ CONTACT_COLUMNS = (
     Column("Pays", "Country", _address("country")),
     Column("Centres d'intérêt", "Interests", _interests),
     Column("Date opt-in", "Opt-in date", _optin),
+    Column("Source opt-in", "Opt-in source", lambda r, _c: r.optin.source if r.optin else None),
     Column("Note", "Note", _get("note")),
     Column("Société", "Company", _company("name")),
     Column("Nature", "Type", lambda _r, c: c.kind.value if c is not None else None),
@@ -73,6 +74,12 @@ CONTACT_COLUMNS = (
     Column("Téléphone société", "Company phone", _company("phone")),
     Column("E-mail société", "Company email", _company("email")),
     Column("Site web", "Website", _company("website")),
+    Column(
+        "Centres d'intérêt société",
+        "Company interests",
+        lambda _r, c: ", ".join(c.interests) if c is not None else None,
+    ),
+    Column("Note société", "Company note", _company("note")),
 )
 
 COMPANY_COLUMNS = (

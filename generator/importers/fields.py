@@ -62,6 +62,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "company main phone",
     ),
     "company.email": ("e mail societe", "email societe", "company email", "courriel societe"),
+    "company.interests": ("centres d interet societe", "company interests"),
+    "company.note": ("note societe", "company note"),
     "contact.civility": ("civilite", "salutation", "title", "titre de civilite"),
     "contact.first_name": ("prenom", "first name", "given name", "firstname"),
     "contact.last_name": (
@@ -148,6 +150,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "group membership",
     ),
     "contact.note": ("note", "notes", "commentaire", "commentaires", "remarques", "comments"),
+    "contact.optin_source": ("source opt in", "source du consentement", "opt in source"),
     "contact.optin_date": (
         "date opt in",
         "opt in",
@@ -234,7 +237,9 @@ def guess_mapping(
         if guesses[index] is not None:
             continue
         key = normalise(header)
-        best = process.extractOne(key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
+        best = process.extractOne(
+            key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF
+        )
         if key and best is not None and by_word[best[0]] not in taken:
             taken.add(by_word[best[0]])
             guesses[index] = Guess(header, by_word[best[0]], "fuzzy", round(best[1], 1))
