@@ -233,6 +233,12 @@ def run_import(
             session.save(plan.changes, message)
 
 
+REASONS = {
+    "siren": ("même SIREN", "same SIREN"),
+    "email": ("même e-mail", "same e-mail"),
+    "phone": ("même téléphone", "same phone"),
+    "name": ("nom proche, même code postal", "close name, same postcode"),
+}
 ACTIONS = {
     "create": ("créé", "created"),
     "update": ("mis à jour", "updated"),
@@ -252,17 +258,16 @@ def _print_plan(env: Env, plan, dry_run: bool) -> None:
         )
         grid.add_column(say("Ligne", "Line"), justify="right")
         grid.add_column(say("Action", "Action"))
-        grid.add_column(say("Nature", "Kind"))
         grid.add_column(say("Nom", "Name"))
-        grid.add_column(say("Fichier", "File"))
+        grid.add_column(say("Fichier", "File"), no_wrap=True)
         grid.add_column(say("Raison", "Reason"))
         for d in plan.drafts:
             fr, en = ACTIONS.get(d.action, (d.action, d.action))
-            kind = say("société", "company") if d.kind == "company" else "contact"
-            grid.add_row(
-                str(d.line), say(fr, en), kind, cell(d.name), cell(d.path or ""), cell(d.reason)
-            )
-        Console(width=160, highlight=False).print(grid)
+            why, _, line = d.reason.partition(":")
+            reason = say(*REASONS[why]) if why in REASONS else why
+            reason += say(f" (ligne {line})", f" (line {line})") if line else ""
+            grid.add_row(str(d.line), say(fr, en), cell(d.name), cell(d.path or ""), cell(reason))
+        Console(width=120, highlight=False).print(grid)
     for d in plan.drafts:
         for key, old, new in d.changed:
             click.echo(

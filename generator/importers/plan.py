@@ -137,8 +137,9 @@ def _settle(draft: Draft, dup: Duplicate, on_duplicate: str, reader: RowReader) 
     it duplicates, when it is one (``None`` otherwise)."""
     _report(reader, draft, dup, on_duplicate)
     known = dup.known
-    where = known.path or f"{reader.shown}:{known.draft.line if known.draft else 0}"
-    draft.reason = f"{dup.why}: {where}"
+    draft.reason = dup.why
+    if known.draft is not None:
+        draft.reason += f":{known.draft.line}"  # the line of the file it duplicates
     if on_duplicate == "new":
         return None
     if known.draft is not None:
