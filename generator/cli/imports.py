@@ -70,8 +70,10 @@ def guess(
       carnet import guess export-crm.xlsx --kind company --save-mapping "Ancien CRM"
     """
     from generator.importers.fields import guess_mapping
-    from generator.importers.mapping import mapping_data, save_mapping
+    from generator.importers.mapping import mapping_data, mapping_path, save_mapping
 
+    if save_as and not force and (env.repo / mapping_path(save_as)).exists():
+        raise Refused("import-mapping-exists", name=save_as, file=mapping_path(save_as))
     table = _open(env, file, sheet)
     rows = table.rows()
     first = list(islice(rows, 3))
@@ -279,9 +281,15 @@ def _print_plan(env: Env, plan, dry_run: bool) -> None:
     updated = plan.count("company", "update") + plan.count("contact", "update")
     skipped = sum(1 for d in plan.drafts if d.action in ("skip", "merged", "unchanged"))
     click.echo(
-        say(
-            f"{plan.rows} lignes : {created[0]} sociétés et {created[1]} contacts à créer, {updated} mises à jour, {skipped} ignorés",
-            f"{plan.rows} rows: {created[0]} companies and {created[1]} contacts to create, {updated} updates, {skipped} skipped",
+        text(
+            "import-summary",
+            env.lang,
+            rows=plan.rows,
+            companies=created[0],
+            contacts=created[1],
+            updated=updated,
+            skipped=skipped,
+            mode="dry" if dry_run or plan.errors else "done",
         ),
         err=True,
     )

@@ -203,10 +203,12 @@ class RowReader:
                 value = clean_postcode(value, address.get("country") or self.mapping.region)
             elif key == "country":
                 value = country_code(value)
-            elif key == "street" and "\n" in value:
+            if key == "street" and "\n" in value:
                 value, _, rest = value.partition("\n")
+                address["street"] = value
                 address["street2"] = " ".join(rest.split())
-            address[key] = value
+            else:
+                address[key] = value
             draft.columns.setdefault("address", column)
             return
         elif key == "email":

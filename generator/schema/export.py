@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.schema import KINDS, Settings
+from generator.schema.imports import ImportMapping
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -42,6 +43,7 @@ def schemas(settings: Settings | None) -> dict[str, dict[str, Any]]:
     for kind in KINDS:
         result[kind.name] = kind.model.model_json_schema(by_alias=True)
     result["settings"] = Settings.model_json_schema(by_alias=True)
+    result["import"] = ImportMapping.model_json_schema(by_alias=True)
     if settings is not None:
         _add_settings_lists(result, settings)
     for name, schema in result.items():
