@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 
 from generator.cli.common import Env, load_valid, print_problems, shown, writing
 from generator.cli.terminal import cell
-from generator.problems import Refused, text
+from generator.problems import Refused, printable, text
 
 KIND_CHOICE = click.Choice(["contact", "company"])
 
@@ -254,22 +254,26 @@ def _print_plan(env: Env, plan, dry_run: bool) -> None:
     """The table of what is (or would be) created, updated and skipped, with why."""
     say = env.say
     if dry_run or plan.errors:
-        grid = RichTable(
-            box=box.SIMPLE_HEAD,
-            title=say("Essai : rien n'est écrit", "Dry run: nothing written") if dry_run else None,
-        )
-        grid.add_column(say("Ligne", "Line"), justify="right")
-        grid.add_column(say("Action", "Action"))
-        grid.add_column(say("Nom", "Name"))
-        grid.add_column(say("Fichier", "File"), no_wrap=True)
-        grid.add_column(say("Raison", "Reason"))
+        # plain aligned text: a plan has thousands of rows, rich would take seconds
+        head = [say("Ligne", "Line"), "Action", say("Nom", "Name"), say("Fichier", "File")]
+        rows = []
         for d in plan.drafts:
             fr, en = ACTIONS.get(d.action, (d.action, d.action))
             why, _, line = d.reason.partition(":")
             reason = say(*REASONS[why]) if why in REASONS else why
             reason += say(f" (ligne {line})", f" (line {line})") if line else ""
-            grid.add_row(str(d.line), say(fr, en), cell(d.name), cell(d.path or ""), cell(reason))
-        Console(width=120, highlight=False).print(grid)
+            rows.append([str(d.line), say(fr, en), printable(d.name), d.path or "", reason])
+        widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(head)]
+        if dry_run:
+            click.echo(say("Essai : rien n'est écrit", "Dry run: nothing written"))
+        header = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
+        click.echo(header + "  " + say("Raison", "Reason"))
+        for r in rows:
+            cells = [
+                r[0].rjust(widths[0]),
+                *(c.ljust(w) for c, w in zip(r[1:4], widths[1:], strict=True)),
+            ]
+            click.echo(("  ".join(cells) + "  " + r[4]).rstrip())
     for d in plan.drafts:
         for key, old, new in d.changed:
             click.echo(

@@ -22,6 +22,7 @@ from generator.book.records import Entry
 from generator.checks import run_checks
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
+from generator.files.newfile import record_bytes
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
@@ -196,11 +197,12 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
     the problems found are added to the plan, located in the imported file."""
     changes = plan.changes
     sources: dict[str, Draft] = {}
+    taken: set[str] = set()
     for draft in plan.drafts:
         if draft.kind != "company":
             continue
         if draft.action == "create":
-            _create(changes, draft, "societe")
+            _create(changes, draft, "societe", taken)
             sources[draft.path] = draft  # type: ignore[index]
         elif draft.action == "update":
             _update(changes, draft)
@@ -214,7 +216,7 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
             draft.data = {**_contact_order(draft.data, company_id)}
             draft.columns.setdefault("company", (company.column("name") if company else 1))
         if draft.action == "create":
-            _create(changes, draft, "contact")
+            _create(changes, draft, "contact", taken)
         else:
             _update(changes, draft)
         sources[draft.path] = draft  # type: ignore[index]
@@ -232,11 +234,16 @@ def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
     return ordered
 
 
-def _create(changes: ChangeSet, draft: Draft, fallback: str) -> None:
-    base = slug(draft.name, fallback)
-    draft.path = changes.unused_path(f"{FOLDERS[draft.kind]}/{base}.yaml")
-    draft.id = Path(draft.path).stem
-    changes.create(draft.path, draft.data)
+def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
+    """Name the draft's new file (slug of its name, ``-2``… when taken) and add it."""
+    base = f"{FOLDERS[draft.kind]}/{slug(draft.name, fallback)}"
+    path, n = f"{base}.yaml", 1
+    while path in taken or (changes.repo / path).exists():
+        n += 1
+        path = f"{base}-{n}.yaml"
+    taken.add(path)
+    draft.path, draft.id = path, Path(path).stem
+    changes.create_bytes(path, record_bytes(draft.data))
 
 
 def _update(changes: ChangeSet, draft: Draft) -> None:
