@@ -80,7 +80,14 @@ def guess(
     count = len(first) + sum(1 for _ in rows)
     if count == 0:
         raise Refused("import-no-rows", file=file)
-    guesses = guess_mapping(table.header, kind)
+    from generator.load import load_settings
+
+    settings, _ = load_settings(env.repo, env.lang)
+    declared = settings.custom_fields if settings is not None else {}
+    labels = {
+        f"{k}.{key}": spec.label for k, fields in declared.items() for key, spec in fields.items()
+    }
+    guesses = guess_mapping(table.header, kind, labels)
     say = env.say
     click.echo(say(f"Fichier : {file} ({table.format})", f"File: {file} ({table.format})"))
     if table.encoding:

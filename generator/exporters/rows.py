@@ -140,4 +140,20 @@ def select(
             if not allowed:
                 continue
         chosen.append((record, company))
-    return Export(kind, CONTACT_COLUMNS if kind == "contact" else COMPANY_COLUMNS, chosen)
+    columns = CONTACT_COLUMNS if kind == "contact" else COMPANY_COLUMNS
+    return Export(kind, columns + custom_columns(book, kind), chosen)
+
+
+def _custom(key: str) -> Callable[[Any, Any], Any]:
+    def value(r: Any, _c: Any) -> Any:
+        found = r.custom.get(key)
+        return ", ".join(map(str, found)) if isinstance(found, list) else found
+
+    return value
+
+
+def custom_columns(book: Book, kind: str) -> tuple[Column, ...]:
+    """A column per custom field of ``kind`` (``settings.custom_fields``), headed by its
+    label (``carnet import guess`` maps the label back to the field)."""
+    declared = book.settings.custom_fields.get(kind) or {}  # type: ignore[call-overload]
+    return tuple(Column(spec.label, spec.label, _custom(key)) for key, spec in declared.items())

@@ -7,6 +7,7 @@ it: every later problem (a duplicate, a value the checks refuse) points at the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -108,6 +109,8 @@ class RowReader:
     header: list[str]
     shown: str
     lang: str
+    custom: dict[str, Any] = field(default_factory=dict)
+    """``contact.<key>`` → the custom field declared for it (its type)."""
     problems: list[Problem] = field(default_factory=list)
     _index: dict[str, int] = field(default_factory=dict, init=False)
 
@@ -181,6 +184,22 @@ class RowReader:
             return company_part, None
         return company_part, contact
 
+    @staticmethod
+    def _custom(spec: Any, value: str, separator: str | None) -> Any:
+        """A custom field's value typed as settings.custom_fields declares it."""
+        kind = str(spec.type)
+        if kind == "number":
+            try:
+                number = Decimal(value.replace(" ", "").replace(",", "."))
+            except ArithmeticError:
+                return None
+            return int(number) if number == number.to_integral_value() else number
+        if kind == "date":
+            return read_date(value)
+        if kind == "multiple":
+            return split_interests(value, separator)
+        return value
+
     def _set(self, draft: Draft, key: str, value: str, column: int, separator: str | None) -> None:
         data = draft.data
         line = draft.line
@@ -239,6 +258,12 @@ class RowReader:
             optin["date"] = day
             optin.setdefault("source", self.mapping.title or "import")
             key = "optin"
+        elif f"{draft.kind}.{key}" in self.custom:
+            typed = self._custom(self.custom[f"{draft.kind}.{key}"], value, separator)
+            if typed is None:
+                self.problem("import-value-invalid", line, column, value=value, field=key)
+                return
+            data[key] = typed
         elif key == "optin_source":
             data.setdefault("optin", {})["source"] = value
             key = "optin"

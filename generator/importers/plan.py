@@ -82,7 +82,11 @@ def plan_import(
     )
     if any(p.is_error for p in problems):
         return ImportPlan([], problems, changes)
-    reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang)
+    declared = getattr(book.settings, "custom_fields", None) or {}
+    specs = {
+        f"{kind}.{key}": spec for kind, fields in declared.items() for key, spec in fields.items()
+    }
+    reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang, specs)
     index = Index(mapping.name_threshold, mapping.region)
     index.fill(book)
     drafts: list[Draft] = []
