@@ -160,3 +160,37 @@ def test_the_example_exports_in_every_format(tmp_path: Path, carnet) -> None:
         for kind in ("contact", "company"):
             result = carnet("export", kind, "--format", fmt, repo=repo)
             assert result.exit_code == 0, result.output
+
+
+def test_xlsx_and_vcard_exports_import_back(repo: Path, carnet, tmp_path: Path) -> None:
+    (repo / "data/companies/piege.yaml").unlink()
+    companies, cards = tmp_path / "societes.xlsx", tmp_path / "contacts.vcf"
+    assert (
+        carnet(
+            "export", "company", "--format", "xlsx", "--out", str(companies), repo=repo
+        ).exit_code
+        == 0
+    )
+    assert (
+        carnet("export", "contact", "--format", "vcf", "--out", str(cards), repo=repo).exit_code
+        == 0
+    )
+    empty = write_repo(tmp_path / "empty", {}, settings=SETTINGS)
+    for path, name, kind in ((companies, "societes", "company"), (cards, "cartes", "contact")):
+        guess = carnet(
+            "import", "guess", str(path), "--kind", kind, "--save-mapping", name, repo=empty
+        )
+        assert guess.exit_code == 0, guess.output
+        done = carnet("import", "run", str(path), "--mapping", name, repo=empty)
+        assert done.exit_code == 0, done.output
+    # the vCards name their company by its name only: the company imported from the
+    # workbook is theirs, not a second one
+    assert sorted(p.name for p in (empty / "data/companies").glob("*.yaml")) == [
+        "atelier-vidal.yaml"
+    ]
+    helene = yaml.safe_load((empty / "data/contacts/helene-vidal.yaml").read_text("utf-8"))
+    assert helene["company"] == "atelier-vidal"
+    assert helene["mobile"] == "+33612345678"  # the tel: URI of the vCard 4.0
+    assert helene["interests"] == ["newsletter", "professionnel"]
+    assert "même nom, sans code postal" in done.stderr
+    assert carnet("validate", repo=empty).exit_code == 0

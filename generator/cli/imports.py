@@ -247,6 +247,7 @@ REASONS = {
     "email": ("même e-mail", "same e-mail"),
     "phone": ("même téléphone", "same phone"),
     "name": ("nom proche, même code postal", "close name, same postcode"),
+    "same_name": ("même nom, sans code postal", "same name, no postcode"),
 }
 ACTIONS = {
     "create": ("créé", "created"),

@@ -34,7 +34,8 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class Duplicate:
-    """What a draft duplicates, and why (``siren``, ``email``, ``phone`` or ``name``)."""
+    """What a draft duplicates, and why (``siren``, ``email``, ``phone``, ``name`` or
+    ``same_name``)."""
 
     known: Known
     why: str
@@ -70,6 +71,9 @@ class Index:
         self.phones: dict[str, Known] = {}
         self.names: dict[tuple[str, str], list[tuple[str, Known]]] = defaultdict(list)
         self.unplaced: list[Known] = []
+        self.company_names: dict[str, Known] = {}
+        """Companies by exact (normalised) name: a draft without postcode nor SIREN (a
+        vCard's ORG) is the company of the same name."""
         """Companies of the file with neither SIREN nor postcode (named again by name)."""
 
     def fill(self, book: Book) -> None:
@@ -104,6 +108,7 @@ class Index:
     def _add_company(
         self, known: Known, siren: str | None, name: str, postcode: str | None
     ) -> None:
+        self.company_names.setdefault(normalise(name), known)
         if siren:
             self.sirens.setdefault(siren, known)
         if postcode:
@@ -138,9 +143,11 @@ class Index:
                 ):
                     return Duplicate(known, "phone")
         postcode = draft.postcode
-        if not postcode:
-            return None
         name = normalise(draft.name)
+        if not postcode:
+            if draft.kind == "company" and not siren_of(draft.data) and name in self.company_names:
+                return Duplicate(self.company_names[name], "same_name")
+            return None
         for other, known in self.names.get((draft.kind, postcode), []):
             if fuzz.token_sort_ratio(name, other) >= self.threshold:
                 return Duplicate(known, "name")

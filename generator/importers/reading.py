@@ -243,6 +243,7 @@ VCARD_COLUMNS = (
     "Code postal",
     "Ville",
     "Pays",
+    "Centres d'intérêt",
     "Note",
 )
 
@@ -324,5 +325,17 @@ def card_cells(card: object) -> list[str]:
         postcode,
         city,
         country,
+        ", ".join(_categories(card)),
         _value(card, "note"),
     ]
+
+
+def _categories(card: object) -> list[str]:
+    """The card's CATEGORIES (a list in vobject; a comma-separated text otherwise)."""
+    found: list[str] = []
+    for item in getattr(card, "contents", {}).get("categories", []):
+        value = item.value
+        found += [
+            str(v).strip() for v in (value if isinstance(value, list) else str(value).split(","))
+        ]
+    return [v for v in found if v]
