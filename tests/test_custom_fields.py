@@ -8,11 +8,15 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.schema.export import schemas
 from generator.site.views import custom_fields_shown
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml, load_yaml, write_repo
 
-SETTINGS = MINIMAL_SETTINGS + """\
+SETTINGS = (
+    MINIMAL_SETTINGS
+    + """\
 custom_fields:
   contact:
     date_naissance: {label: Date de naissance, type: date}
@@ -21,6 +25,7 @@ custom_fields:
   company:
     effectif: {label: Effectif, type: number, required: true}
 """
+)
 
 
 def _codes(result) -> list[tuple[str, int, int, str]]:
@@ -45,7 +50,10 @@ def test_values_are_checked_and_located() -> None:
         ("data/contacts/a.yaml", 5, 1, "field-unknown"),  # not declared: still unknown
     ]
     text = {p.line: p.message for p in result.problems if p.path == "data/contacts/a.yaml"}
-    assert text[3] == "Situation familiale (situation) : « divorcé » n'est pas une des valeurs permises"
+    assert (
+        text[3]
+        == "Situation familiale (situation) : « divorcé » n'est pas une des valeurs permises"
+    )
 
 
 def test_declared_fields_are_kept_and_shown() -> None:
@@ -112,3 +120,35 @@ def test_import_and_export_them(tmp_path: Path, carnet) -> None:
     cells = dict(zip(header, row, strict=True))
     assert cells["Date de naissance"] == "1980-11-05"
     assert cells["Langues"] == "français, anglais"
+
+
+@pytest.mark.browser
+def test_the_contact_list_filters_on_a_choice_field(site: Path) -> None:
+    from browser import browser, serve
+
+    with serve(site) as base, browser() as chromium:
+        for width in (1366, 390):
+            page = chromium.new_page(viewport={"width": width, "height": 900})
+            page.goto(base + "/contacts/")
+            column = page.locator("th[data-choice=situation]")
+            assert column.inner_text() == "Situation familiale"
+            every = page.locator("table tbody tr").count()
+            page.select_option("select.carnet-choice", "pacsé(e)")
+            shown = page.eval_on_selector_all(
+                "table tbody tr",
+                "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].innerText)",
+            )
+            assert shown == ["Chloé Renaud"]
+            page.fill("input.carnet-filter", "Dupont")  # the text filter keeps the choice
+            hidden = page.eval_on_selector_all(
+                "table tbody tr", "rows => rows.filter(r => !r.hidden).length"
+            )
+            assert hidden == 0
+            page.fill("input.carnet-filter", "")
+            page.select_option("select.carnet-choice", "")
+            assert (
+                page.eval_on_selector_all(
+                    "table tbody tr", "rows => rows.filter(r => !r.hidden).length"
+                )
+                == every
+            )

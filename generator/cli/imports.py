@@ -223,7 +223,8 @@ def run_import(
         )
         write_plan(book, plan, lang, file)
         print_problems(plan.problems)
-        _print_plan(env, plan, dry_run)
+        if plan.drafts:
+            _print_plan(env, plan, dry_run)
         if plan.errors:
             raise Refused("import-refused", count=len(plan.errors))
         if save_as:

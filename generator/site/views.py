@@ -246,7 +246,13 @@ def interaction_list(book: Book, kind: str) -> dict[str, Any]:
 
 def record_list(book: Book, kind: str) -> dict[str, Any]:
     """Rows of a list page."""
-    return {"rows": list(book.by_kind(kind).values())}
+    declared = book.settings.custom_fields.get(kind) or {}  # type: ignore[call-overload]
+    choice_fields = [
+        (key, spec.label, list(spec.choices))
+        for key, spec in declared.items()
+        if spec.type == "choice"
+    ]
+    return {"rows": list(book.by_kind(kind).values()), "choice_fields": choice_fields}
 
 
 def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str, Any]:
