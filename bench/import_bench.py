@@ -30,8 +30,58 @@ from pathlib import Path
 
 TODAY = "2026-11-25"
 ROOT = Path(__file__).resolve().parent.parent
-FIRST = "Jeanne Paul Élodie Rémi François Hélène Thomas Lucie Marc Nadia Hugo Léa Inès Romain".split()
-SYLLABLES = "ba be bi bo du da fa fe ga go la le li lo ma me mi mo na ne ni no pa pe ra re ri ro sa se ta te vi vo".split()
+FIRST = [
+    "Jeanne",
+    "Paul",
+    "Élodie",
+    "Rémi",
+    "François",
+    "Hélène",
+    "Thomas",
+    "Lucie",
+    "Marc",
+    "Nadia",
+    "Hugo",
+    "Léa",
+    "Inès",
+    "Romain",
+]
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "du",
+    "da",
+    "fa",
+    "fe",
+    "ga",
+    "go",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "pa",
+    "pe",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "ta",
+    "te",
+    "vi",
+    "vo",
+]
 STREETS = ["rue de la République", "quai Saint-Vincent", "cours Lafayette", "place Bellecour"]
 MAP = [
     "Raison sociale=company.name",
@@ -74,7 +124,9 @@ def write_csv(path: Path, contacts: int, seed: int = 42) -> None:
         email = f"{first.lower()}.{last.lower()}.{index}@exemple-{index // 4}.fr"
         phone = f"04 {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
         street = f"{rng.randrange(1, 200)} {rng.choice(STREETS)}"
-        lines.append(f"{name};{siret};{first};{last};{email};{phone};{street};{postcode};Lyon;Prospect")
+        lines.append(
+            f"{name};{siret};{first};{last};{email};{phone};{street};{postcode};Lyon;Prospect"
+        )
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252", errors="replace"))
 
 
