@@ -508,13 +508,14 @@ def _parse_records(
     records = Records(settings=settings, lang=lang)
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
+    declared = {k: set(v) for k, v in settings.custom_fields.items()} if settings else {}
     for f in files:
         if f.path not in parsed:  # gone between its discovery and its reading
             problems.append(note_problem(FileNote("file-unreadable", f.path, MISSING), lang))
             continue
         record, file_problems, faulty = parsed[f.path]
         records.paths.add(f.path)
-        problems += file_problems
+        problems += _undeclared(file_problems, declared.get(f.kind))
         problems += check_id(f.id, f.path, lang)
         other = first_path.setdefault((f.kind, f.id), f.path)
         if other != f.path:
@@ -525,6 +526,18 @@ def _parse_records(
             entry = Entry(f.kind, f.id, f.path, record, faulty)
             records.by_kind.setdefault(f.kind, {})[f.id] = entry
     return records, problems, len(todo)
+
+
+def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:
+    """``problems`` less the unknown-key warnings on the firm's own fields
+    (``settings.custom_fields``), which :mod:`generator.checks.custom_fields` checks."""
+    if not declared:
+        return problems
+    return [
+        p
+        for p in problems
+        if not (p.code == "field-unknown" and p.loc and len(p.loc) == 1 and p.loc[0] in declared)
+    ]
 
 
 def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:

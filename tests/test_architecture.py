@@ -20,6 +20,8 @@ ORDER = (
     "invoicing",
     "stock",
     "authoring",
+    "importers",
+    "exporters",
     "extranet",
     "site",
     "documents",

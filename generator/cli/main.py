@@ -330,6 +330,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "new": "generator.cli.authoring:new_command",
     "link": "generator.cli.authoring:link_command",
     "unlink": "generator.cli.authoring:unlink_command",
+    "import": "generator.cli.imports:import_group",
+    "export": "generator.cli.imports:export_command",
 }
 """The commands defined outside this module, by name: ``module:attribute``. Each module
 is imported only when its command runs (or a help screen lists it), so that ``carnet

@@ -89,6 +89,7 @@ def unknown_key_problem(
         parsed.path,
         line=line,
         column=column,
+        loc=tuple(loc),
         lang=lang,
         field=dotted(loc),
         suggestion=suggestion,
@@ -114,7 +115,8 @@ def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, ...]:
             # dict[str, Model]: the next part is a free key
             current = _dict_value_model(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return tuple(f.alias or name for name, f in current.model_fields.items())
+        hidden = "custom" if getattr(current, "keeps_unknown", False) else None
+        return tuple(f.alias or n for n, f in current.model_fields.items() if n != hidden)
     return ()
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.schema import KINDS, Settings
+from generator.schema.custom import CustomField, CustomType
+from generator.schema.imports import ImportMapping
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -42,6 +44,7 @@ def schemas(settings: Settings | None) -> dict[str, dict[str, Any]]:
     for kind in KINDS:
         result[kind.name] = kind.model.model_json_schema(by_alias=True)
     result["settings"] = Settings.model_json_schema(by_alias=True)
+    result["import"] = ImportMapping.model_json_schema(by_alias=True)
     if settings is not None:
         _add_settings_lists(result, settings)
     for name, schema in result.items():
@@ -62,9 +65,38 @@ def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -
     _enum(_field(interaction, "resources")["items"], list(settings.resources))
     for name in ("company", "contact"):
         _enum(_field(result[name], "interests")["items"], settings.interests)
+    _add_custom_fields(result, settings)
     project = result["project"]
     _enum(project["$defs"]["Member"]["properties"]["user"], users)
     _enum(project["$defs"]["Extranet"]["properties"]["kinds"]["items"], list(settings.pipelines))
+
+
+def _custom_schema(spec: CustomField) -> dict[str, Any]:
+    node: dict[str, Any] = {"title": spec.label}
+    if spec.type is CustomType.NUMBER:
+        node["type"] = "number"
+    elif spec.type is CustomType.DATE:
+        node.update(type="string", format="date")
+    elif spec.type is CustomType.MULTIPLE:
+        node.update(
+            type="array",
+            items={"type": "string", **({"enum": spec.choices} if spec.choices else {})},
+        )
+    else:
+        node["type"] = "string"
+        if spec.type is CustomType.CHOICE and spec.choices:
+            node["enum"] = list(spec.choices)
+    return node
+
+
+def _add_custom_fields(result: dict[str, dict[str, Any]], settings: Settings) -> None:
+    """The firm's own fields (``settings.custom_fields``) as properties of their kind."""
+    for kind, fields in settings.custom_fields.items():
+        schema = result[kind]
+        for key, spec in fields.items():
+            schema["properties"][key] = _custom_schema(spec)
+            if spec.required:
+                schema.setdefault("required", []).append(key)
 
 
 def write_schemas(repo: Path, settings: Settings | None) -> list[Path]:

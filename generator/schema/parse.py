@@ -126,6 +126,11 @@ def validate_value(
     ]
     if unknown:
         cleaned = _without(parsed.value, [e["loc"] for e in unknown])
+        if getattr(model, "keeps_unknown", False):
+            kept = {
+                str(e["loc"][0]): parsed.value[e["loc"][0]] for e in unknown if len(e["loc"]) == 1
+            }
+            cleaned = {**cleaned, "custom": kept}
         try:
             return model.model_validate(cleaned, context=context), problems, frozenset()
         except ValidationError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from generator.schema.common import (
     FL,
     Address,
@@ -15,6 +17,7 @@ from generator.schema.common import (
     RecordId,
     Text,
 )
+from generator.schema.custom import CustomValues, custom_values
 
 
 class Company(Record):
@@ -38,6 +41,10 @@ class Company(Record):
     website: Name | None = F("Site web", "", None)
     interests: list[Name] = FL("Centres d'intérêt", "Valeurs de settings.interests")
     note: Text | None = F("Note", "Texte libre (Markdown)", None)
+    custom: CustomValues = custom_values()
+
+    keeps_unknown: ClassVar[bool] = True
+    """Unknown top-level keys are kept in ``custom`` (the firm's own fields)."""
 
 
 class Optin(Record):
@@ -78,6 +85,10 @@ class Contact(Record):
     bounces: list[Bounce] = FL("Retours d'e-mail", "Bounces enregistrés")
     kyc: Answers = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})
     note: Text | None = F("Note", "Texte libre (Markdown)", None)
+    custom: CustomValues = custom_values()
+
+    keeps_unknown: ClassVar[bool] = True
+    """Unknown top-level keys are kept in ``custom`` (the firm's own fields)."""
 
     @property
     def full_name(self) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from generator.problems import clip
 from generator.schema.common import FL, Address, Amount, BudgetSign, F, Name, Record, Text
+from generator.schema.custom import CustomField
 
+CustomKind = Literal["company", "contact"]
 VatRate = Annotated[Amount, Field(ge=0, le=100)]
 """A VAT rate in per cent."""
 
@@ -158,6 +160,9 @@ class Settings(Record):
     resources: dict[Name, Resource] = F("Ressources", "Salles, véhicules… réservables", {})
     stock: StockDefaults = F("Stock", "Valeurs par défaut du stock", StockDefaults())
     renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
+    custom_fields: dict[CustomKind, dict[Name, CustomField]] = F(
+        "Champs spécifiques", "Champs propres à l'entreprise, par nature de fiche", {}
+    )
 
     @field_validator("timezone")
     @classmethod

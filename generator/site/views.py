@@ -246,7 +246,13 @@ def interaction_list(book: Book, kind: str) -> dict[str, Any]:
 
 def record_list(book: Book, kind: str) -> dict[str, Any]:
     """Rows of a list page."""
-    return {"rows": list(book.by_kind(kind).values())}
+    declared = book.settings.custom_fields.get(kind) or {}  # type: ignore[call-overload]
+    choice_fields = [
+        (key, spec.label, list(spec.choices))
+        for key, spec in declared.items()
+        if spec.type == "choice"
+    ]
+    return {"rows": list(book.by_kind(kind).values()), "choice_fields": choice_fields}
 
 
 def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str, Any]:
@@ -264,6 +270,8 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         "timeline": sorted(timeline, key=lambda e: (e.record.date, e.id), reverse=True),
         "changes": changes,
     }
+    if kind in ("company", "contact"):
+        context["custom"] = custom_fields_shown(book, kind, entry.record)
     if kind == "company":
         context["contacts"] = [
             book.contacts[c] for c in book.contacts_by_company.get(record_id, ())
@@ -281,6 +289,27 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         ]
         context["level_chart"] = level_chart(book, record_id, book.settings.lang)
     return context
+
+
+def custom_fields_shown(book: Book, kind: str, record: Any) -> list[tuple[str, str]]:
+    """The firm's own fields of a contact or company (``settings.custom_fields``), as
+    (label, text) in the order they are declared; the empty ones left out."""
+    from generator.locale import day_date
+
+    shown: list[tuple[str, str]] = []
+    declared = book.settings.custom_fields.get(kind) or {}  # type: ignore[call-overload]
+    for key, spec in declared.items():
+        value = record.custom.get(key)
+        if value is None or value == []:
+            continue
+        if isinstance(value, date):
+            text = day_date(value, book.settings.lang)
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        shown.append((spec.label, text))
+    return shown
 
 
 def projects_of(book: Book, kind: str, record_id: str) -> list[tuple[Any, str | None]]:

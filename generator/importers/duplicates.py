@@ -1,0 +1,171 @@
+"""Duplicates, against the records already there and inside the file.
+
+Two companies are the same with the same SIREN (a SIRET's first nine digits); two
+contacts with the same e-mail address (case ignored) or the same phone number in E.164;
+two of either with close names (rapidfuzz, the mapping's threshold) at the same postcode.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from generator.book.book import Book
+from generator.importers.drafts import Draft
+from generator.importers.fields import normalise
+from generator.importers.transforms import compact_identifier, phone_e164
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A record a draft may duplicate: one already in the repository (``path``) or one
+    an earlier row of the file makes (``draft``)."""
+
+    kind: str
+    id: str | None = None
+    path: str | None = None
+    draft: Draft | None = None
+    company: object = None
+    """A contact's company (its id, or the draft that makes it): colleagues share the
+    switchboard's number, so a phone shared inside one company is no duplicate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """What a draft duplicates, and why (``siren``, ``email``, ``phone``, ``name`` or
+    ``same_name``)."""
+
+    known: Known
+    why: str
+
+
+def siren_of(data: dict[str, object]) -> str | None:
+    """The SIREN a company's data names (its own, or its SIRET's first nine digits)."""
+    siret = compact_identifier(str(data.get("siret") or ""))
+    if len(siret) >= 9:
+        return siret[:9]
+    siren = compact_identifier(str(data.get("siren") or ""))
+    return siren or None
+
+
+def _company_key(draft: Draft) -> object:
+    """A contact draft's company: the existing company's id, or the draft making it."""
+    if draft.company_id:
+        return draft.company_id
+    if draft.company is None:
+        return None
+    return draft.company.id or id(draft.company)
+
+
+class Index:
+    """Companies and contacts by SIREN, e-mail, phone and postcode, growing with the
+    drafts of the file."""
+
+    def __init__(self, threshold: int, region: str) -> None:
+        self.threshold = threshold
+        self.region = region
+        self.sirens: dict[str, Known] = {}
+        self.emails: dict[str, Known] = {}
+        self.phones: dict[str, Known] = {}
+        self.names: dict[tuple[str, str], list[tuple[str, Known]]] = defaultdict(list)
+        self.unplaced: list[Known] = []
+        self.company_names: dict[str, Known] = {}
+        """Companies by exact (normalised) name: a draft without postcode nor SIREN (a
+        vCard's ORG) is the company of the same name."""
+        """Companies of the file with neither SIREN nor postcode (named again by name)."""
+
+    def fill(self, book: Book) -> None:
+        """Index the repository's companies and contacts."""
+        for entry in book.of("company"):
+            r = entry.record
+            known = Known("company", entry.id, entry.path)
+            postcode = r.address.postcode if r.address else None
+            self._add_company(
+                known, siren_of({"siret": r.siret, "siren": r.siren}), r.name, postcode
+            )
+        for entry in book.of("contact"):
+            r = entry.record
+            known = Known("contact", entry.id, entry.path, company=r.company)
+            postcode = r.address.postcode if r.address else None
+            if postcode is None and r.company:
+                company = book.get("company", r.company)
+                postcode = company.address.postcode if company and company.address else None
+            phones = {phone_e164(n, self.region) for n in (r.phone, r.mobile) if n}
+            self._add_contact(known, r.email, phones - {None}, r.full_name, postcode)  # type: ignore[arg-type]
+
+    def add(self, draft: Draft) -> None:
+        """Index a draft of the file (later rows may duplicate it)."""
+        known = Known(draft.kind, draft.id, draft.path, draft, company=_company_key(draft))
+        if draft.kind == "company":
+            self._add_company(known, siren_of(draft.data), draft.name, draft.postcode)
+        else:
+            self._add_contact(
+                known, draft.data.get("email"), draft.phones, draft.name, draft.postcode
+            )
+
+    def _add_company(
+        self, known: Known, siren: str | None, name: str, postcode: str | None
+    ) -> None:
+        self.company_names.setdefault(normalise(name), known)
+        if siren:
+            self.sirens.setdefault(siren, known)
+        if postcode:
+            self.names["company", postcode].append((normalise(name), known))
+        elif not siren and known.draft is not None:
+            self.unplaced.append(known)
+
+    def _add_contact(
+        self, known: Known, email: object, phones: set[str], name: str, postcode: str | None
+    ) -> None:
+        if email:
+            self.emails.setdefault(str(email).lower(), known)
+        for phone in phones:
+            self.phones.setdefault(phone, known)
+        if postcode:
+            self.names["contact", postcode].append((normalise(name), known))
+
+    def find(self, draft: Draft) -> Duplicate | None:
+        """What ``draft`` duplicates, if anything."""
+        if draft.kind == "company":
+            siren = siren_of(draft.data)
+            if siren and siren in self.sirens:
+                return Duplicate(self.sirens[siren], "siren")
+        else:
+            email = str(draft.data.get("email") or "").lower()
+            if email and email in self.emails:
+                return Duplicate(self.emails[email], "email")
+            for phone in sorted(draft.phones):
+                known = self.phones.get(phone)
+                if known is not None and (
+                    known.company is None or known.company != _company_key(draft)
+                ):
+                    return Duplicate(known, "phone")
+        postcode = draft.postcode
+        name = normalise(draft.name)
+        if not postcode:
+            if draft.kind == "company" and not siren_of(draft.data) and name in self.company_names:
+                return Duplicate(self.company_names[name], "same_name")
+            return None
+        for other, known in self.names.get((draft.kind, postcode), []):
+            if fuzz.token_sort_ratio(name, other) >= self.threshold:
+                return Duplicate(known, "name")
+        return None
+
+    def same_company(self, draft: Draft) -> Known | None:
+        """The company an earlier row of the file makes and ``draft`` names again (same
+        SIREN, else same name and postcode): not a duplicate, the same company."""
+        siren = siren_of(draft.data)
+        if siren:
+            known = self.sirens.get(siren)
+            return known if known is not None and known.draft is not None else None
+        name = normalise(draft.name)
+        for other, known in self.names.get(("company", draft.postcode), []):
+            if other == name and known.draft is not None and not siren_of(known.draft.data):
+                return known
+        if not draft.postcode:
+            for known in self.unplaced:
+                if known.draft is not None and normalise(known.draft.name) == name:
+                    return known
+        return None

@@ -1,0 +1,317 @@
+"""Rows → a plan of what to create, update and skip, checked, ready to write at once.
+
+:func:`plan_import` reads every row, makes each company once (rows naming the same
+SIREN, or the same name and postcode, link their contacts to it), settles duplicates by
+``on_duplicate`` (``skip``, ``update`` or ``new``; each reported with both sides), names
+the new files by the naming rules (slug of the name, ``-2``… on collision), then
+validates the would-be records exactly as hand-typed ones — the schema of their kind,
+then every check on the Book as it would be — and points each problem at the row and
+column of the imported file. Nothing is written here: the plan's change set is, by the
+caller, all at once and only without errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.book.book import Book, with_entries
+from generator.book.records import Entry
+from generator.checks import run_checks
+from generator.files.edits import ChangeSet, to_yaml_data
+from generator.files.layout import kind_of
+from generator.files.newfile import record_bytes
+from generator.importers.drafts import Draft, RowReader
+from generator.importers.duplicates import Duplicate, Index
+from generator.importers.fields import known_fields, normalise
+from generator.importers.mapping import check_mapping, columns_of
+from generator.importers.reading import Table
+from generator.problems import Problem, Refused
+from generator.schema import KINDS_BY_NAME
+from generator.schema.imports import ImportMapping
+from generator.schema.parse import parse_file
+
+ON_DUPLICATE = ("skip", "update", "new")
+FOLDERS = {"company": "data/companies", "contact": "data/contacts"}
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import would do: every draft with its action, the problems (located in
+    the imported file or in the mapping), and the change set to write."""
+
+    drafts: list[Draft]
+    problems: list[Problem]
+    changes: ChangeSet
+    rows: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The errors: any one of them and nothing is written."""
+        return [p for p in self.problems if p.is_error]
+
+    def count(self, kind: str, action: str) -> int:
+        """How many drafts of ``kind`` get ``action``."""
+        return sum(1 for d in self.drafts if d.kind == kind and d.action == action)
+
+
+def custom_fields(book: Book) -> dict[str, list[str]]:
+    """The firm's own fields by record kind (``settings.custom_fields``), when declared."""
+    declared = getattr(book.settings, "custom_fields", None) or {}
+    return {kind: list(fields) for kind, fields in dict(declared).items()}
+
+
+def plan_import(
+    repo: Path,
+    book: Book,
+    table: Table,
+    mapping: ImportMapping,
+    *,
+    on_duplicate: str = "skip",
+    mapping_rel: str = "--map",
+    mapping_root: Any = None,
+    lang: str = "fr",
+) -> ImportPlan:
+    """The plan of importing ``table`` with ``mapping`` into ``book``'s repository."""
+    changes = ChangeSet(repo)
+    known = known_fields(mapping.kind.value, custom_fields(book))
+    problems = check_mapping(
+        mapping, table.header, known, rel=mapping_rel, root=mapping_root, lang=lang
+    )
+    if any(p.is_error for p in problems):
+        return ImportPlan([], problems, changes)
+    declared = getattr(book.settings, "custom_fields", None) or {}
+    specs = {
+        f"{kind}.{key}": spec for kind, fields in declared.items() for key, spec in fields.items()
+    }
+    reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang, specs)
+    index = Index(mapping.name_threshold, mapping.region)
+    index.fill(book)
+    drafts: list[Draft] = []
+    rows = 0
+    for row in table.rows():
+        rows += 1
+        company, contact = reader.read(row)
+        if company is not None:
+            company = _settle_company(company, index, on_duplicate, reader, drafts)
+        if contact is not None:
+            if company is not None and company.action in ("skip", "update") and company.path:
+                contact.company, contact.company_id = None, company.id
+            else:
+                contact.company = company
+            _settle_contact(contact, index, on_duplicate, reader, drafts)
+    if rows == 0:
+        raise Refused("import-no-rows", file=table.shown)
+    problems += reader.problems
+    return ImportPlan(drafts, problems, changes, rows)
+
+
+def _report(reader: RowReader, draft: Draft, dup: Duplicate, action: str) -> None:
+    other = dup.known.path or (f"{reader.shown}:{dup.known.draft.line}" if dup.known.draft else "?")
+    reader.problem(
+        "import-duplicate",
+        draft.line,
+        draft.column("name" if draft.kind == "company" else "last_name"),
+        kind=draft.kind,
+        name=draft.name,
+        other=other,
+        why=dup.why,
+        action=action,
+    )
+
+
+def _merge(into: Draft, draft: Draft) -> None:
+    """Fill ``into`` (a draft of the file) with ``draft``'s values (update in the file)."""
+    for key, value in draft.data.items():
+        if key == "interests":
+            into.data.setdefault("interests", []).extend(
+                v for v in value if v not in into.data.get("interests", [])
+            )
+        elif key == "address":
+            into.data.setdefault("address", {}).update(value)
+        else:
+            into.data[key] = value
+        into.columns.setdefault(key, draft.column(key))
+    into.phones |= draft.phones
+
+
+def _settle(draft: Draft, dup: Duplicate, on_duplicate: str, reader: RowReader) -> Draft | None:
+    """Apply ``on_duplicate`` to a draft that duplicates a record; the draft of the file
+    it duplicates, when it is one (``None`` otherwise)."""
+    _report(reader, draft, dup, on_duplicate)
+    known = dup.known
+    draft.reason = dup.why
+    if known.draft is not None:
+        draft.reason += f":{known.draft.line}"  # the line of the file it duplicates
+    if on_duplicate == "new":
+        return None
+    if known.draft is not None:
+        if on_duplicate == "update":
+            _merge(known.draft, draft)
+        draft.action = "merged" if on_duplicate == "update" else "skip"
+        return known.draft
+    draft.action = on_duplicate
+    draft.id, draft.path = known.id, known.path
+    return None
+
+
+def _settle_company(
+    draft: Draft, index: Index, on_duplicate: str, reader: RowReader, drafts: list[Draft]
+) -> Draft:
+    """The company a row's contact links to: a company of an earlier row named again, or
+    this row's own (created, skipped or updated as a duplicate)."""
+    same = index.same_company(draft)
+    if same is not None and same.draft is not None:
+        if on_duplicate == "update":
+            _merge(same.draft, draft)
+        return same.draft
+    dup = index.find(draft)
+    drafts.append(draft)
+    if dup is None:
+        index.add(draft)
+        return draft
+    earlier = _settle(draft, dup, on_duplicate, reader)
+    if on_duplicate == "new":
+        index.add(draft)
+    return earlier or draft
+
+
+def _settle_contact(
+    draft: Draft, index: Index, on_duplicate: str, reader: RowReader, drafts: list[Draft]
+) -> None:
+    dup = index.find(draft)
+    drafts.append(draft)
+    if dup is None:
+        index.add(draft)
+        return
+    _settle(draft, dup, on_duplicate, reader)
+    if on_duplicate == "new":
+        index.add(draft)
+
+
+def slug(text: str, fallback: str) -> str:
+    """A record id from a name: lower case, no accents, words joined by ``-``."""
+    return normalise(text).replace(" ", "-")[:60].strip("-") or fallback
+
+
+def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") -> None:
+    """Name the new files, fill the change set, and validate what would be written;
+    the problems found are added to the plan, located in the imported file."""
+    changes = plan.changes
+    sources: dict[str, Draft] = {}
+    taken: set[str] = set()
+    for draft in plan.drafts:
+        if draft.kind != "company":
+            continue
+        if draft.action == "create":
+            _create(changes, draft, "societe", taken)
+            sources[draft.path] = draft  # type: ignore[index]
+        elif draft.action == "update":
+            _update(changes, draft)
+            sources[draft.path] = draft  # type: ignore[index]
+    for draft in plan.drafts:
+        if draft.kind != "contact" or draft.action in ("skip", "merged"):
+            continue
+        company = draft.company
+        company_id = draft.company_id or (company.id if company is not None else None)
+        if company_id and "company" not in draft.data:
+            draft.data = {**_contact_order(draft.data, company_id)}
+            draft.columns.setdefault("company", (company.column("name") if company else 1))
+        if draft.action == "create":
+            _create(changes, draft, "contact", taken)
+        else:
+            _update(changes, draft)
+        sources[draft.path] = draft  # type: ignore[index]
+    plan.problems += _validate(book, changes, sources, shown or "", lang)
+
+
+def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
+    """The contact's keys in FORMAT.md's order: names, then the company."""
+    ordered: dict[str, Any] = {}
+    for key in ("civility", "first_name", "last_name"):
+        if key in data:
+            ordered[key] = data[key]
+    ordered["company"] = company_id
+    ordered.update((k, v) for k, v in data.items() if k not in ordered)
+    return ordered
+
+
+def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
+    """Name the draft's new file (slug of its name, ``-2``… when taken) and add it."""
+    base = f"{FOLDERS[draft.kind]}/{slug(draft.name, fallback)}"
+    path, n = f"{base}.yaml", 1
+    while path in taken or (changes.repo / path).exists():
+        n += 1
+        path = f"{base}-{n}.yaml"
+    taken.add(path)
+    draft.path, draft.id = path, Path(path).stem
+    changes.create_bytes(path, record_bytes(draft.data))
+
+
+def _update(changes: ChangeSet, draft: Draft) -> None:
+    """Fill the existing record's empty fields and replace the differing ones; each
+    change is kept on the draft (to print)."""
+    doc = changes.edit(draft.path)  # type: ignore[arg-type]
+    for key, value in draft.data.items():
+        old = doc.get(key)
+        if key == "interests":
+            added = [v for v in value if v not in (old or [])]
+            if added:
+                doc[key] = to_yaml_data([*(old or []), *added])
+                draft.changed.append((key, list(old or []), [*(old or []), *added]))
+        elif key == "address" and isinstance(old, dict):
+            for part, part_value in value.items():
+                if old.get(part) != part_value:
+                    draft.changed.append((f"address.{part}", old.get(part), part_value))
+                    old[part] = part_value
+        elif old != value:
+            draft.changed.append((key, old, value))
+            doc[key] = to_yaml_data(value)
+    if not draft.changed:
+        draft.action = "unchanged"
+
+
+def _top_key(text: str, line: int) -> str | None:
+    """The top-level key whose value holds ``line`` of a YAML text this module wrote."""
+    found = None
+    for number, content in enumerate(text.splitlines(), start=1):
+        if number > line:
+            break
+        if content and not content[0].isspace() and ":" in content and not content.startswith("#"):
+            found = content.split(":", 1)[0].strip()
+    return found
+
+
+def _validate(
+    book: Book, changes: ChangeSet, sources: dict[str, Draft], shown: str, lang: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    tz = book.settings.timezone
+    for rel, payload in changes.contents().items():
+        kind = kind_of(rel)
+        draft = sources.get(rel)
+        if kind not in FOLDERS or draft is None:
+            continue
+        parsed = parse_file(KINDS_BY_NAME[kind].model, rel, payload, tz=tz, lang=lang)
+        text = payload.decode("utf-8")
+        for p in parsed.problems:
+            problems.append(_located(p, draft, _top_key(text, p.line), shown))
+        if parsed.record is not None:
+            entries.append(Entry(kind, Path(rel).stem, rel, parsed.record, parsed.faulty))
+    if not entries:
+        return problems
+    after = with_entries(book, entries)
+    for p in run_checks(after):
+        draft = sources.get(p.path)
+        if draft is not None:
+            problems.append(_located(p, draft, str(p.loc[0]) if p.loc else None, shown))
+    return problems
+
+
+def _located(problem: Problem, draft: Draft, key: str | None, shown: str) -> Problem:
+    """``problem`` found in a would-be file, pointed at the row and column it came from."""
+    column = draft.column(key) if key else draft.column("")
+    return dataclasses.replace(problem, path=shown, line=draft.line, column=column, loc=None)

@@ -1,0 +1,341 @@
+"""Reading a file other tools wrote into rows located in the file.
+
+CSV files are decoded with the encoding charset-normalizer detects (UTF-8 with or without
+BOM, cp1252 as Excel writes in France, UTF-16 with BOM) and split with the dialect the
+standard library's sniffer finds among ``,`` ``;`` tab and ``|``; rows are streamed, so
+a file of 100,000 rows is never held at once. An xlsx is read with openpyxl (first sheet
+or the one named), a vCard file with vobject, one row per card. Every row carries the
+line it starts on in the file, so a problem can be located ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from generator.problems import Refused
+
+MAX_BYTES = 100 * 1024 * 1024
+"""Files larger than this are refused: an import is a list of people, not a database."""
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = ",;\t|"
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF", b"Rar!", b"\x1f\x8b")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the file: the line it starts on (1-based) and its cells."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class Table:
+    """A file opened for import: what was detected, the header, and its rows (streamed)."""
+
+    path: Path
+    shown: str
+    """The file's name as problems show it."""
+    format: str
+    """``csv``, ``xlsx`` or ``vcf``."""
+    header: list[str]
+    header_line: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    quoting: str | None = None
+    sheet: str | None = None
+    _rows: Iterator[Row] | None = field(default=None, repr=False)
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows, each once (a second call gets nothing)."""
+        rows, self._rows = self._rows, iter(())
+        return rows if rows is not None else iter(())
+
+
+def open_table(path: Path, shown: str, *, sheet: str | None = None) -> Table:
+    """Open ``path`` for import, by its extension (``.xlsx``, ``.vcf``, else CSV).
+
+    Refuses (one clear line, nothing read further) a missing, empty, oversized or binary
+    file, a file without a header row, and an xlsx or vCard that cannot be read.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Refused("import-file-unreadable", file=shown, detail=exc.strerror) from exc
+    if not path.is_file():
+        raise Refused("import-file-unreadable", file=shown, detail="not a file")
+    if size == 0:
+        raise Refused("import-file-empty", file=shown)
+    if size > MAX_BYTES:
+        raise Refused("import-file-too-large", file=shown, size=size // (1024 * 1024))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, shown, sheet)
+    if suffix in (".vcf", ".vcard"):
+        return _open_vcard(path, shown)
+    return _open_csv(path, shown)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a file that starts with ``sample`` (BOMs first, then
+    charset-normalizer; cp1252 stands for Latin-1, which Excel writes in France)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3:  # the sample cut a character in two
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    name = best.encoding if best is not None else "cp1252"
+    return "cp1252" if name in ("latin_1", "iso8859_1", "iso8859_15", "cp1250") else name
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if sample.startswith(BINARY_MAGIC):
+        return True
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\x00" in sample[:4096]
+
+
+def _sniff(text: str) -> tuple[str, str]:
+    """The delimiter and the quote character of a CSV sample."""
+    lines = text.splitlines()
+    head = "\n".join(lines[:50])
+    try:
+        dialect = csv.Sniffer().sniff(head, delimiters=DELIMITERS)
+        delimiter, quote = dialect.delimiter, dialect.quotechar or '"'
+    except csv.Error:
+        first = lines[0] if lines else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        quote = '"'
+    return delimiter, quote
+
+
+def _open_csv(path: Path, shown: str) -> Table:
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if _looks_binary(sample):
+        raise Refused("import-file-binary", file=shown)
+    encoding = detect_encoding(sample)
+    try:
+        text = sample.decode(encoding, errors="ignore")
+    except LookupError:
+        encoding, text = "cp1252", sample.decode("cp1252", errors="replace")
+    text = text.lstrip("\ufeff")
+    delimiter, quote = _sniff(text)
+    stream: IO[str] = path.open(encoding=encoding, newline="", errors="replace")
+    reader = csv.reader(stream, delimiter=delimiter, quotechar=quote, strict=False)
+    rows = _csv_rows(reader, stream, shown)
+    first = next(rows, None)
+    while first is not None and not any(c.strip() for c in first.cells):
+        first = next(rows, None)
+    if first is None:
+        stream.close()
+        raise Refused("import-file-empty", file=shown)
+    header = [c.strip().lstrip("\ufeff") for c in first.cells]
+    table = Table(path, shown, "csv", header, first.line, encoding, delimiter, quote)
+    table._rows = rows
+    return table
+
+
+def _csv_rows(reader: Any, stream: IO[str], shown: str) -> Iterator[Row]:
+    """Rows with the line each starts on (a quoted newline makes a row span lines)."""
+    line = 1
+    try:
+        for cells in reader:
+            start = line
+            line = reader.line_num + 1
+            yield Row(start, cells)
+    except csv.Error as exc:
+        raise Refused("import-file-unreadable", file=f"{shown}:{line}", detail=str(exc)) from exc
+    finally:
+        stream.close()
+
+
+def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise Refused("import-file-unreadable", file=shown, detail=type(exc).__name__) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise Refused(
+            "import-sheet-unknown", file=shown, sheet=sheet, known=", ".join(book.sheetnames)
+        )
+    ws = book[sheet] if sheet else book.worksheets[0]
+    rows = _xlsx_rows(ws)
+    first = next(rows, None)
+    # blank rows and a title above the table (one cell, often merged across) are skipped
+    while first is not None and sum(1 for c in first.cells if c.strip()) < 2:
+        first = next(rows, None)
+    if first is None:
+        raise Refused("import-file-empty", file=shown)
+    header = _fill_merged(first.cells)
+    table = Table(path, shown, "xlsx", header, first.line, sheet=ws.title)
+    table._rows = rows
+    return table
+
+
+def _fill_merged(cells: list[str]) -> list[str]:
+    """Header cells of a merged range come empty after the first: they take its title,
+    numbered (« Adresse », « Adresse 2 »…)."""
+    header: list[str] = []
+    last, n = "", 1
+    for cell in cells:
+        text = cell.strip()
+        if text:
+            last, n = text, 1
+            header.append(text)
+        elif last:
+            n += 1
+            header.append(f"{last} {n}")
+        else:
+            header.append("")
+    return header
+
+
+def _xlsx_rows(ws: object) -> Iterator[Row]:
+    from datetime import date, datetime
+
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        cells = []
+        for value in values:
+            if value is None:
+                cells.append("")
+            elif isinstance(value, datetime):
+                cells.append(value.date().isoformat() if not value.time() else value.isoformat())
+            elif isinstance(value, date):
+                cells.append(value.isoformat())
+            elif isinstance(value, float) and value.is_integer():
+                cells.append(str(int(value)))
+            else:
+                cells.append(str(value))
+        yield Row(number, cells)
+
+
+VCARD_COLUMNS = (
+    "Prénom",
+    "Nom",
+    "Nom complet",
+    "Société",
+    "Fonction",
+    "E-mail",
+    "Téléphone",
+    "Mobile",
+    "Rue",
+    "Code postal",
+    "Ville",
+    "Pays",
+    "Centres d'intérêt",
+    "Note",
+)
+
+
+def _open_vcard(path: Path, shown: str) -> Table:
+    raw = path.read_bytes()
+    if _looks_binary(raw[:SAMPLE_BYTES]):
+        raise Refused("import-file-binary", file=shown)
+    text = raw.decode(detect_encoding(raw[:SAMPLE_BYTES]), errors="replace").lstrip("\ufeff")
+    if "BEGIN:VCARD" not in text.upper():
+        raise Refused("import-file-empty", file=shown)
+    table = Table(path, shown, "vcf", list(VCARD_COLUMNS), 0, encoding="utf-8")
+    table._rows = _vcard_rows(text, shown)
+    return table
+
+
+def _vcard_rows(text: str, shown: str) -> Iterator[Row]:
+    import vobject
+
+    starts = [
+        n
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.upper().startswith("BEGIN:VCARD")
+    ]
+    try:
+        cards = list(vobject.readComponents(io.StringIO(text), ignoreUnreadable=True))
+    except Exception as exc:  # vobject raises its own ParseError and plain ValueErrors
+        raise Refused("import-file-unreadable", file=shown, detail=str(exc)[:80]) from exc
+    for line, card in zip(starts, cards, strict=False):
+        yield Row(line, card_cells(card))
+
+
+def _value(card: object, name: str) -> str:
+    item = getattr(card, name, None)
+    return str(item.value).strip() if item is not None and isinstance(item.value, str) else ""
+
+
+def _phones(card: object) -> tuple[str, str]:
+    phone = mobile = ""
+    for tel in getattr(card, "contents", {}).get("tel", []):
+        types = {t.lower() for t in tel.params.get("TYPE", [])}
+        types |= {t.lower() for v in tel.params.get("TYPE", []) for t in v.split(",")}
+        number = str(tel.value).removeprefix("tel:").strip()
+        if "cell" in types and not mobile:
+            mobile = number
+        elif not phone:
+            phone = number
+    return phone, mobile
+
+
+def card_cells(card: object) -> list[str]:
+    """The cells of one vCard, in the order of :data:`VCARD_COLUMNS`."""
+    contents = getattr(card, "contents", {})
+    first = last = ""
+    if "n" in contents:
+        name = contents["n"][0].value
+        first, last = str(name.given or "").strip(), str(name.family or "").strip()
+    org = ""
+    if "org" in contents:
+        value = contents["org"][0].value
+        org = (value[0] if isinstance(value, list) and value else str(value)).strip()
+    street = postcode = city = country = ""
+    if "adr" in contents:
+        adr = contents["adr"][0].value
+        street, postcode = str(adr.street or "").strip(), str(adr.code or "").strip()
+        city, country = str(adr.city or "").strip(), str(adr.country or "").strip()
+    email = _value(card, "email")
+    phone, mobile = _phones(card)
+    return [
+        first,
+        last,
+        _value(card, "fn"),
+        org,
+        _value(card, "title"),
+        email,
+        phone,
+        mobile,
+        street,
+        postcode,
+        city,
+        country,
+        ", ".join(_categories(card)),
+        _value(card, "note"),
+    ]
+
+
+def _categories(card: object) -> list[str]:
+    """The card's CATEGORIES (a list in vobject; a comma-separated text otherwise)."""
+    found: list[str] = []
+    for item in getattr(card, "contents", {}).get("categories", []):
+        value = item.value
+        found += [
+            str(v).strip() for v in (value if isinstance(value, list) else str(value).split(","))
+        ]
+    return [v for v in found if v]

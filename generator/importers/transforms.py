@@ -1,0 +1,137 @@
+"""Cleaning one value of a row before it becomes a field.
+
+Phone numbers are kept as typed but checked with phonenumbers (their E.164 form finds
+duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
+only, no DNS), SIRET, SIREN and VAT numbers lose their spaces (the checks of
+:mod:`generator.checks.identifiers` then validate them with python-stdnum), postcodes stay
+text (a French postcode that a spreadsheet turned into a 4-digit number gets its zero
+back), dates are read day first, a full name is split into first and last name.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from generator.importers.fields import normalise
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INTEREST_SEPARATORS = re.compile(r"\s*(?:[,;]|:::)\s*")
+KINDS = {
+    "client": "client",
+    "clients": "client",
+    "customer": "client",
+    "prospect": "prospect",
+    "prospects": "prospect",
+    "lead": "prospect",
+    "fournisseur": "supplier",
+    "supplier": "supplier",
+    "vendor": "supplier",
+    "partenaire": "partner",
+    "partner": "partner",
+}
+"""Company kinds as other tools write them (after :func:`normalise`)."""
+
+
+def unprotect(value: str) -> str:
+    """A cell as typed: the quote an export put before ``=``, ``+``… is taken off."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def phone_e164(value: str, region: str) -> str | None:
+    """The number in E.164 (``+33612345678``), or ``None`` when it is not a valid one."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_email(value: str) -> tuple[str, bool]:
+    """The address lower-cased, and whether its syntax is valid (no DNS look-up)."""
+    address = value.strip().lower()
+    if address.startswith("mailto:"):
+        address = address[len("mailto:") :]
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address, False
+    return address, True
+
+
+def compact_identifier(value: str) -> str:
+    """A SIRET, SIREN or VAT number without its spaces, dots and dashes."""
+    return re.sub(r"[\s.\-]", "", value).upper()
+
+
+def clean_postcode(value: str, country: str | None) -> str:
+    """The postcode as text; a French one that lost its leading zero gets it back."""
+    code = value.strip()
+    if code.endswith(".0") and code[:-2].isdigit():
+        code = code[:-2]
+    if (country or "FR").upper() in ("FR", "FRANCE") and code.isdigit() and len(code) == 4:
+        code = "0" + code
+    return code
+
+
+def read_date(value: str) -> date | None:
+    """A date typed day first (``05/11/2018``, ``5 nov. 2018``) or ISO; ``None`` if not."""
+    from dateutil import parser
+
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        return parser.parse(text, dayfirst=True).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def split_name(full: str) -> tuple[str | None, str]:
+    """« Jeanne Sapin », « SAPIN Jeanne » or « Sapin, Jeanne » → (first name, last name).
+
+    A word in capitals is the last name (the French way of writing it); otherwise the
+    last word is.
+    """
+    text = " ".join(full.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        return (first.strip() or None), last.strip()
+    words = text.split(" ")
+    if len(words) == 1:
+        return None, words[0]
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words):
+        first = " ".join(w for w in words if w not in capitals)
+        return first, " ".join(capitals)
+    return " ".join(words[:-1]), words[-1]
+
+
+def split_interests(value: str, separator: str | None) -> list[str]:
+    """Interest centres in one cell (Google's ``a ::: b``, ``a, b``, or ``separator``);
+    Google's system labels (``* myContacts``) are left out."""
+    parts = value.split(separator) if separator else INTEREST_SEPARATORS.split(value)
+    return [p.strip() for p in parts if p.strip() and not p.strip().startswith("* ")]
+
+
+def translate(value: str, table: dict[str, str]) -> str:
+    """``value`` through the mapping's table (exact, then case and accents ignored)."""
+    if value in table:
+        return table[value]
+    wanted = normalise(value)
+    for key, target in table.items():
+        if normalise(key) == wanted:
+            return target
+    return value
+
+
+def company_kind(value: str) -> str:
+    """A company kind as another tool writes it (« Client », « Fournisseur »…)."""
+    return KINDS.get(normalise(value), value)

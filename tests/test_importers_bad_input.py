@@ -1,0 +1,167 @@
+"""Reading any real file, and every bad input an import meets: one clear line or a
+located problem, never a traceback, nothing written."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from openpyxl import Workbook
+from stock_helpers import snapshot
+
+from generator.importers.reading import open_table
+from generator.problems import Refused
+
+ROWS = [["Société", "Prénom", "Nom", "E-mail"], ["Atelier Vidal", "Hélène", "Vidal", "h@vidal.fr"]]
+
+
+def _text(rows: list[list[str]], delimiter: str) -> str:
+    return "\r\n".join(delimiter.join(r) for r in rows) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "delimiter"),
+    [
+        ("utf-8", b"", ","),
+        ("utf-8", codecs.BOM_UTF8, ";"),
+        ("cp1252", b"", ";"),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "\t"),
+        ("utf-8", b"", "|"),
+    ],
+)
+def test_encodings_and_dialects(tmp_path: Path, encoding: str, bom: bytes, delimiter: str) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(bom + _text(ROWS, delimiter).encode(encoding))
+    table = open_table(path, "contacts.csv")
+    assert table.delimiter == delimiter
+    assert table.header == ROWS[0]
+    rows = list(table.rows())
+    assert [r.cells for r in rows] == [ROWS[1]]
+    assert rows[0].line == 2
+
+
+def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Export CRM"
+    sheet.append(["Export de l'ancien CRM — 2026"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["Société", "Contact", None, "Adresse", None])
+    sheet.merge_cells("B2:C2")
+    sheet.merge_cells("D2:E2")
+    sheet.append(["Atelier Vidal", "Hélène", "Vidal", "3 rue Mercière", "69002"])
+    path = tmp_path / "crm.xlsx"
+    book.save(path)
+    table = open_table(path, "crm.xlsx")
+    assert table.header == ["Société", "Contact", "Contact 2", "Adresse", "Adresse 2"]
+    rows = list(table.rows())
+    assert rows[0].line == 3
+    assert rows[0].cells == ["Atelier Vidal", "Hélène", "Vidal", "3 rue Mercière", "69002"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("vide.csv", b"", "import-file-empty"),
+        ("blancs.csv", b"\r\n\r\n", "import-file-empty"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "import-file-binary"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64), "import-file-binary"),
+        ("faux.xlsx", b"pas un classeur", "import-file-unreadable"),
+    ],
+)
+def test_files_that_cannot_be_imported(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(Refused) as caught:
+        open_table(path, name)
+    assert caught.value.code == code
+
+
+def test_a_file_of_200_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "enorme.csv"
+    with path.open("wb") as handle:  # sparse: nothing is really written
+        handle.truncate(200 * 1024 * 1024)
+    with pytest.raises(Refused) as caught:
+        open_table(path, "enorme.csv")
+    assert caught.value.code == "import-file-too-large"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    target = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", target / "data")
+    (target / "data/imports").mkdir()
+    return target
+
+
+def _run(carnet, repo: Path, path: Path, *more: str):
+    return carnet("import", "run", str(path), *more, repo=repo)
+
+
+def test_header_only_and_empty_files(repo: Path, tmp_path: Path, carnet) -> None:
+    header = tmp_path / "entete.csv"
+    header.write_text("Société;Nom\r\n", encoding="utf-8")
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    before = snapshot(repo)
+    for path, words in ((header, "un en-tête sans aucune ligne"), (empty, "fichier vide")):
+        result = _run(carnet, repo, path, "--map", "Nom=contact.last_name")
+        assert result.exit_code == 1
+        assert words in result.stderr
+        assert "Traceback" not in result.output
+    assert snapshot(repo) == before
+
+
+def test_ragged_rows_are_located(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "decale.csv"
+    path.write_text("Société;Nom\r\nAtelier;Vidal\r\nGarage;Martin;en trop\r\n", encoding="utf-8")
+    result = _run(carnet, repo, path, "--map", "Nom=contact.last_name")
+    assert result.exit_code == 1
+    assert f"{path}:3:3: error: ligne de 3 cellules pour un en-tête de 2 colonnes" in result.stderr
+
+
+def test_mapping_problems_are_located_in_the_mapping(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    (repo / "data/imports/mauvaise.yaml").write_text(
+        "kind: company\n"
+        "columns:\n"
+        "  Société: company.name\n"
+        "  Prénom: contact.first_name\n"
+        "  Nom: company.name\n"
+        "  E-mail: company.emial\n"
+        "  Téléphone: company.phone\n",
+        encoding="utf-8",
+    )
+    before = snapshot(repo)
+    result = _run(carnet, repo, path, "--mapping", "mauvaise")
+    assert result.exit_code == 1
+    err = result.stderr
+    rel = "data/imports/mauvaise.yaml"
+    assert f"{rel}:4:3: error: champ « contact.first_name » d'une autre nature" in err
+    assert f"{rel}:5:3: error: champ « company.name » déjà rempli par la colonne « Société »" in err
+    assert f"{rel}:6:3: error: champ « company.emial » inconnu" in err
+    assert "company.email" in err  # did you mean
+    assert f"{rel}:7:3: error: colonne « Téléphone » absente du fichier" in err
+    assert snapshot(repo) == before
+
+
+def test_a_mapping_that_does_not_validate(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    (repo / "data/imports/cassee.yaml").write_text(
+        "kind: personne\ncolumns: {Nom: contact.last_name}\n", encoding="utf-8"
+    )
+    result = _run(carnet, repo, path, "--mapping", "cassee")
+    assert result.exit_code == 1
+    assert "data/imports/cassee.yaml:1:7: error:" in result.stderr
+    unknown = _run(carnet, repo, path, "--mapping", "absente")
+    assert unknown.exit_code == 2
+    assert "introuvable" in unknown.stderr
+    neither = _run(carnet, repo, path)
+    assert neither.exit_code == 2

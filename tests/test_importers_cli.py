@@ -1,0 +1,257 @@
+"""``carnet import guess|run``: real files in the shapes other tools write, imported into
+a committed copy of the example business (a real git repository)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from stock_helpers import git, snapshot
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+EXCEL = FIXTURES / "excel-fr-cp1252.csv"
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example business, committed once for the module."""
+    repo = tmp_path_factory.mktemp("import") / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Benoît Martin")
+    git(repo, "config", "user.email", "benoit@example.fr")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Exemple")
+    return repo
+
+
+@pytest.fixture
+def repo(committed: Path, tmp_path: Path) -> Path:
+    """A private copy of the committed example, for a test that writes."""
+    target = tmp_path / "repo"
+    shutil.copytree(committed, target)
+    return target
+
+
+def _read(repo: Path, rel: str) -> dict:
+    return yaml.safe_load((repo / rel).read_text(encoding="utf-8"))
+
+
+def test_guess_reads_a_french_excel_csv_and_saves_the_mapping(repo: Path, carnet) -> None:
+    result = carnet(
+        "import", "guess", str(EXCEL), "--save-mapping", "Fichier prospects mensuel", repo=repo
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Encodage : cp1252" in out
+    assert "Séparateur : ;" in out
+    assert "Lignes : 5" in out
+    assert "Élodie" in out  # accents decoded from cp1252
+    saved = _read(repo, "data/imports/fichier-prospects-mensuel.yaml")
+    assert saved["kind"] == "contact"
+    assert saved["columns"]["Raison sociale"] == "company.name"
+    assert saved["columns"]["Tél."] == "contact.phone"
+    assert saved["columns"]["CP"] == "contact.postcode"
+    assert saved["columns"]["Centres d'intérêt"] == "contact.interests"
+    # saving over it needs --force
+    again = carnet(
+        "import", "guess", str(EXCEL), "--save-mapping", "Fichier prospects mensuel", repo=repo
+    )
+    assert again.exit_code == 1
+    assert "existe déjà" in again.stderr
+    forced = carnet(
+        "import",
+        "guess",
+        str(EXCEL),
+        "--save-mapping",
+        "Fichier prospects mensuel",
+        "--force",
+        repo=repo,
+    )
+    assert forced.exit_code == 0, forced.output
+
+
+def _mapping(repo: Path) -> None:
+    (repo / "data/imports").mkdir(parents=True, exist_ok=True)
+    (repo / "data/imports/prospects.yaml").write_text(
+        "title: Fichier prospects mensuel\n"
+        "kind: contact\n"
+        "columns:\n"
+        "  Raison sociale: company.name\n"
+        "  SIRET: company.siret\n"
+        "  Civilité: contact.civility\n"
+        "  Prénom: contact.first_name\n"
+        "  Nom: contact.last_name\n"
+        "  Fonction: contact.role\n"
+        "  E-mail: contact.email\n"
+        "  Tél.: contact.phone\n"
+        "  Portable: contact.mobile\n"
+        "  Adresse: contact.street\n"
+        "  CP: contact.postcode\n"
+        "  Ville: contact.city\n"
+        "  Type: {field: company.kind, values: {Client: client, Prospect: prospect}}\n"
+        "  Centres d'intérêt: contact.interests\n",
+        encoding="utf-8",
+    )
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(repo: Path, carnet) -> None:
+    _mapping(repo)
+    before = snapshot(repo)
+    head = git(repo, "rev-parse", "HEAD")
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", "--dry-run", repo=repo)
+    assert result.exit_code == 0, result.output
+    assert "Essai" in result.stdout
+    assert "data/companies/boulangerie-dupre.yaml" in result.stdout
+    # Jeanne Sapin exists in the example: same e-mail, whatever its case
+    assert "en double de data/contacts/jeanne-sapin.yaml (même e-mail) : ignoré" in result.stderr
+    assert f"{EXCEL}:6:5: warning: contact « Jeanne Sapin »" in result.stderr
+    assert f"{EXCEL}:6:1: warning: société « Mes Beaux Sapins » en double" in result.stderr
+    assert snapshot(repo) == before
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_import_creates_companies_once_links_contacts_and_commits(repo: Path, carnet) -> None:
+    _mapping(repo)
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 0, result.output
+    log = git(repo, "log", "-1", "--format=%s")
+    assert log.strip() == "Import Fichier prospects mensuel : 3 sociétés, 4 contacts"
+    # two rows name Boulangerie Dupré (same SIRET): one company, two contacts linked to it
+    company = _read(repo, "data/companies/boulangerie-dupre.yaml")
+    assert company == {
+        "name": "Boulangerie Dupré",
+        "kind": "prospect",
+        "siret": "73282932000074",
+        "address": {"street": "12 rue de la République", "postcode": "69002", "city": "Lyon"},
+    }
+    elodie = _read(repo, "data/contacts/elodie-dupre.yaml")
+    assert elodie["company"] == "boulangerie-dupre"
+    assert elodie["email"] == "elodie.dupre@boulangerie-dupre.fr"
+    assert elodie["phone"] == "04 78 12 34 56"  # kept as typed
+    assert elodie["interests"] == ["newsletter", "événementiel"]
+    assert _read(repo, "data/contacts/remi-dupre.yaml")["company"] == "boulangerie-dupre"
+    # a quoted delimiter, a quoted newline, a postcode Excel turned into a number
+    cafe = _read(repo, "data/companies/cafe-des-arts-lyon.yaml")
+    assert cafe["name"] == "Café des Arts; Lyon"
+    assert cafe["address"] == {
+        "street": "3 place Sathonay",
+        "street2": "Bâtiment B",
+        "postcode": "01000",
+        "city": "Bourg-en-Bresse",
+    }
+    # Mes Beaux Sapins exists: not created again, Jeanne is a duplicate and skipped
+    assert not (repo / "data/companies/mes-beaux-sapins-2.yaml").exists()
+    assert not (repo / "data/contacts/jeanne-sapin-2.yaml").exists()
+    check = carnet("validate", repo=repo)
+    assert check.exit_code == 0, check.output
+
+
+def test_on_duplicate_update_prints_each_change(repo: Path, carnet) -> None:
+    _mapping(repo)
+    result = carnet(
+        "import",
+        "run",
+        str(EXCEL),
+        "--mapping",
+        "prospects",
+        "--on-duplicate",
+        "update",
+        repo=repo,
+    )
+    assert result.exit_code == 0, result.output
+    jeanne = _read(repo, "data/contacts/jeanne-sapin.yaml")
+    assert jeanne["role"] == "Responsable communication"
+    assert "data/contacts/jeanne-sapin.yaml: civility: + Mme" in result.stdout
+    assert "mis à jour" in result.stderr
+
+
+def test_an_error_anywhere_writes_nothing_and_points_at_the_cell(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    _mapping(repo)
+    bad = tmp_path / "prospects.csv"
+    text = EXCEL.read_bytes().decode("cp1252")
+    text = text.replace("732 829 320 00074", "732 829 320 00075", 1)  # wrong Luhn key
+    text = text.replace("paul@garage-martin.fr", "paul@garage-martin")
+    bad.write_bytes(text.encode("cp1252"))
+    before = snapshot(repo)
+    result = carnet("import", "run", str(bad), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 1
+    assert f"{bad}:2:2: error: SIRET « 73282932000075 » invalide" in result.stderr
+    assert f"{bad}:7:7: error: adresse e-mail « paul@garage-martin » invalide" in result.stderr
+    assert "rien n'est importé" in result.stderr
+    assert snapshot(repo) == before
+
+
+def test_inline_map_and_values_the_checks_refuse(repo: Path, carnet, tmp_path: Path) -> None:
+    salon = tmp_path / "salon.csv"
+    salon.write_text(
+        "Nom complet,Société,Centres\nSAPIN Martine,Sapins du Jura,salon 2026\n", encoding="utf-8"
+    )
+    result = carnet(
+        "import",
+        "run",
+        str(salon),
+        "--map",
+        "Nom complet=contact.full_name",
+        "--map",
+        "Société=company.name",
+        "--map",
+        "Centres=contact.interests",
+        repo=repo,
+    )
+    assert result.exit_code == 1
+    # the interest is not in settings.interests: the same rule as a typed record
+    assert f"{salon}:2:3: error:" in result.stderr
+    assert "salon 2026" in result.stderr
+
+
+def test_google_outlook_and_phone_files(repo: Path, carnet) -> None:
+    for name in ("google-contacts.csv", "outlook.csv", "phone-3.0.vcf"):
+        saved = carnet(
+            "import",
+            "guess",
+            str(FIXTURES / name),
+            "--save-mapping",
+            name.split(".")[0],
+            repo=repo,
+        )
+        assert saved.exit_code == 0, saved.output
+    google = carnet(
+        "import",
+        "run",
+        str(FIXTURES / "google-contacts.csv"),
+        "--mapping",
+        "google-contacts",
+        repo=repo,
+    )
+    assert google.exit_code == 0, google.output
+    lucie = _read(repo, "data/contacts/lucie-bernard.yaml")
+    assert lucie["interests"] == ["newsletter"]  # Google's "* myContacts" left out
+    assert lucie["company"] == "atelier-bernard"
+    assert _read(repo, "data/companies/atelier-bernard.yaml")["address"]["country"] == "FR"
+    outlook = carnet(
+        "import", "run", str(FIXTURES / "outlook.csv"), "--mapping", "outlook", repo=repo
+    )
+    assert outlook.exit_code == 0, outlook.output
+    assert _read(repo, "data/contacts/thomas-roux.yaml")["interests"] == [
+        "professionnel",
+        "newsletter",
+    ]
+    assert _read(repo, "data/contacts/thomas-roux.yaml")["note"] == "Préfère\nles e-mails\n"
+    assert _read(repo, "data/contacts/helene-garnier.yaml")["company"] == "garnier-conseil"
+    phone = carnet(
+        "import", "run", str(FIXTURES / "phone-3.0.vcf"), "--mapping", "phone-3", repo=repo
+    )
+    assert phone.exit_code == 0, phone.output
+    assert "jeanne-sapin.yaml (même e-mail)" in phone.stderr
+    nicolas = _read(repo, "data/contacts/nicolas-fabre.yaml")
+    assert nicolas["phone"] == "04 77 12 12 12"
+    assert nicolas["note"].startswith("Devis cartes de vœux à relancer en septembre, voir")
+    assert carnet("validate", repo=repo).exit_code == 0

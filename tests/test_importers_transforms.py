@@ -1,0 +1,76 @@
+"""Cleaning one value, and proposing a field from a header."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator.importers.fields import guess_mapping, normalise
+from generator.importers.transforms import (
+    clean_email,
+    clean_postcode,
+    company_kind,
+    phone_e164,
+    read_date,
+    split_interests,
+    split_name,
+    translate,
+    unprotect,
+)
+
+
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        ("Jeanne Sapin", ("Jeanne", "Sapin")),
+        ("SAPIN Jeanne", ("Jeanne", "SAPIN")),
+        ("Sapin, Jeanne", ("Jeanne", "Sapin")),
+        ("Jean-Pierre de La Fontaine", ("Jean-Pierre de La", "Fontaine")),
+        ("Madonna", (None, "Madonna")),
+    ],
+)
+def test_split_name(full: str, expected: tuple[str | None, str]) -> None:
+    assert split_name(full) == expected
+
+
+def test_values() -> None:
+    assert clean_postcode("1000", "FR") == "01000"
+    assert clean_postcode("69002.0", None) == "69002"
+    assert clean_postcode("1000", "BE") == "1000"
+    assert clean_email(" Jeanne@MesBeauxSapins.FR ") == ("jeanne@mesbeauxsapins.fr", True)
+    assert clean_email("jeanne@sapins")[1] is False
+    assert phone_e164("04 78 12 34 56", "FR") == "+33478123456"
+    assert phone_e164("+44 20 7946 0958", "FR") == "+442079460958"
+    assert phone_e164("12", "FR") is None
+    assert read_date("05/11/2018") == date(2018, 11, 5)
+    assert read_date("2018-11-05") == date(2018, 11, 5)
+    assert read_date("bientôt") is None
+    assert split_interests("newsletter ::: * myContacts ::: salon", None) == ["newsletter", "salon"]
+    assert translate("CLIENT", {"Client": "client"}) == "client"
+    assert company_kind("Fournisseur") == "supplier"
+    assert unprotect("'=SOMME(A1)") == "=SOMME(A1)"
+    assert unprotect("'quoted") == "'quoted"
+
+
+def test_guess_by_synonym_then_similarity() -> None:
+    headers = ["Raison Sociale", "Courriel", "Tél. portable", "Code Postal", "Prenom", "Pointure"]
+    found = {g.column: (g.field, g.how) for g in guess_mapping(headers, "contact")}
+    assert found["Raison Sociale"] == ("company.name", "synonym")
+    assert found["Courriel"] == ("contact.email", "synonym")
+    assert found["Tél. portable"] == ("contact.mobile", "synonym")
+    assert found["Code Postal"] == ("contact.postcode", "synonym")
+    assert found["Prenom"] == ("contact.first_name", "synonym")
+    assert found["Pointure"] == (None, "")
+    assert normalise("  Tél.  Portable ") == "tel portable"
+    companies = {
+        g.column: g.field for g in guess_mapping(["Société", "Téléphone", "Ville"], "company")
+    }
+    assert companies == {
+        "Société": "company.name",
+        "Téléphone": "company.phone",
+        "Ville": "company.city",
+    }
+    fuzzy = guess_mapping(["Adresse e-mail pro"], "contact")[0]
+    assert (fuzzy.field, fuzzy.how) == ("contact.email", "fuzzy")
+    assert fuzzy.score >= 86
