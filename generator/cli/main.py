@@ -301,6 +301,7 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
     console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))
 
 
+from generator.cli.campaigns import campaign  # noqa: E402
 from generator.cli.documents import documents_command, merge_command  # noqa: E402
 from generator.cli.extranet import extranet  # noqa: E402
 from generator.cli.history import history  # noqa: E402
@@ -319,6 +320,7 @@ for _command in (
     documents_command,
     merge_command,
     renew,
+    campaign,
 ):
     main.add_command(_command)
 

@@ -129,6 +129,16 @@ class StockDefaults(Record):
     )
 
 
+class Prospecting(Record):
+    """Règles de consentement des campagnes."""
+
+    b2b_requires_optin: bool = F(
+        "Opt-in exigé en B2B",
+        "true : les contacts d'une société ne reçoivent les campagnes qu'avec un opt-in",
+        False,
+    )
+
+
 class Settings(Record):
     """Paramètres de l'entreprise."""
 
@@ -158,6 +168,9 @@ class Settings(Record):
     resources: dict[Name, Resource] = F("Ressources", "Salles, véhicules… réservables", {})
     stock: StockDefaults = F("Stock", "Valeurs par défaut du stock", StockDefaults())
     renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
+    prospecting: Prospecting = F(
+        "Prospection", "Règles de consentement des campagnes", Prospecting()
+    )
 
     @field_validator("timezone")
     @classmethod
