@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,7 @@ def build_message(
         if unsafe_header(value):
             raise Refused("campaign-header-injection", contact=recipient.contact, header=header)
     text_footer, html_footer = _footer(book, campaign_id, campaign)
-    message = EmailMessage()
+    message = EmailMessage(policy=SMTP)
     message["From"] = campaign.from_
     local, _, domain = recipient.address.partition("@")
     message["To"] = Address(display_name=name, username=local, domain=domain)
@@ -152,13 +153,13 @@ def build_message(
     message["Message-ID"] = message_id(campaign_id, campaign, recipient.contact)
     message["List-Unsubscribe"] = f"<{unsubscribe_mailto(campaign_id, campaign)}>"
     message["X-Carnet-Campaign"] = campaign_id
-    message.set_content(f"{merged.body.rstrip()}\n\n-- \n{text_footer}\n")
+    message.set_content(f"{merged.body.rstrip()}\n\n-- \n{text_footer}\n", cte="quoted-printable")
     html = (
         f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>{escape(merged.subject)}</title></head><body>"
         f"{render_note(merged.body)}<hr><p><small>{html_footer}</small></p></body></html>"
     )
-    message.add_alternative(html, subtype="html")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     return message
 
 

@@ -145,9 +145,10 @@ def _transaction(smtp: smtplib.SMTP, sender: str, to: str, payload: bytes) -> No
             raise _NotSent(f"{code} {reply.decode(errors='replace')}")
     except (smtplib.SMTPException, OSError) as exc:
         raise _NotSent(str(exc) or type(exc).__name__) from exc
-    code, reply = smtp.data(payload)  # from here on, the server may have the message
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
+    try:  # from here on, only an answer of the server says the message was not taken
+        smtp.data(payload)
+    except smtplib.SMTPDataError as exc:  # the server answered: refused
+        raise _NotSent(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from exc
 
 
 def _needs_utf8(*addresses: str) -> bool:
@@ -178,6 +179,8 @@ def send(
     }  # every message is built (and every header checked) before the first is sent
     log, rel = todo.log, send_log_path(campaign_id)
     log_folder = real_folder(repo, "data", "campaigns")  # never through a link
+    log_file = log_folder / rel.rpartition("/")[2]
+    before = log_file.read_bytes() if log_file.is_file() else None
     outcome = Outcome()
     sender = sender_address(campaign)
     smtp: smtplib.SMTP | None = None
@@ -194,7 +197,7 @@ def send(
                     "state": SendState.SENDING.value,
                     "time": now().replace(microsecond=0, tzinfo=None),
                 }
-            atomic_write(log_folder / rel.rpartition("/")[2], _log_bytes(campaign_id, log))
+            atomic_write(log_file, _log_bytes(campaign_id, log))
             for i, r in enumerate(batch):
                 try:
                     assert smtp is not None
@@ -216,7 +219,7 @@ def send(
                 on_sent(r)
                 if pause:
                     time.sleep(pause)
-            atomic_write(log_folder / rel.rpartition("/")[2], _log_bytes(campaign_id, log))
+            atomic_write(log_file, _log_bytes(campaign_id, log))
     except (smtplib.SMTPException, OSError) as exc:  # connecting, greeting, logging in
         outcome.failure = str(exc) or type(exc).__name__
     finally:
@@ -225,10 +228,14 @@ def send(
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
-        if log:
-            changes = ChangeSet(repo)
-            changes.create_bytes(rel, _log_bytes(campaign_id, log))
-            outcome.changes = changes
+        after = _log_bytes(campaign_id, log) if log else None
+        if after is not None and after != before:
+            outcome.changes = ChangeSet(repo)
+            outcome.changes.create_bytes(rel, after)
+        elif before is None:
+            log_file.unlink(missing_ok=True)
+        else:
+            atomic_write(log_file, before)
     return outcome
 
 
