@@ -62,6 +62,14 @@ CONTACTS = {
         email: julien@sapins.example
         bounces: [{date: 2026-05-12, kind: hard, address: julien@sapins.example}]
         """,
+    # B2B through its company's interest centre
+    "data/companies/coteaux.yaml": "name: Domaine des Coteaux\nkind: prospect\ninterests: [newsletter]\n",
+    "data/contacts/paul-coteaux.yaml": """\
+        first_name: Paul
+        last_name: Coteaux
+        company: coteaux
+        email: paul@coteaux.example
+        """,
     "data/contacts/ines-da-silva.yaml": """\
         first_name: Inès
         last_name: Da Silva

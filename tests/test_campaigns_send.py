@@ -8,7 +8,12 @@ import pytest
 import yaml
 from campaign_helpers import Recorder, campaign_repo, carnet, git, smtp_server
 
-EXPECTED = {"jeanne@sapins.example", "lea@laposte.example", "ines@gmail.example"}
+EXPECTED = {
+    "jeanne@sapins.example",
+    "lea@laposte.example",
+    "ines@gmail.example",
+    "paul@coteaux.example",
+}
 
 
 def _log(repo: Path) -> dict[str, str]:
@@ -22,7 +27,7 @@ def test_send_reaches_exactly_the_recipients_with_headers_and_merged_text(tmp_pa
     with smtp_server(handler) as server:
         result = carnet(repo, "campaign", "send", "voeux", "--smtp", server, "--yes")
     assert result.exit_code == 0, result.output
-    assert "3 messages envoyés" in result.output
+    assert "4 messages envoyés" in result.output
     by_address = {r.recipients[0]: r for r in handler.received}
     assert sorted(r.recipients[0] for r in handler.received) == sorted(EXPECTED)
     assert all(len(r.recipients) == 1 for r in handler.received)
@@ -60,7 +65,7 @@ def test_send_reaches_exactly_the_recipients_with_headers_and_merged_text(tmp_pa
     with smtp_server(handler) as server:
         again = carnet(repo, "campaign", "send", "voeux", "--smtp", server, "--yes")
     assert again.exit_code == 0, again.output
-    assert len(handler.received) == 3
+    assert len(handler.received) == 4
 
 
 def test_interrupted_send_resumes_without_duplicates(tmp_path: Path) -> None:
@@ -97,13 +102,13 @@ def test_a_connection_lost_during_data_is_uncertain_and_skipped_unless_asked(
         second = carnet(repo, "campaign", "send", "voeux", "--smtp", server, "--yes")
     assert second.exit_code == 0, second.output
     assert f"1 envoi incertain (« en cours » au journal) : {uncertain}" in second.output
-    assert len(handler.received) == 2  # the uncertain one was not sent again
+    assert len(handler.received) == 3  # the uncertain one was not sent again
     with smtp_server(handler) as server:
         third = carnet(
             repo, "campaign", "send", "voeux", "--smtp", server, "--yes", "--retry-uncertain"
         )
     assert third.exit_code == 0, third.output
-    assert len(handler.received) == 3
+    assert len(handler.received) == 4
     assert set(_log(repo).values()) == {"envoyé"}
 
 
