@@ -19,6 +19,7 @@ ORDER = (
     "cli",
     "invoicing",
     "stock",
+    "campaigns",
     "extranet",
     "site",
     "documents",

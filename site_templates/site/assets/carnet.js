@@ -42,12 +42,18 @@
       var table = input.parentElement.querySelector("table");
       if (!table || input.dataset.ready) return;
       input.dataset.ready = "1";
-      input.addEventListener("input", function () {
+      var interest = input.parentElement.querySelector("select.carnet-interest-filter");
+      function apply() {
         var needle = input.value.trim().toLowerCase();
+        var wanted = interest ? interest.value : "";
         Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-          row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+          var text = needle === "" || row.textContent.toLowerCase().indexOf(needle) !== -1;
+          var centres = (row.getAttribute("data-interests") || "").split("|");
+          row.hidden = !text || (wanted !== "" && centres.indexOf(wanted) === -1);
         });
-      });
+      }
+      input.addEventListener("input", apply);
+      if (interest) interest.addEventListener("change", apply);
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
