@@ -164,3 +164,25 @@ def test_dry_run_writes_an_mbox_and_sends_nothing(tmp_path: Path) -> None:
     box = mailbox.mbox(repo / "build/campaigns/voeux.mbox")
     assert sorted(m["To"].split("<")[1].rstrip(">") for m in box) == sorted(EXPECTED)
     assert not (repo / "data/campaigns/voeux.sent.yaml").exists()
+
+
+def test_server_and_rate_options_are_checked(tmp_path: Path) -> None:
+    from generator.campaigns.sending import parse_rate, parse_server
+    from generator.problems import Refused
+
+    assert parse_server("smtp.example.fr:587", security="starttls").port == 587
+    assert parse_server("[::1]:25").host == "::1"
+    assert parse_rate("30/min") == 2.0
+    for bad in ("smtp.example.fr", "smtp.example.fr:0", ":25", "h:99999"):
+        with pytest.raises(Refused):
+            parse_server(bad)
+    for bad in ("0/min", "30/s", "vite"):
+        with pytest.raises(Refused):
+            parse_rate(bad)
+    repo = campaign_repo(tmp_path / "repo")
+    usage = carnet(repo, "campaign", "send", "voeux", "--smtp", "nulle-part", "--yes")
+    assert usage.exit_code == 2
+    missing = carnet(
+        repo, "campaign", "send", "voeux", "--smtp", "127.0.0.1:25", "--password-env", "NOPE_X"
+    )
+    assert missing.exit_code == 1 and "NOPE_X" in missing.output

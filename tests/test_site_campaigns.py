@@ -27,7 +27,7 @@ def test_campaign_statistics_page(site: Path) -> None:
     upcoming = _text(site, "campagnes/voeux-2027")
     assert "Pas encore envoyée. Destinataires prévus : 8" in upcoming
     assert "Sophie Garnier exclu à la main" in upcoming
-    assert "Julien Blanc adresse désactivée" in upcoming
+    assert "Julien Blanc exclu à la main" in upcoming
     index = _text(site, "campagnes")
     assert "Lettre de rentrée 2026" in index and "Vœux 2027 et offre sapins" in index
 
