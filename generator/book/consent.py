@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from generator.book.records import Entry
 from generator.schema.common import BounceKind
+from generator.schema.parties import Bounce, Contact
 
 SOFT_LIMIT = 3
 """Soft bounces that disable an address…"""
@@ -96,13 +97,13 @@ def consents(contacts: Mapping[str, Entry], b2b_requires_optin: bool) -> dict[st
 
 
 def _refusal(
-    r: object,
+    r: Contact,
     address: str | None,
     private: bool,
     b2b_requires_optin: bool,
     disabled: Disabled | None,
 ) -> Refusal | None:
-    optin, optout = getattr(r, "optin", None), getattr(r, "optout", None)
+    optin, optout = r.optin, r.optout
     if address is None:
         return Refusal.NO_EMAIL
     if optout is not None and (optin is None or optin.date <= optout.date):
@@ -114,8 +115,8 @@ def _refusal(
     return None
 
 
-def _address_of(bounce: object, current: str | None) -> str:
-    return normalized(getattr(bounce, "address", None)) or (current or "")
+def _address_of(bounce: Bounce, current: str | None) -> str:
+    return normalized(bounce.address) or (current or "")
 
 
 def _disabled_domains(entries: Iterable[Entry]) -> dict[str, Disabled]:
@@ -134,12 +135,12 @@ def _disabled_domains(entries: Iterable[Entry]) -> dict[str, Disabled]:
 
 
 def _disabled(
-    contact_id: str, r: object, address: str, domains: Mapping[str, Disabled]
+    contact_id: str, r: Contact, address: str, domains: Mapping[str, Disabled]
 ) -> Disabled | None:
     """Why ``address`` (the contact's current one) is disabled, the earliest reason."""
     reasons: list[Disabled] = []
     softs: list[date] = []
-    for bounce in getattr(r, "bounces", ()):
+    for bounce in r.bounces:
         if _address_of(bounce, address) != address:
             continue
         if bounce.kind is BounceKind.HARD:

@@ -68,7 +68,7 @@ def message_id(campaign_id: str, campaign: Any, contact: str) -> str:
     return f"<{campaign_id}.{digest}@{domain}>"
 
 
-def _context(book: Book, repo: Path, contact: str, firm: dict[str, Any]) -> dict[str, Any]:
+def _context(book: Book, contact: str, firm: dict[str, Any]) -> dict[str, Any]:
     found = record_context(book, "contact", contact)
     record = book.contacts[contact].record
     company = book.companies.get(record.company or "")
@@ -86,7 +86,7 @@ def merge_all(
     (``campaign-merge-failed``) at the first recipient a tag fails for."""
     campaign = book.campaigns[campaign_id].record
     firm = firm_context(book, repo)
-    contexts = [(r.contact, _context(book, repo, r.contact, firm)) for r in recipients]
+    contexts = [(r.contact, _context(book, r.contact, firm)) for r in recipients]
 
     def render() -> dict[str, Any]:
         env = sandbox_environment(lang)

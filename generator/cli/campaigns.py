@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
@@ -15,6 +16,9 @@ from rich.table import Table
 from generator.cli.common import Env, load_valid, writing
 from generator.cli.terminal import cell
 from generator.problems import Refused, text
+
+if TYPE_CHECKING:
+    from generator.book.book import Book
 
 REASONS = {
     "no-email": ("pas d'adresse e-mail", "no e-mail address"),
@@ -93,10 +97,10 @@ def preview(env: Env, name: str, as_contact: str | None) -> None:
     console.print(cell(summary))
 
 
-def _print_message(env: Env, book: object, campaign_id: str, contact: str) -> None:
+def _print_message(env: Env, book: Book, campaign_id: str, contact: str) -> None:
     from generator.campaigns.message import build_message, merge_all
 
-    audience = book.audiences[campaign_id]  # type: ignore[attr-defined]
+    audience = book.audiences[campaign_id]
     found = [r for r in audience.recipients if r.contact == contact]
     if not found:
         reason = dict(audience.excluded).get(contact)
@@ -108,8 +112,8 @@ def _print_message(env: Env, book: object, campaign_id: str, contact: str) -> No
             if reason
             else env.say("hors cible", "not targeted"),
         )
-    merged = merge_all(book, env.repo, campaign_id, found, env.lang or "fr")  # type: ignore[arg-type]
-    message = build_message(book, campaign_id, found[0], merged[0], _now(env))  # type: ignore[arg-type]
+    merged = merge_all(book, env.repo, campaign_id, found, env.lang or "fr")
+    message = build_message(book, campaign_id, found[0], merged[0], _now(env))
     for header in ("From", "To", "Reply-To", "Subject", "Message-ID", "List-Unsubscribe"):
         if message[header] is not None:
             click.echo(f"{header}: {message[header]}")
