@@ -22,6 +22,7 @@ ORDER = (
     "authoring",
     "importers",
     "exporters",
+    "campaigns",
     "extranet",
     "site",
     "documents",

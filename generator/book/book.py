@@ -20,6 +20,15 @@ from typing import Any
 
 from generator.book.agenda import expand
 from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
+from generator.book.campaigns import (
+    Audience,
+    CampaignStats,
+    InterestCentre,
+    audience,
+    interest_centres,
+    statistics,
+)
+from generator.book.consent import Consent, consents
 from generator.book.counting import DocumentChain, ProjectMargin, count
 from generator.book.franchise import with_franchise_defaults
 from generator.book.inventory import StockIssue, replay
@@ -109,6 +118,15 @@ class Book:
     """What the replay of every validated movement met: stock below zero, serials."""
     renewals: Mapping[str, Renewal]
     """Each won contract with a ``renewal:`` date → its renewal, by due date."""
+    campaigns: Mapping[str, Entry]
+    send_logs: Mapping[str, Entry]
+    """Each campaign's send log (``data/campaigns/<id>.sent.yaml``), by campaign id."""
+    consent: Mapping[str, Consent]
+    """Each contact: may it receive campaigns, and why not (:mod:`generator.book.consent`)."""
+    audiences: Mapping[str, Audience]
+    """Each campaign → its recipients and the contacts it leaves out, with the reason."""
+    campaign_stats: Mapping[str, CampaignStats]
+    interest_centres: Mapping[str, InterestCentre]
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -119,6 +137,8 @@ class Book:
             "interaction": self.interactions,
             "product": self.products,
             "movement": self.movements,
+            "campaign": self.campaigns,
+            "sendlog": self.send_logs,
         }[kind]
 
     def record(self, kind: str, record_id: str) -> Any:
@@ -188,6 +208,7 @@ def build_book(records: Records, today: date) -> Book:
     invoices = invoice_status(document_entries, totals, today)
     frozen_by_project = _freeze(by_project)
     counting = count(settings, interactions, document_entries, totals)
+    consent = consents(kinds["contact"], settings.prospecting.b2b_requires_optin)
     return Book(
         settings=settings,
         today=today,
@@ -247,10 +268,42 @@ def build_book(records: Records, today: date) -> Book:
         recurrence_errors=MappingProxyType(recurrence_errors),
         stock_issues=tuple(stock.issues),
         renewals=MappingProxyType(renewals(settings, interactions.values(), today)),
+        campaigns=MappingProxyType(kinds["campaign"]),
+        send_logs=MappingProxyType(kinds["sendlog"]),
+        consent=MappingProxyType(consent),
+        audiences=MappingProxyType(
+            {
+                c: audience(e.record, kinds["contact"], kinds["company"], consent)
+                for c, e in kinds["campaign"].items()
+            }
+        ),
+        campaign_stats=MappingProxyType(
+            {
+                c: statistics(
+                    c,
+                    kinds["sendlog"][c].record if c in kinds["sendlog"] else None,
+                    kinds["contact"],
+                    kinds["company"],
+                )
+                for c in kinds["campaign"]
+            }
+        ),
+        interest_centres=MappingProxyType(
+            interest_centres(settings.interests, kinds["contact"], kinds["company"], consent)
+        ),
     )
 
 
-KINDS = ("company", "contact", "project", "interaction", "product", "movement")
+KINDS = (
+    "company",
+    "contact",
+    "project",
+    "interaction",
+    "product",
+    "movement",
+    "campaign",
+    "sendlog",
+)
 
 
 def with_entry(book: Book, entry: Entry) -> Book:

@@ -28,6 +28,7 @@ def resolve(
     ``numbers`` maps issued document numbers to interaction ids (invoices may be named
     by their number).
     """
+    files = [f for f in files if f.kind in KIND_NAMES]  # not the campaigns' send logs
     by_key = {f"{f.kind}/{f.id}": f for f in files}
     if name in by_key:
         return by_key[name]

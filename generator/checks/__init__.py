@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
+from generator.checks.campaigns import check_campaigns
 from generator.checks.counting import check_counting
 from generator.checks.custom_fields import check_custom_fields
 from generator.checks.documents import check_document_numbers, check_vat_rates
@@ -59,6 +60,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_counting,
     check_documents_in_projects,
     check_password_variables,
+    check_campaigns,
     check_movement_lines,
     check_stock_replay,
     check_frozen,

@@ -332,6 +332,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "unlink": "generator.cli.authoring:unlink_command",
     "import": "generator.cli.imports:import_group",
     "export": "generator.cli.imports:export_command",
+    "campaign": "generator.cli.campaigns:campaign",
 }
 """The commands defined outside this module, by name: ``module:attribute``. Each module
 is imported only when its command runs (or a help screen lists it), so that ``carnet

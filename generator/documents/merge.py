@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
@@ -256,9 +257,21 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
 
 
 def _environment(template: MergeTemplate, lang: str) -> BoundedSandbox:
-    env = BoundedSandbox(
+    return sandbox_environment(
+        lang,
         loader=ConfinedLoader(template.repo, posixpath.dirname(template.rel)),
         autoescape=not template.markdown,
+    )
+
+
+def sandbox_environment(
+    lang: str, *, loader: BaseLoader | None = None, autoescape: bool = False
+) -> BoundedSandbox:
+    """The sandbox merge tags run in (``carnet merge``, campaigns): strict, bounded, with
+    the ``money``, ``date``, ``short_date`` and ``number`` filters in ``lang``."""
+    env = BoundedSandbox(
+        loader=loader,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         auto_reload=False,
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.book.book import Book
-from generator.book.consent import may_write_to, may_write_to_company
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +132,9 @@ def select(
         company = book.get("company", record.company) if kind == "contact" else None
         if consent:
             allowed = (
-                may_write_to(record, book.settings)
+                book.consent[entry.id].allowed
                 if kind == "contact"
-                else may_write_to_company(book.settings)
+                else not book.settings.prospecting.b2b_requires_optin  # a company gives none
             )
             if not allowed:
                 continue

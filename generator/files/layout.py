@@ -21,6 +21,7 @@ FOLDERS: tuple[Folder, ...] = (
     Folder("interaction", "data/interactions", True),
     Folder("product", "data/stock/products", False),
     Folder("movement", "data/stock/movements", True),
+    Folder("campaign", "data/campaigns", False),
 )
 SETTINGS_PATH = "data/settings.yaml"
 AUXILIARY_FOLDERS = ("data/assets", "data/templates", "data/documents", "data/imports")
@@ -40,8 +41,27 @@ def is_original(rel: str) -> bool:
     return rel.startswith(ORIGINALS_FOLDER + "/")
 
 
+SEND_LOG = "sendlog"
+"""The kind of a campaign's send log: read and validated with the records, but not one."""
+SEND_LOG_SUFFIX = ".sent.yaml"
+"""``data/campaigns/<id>.sent.yaml``: a campaign's send log, beside it (not a record)."""
+
+
+def send_log_path(campaign: str) -> str:
+    """The repository path of the send log of ``campaign``."""
+    return f"data/campaigns/{campaign}{SEND_LOG_SUFFIX}"
+
+
+def is_send_log(rel: str) -> bool:
+    """Is ``rel`` a campaign's send log (see :func:`send_log_path`)?"""
+    return rel.startswith("data/campaigns/") and rel.endswith(SEND_LOG_SUFFIX)
+
+
 def kind_of(rel: str) -> str | None:
-    """The kind of record at repository path ``rel``, or ``None`` if misplaced."""
+    """The kind of record at repository path ``rel``, or ``None`` if misplaced (or a send
+    log, which is not a record)."""
+    if is_send_log(rel):
+        return None
     for folder in FOLDERS:
         if rel.startswith(folder.path + "/"):
             inside = rel[len(folder.path) + 1 :]

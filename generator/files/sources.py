@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.files.layout import AUXILIARY_FOLDERS, FOLDERS, SETTINGS_PATH, Folder
+from generator.files.layout import (
+    AUXILIARY_FOLDERS,
+    FOLDERS,
+    SEND_LOG,
+    SEND_LOG_SUFFIX,
+    SETTINGS_PATH,
+    Folder,
+    is_send_log,
+)
 
 OUTSIDE = "outside"
 LINK_LOOP = "loop"
@@ -147,7 +155,9 @@ class _Walk:
                 continue
             # FIFOs, sockets and broken links are kept: reading them reports them
             if name.endswith(".yaml"):
-                if here is not None and nested_ok:
+                if is_send_log(rel):
+                    self.files.append(SourceFile(SEND_LOG, rel, name[: -len(SEND_LOG_SUFFIX)]))
+                elif here is not None and nested_ok:
                     self.files.append(SourceFile(here.kind, rel, name[:-5]))
                 elif rel != SETTINGS_PATH:
                     self.notes.append(FileNote("file-unexpected", rel))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.files.layout import FOLDERS, SETTINGS_PATH
+from generator.files.layout import FOLDERS, SEND_LOG, SETTINGS_PATH
+from generator.schema.campaigns import Campaign, SendLog
 from generator.schema.common import Record
 from generator.schema.interaction import Interaction
 from generator.schema.parties import Company, Contact, Project
@@ -31,9 +32,11 @@ _MODELS: dict[str, tuple[type[Record], str, str]] = {
     "interaction": (Interaction, "interaction", "interaction"),
     "product": (Product, "produit", "product"),
     "movement": (Movement, "mouvement de stock", "stock movement"),
+    "campaign": (Campaign, "campagne", "campaign"),
 }
-KINDS: tuple[Kind, ...] = tuple(
-    Kind(f.kind, f.path, _MODELS[f.kind][0], f.nested, *_MODELS[f.kind][1:]) for f in FOLDERS
+KINDS: tuple[Kind, ...] = (
+    *(Kind(f.kind, f.path, _MODELS[f.kind][0], f.nested, *_MODELS[f.kind][1:]) for f in FOLDERS),
+    Kind(SEND_LOG, "data/campaigns", SendLog, False, "journal d'envoi", "send log"),
 )
 KINDS_BY_NAME = {k.name: k for k in KINDS}
 
@@ -41,6 +44,7 @@ __all__ = [
     "KINDS",
     "KINDS_BY_NAME",
     "SETTINGS_PATH",
+    "Campaign",
     "Company",
     "Contact",
     "Interaction",

@@ -52,6 +52,9 @@ class Optin(Record):
 
     date: Day = F("Date", "Date du consentement")
     source: Name | None = F("Source", "Où le consentement a été donné", None)
+    campaign: RecordId | None = F(
+        "Campagne", "La campagne dont le message a été répondu (désinscription)", None
+    )
 
 
 class Bounce(Record):
@@ -61,6 +64,10 @@ class Bounce(Record):
     kind: BounceKind = F(
         "Type", "soft (temporaire), hard (adresse inexistante), domain (domaine disparu)"
     )
+    address: Name | None = F("Adresse", "L'adresse qui a rebondi", None)
+    campaign: RecordId | None = F("Campagne", "La campagne du message", None)
+    status: Name | None = F("Statut", "Code de l'avis de non-remise, par exemple 5.1.1", None)
+    message_id: Name | None = F("Message-ID", "Identifiant de l'avis de non-remise", None)
     note: Text | None = F("Note", "", None)
 
 
@@ -81,6 +88,9 @@ class Contact(Record):
     interests: list[Name] = FL("Centres d'intérêt", "Valeurs de settings.interests")
     optin: Optin | None = F(
         "Opt-in", "Consentement aux campagnes ; absent : pas de consentement", None
+    )
+    optout: Optin | None = F(
+        "Opt-out", "Refus des campagnes ; l'emporte sur un opt-in antérieur", None
     )
     bounces: list[Bounce] = FL("Retours d'e-mail", "Bounces enregistrés")
     kyc: Answers = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})

@@ -131,6 +131,16 @@ class StockDefaults(Record):
     )
 
 
+class Prospecting(Record):
+    """Règles de consentement des campagnes."""
+
+    b2b_requires_optin: bool = F(
+        "Opt-in exigé en B2B",
+        "true : les contacts d'une société ne reçoivent les campagnes qu'avec un opt-in",
+        False,
+    )
+
+
 class Settings(Record):
     """Paramètres de l'entreprise."""
 
@@ -162,6 +172,9 @@ class Settings(Record):
     renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
     custom_fields: dict[CustomKind, dict[Name, CustomField]] = F(
         "Champs spécifiques", "Champs propres à l'entreprise, par nature de fiche", {}
+    )
+    prospecting: Prospecting = F(
+        "Prospection", "Règles de consentement des campagnes", Prospecting()
     )
 
     @field_validator("timezone")

@@ -73,6 +73,9 @@ def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
     elif kind == "contact":
         inputs.update(_paths(book, "company", [r.company]))
         inputs.update(_paths(book, "project", book.projects_by_contact.get(record_id, ())))
+        disabled = book.consent[record_id].disabled  # a domain bounce of another contact
+        if disabled is not None:
+            inputs.update(_paths(book, "contact", [disabled.by_contact]))
     elif kind == "project":
         inputs.update(_paths(book, "company", (link.id for link in r.companies)))
         inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))

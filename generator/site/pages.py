@@ -18,7 +18,15 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.book.book import Book
-from generator.site import attachments, documents, itineraries, renewals, resources, views
+from generator.site import (
+    attachments,
+    campaigns,
+    documents,
+    itineraries,
+    renewals,
+    resources,
+    views,
+)
 from generator.site.depends import page_key
 from generator.site.feeds import feed_links
 from generator.site.urls import SECTIONS, asset, record_page, relative
@@ -174,6 +182,7 @@ def plan(
         },
     )
     yield from _resource_pages(book, en)
+    yield from campaigns.pages(book, lang, PageSpec)
     yield PageSpec(
         renewals.PAGE,
         "renewals.md.j2",
@@ -314,6 +323,8 @@ def nav(book: Book, lang: str = "fr") -> list[Any]:
             ]
         },
         {("Renewals" if en else "Renouvellements"): renewals.PAGE},
+        {("Interest centres" if en else "Centres d'intérêt"): campaigns.INTERESTS_PAGE},
+        {("Campaigns" if en else "Campagnes"): campaigns.CAMPAIGNS_PAGE},
         {("Recent changes" if en else "Modifications récentes"): "modifications.md"},
     ]
 

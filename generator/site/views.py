@@ -245,14 +245,30 @@ def interaction_list(book: Book, kind: str) -> dict[str, Any]:
 
 
 def record_list(book: Book, kind: str) -> dict[str, Any]:
-    """Rows of a list page."""
+    """Rows of a list page: the choice fields of the firm's own fields (a column and a
+    filter each), and for companies and contacts their interest centres (a contact's own
+    and its company's), for the list's interest filter."""
     declared = book.settings.custom_fields.get(kind) or {}  # type: ignore[call-overload]
     choice_fields = [
         (key, spec.label, list(spec.choices))
         for key, spec in declared.items()
         if spec.type == "choice"
     ]
-    return {"rows": list(book.by_kind(kind).values()), "choice_fields": choice_fields}
+    context: dict[str, Any] = {
+        "rows": list(book.by_kind(kind).values()),
+        "choice_fields": choice_fields,
+    }
+    if kind in ("company", "contact"):
+        from generator.book.campaigns import interests_of
+
+        context["interests"] = book.settings.interests
+        context["row_interests"] = {
+            e.id: sorted(
+                e.record.interests if kind == "company" else interests_of(e.record, book.companies)
+            )
+            for e in context["rows"]
+        }
+    return context
 
 
 def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str, Any]:
@@ -278,7 +294,11 @@ def record_page(book: Book, kind: str, record_id: str, changes: Any) -> dict[str
         ]
         context["projects"] = projects_of(book, "company", record_id)
     elif kind == "contact":
+        from generator.site.campaigns import bounce_why, consent_text
+
         context["projects"] = projects_of(book, "contact", record_id)
+        context["consent_text"] = consent_text
+        context["bounce_why"] = bounce_why
     elif kind == "project":
         context["margin"] = book.project_margins.get(record_id)
     elif kind == "product":

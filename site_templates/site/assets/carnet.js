@@ -42,48 +42,32 @@
       var table = input.parentElement.querySelector("table");
       if (!table || input.dataset.ready) return;
       input.dataset.ready = "1";
-      input.addEventListener("input", function () {
+      var list = input.parentElement;
+      var interest = list.querySelector("select.carnet-interest-filter");
+      var choices = list.querySelectorAll("select.carnet-choice");
+      function apply() {
+        // the text, the interest centre and each choice field (settings.custom_fields) at once
         var needle = input.value.trim().toLowerCase();
-        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-          row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+        var wanted = interest ? interest.value : "";
+        var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+        var chosen = Array.prototype.map.call(choices, function (select) {
+          var index = heads.findIndex(function (th) { return th.dataset.choice === select.dataset.choice; });
+          return [index, select.value];
         });
-      });
-    });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
-  else setup();
-})();
-/* Lists: a filter per choice field of settings.custom_fields (select.carnet-choice), which
-   keeps the text filter's answer (it runs after it) and narrows it to the chosen value. */
-(function () {
-  "use strict";
-  function apply(list, table) {
-    var input = list.querySelector("input.carnet-filter");
-    var needle = input ? input.value.trim().toLowerCase() : "";
-    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    var wanted = Array.prototype.map.call(list.querySelectorAll("select.carnet-choice"), function (select) {
-      var index = heads.findIndex(function (th) { return th.dataset.choice === select.dataset.choice; });
-      return [index, select.value];
-    });
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var shown = needle === "" || row.textContent.toLowerCase().indexOf(needle) !== -1;
-      wanted.forEach(function (pair) {
-        var cell = row.cells[pair[0]];
-        if (pair[1] !== "" && (!cell || cell.textContent.trim() !== pair[1])) shown = false;
-      });
-      row.hidden = !shown;
-    });
-  }
-  function setup() {
-    document.querySelectorAll("div.carnet-list").forEach(function (list) {
-      var table = list.querySelector("table");
-      var selects = list.querySelectorAll("select.carnet-choice");
-      if (!table || !selects.length || list.dataset.choiceReady) return;
-      list.dataset.choiceReady = "1";
-      var run = function () { apply(list, table); };
-      selects.forEach(function (select) { select.addEventListener("change", run); });
-      var input = list.querySelector("input.carnet-filter");
-      if (input) input.addEventListener("input", run);
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          var shown = needle === "" || row.textContent.toLowerCase().indexOf(needle) !== -1;
+          var centres = (row.getAttribute("data-interests") || "").split("|");
+          if (wanted !== "" && centres.indexOf(wanted) === -1) shown = false;
+          chosen.forEach(function (pair) {
+            var cell = row.cells[pair[0]];
+            if (pair[1] !== "" && (!cell || cell.textContent.trim() !== pair[1])) shown = false;
+          });
+          row.hidden = !shown;
+        });
+      }
+      input.addEventListener("input", apply);
+      if (interest) interest.addEventListener("change", apply);
+      choices.forEach(function (select) { select.addEventListener("change", apply); });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
