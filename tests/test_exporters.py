@@ -15,7 +15,6 @@ import yaml
 from conftest import ROOT
 from openpyxl import load_workbook
 
-from generator.book.consent import may_write_to
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml, write_repo
 
 SETTINGS = MINIMAL_SETTINGS.replace(
@@ -113,10 +112,9 @@ def test_interest_and_consent_filters(repo: Path, carnet) -> None:
 
 def test_consent_rule() -> None:
     book = book_from_yaml({k: v for k, v in FILES.items() if "piege" not in k}, settings=SETTINGS)
-    contacts = {e.id: e.record for e in book.of("contact")}
-    assert may_write_to(contacts["helene-vidal"], book.settings)  # B2B, no opt-out
-    assert not may_write_to(contacts["paul-prive"], book.settings)  # B2C without opt-in
-    assert may_write_to(contacts["lea-prive"], book.settings)  # B2C with opt-in
+    assert book.consent["helene-vidal"].allowed  # B2B, no opt-out
+    assert not book.consent["paul-prive"].allowed  # B2C without opt-in
+    assert book.consent["lea-prive"].allowed  # B2C with opt-in
 
 
 def test_vcard_4(repo: Path, carnet) -> None:

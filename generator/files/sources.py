@@ -142,7 +142,12 @@ class _Walk:
                 continue
             entry = entries[name]
             rel = f"{prefix}/{name}"
-            if record_kind and name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
+            if (
+                record_kind
+                and name.endswith(".yaml")
+                and not name.endswith(SEND_LOG_SUFFIX)
+                and entry.is_file(follow_symlinks=False)
+            ):
                 add(SourceFile(record_kind, rel, name[:-5]))  # the common case, by d_type
                 continue
             try:
