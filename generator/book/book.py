@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.book.agenda import expand
 from generator.book.analytics import monthly_purchases, monthly_turnover, totals_of_documents
+from generator.book.compliance import Compliance, compliance
 from generator.book.counting import DocumentChain, ProjectMargin, count
 from generator.book.franchise import with_franchise_defaults
 from generator.book.inventory import StockIssue, replay
@@ -109,6 +110,8 @@ class Book:
     """What the replay of every validated movement met: stock below zero, serials."""
     renewals: Mapping[str, Renewal]
     """Each won contract with a ``renewal:`` date → its renewal, by due date."""
+    compliance: Compliance
+    """Advisers: each contact's questionnaires and profile, each recommendation judged."""
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -247,6 +250,7 @@ def build_book(records: Records, today: date) -> Book:
         recurrence_errors=MappingProxyType(recurrence_errors),
         stock_issues=tuple(stock.issues),
         renewals=MappingProxyType(renewals(settings, interactions.values(), today)),
+        compliance=compliance(settings, kinds["contact"], ordered, kinds["product"], today),
     )
 
 

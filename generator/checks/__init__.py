@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
+from generator.checks.compliance import check_compliance
 from generator.checks.counting import check_counting
 from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.einvoice import check_einvoice
@@ -64,6 +65,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_paths,
     check_originals,
     check_renewal_links,
+    check_compliance,
 )
 """Every check, in the order their problems are most useful to read."""
 

@@ -66,7 +66,7 @@ def scoped_to(book: Book, project_id: str) -> Book:
             interests=[],
             optin=None,
             bounces=[],
-            kyc={},
+            kyc=[],
             address=None,
             company=book.contacts[key].record.company
             if book.contacts[key].record.company in company_ids

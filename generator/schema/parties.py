@@ -5,7 +5,6 @@ from __future__ import annotations
 from generator.schema.common import (
     FL,
     Address,
-    Answers,
     BounceKind,
     CompanyKind,
     Day,
@@ -15,6 +14,7 @@ from generator.schema.common import (
     RecordId,
     Text,
 )
+from generator.schema.compliance import Kyc
 
 
 class Company(Record):
@@ -76,7 +76,10 @@ class Contact(Record):
         "Opt-in", "Consentement aux campagnes ; absent : pas de consentement", None
     )
     bounces: list[Bounce] = FL("Retours d'e-mail", "Bounces enregistrés")
-    kyc: Answers = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})
+    kyc: Kyc = FL(
+        "Questionnaires clients (KYC)",
+        "Les questionnaires remplis (settings.questionnaires), le plus récent valide fait foi",
+    )
     note: Text | None = F("Note", "Texte libre (Markdown)", None)
 
     @property

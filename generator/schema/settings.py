@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from generator.problems import clip
 from generator.schema.common import FL, Address, Amount, BudgetSign, F, Name, Record, Text
+from generator.schema.compliance import Questionnaire
 
 VatRate = Annotated[Amount, Field(ge=0, le=100)]
 """A VAT rate in per cent."""
@@ -158,6 +159,11 @@ class Settings(Record):
     resources: dict[Name, Resource] = F("Ressources", "Salles, véhicules… réservables", {})
     stock: StockDefaults = F("Stock", "Valeurs par défaut du stock", StockDefaults())
     renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
+    questionnaires: dict[Name, Questionnaire] = F(
+        "Questionnaires clients",
+        "Conseillers (CGP, courtiers) : questionnaires KYC, leurs points et profils",
+        {},
+    )
 
     @field_validator("timezone")
     @classmethod
