@@ -73,6 +73,9 @@ def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
     elif kind == "contact":
         inputs.update(_paths(book, "company", [r.company]))
         inputs.update(_paths(book, "project", book.projects_by_contact.get(record_id, ())))
+        advised = book.compliance.by_contact.get(record_id, ())
+        risky = (p for i in advised for p, _ in book.compliance.recommendations[i].products)
+        inputs.update(_paths(book, "product", risky))
     elif kind == "project":
         inputs.update(_paths(book, "company", (link.id for link in r.companies)))
         inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))
