@@ -55,7 +55,7 @@ def _from_history(book: Book, path: str, history: Any, changes: Any) -> list[Pro
 
 
 def _key(profile: Profile) -> tuple[Any, ...]:
-    return (profile.questionnaire, profile.date, profile.score, profile.rows, profile.signed)
+    return (profile.questionnaire, profile.date, repr(profile.rows), profile.signed)
 
 
 def profile_view(
