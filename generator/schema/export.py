@@ -62,6 +62,8 @@ def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -
     _enum(_field(interaction, "resources")["items"], list(settings.resources))
     for name in ("company", "contact"):
         _enum(_field(result[name], "interests")["items"], settings.interests)
+    filled = result["contact"]["$defs"]["FilledQuestionnaire"]["properties"]["questionnaire"]
+    _enum(filled, list(settings.questionnaires))
     project = result["project"]
     _enum(project["$defs"]["Member"]["properties"]["user"], users)
     _enum(project["$defs"]["Extranet"]["properties"]["kinds"]["items"], list(settings.pipelines))
