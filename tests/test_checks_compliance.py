@@ -215,13 +215,13 @@ def test_an_unknown_questionnaire_is_an_error_with_a_suggestion() -> None:
 
 
 def test_the_former_free_mapping_is_an_error_with_a_hint_to_the_list_form() -> None:
-    text = "first_name: Jeanne\nlast_name: Sapin\nkyc:\n  horizon: plus de 5 ans\n"
+    text = contact() + "kyc:\n  horizon: plus de 5 ans\n"
     result = load_yaml({CONTACT: text}, settings=SETTINGS)
-    [problem] = [p for p in result.problems if p.severity == "error"]
+    [problem] = result.problems  # and no kyc-missing besides: the list did not validate
     assert (problem.code, problem.path, problem.line, problem.column) == (
         "kyc-free-form",
         CONTACT,
-        4,
+        5,
         3,
     )
     assert problem.hint.startswith("écrivez kyc: [{questionnaire: profil-investisseur, date:")
@@ -341,3 +341,12 @@ def test_a_questionnaire_expiring_soon_is_a_state_not_a_problem() -> None:
     assert problems(files) == []
     book = book_from_yaml({**PRODUCTS, **files}, settings=SETTINGS)
     assert book.compliance.contacts["jeanne"].state is KycState.EXPIRING
+
+
+def test_the_interests_that_ask_for_a_questionnaire_come_from_the_settings() -> None:
+    settings = SETTINGS.replace("[client patrimoine]\n", "[client patrimonie]\n", 1)
+    result = load_yaml({}, settings=settings)
+    [problem] = result.problems
+    assert (problem.code, problem.path) == ("list-value-unknown", "data/settings.yaml")
+    assert "« client patrimonie » absent de settings.interests" in problem.message
+    assert problem.hint == "vouliez-vous dire « client patrimoine » ?"

@@ -161,3 +161,29 @@ def test_a_template_in_data_templates_replaces_the_shipped_one(tmp_path: Path, c
     assert pdf_text(out / "questionnaire-client-jeanne.pdf").startswith(
         "Notre modèle : Jeanne Sapin, profil Équilibré"
     )
+
+
+def test_an_extranet_never_carries_the_advisers_compliance_record() -> None:
+    from test_checks_compliance import EQUILIBRE, SETTINGS
+
+    from generator.extranet.scope import scoped_to
+    from generator.testing import book_from_yaml
+
+    why = "adequacy_justification: Demande écrite de la cliente\nproject: epargne\n"
+    project = (
+        "title: Épargne Jeanne\npublic: true\ncontacts: [{id: jeanne}]\n"
+        "extranet: {enabled: true, password_env: CARNET_EXTRANET_EPARGNE, kinds: [sale]}\n"
+    )
+    book = book_from_yaml(
+        {
+            **PRODUCTS,
+            CONTACT: contact_record(filled("2026-03-02", EQUILIBRE)),
+            SALE: sale(extra=why),
+            "data/projects/epargne.yaml": project,
+        },
+        settings=SETTINGS,
+    )
+    assert book.interactions["conseil"].record.adequacy_justification
+    scoped = scoped_to(book, "epargne")
+    assert scoped.interactions["conseil"].record.adequacy_justification is None
+    assert not scoped.contacts["jeanne"].record.kyc

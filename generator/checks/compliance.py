@@ -38,7 +38,22 @@ def check_compliance(book: Book) -> list[Problem]:
 
 def _check_bands(book: Book) -> list[Problem]:
     problems: list[Problem] = []
+    interests = book.settings.interests
     for key, questionnaire in book.settings.questionnaires.items():
+        for index, interest in enumerate(questionnaire.required_for_interests):
+            if interest not in interests:
+                problems.append(
+                    at(
+                        book,
+                        SETTINGS_PATH,
+                        ("questionnaires", key, "required_for_interests", index),
+                        "list-value-unknown",
+                        field="required_for_interests",
+                        value=interest,
+                        setting="interests",
+                        suggestion=did_you_mean(interest, interests, book.lang),
+                    )
+                )
         loc: tuple[Any, ...] = ("questionnaires", key, "profiles")
         for kind, params in band_gaps(questionnaire):
             if kind == "order":
@@ -128,9 +143,9 @@ def _check_required(book: Book) -> list[Problem]:
     """A contact whose interest centres ask for a questionnaire has filled one."""
     problems: list[Problem] = []
     for kyc in book.compliance.contacts.values():
-        if not kyc.required or kyc.profiles:
-            continue
         entry = book.contacts[kyc.contact]
+        if not kyc.required or kyc.profiles or "kyc" in entry.faulty:
+            continue  # a kyc: that did not validate has its own problem
         interest, questionnaire = next(
             (i, q)
             for i in entry.record.interests

@@ -88,6 +88,7 @@ def scoped_to(book: Book, project_id: str) -> Book:
         interactions[key] = _strip(
             entry,
             internal_note=None,
+            adequacy_justification=None,  # the adviser's compliance record, not the client's
             budget=None if r.kind in HIDDEN_BUDGETS else r.budget,
             company=r.company if r.company in company_ids else None,
             contact=r.contact if r.contact in contact_ids else None,
