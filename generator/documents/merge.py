@@ -172,7 +172,9 @@ def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
     shipped = _shipped_template(repo, bare)
     if shipped is not None:
         return shipped
-    known = ", ".join(available_templates(repo)) or ("none" if lang.startswith("en") else "aucun")
+    own = available_templates(repo)
+    shipped_names = sorted(p.name for p in (templates_dir() / SHIPPED).glob("*.html"))
+    known = ", ".join([*own, *(n for n in shipped_names if n not in own)])
     raise _Unmergeable(
         make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
