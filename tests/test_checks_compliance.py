@@ -350,3 +350,16 @@ def test_the_interests_that_ask_for_a_questionnaire_come_from_the_settings() -> 
     assert (problem.code, problem.path) == ("list-value-unknown", "data/settings.yaml")
     assert "« client patrimonie » absent de settings.interests" in problem.message
     assert problem.hint == "vouliez-vous dire « client patrimoine » ?"
+
+
+def test_products_name_known_products() -> None:
+    files = {
+        **PRODUCTS,
+        CONTACT: contact(filled("2026-03-02", EQUILIBRE)),
+        SALE: sale("[fonds-actons]"),
+    }
+    result = load_yaml(files, settings=SETTINGS)
+    [problem] = result.problems
+    assert (problem.code, problem.line, problem.column) == ("ref-unknown", 8, 12)
+    assert problem.message == "produit « fonds-actons » inconnu"
+    assert problem.hint == "vouliez-vous dire « fonds-actions » ?"

@@ -20,7 +20,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.compliance import Recommendation, Verdict
 from generator.book.questionnaires import band_gaps, score_answers
-from generator.checks.base import at
+from generator.checks.base import at, label
 from generator.files.layout import SETTINGS_PATH
 from generator.locale import number
 from generator.problems import Problem, clip, did_you_mean
@@ -29,10 +29,31 @@ from generator.problems import Problem, clip, did_you_mean
 def check_compliance(book: Book) -> list[Problem]:
     """Questionnaires of the settings and of the contacts, and every recommendation."""
     return [
+        *_check_products(book),
         *_check_bands(book),
         *_check_answers(book),
         *_check_required(book),
         *_check_recommendations(book),
+    ]
+
+
+def _check_products(book: Book) -> list[Problem]:
+    """Each id of an interaction's ``products:`` names a product."""
+    known = book.ids.get("product", frozenset())
+    return [
+        at(
+            book,
+            entry.path,
+            ("products", index),
+            "ref-unknown",
+            target=label("product", book.lang),
+            kind="product",
+            id=product,
+            suggestion=did_you_mean(product, known, book.lang),
+        )
+        for entry in book.of("interaction")
+        for index, product in enumerate(entry.record.products)
+        if product not in known
     ]
 
 
