@@ -28,6 +28,7 @@ from generator.book.campaigns import (
     interest_centres,
     statistics,
 )
+from generator.book.compliance import Compliance, compliance
 from generator.book.consent import Consent, consents
 from generator.book.counting import DocumentChain, ProjectMargin, count
 from generator.book.franchise import with_franchise_defaults
@@ -127,6 +128,8 @@ class Book:
     """Each campaign → its recipients and the contacts it leaves out, with the reason."""
     campaign_stats: Mapping[str, CampaignStats]
     interest_centres: Mapping[str, InterestCentre]
+    compliance: Compliance
+    """Advisers: each contact's questionnaires and profile, each recommendation judged."""
 
     def by_kind(self, kind: str) -> Mapping[str, Entry]:
         """The records of ``kind`` (``company``, ``contact``, …) by id."""
@@ -291,6 +294,7 @@ def build_book(records: Records, today: date) -> Book:
         interest_centres=MappingProxyType(
             interest_centres(settings.interests, kinds["contact"], kinds["company"], consent)
         ),
+        compliance=compliance(settings, kinds["contact"], ordered, kinds["product"], today),
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator.book.book import KINDS, Book
 from generator.checks.agenda import check_bookings, check_dates_order, check_recurrences
 from generator.checks.campaigns import check_campaigns
+from generator.checks.compliance import check_compliance
 from generator.checks.counting import check_counting
 from generator.checks.custom_fields import check_custom_fields
 from generator.checks.documents import check_document_numbers, check_vat_rates
@@ -68,6 +69,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_originals,
     check_renewal_links,
     check_custom_fields,
+    check_compliance,
 )
 """Every check, in the order their problems are most useful to read."""
 

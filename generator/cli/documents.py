@@ -144,12 +144,15 @@ def merge_command(env: Env, template: str, records: tuple[str, ...], out: Path |
     Le modèle (HTML ou Markdown) utilise des balises Jinja : {{ firm.name }},
     {{ record.last_name }}, {{ record.start | date }}, {{ montant | money }}… Il s'exécute
     dans un bac à sable ; une balise inconnue est signalée avec sa ligne et rien n'est
-    écrit. Chaque fiche donne build/merge/<modèle>-<fiche>.pdf.
+    écrit. Chaque fiche donne build/merge/<modèle>-<fiche>.pdf. Carnet fournit le
+    modèle questionnaire-client (le questionnaire client d'un contact, à signer) ; un
+    modèle du même nom dans data/templates/ le remplace.
 
     \b
     Exemples :
       carnet merge attestation-formation formation-wordpress-2026
       carnet merge contrat.md company/mes-beaux-sapins --out /tmp/contrats
+      carnet merge questionnaire-client genevieve-rolland
     """
     from generator.documents.batch import write_output
     from generator.documents.merge import merge_records

@@ -23,6 +23,7 @@ from typing import Any
 
 from jinja2 import (
     BaseLoader,
+    FileSystemLoader,
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
@@ -47,7 +48,11 @@ from generator.documents.sandbox import (
 )
 from generator.files.sources import resolve_folder, resolve_in_folder
 from generator.problems import Problem, Refused, Severity, make_problem
-from generator.templating import render_note
+from generator.templating import render_note, templates_dir
+
+SHIPPED = "merge"
+"""Templates shipped with Carnet (``site_templates/merge/``), used when ``data/templates/``
+has none of that name: ``questionnaire-client``."""
 
 EXTENSIONS = (".html", ".htm", ".md")
 
@@ -115,11 +120,13 @@ class MergeTemplate:
     rel: str
     path: Path
     repo: Path
+    shipped: bool = False
+    """Shipped with Carnet (``site_templates/merge/``), not the repository's own."""
 
     @property
     def named(self) -> Path:
         """The template's path as named in the repository (its Jinja file name)."""
-        return self.repo / self.rel
+        return self.path if self.shipped else self.repo / self.rel
 
     @property
     def markdown(self) -> bool:
@@ -163,10 +170,25 @@ def find_template(repo: Path, name: str, lang: str = "fr") -> MergeTemplate:
             raise _Unmergeable(_outside_problem(rel, candidate, lang))
         if real.is_file():
             return MergeTemplate(path.stem, rel, real, repo)
-    known = ", ".join(available_templates(repo)) or ("none" if lang.startswith("en") else "aucun")
+    shipped = _shipped_template(repo, bare)
+    if shipped is not None:
+        return shipped
+    own = available_templates(repo)
+    shipped_names = sorted(p.name for p in (templates_dir() / SHIPPED).glob("*.html"))
+    known = ", ".join([*own, *(n for n in shipped_names if n not in own)])
     raise _Unmergeable(
         make_problem("merge-template-unknown", TEMPLATES, lang=lang, name=name, known=known)
     )
+
+
+def _shipped_template(repo: Path, name: str) -> MergeTemplate | None:
+    """The template ``name`` shipped with Carnet, when the repository has none of its own."""
+    folder = templates_dir() / SHIPPED
+    stem = name.removesuffix(".html")
+    if not stem or "/" in stem or stem.startswith(".") or not (folder / f"{stem}.html").is_file():
+        return None
+    path = folder / f"{stem}.html"
+    return MergeTemplate(stem, f"site_templates/{SHIPPED}/{stem}.html", path, repo, shipped=True)
 
 
 def _outside_problem(rel: str, name: str, lang: str) -> Problem:
@@ -228,6 +250,8 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
         context["contacts"] = [
             _contact(book, c) for c in book.contacts_by_company.get(record_id, ())
         ]
+    if kind == "contact":
+        context["questionnaire"] = questionnaire_context(book, record_id)
     if kind in ("contact", "company"):
         owner = book.projects_by_contact if kind == "contact" else book.projects_by_company
         context["projects"] = [_dump(book.projects[p].record, p) for p in owner.get(record_id, ())]
@@ -256,10 +280,50 @@ def record_context(book: Book, kind: str, record_id: str) -> dict[str, Any]:
     return context
 
 
+def questionnaire_context(book: Book, contact_id: str) -> dict[str, Any] | None:
+    """``questionnaire``: the contact's current client questionnaire (else its latest),
+    with its answers, score, profile and validity; ``None`` when it has none."""
+    kyc = book.compliance.contacts.get(contact_id)
+    profile = (kyc.current or (kyc.profiles[0] if kyc.profiles else None)) if kyc else None
+    if profile is None:
+        return None
+    questionnaire = book.settings.questionnaires[profile.questionnaire]
+    bands = sorted(questionnaire.profiles, key=lambda b: b.max_score)
+    return {
+        "id": profile.questionnaire,
+        "title": profile.title,
+        "date": profile.date,
+        "valid_until": profile.valid_until,
+        "valid": kyc is not None and kyc.current is profile,
+        "signed": profile.signed,
+        "score": profile.score,
+        "profile": profile.profile,
+        "max_risk": profile.max_risk,
+        "answers": [
+            {
+                "question": row.question,
+                "label": row.label,
+                "answer": row.answer,
+                "points": row.points,
+                "choices": list(questionnaire.questions[row.question].choices),
+            }
+            for row in profile.rows
+        ],
+        "profiles": [
+            {"name": b.name, "max_score": b.max_score, "max_risk": b.max_risk} for b in bands
+        ],
+    }
+
+
 def _environment(template: MergeTemplate, lang: str) -> BoundedSandbox:
+    loader = (
+        FileSystemLoader(str(template.path.parent))
+        if template.shipped
+        else ConfinedLoader(template.repo, posixpath.dirname(template.rel))
+    )
     return sandbox_environment(
         lang,
-        loader=ConfinedLoader(template.repo, posixpath.dirname(template.rel)),
+        loader=loader,
         autoescape=not template.markdown,
     )
 

@@ -66,7 +66,7 @@ def scoped_to(book: Book, project_id: str) -> Book:
             interests=[],
             optin=None,
             bounces=[],
-            kyc={},
+            kyc=[],
             address=None,
             company=book.contacts[key].record.company
             if book.contacts[key].record.company in company_ids
@@ -88,6 +88,7 @@ def scoped_to(book: Book, project_id: str) -> Book:
         interactions[key] = _strip(
             entry,
             internal_note=None,
+            adequacy_justification=None,  # the adviser's compliance record, not the client's
             budget=None if r.kind in HIDDEN_BUDGETS else r.budget,
             company=r.company if r.company in company_ids else None,
             contact=r.contact if r.contact in contact_ids else None,

@@ -193,6 +193,8 @@ def schema_problem(
     _, node = node_at(parsed.root, loc)
     text = clip(node.value) if isinstance(node, ScalarNode) else describe(value, lang)
     quoted = f'{loc[-1]}: "{text}"' if loc and isinstance(loc[-1], str) else f'- "{text}"'
+    if etype == "carnet_problem":  # a model's own problem code (schema/compliance.py)
+        return make_problem(str(error["ctx"]["code"]), path, **where)
     if etype == "string_type" and isinstance(value, bool):
         shown = str(value).lower()
         return make_problem("yaml-boolean", path, text=text, value=shown, quoted=quoted, **where)

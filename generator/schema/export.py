@@ -66,6 +66,8 @@ def _add_settings_lists(result: dict[str, dict[str, Any]], settings: Settings) -
     for name in ("company", "contact"):
         _enum(_field(result[name], "interests")["items"], settings.interests)
     _add_custom_fields(result, settings)
+    filled = result["contact"]["$defs"]["FilledQuestionnaire"]["properties"]["questionnaire"]
+    _enum(filled, list(settings.questionnaires))
     project = result["project"]
     _enum(project["$defs"]["Member"]["properties"]["user"], users)
     _enum(project["$defs"]["Extranet"]["properties"]["kinds"]["items"], list(settings.pipelines))

@@ -155,6 +155,14 @@ class Interaction(Record):
         "Heures", "Tâche de projet : coût = heures × coût horaire de l'utilisateur", None, ge=0
     )
     document: Document | None = F("Document", "Fait de l'interaction un document commercial", None)
+    products: list[RecordId] = FL(
+        "Produits", "Produits recommandés ou vendus sans document (identifiants)"
+    )
+    adequacy_justification: Text | None = F(
+        "Justification d'adéquation",
+        "Conseillers : pourquoi un produit au-delà du profil du client est recommandé",
+        None,
+    )
 
     @property
     def attached(self) -> tuple[str, ...]:

@@ -7,7 +7,6 @@ from typing import ClassVar
 from generator.schema.common import (
     FL,
     Address,
-    Answers,
     BounceKind,
     CompanyKind,
     Day,
@@ -17,6 +16,7 @@ from generator.schema.common import (
     RecordId,
     Text,
 )
+from generator.schema.compliance import Kyc
 from generator.schema.custom import CustomValues, custom_values
 
 
@@ -93,7 +93,10 @@ class Contact(Record):
         "Opt-out", "Refus des campagnes ; l'emporte sur un opt-in antérieur", None
     )
     bounces: list[Bounce] = FL("Retours d'e-mail", "Bounces enregistrés")
-    kyc: Answers = F("Questionnaire client (KYC)", "Réponses au questionnaire", {})
+    kyc: Kyc = FL(
+        "Questionnaires clients (KYC)",
+        "Les questionnaires remplis (settings.questionnaires), le plus récent valide fait foi",
+    )
     note: Text | None = F("Note", "Texte libre (Markdown)", None)
     custom: CustomValues = custom_values()
 

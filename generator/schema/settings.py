@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from generator.problems import clip
 from generator.schema.common import FL, Address, Amount, BudgetSign, F, Name, Record, Text
+from generator.schema.compliance import Questionnaire
 from generator.schema.custom import CustomField
 
 CustomKind = Literal["company", "contact"]
@@ -175,6 +176,11 @@ class Settings(Record):
     )
     prospecting: Prospecting = F(
         "Prospection", "Règles de consentement des campagnes", Prospecting()
+    )
+    questionnaires: dict[Name, Questionnaire] = F(
+        "Questionnaires clients",
+        "Conseillers (CGP, courtiers) : questionnaires KYC, leurs points et profils",
+        {},
     )
 
     @field_validator("timezone")

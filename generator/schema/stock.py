@@ -15,6 +15,7 @@ from generator.schema.common import (
     RecordId,
     Text,
 )
+from generator.schema.compliance import Risk
 
 
 class Product(Record):
@@ -37,6 +38,11 @@ class Product(Record):
         "Stock souhaité", "Pour calculer la quantité à commander", None
     )
     supplier: RecordId | None = F("Fournisseur", "Identifiant de la société fournisseur", None)
+    risk: Risk | None = F(
+        "Risque (SRI)",
+        "Produits financiers : indicateur de risque de 1 à 7, comparé aux profils KYC",
+        None,
+    )
 
 
 class MovementLine(Record):

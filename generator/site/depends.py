@@ -76,6 +76,9 @@ def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
         disabled = book.consent[record_id].disabled  # a domain bounce of another contact
         if disabled is not None:
             inputs.update(_paths(book, "contact", [disabled.by_contact]))
+        advised = book.compliance.by_contact.get(record_id, ())
+        risky = (p for i in advised for p, _ in book.compliance.recommendations[i].products)
+        inputs.update(_paths(book, "product", risky))
     elif kind == "project":
         inputs.update(_paths(book, "company", (link.id for link in r.companies)))
         inputs.update(_paths(book, "contact", (link.id for link in r.contacts)))

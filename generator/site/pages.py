@@ -21,6 +21,7 @@ from generator.book.book import Book
 from generator.site import (
     attachments,
     campaigns,
+    compliance,
     documents,
     itineraries,
     renewals,
@@ -147,14 +148,18 @@ def plan(
             partial(views.record_list, book, kind),
         )
     for kind in LIST_PAGES:
-        scope = f"{global_key}{book.today}" if kind == "product" else global_key
+        dated = kind == "product" or (kind == "contact" and book.compliance.contacts)
+        scope = f"{global_key}{book.today}" if dated else global_key
         for record_id, entry in book.by_kind(kind).items():
             changes = history.changes_of(entry.path) if history is not None else None
+            context = partial(views.record_page, book, kind, record_id, changes)
+            if kind == "contact":
+                context = partial(_contact_page, book, record_id, history, changes)
             yield PageSpec(
                 record_page(kind, record_id),
                 f"{kind}.md.j2",
                 views.title_of(kind, entry.record),
-                partial(views.record_page, book, kind, record_id, changes),
+                context,
                 page_key(book, kind, record_id, digests, scope, changes) if digests else None,
             )
     yield PageSpec(
@@ -189,6 +194,13 @@ def plan(
         "Renewals" if en else "Renouvellements",
         lambda: renewals.renewals_page(book, lang),
     )
+    if book.settings.questionnaires:
+        yield PageSpec(
+            compliance.PAGE,
+            "compliance.md.j2",
+            "Compliance" if en else "Conformité",
+            lambda: compliance.compliance_page(book),
+        )
     since = book.today - timedelta(days=30)
     yield PageSpec(
         "modifications.md",
@@ -200,6 +212,14 @@ def plan(
             "has_history": history is not None,
         },
     )
+
+
+def _contact_page(book: Book, record_id: str, history: Any, changes: Any) -> dict[str, Any]:
+    """A contact's page: its record, timeline, and its client profile (advisers)."""
+    return {
+        **views.record_page(book, "contact", record_id, changes),
+        **compliance.profile_view(book, record_id, history, changes),
+    }
 
 
 def _resource_pages(book: Book, en: bool) -> Iterator[PageSpec]:
@@ -325,6 +345,11 @@ def nav(book: Book, lang: str = "fr") -> list[Any]:
         {("Renewals" if en else "Renouvellements"): renewals.PAGE},
         {("Interest centres" if en else "Centres d'intérêt"): campaigns.INTERESTS_PAGE},
         {("Campaigns" if en else "Campagnes"): campaigns.CAMPAIGNS_PAGE},
+        *(
+            [{("Compliance" if en else "Conformité"): compliance.PAGE}]
+            if book.settings.questionnaires
+            else []
+        ),
         {("Recent changes" if en else "Modifications récentes"): "modifications.md"},
     ]
 

@@ -54,7 +54,7 @@ def test_control_characters_are_refused_in_every_text_field(carnet: Carnet, repo
     write(
         repo,
         "data/contacts/cloche.yaml",
-        'last_name: Cloche\nrole: "Chef\\a"\nkyc: {question: ["oui", "non\\e[5m"]}\n',
+        'last_name: Cloche\nrole: "Chef\\a"\nkyc: [{questionnaire: q, date: 2026-01-01, answers: {question: ["oui", "non\\e[5m"]}}]\n',
     )
     write(
         repo,
@@ -83,7 +83,7 @@ def test_control_characters_are_refused_in_every_text_field(carnet: Carnet, repo
         ("data/companies/echappee.yaml", 3, 7, code),
         ("data/companies/echappee.yaml", 4, 19, code),
         ("data/contacts/cloche.yaml", 2, 7, code),
-        ("data/contacts/cloche.yaml", 3, 6, code),
+        ("data/contacts/cloche.yaml", 3, 53, code),
         ("data/stock/products/produit-nul.yaml", 1, 7, code),
         ("data/settings.yaml", 3, 9, code),
         ("data/interactions/2026/devis-accompagnement-2027-mbs.yaml", 21, 20, code),
