@@ -142,6 +142,12 @@ def main(
 def _print_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
         echo_problem(to_json(problems), err=False)
+    elif fmt in ("github", "gitlab"):
+        from generator.ci.annotations import code_quality_json, github_annotations
+
+        shown = github_annotations(problems) if fmt == "github" else code_quality_json(problems)
+        if shown:
+            echo_problem(shown, err=False)
     else:
         for problem in problems:
             echo_problem(problem.format_text(), err=False)
@@ -157,10 +163,11 @@ def _summary_line(problems: list[Problem], files: int, lang: str | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="json : une liste d'objets sur la sortie standard.",
+    help="json : une liste d'objets sur la sortie standard ; github : annotations de "
+    "GitHub Actions ; gitlab : rapport Code Quality (JSON) de GitLab.",
 )
 @click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs.")
 @click.option("--no-cache", is_flag=True, help="Ignore et n'écrit pas .carnet-cache/.")
@@ -174,6 +181,7 @@ def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
     Exemples :
       carnet validate
       carnet validate --strict --format json > problemes.json
+      carnet validate --format gitlab > gl-code-quality-report.json
     """
     from generator.cli.progress import progress
     from generator.load import load
@@ -301,6 +309,8 @@ def _print_summary(result: LoadResult, repo: Path, lang: str = "fr") -> None:
     console.print(cell(f"Dépôt : {repo.resolve()}" if not en else f"Repository: {repo.resolve()}"))
 
 
+from generator.cli.ci import ci  # noqa: E402
+from generator.cli.diff import diff  # noqa: E402
 from generator.cli.documents import documents_command, merge_command  # noqa: E402
 from generator.cli.extranet import extranet  # noqa: E402
 from generator.cli.history import history  # noqa: E402
@@ -319,6 +329,8 @@ for _command in (
     documents_command,
     merge_command,
     renew,
+    ci,
+    diff,
 ):
     main.add_command(_command)
 
