@@ -232,8 +232,7 @@ def _totals(before: Book, after: Book, touched: set[str], lang: str) -> list[Tot
         for stage in stages:
             old = old_stages.get(stage.stage)
             old_count, old_amount = (old.count, old.amount) if old else (0, Decimal(0))
-            if (old_count, old_amount) != (stage.count, stage.amount):
-                moves.append(TotalMove("pipeline", label, stage.stage, old_amount, stage.amount))
+            if old_count != stage.count:
                 moves.append(
                     TotalMove(
                         "pipeline-count",
@@ -244,6 +243,8 @@ def _totals(before: Book, after: Book, touched: set[str], lang: str) -> list[Tot
                         money=False,
                     )
                 )
+            if old_amount != stage.amount:
+                moves.append(TotalMove("pipeline", label, stage.stage, old_amount, stage.amount))
     products = {
         entry.id: entry
         for book in (before, after)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.history.view import shown
-from generator.locale import day_date, document_label, money, number
+from generator.locale import STATE_LABELS, day_date, document_label, money, number, state_label
 from generator.problems import Problem, printable
 from generator.review.diff import DocumentMove, FieldMove, RecordMove, ReviewDiff, TotalMove
 
@@ -75,6 +75,28 @@ _FEMININE = frozenset({"order", "invoice", "deposit_invoice", "intermediate_invo
 
 def _words(lang: str) -> dict[str, str]:
     return _WORDS["en" if lang.startswith("en") else "fr"]
+
+
+def _shown(move: FieldMove, value: Any, lang: str) -> str:
+    """A field's value on one short line: amounts and quantities as the locale writes
+    them (``-420,00``), states by their name (« En cours »)."""
+    if isinstance(value, Decimal):
+        return _decimal(value, lang)
+    if move.field == "state" and isinstance(value, str) and value in STATE_LABELS:
+        return state_label(value, lang)
+    return shown(value, lang)
+
+
+def _decimal(value: Decimal, lang: str) -> str:
+    """``-420,00`` for ``Decimal("-420.00")``: the digits typed are kept."""
+    from babel.numbers import format_decimal
+
+    from generator.locale import babel_locale
+
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
 def _field_name(move: FieldMove) -> str:
@@ -148,7 +170,9 @@ def as_text(diff: ReviewDiff, lang: str = "fr") -> str:
             for f in move.fields:
                 lines.append(
                     "      "
-                    + printable(f"{_field_name(f)} : {shown(f.old, lang)} → {shown(f.new, lang)}")
+                    + printable(
+                        f"{_field_name(f)} : {_shown(f, f.old, lang)} → {_shown(f, f.new, lang)}"
+                    )
                 )
     if diff.documents:
         lines += ["", w["documents"]]
@@ -191,7 +215,7 @@ def as_markdown(diff: ReviewDiff, lang: str = "fr") -> str:
                 label = (
                     code(f.field) if f.label == f.field else f"{code(f.label)} ({code(f.field)})"
                 )
-                old, new = code(shown(f.old, lang)), code(shown(f.new, lang))
+                old, new = code(_shown(f, f.old, lang)), code(_shown(f, f.new, lang))
                 lines.append(f"  - {label} : {old} → {new}")
         lines.append("")
     if diff.documents:
