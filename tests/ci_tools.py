@@ -70,9 +70,12 @@ def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess[s
     )
 
 
-def gitlab_ci_local(repo: Path, *jobs: str, today: str) -> subprocess.CompletedProcess[str]:
-    """Run ``jobs`` of ``repo``'s ``.gitlab-ci.yml`` with gitlab-ci-local's shell executor,
-    Carnet being the one of this test run (``CARNET_INSTALL`` a no-op, the venv on PATH)."""
+def gitlab_ci_local(
+    repo: Path, *jobs: str, today: str, variables: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``jobs`` (default: the whole pipeline) of ``repo``'s ``.gitlab-ci.yml`` with
+    gitlab-ci-local's shell executor, Carnet being the one of this test run
+    (``CARNET_INSTALL`` a no-op, the venv on PATH), ``variables`` as CI/CD variables."""
     require(
         "gitlab-ci-local (npm) and rsync", GITLAB_CI_LOCAL.exists() and bool(shutil.which("rsync"))
     )
@@ -89,6 +92,7 @@ def gitlab_ci_local(repo: Path, *jobs: str, today: str) -> subprocess.CompletedP
             "CARNET_INSTALL=true",
             "--variable",
             f"CARNET_TODAY={today}",
+            *(f"--variable={name}={value}" for name, value in (variables or {}).items()),
             *jobs,
         ],
         capture_output=True,

@@ -5,6 +5,7 @@ repository holding the example firm."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -214,11 +215,19 @@ def test_gitlab_merge_requests_restore_the_cache_and_deploy_nothing() -> None:
 # --- the GitLab pipeline, run ----------------------------------------------------------------
 
 
+PASSWORDS = {
+    "CARNET_EXTRANET_SAPINS": "Sapins-de-Noel-2026-demo",
+    "CARNET_EXTRANET_BROTTEAUX": "Garage-Brotteaux-2026-demo",
+}
+
+
 def _gitlab_repo(target: Path) -> Path:
-    """A fresh git repository of the example firm with the pipeline ``carnet ci gitlab``
-    writes, its image switched off so that gitlab-ci-local runs jobs in its shell."""
+    """A fresh git repository of the example firm with the pipeline ``carnet ci gitlab
+    --deploy pages --internal`` writes, its image switched off so that gitlab-ci-local
+    runs jobs in its shell."""
     repo = _firm(target)
-    write_pipeline(repo, "gitlab", PipelineOptions())
+    extranets = [Extranet("sapins-2026", SECRETS[1]), Extranet("site-garage-brotteaux", SECRETS[0])]
+    write_pipeline(repo, "gitlab", PipelineOptions(deploy="pages", internal=True), extranets)
     path = repo / ".gitlab-ci.yml"
     text = path.read_text(encoding="utf-8")
     assert "\n  image: $CARNET_IMAGE\n" in text
@@ -231,9 +240,10 @@ def _gitlab_repo(target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def gitlab_runs(tmp_path_factory: pytest.TempPathFactory):
-    """validate and build on the example firm; validate on a firm with a broken record."""
+    """The whole pipeline on the example firm (the default branch: validate, build,
+    extranets, pages); validate alone on a firm with a broken record."""
     good = _gitlab_repo(tmp_path_factory.mktemp("gitlab-good") / "repo")
-    passed = gitlab_ci_local(good, "validate", "build", today=TODAY.isoformat())
+    passed = gitlab_ci_local(good, today=TODAY.isoformat(), variables=PASSWORDS)
     bad = _gitlab_repo(tmp_path_factory.mktemp("gitlab-bad") / "repo")
     company = bad / "data/companies/mes-beaux-sapins.yaml"
     lines = company.read_text(encoding="utf-8").splitlines()
@@ -245,15 +255,22 @@ def gitlab_runs(tmp_path_factory: pytest.TempPathFactory):
     return good, passed, bad, failed, broken_line
 
 
-def test_gitlab_pipeline_validates_and_builds(gitlab_runs) -> None:
+def test_gitlab_pipeline_validates_builds_and_publishes(gitlab_runs) -> None:
     good, passed, *_ = gitlab_runs
     assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-3000:]
-    assert "PASS  validate" in passed.stdout
-    assert "PASS  build" in passed.stdout
+    for job in ("validate", "build", "extranets", "pages"):
+        assert re.search(rf"PASS\s+{job}\b", passed.stdout), job
+    assert "build:review" not in passed.stdout  # the default branch's pipeline
     artifacts = good / ".gitlab-ci-local" / "artifacts"
     report = json.loads((artifacts / "validate" / "gl-code-quality-report.json").read_text())
     assert [i for i in report if i["severity"] == "major"] == []
     assert (artifacts / "build" / "build" / "site" / "index.html").is_file()
+    public = artifacts / "pages" / "public"
+    assert (public / "index.html").is_file()  # --internal: the site at the root
+    for project in ("sapins-2026", "site-garage-brotteaux"):
+        assert (public / "extranet" / project / "index.html").is_file()
+    for password in PASSWORDS.values():
+        assert password not in passed.stdout + passed.stderr
 
 
 def test_gitlab_validate_fails_with_a_code_quality_report(gitlab_runs) -> None:
