@@ -103,6 +103,7 @@ def pipeline_text(
     install = options.install or default_install()
     template = config_environment("ci").get_template(f"{platform}.yml")
     return template.render(
+        command=_command(platform, options),
         version=__version__,
         install=_yaml_string(install),
         python=PYTHON,
@@ -148,6 +149,16 @@ def write_pipeline(
     changes.create_bytes(rel, wanted)
     changes.write()
     return PipelineOutcome(rel, True, True)
+
+
+def _command(platform: str, options: PipelineOptions) -> str:
+    """The ``carnet ci`` command line that writes this file (for ``--check``)."""
+    words = ["carnet", "ci", platform]
+    if options.deploy is not None:
+        words += ["--deploy", options.deploy] + (["--internal"] if options.internal else [])
+    elif options.extranets:
+        words.append("--extranets")
+    return " ".join(words)
 
 
 def _yaml_string(text: str) -> str:
