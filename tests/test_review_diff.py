@@ -16,6 +16,7 @@ from generator.review.render import code
 
 PURCHASE = "data/interactions/2026/achat-cartes-voeux-2027.yaml"
 INVOICE = "facture-selfibox-hotel-bellecour"
+MOVEMENT = "data/stock/movements/2026/entree-2026-0099.yaml"
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -62,12 +63,31 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _git(repo, "mv", "data/companies/atelier-ancien.yaml", "data/companies/atelier-du-rhone.yaml")
     _git(repo, "rm", "-q", "data/companies/atelier-ephemere.yaml")
     _write(repo, "data/contacts/zoe-nouvelle.yaml", "first_name: Zoé\nlast_name: Nouvelle\n")
+    _write(
+        repo,
+        MOVEMENT,
+        "direction: in\ndate: 2026-11-25\nstatus: draft\nlines:\n"
+        "  - {product: socle-buche, quantity: 5, serials: []}\n",
+    )
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "Modifications")
     issued = CliRunner().invoke(
         main, ["--repo", str(repo), "--today", TODAY.isoformat(), "invoice", "issue", INVOICE]
     )
     assert issued.exit_code == 0, issued.output
+    received = CliRunner().invoke(
+        main,
+        [
+            "--repo",
+            str(repo),
+            "--today",
+            TODAY.isoformat(),
+            "stock",
+            "validate",
+            "entree-2026-0099",
+        ],
+    )
+    assert received.exit_code == 0, received.output
     _git(repo, "tag", "valid")
     _write(
         repo,
@@ -121,7 +141,10 @@ def test_diff_json_names_every_change(carnet, changed: Path) -> None:
     stage = totals["pipeline", "Achat - 4 - Négociation"]
     assert float(stage["new"]) - float(stage["old"]) == pytest.approx(-80.00)
     stock = [t for t in found["totals"] if t["key"] == "stock"]
-    assert stock == []  # issuing an invoice moves no stock; no movement was touched
+    assert [(t["subject"], t["detail"]) for t in stock] == [
+        ("Socle bûche pour sapin", "socle-buche")
+    ]  # the product of the movement validated, and no other
+    assert float(stock[0]["new"]) - float(stock[0]["old"]) == 5
 
     assert found["problems_introduced"] == found["problems_fixed"] == []
     assert found["incomplete"] == []
