@@ -75,7 +75,7 @@ def gitlab_ci_local(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``jobs`` (default: the whole pipeline) of ``repo``'s ``.gitlab-ci.yml`` with
     gitlab-ci-local's shell executor, Carnet being the one of this test run
-    (``CARNET_INSTALL`` a no-op, the venv on PATH), ``variables`` as CI/CD variables."""
+    (``CARNET_INSTALL`` and ``CARNET_SYSTEM_PACKAGES`` no-ops, the venv on PATH), ``variables`` as CI/CD variables."""
     require(
         "gitlab-ci-local (npm) and rsync", GITLAB_CI_LOCAL.exists() and bool(shutil.which("rsync"))
     )
@@ -90,6 +90,8 @@ def gitlab_ci_local(
             "--no-color",
             "--variable",
             "CARNET_INSTALL=true",
+            "--variable",
+            "CARNET_SYSTEM_PACKAGES=true",
             "--variable",
             f"CARNET_TODAY={today}",
             *(f"--variable={name}={value}" for name, value in (variables or {}).items()),

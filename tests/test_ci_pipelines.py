@@ -171,6 +171,9 @@ def test_github_pull_requests_get_no_secret_no_deploy_and_save_no_cache() -> Non
             if step.get("uses", "").startswith("actions/cache/save"):
                 assert step["if"] == "github.event_name == 'push'"
     assert {"extranets", "deploy"} <= set(jobs)
+    for name in ("build", "extranets"):  # the PDFs need WeasyPrint's libraries
+        assert 'eval "$CARNET_SYSTEM_PACKAGES"' in [s.get("run") for s in jobs[name]["steps"]]
+    assert workflow["env"]["CARNET_SYSTEM_PACKAGES"].startswith("sudo apt-get update")
     assert "secrets." not in json.dumps([jobs["validate"], jobs["build"], jobs["review"]])
     assert jobs["review"]["if"] == "github.event_name == 'pull_request'"
     review = json.dumps(jobs["review"])
@@ -207,6 +210,9 @@ def test_gitlab_merge_requests_restore_the_cache_and_deploy_nothing() -> None:
     assert projects == [e.project for e in MANY]
     assert pipeline["review"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert pipeline["default"]["image"] == "$CARNET_IMAGE"
+    assert pipeline[".pdf"]["before_script"][0] == 'eval "$CARNET_SYSTEM_PACKAGES"'
+    assert pipeline[".build"]["extends"] == pipeline["extranets"]["extends"] == ".pdf"
+    assert "libpango-1.0-0" in pipeline["variables"]["CARNET_SYSTEM_PACKAGES"]
     assert pipeline["validate"]["artifacts"]["reports"]["codequality"] == (
         "gl-code-quality-report.json"
     )

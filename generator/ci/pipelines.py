@@ -33,6 +33,8 @@ PLATFORMS = {"github": ".github/workflows/carnet.yml", "gitlab": ".gitlab-ci.yml
 SOURCE = "https://github.com/carnet-crm/carnet"
 """The Carnet repository the default ``CARNET_INSTALL`` installs from, at this version's tag."""
 PYTHON = "3.12"
+PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+"""The Debian/Ubuntu packages WeasyPrint needs to write the PDFs."""
 MATRIX_FROM = 8
 """From this many extranets on, each is built by its own job (a matrix, parallel jobs)."""
 _PROJECT = re.compile(r"[a-z0-9-]+\Z")
@@ -106,6 +108,8 @@ def pipeline_text(
         command=_command(platform, options),
         version=__version__,
         install=_yaml_string(install),
+        system_packages=_yaml_string(_apt(PDF_PACKAGES)),
+        system_packages_sudo=_yaml_string(_apt(PDF_PACKAGES, sudo="sudo ")),
         python=PYTHON,
         deploy=options.deploy == "pages",
         internal=options.internal and options.deploy is not None,
@@ -149,6 +153,14 @@ def write_pipeline(
     changes.create_bytes(rel, wanted)
     changes.write()
     return PipelineOutcome(rel, True, True)
+
+
+def _apt(packages: str, sudo: str = "") -> str:
+    """The ``apt-get`` command line installing ``packages`` quietly."""
+    return (
+        f"{sudo}apt-get update -qq && {sudo}env DEBIAN_FRONTEND=noninteractive apt-get install"
+        f" -y -qq --no-install-recommends {packages}"
+    )
 
 
 def _command(platform: str, options: PipelineOptions) -> str:
