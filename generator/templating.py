@@ -102,3 +102,24 @@ def environment(lang: str = "fr", folder: str = "site") -> Environment:
 def render(template: str, lang: str, folder: str = "site", **context: object) -> str:
     """Render ``template`` (a file of ``site_templates/<folder>``) with ``context``."""
     return environment(lang, folder).get_template(template).render(lang=lang, **context)
+
+
+@cache
+def config_environment(folder: str) -> Environment:
+    """The environment of ``site_templates/<folder>`` for configuration files (CI
+    pipelines): no escaping (the output is YAML, not HTML) and ``[[ ]]``/``[% %]``
+    delimiters, so that the platforms' own ``${{ }}`` and ``$VAR`` stay as they are."""
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir() / folder)),
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        variable_start_string="[[",
+        variable_end_string="]]",
+        block_start_string="[%",
+        block_end_string="%]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+    )

@@ -154,6 +154,12 @@ def main(
 def _print_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
         echo_problem(to_json(problems), err=False)
+    elif fmt in ("github", "gitlab"):
+        from generator.ci.annotations import code_quality_json, github_annotations
+
+        shown = github_annotations(problems) if fmt == "github" else code_quality_json(problems)
+        if shown:
+            echo_problem(shown, err=False)
     else:
         for problem in problems:
             echo_problem(problem.format_text(), err=False)
@@ -169,10 +175,11 @@ def _summary_line(problems: list[Problem], files: int, lang: str | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="json : une liste d'objets sur la sortie standard.",
+    help="json : une liste d'objets sur la sortie standard ; github : annotations de "
+    "GitHub Actions ; gitlab : rapport Code Quality (JSON) de GitLab.",
 )
 @click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs.")
 @click.option("--no-cache", is_flag=True, help="Ignore et n'écrit pas .carnet-cache/.")
@@ -186,6 +193,7 @@ def validate(env: Env, fmt: str, strict: bool, no_cache: bool) -> None:
     Exemples :
       carnet validate
       carnet validate --strict --format json > problemes.json
+      carnet validate --format gitlab > gl-code-quality-report.json
     """
     from generator.cli.progress import progress
     from generator.load import load
@@ -333,6 +341,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "import": "generator.cli.imports:import_group",
     "export": "generator.cli.imports:export_command",
     "campaign": "generator.cli.campaigns:campaign",
+    "ci": "generator.cli.ci:ci",
+    "diff": "generator.cli.diff:diff",
 }
 """The commands defined outside this module, by name: ``module:attribute``. Each module
 is imported only when its command runs (or a help screen lists it), so that ``carnet

@@ -110,8 +110,11 @@ class History:
         mtimes: dict[str, datetime],
         diffed: int,
         blobs: BlobReader | None = None,
+        at: str | None = None,
     ) -> None:
         self.repo = repo
+        self.at = at
+        """The commit this history stops at (:meth:`until`), whose records are "now"."""
         self.prefix = prefix
         self.diffed_commits = diffed
         """Commits diffed by this load (0 when everything came from the cache)."""
@@ -185,8 +188,9 @@ class History:
         return {path: list(changes) for path, changes in self._originals.items()}
 
     def record_at(self, path: str, commit: str | None) -> dict[str, Any] | None:
-        """The record now at ``path`` as it was at ``commit`` (``None``: the work tree)."""
-        return self._records_at(path, [commit])[0]
+        """The record now at ``path`` as it was at ``commit`` (``None``: now, the work
+        tree, or the commit :meth:`until` stopped at)."""
+        return self._records_at(path, [commit or self.at])[0]
 
     def first_commit_where(
         self, path: str, predicate: Callable[[dict[str, Any]], bool]
@@ -209,7 +213,7 @@ class History:
         seq = self._seq.get(commit)
         if seq is not None:
             kept = self._records[: seq + 1]
-            return History(self.repo, self._git, self.prefix, kept, {}, 0)
+            return History(self.repo, self._git, self.prefix, kept, {}, 0, at=commit)
         known = [
             (info.id, info.author, info.email, info.when, info.subject, entries)
             for info, entries in reversed(self._records)
@@ -219,7 +223,9 @@ class History:
             records, diffed, _ = diff_log(self._git, self.prefix, self._blobs, known, commit)
         finally:
             self._blobs.close()
-        return History(self.repo, self._git, self.prefix, _chronological(records), {}, diffed)
+        return History(
+            self.repo, self._git, self.prefix, _chronological(records), {}, diffed, at=commit
+        )
 
     def close(self) -> None:
         """End the ``git cat-file`` process that :meth:`record_at` may have started."""
