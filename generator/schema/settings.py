@@ -80,6 +80,12 @@ class User(Record):
         "Point de départ des itinéraires (sinon l'adresse de l'entreprise)",
         None,
     )
+    password_env: str | None = F(
+        "Variable du mot de passe",
+        "Variable CARNET_… qui ouvre les projets privés dont il est membre (sinon .carnet-secrets.yaml : user/<id>)",
+        None,
+        pattern=r"^CARNET_[A-Z0-9_]+$",
+    )
 
 
 class Pipeline(Record):
@@ -158,6 +164,11 @@ class Settings(Record):
     resources: dict[Name, Resource] = F("Ressources", "Salles, véhicules… réservables", {})
     stock: StockDefaults = F("Stock", "Valeurs par défaut du stock", StockDefaults())
     renewals: Renewals = F("Renouvellements", "Rappels avant les renouvellements", Renewals())
+    private_totals: bool = F(
+        "Totaux avec les projets privés",
+        "true : les totaux des pipelines comptent les montants des projets non publics",
+        False,
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -13,6 +13,8 @@
   var root = script ? script.src.replace(/assets\/carnet-extranet\.js(\?.*)?$/, "") : "";
   var meta = document.querySelector('meta[name="carnet-kdf"]');
   var searchMeta = document.querySelector('meta[name="carnet-search"]');
+  /* With extranet.people: the site key wrapped once per person and identifier, no name. */
+  var peopleMeta = document.querySelector('meta[name="carnet-people"]');
   var payload = document.getElementById("carnet-payload");
   var form = document.getElementById("carnet-unlock");
   var message = document.getElementById("carnet-message");
@@ -64,13 +66,35 @@
   }
   function aad(text) { return encoder.encode("carnet-extranet/" + text); }
 
-  function derive(password) {
+  function pbkdf2(password, saltBytes) {
     return crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
         return crypto.subtle.deriveKey(
-          { name: "PBKDF2", salt: salt, iterations: iterations, hash: "SHA-256" },
+          { name: "PBKDF2", salt: saltBytes, iterations: iterations, hash: "SHA-256" },
           base, { name: "AES-GCM", length: 256 }, true, ["decrypt"]);
       });
+  }
+  /* One shared password: the site key itself. With people: the person's own key (salted
+     with the build's salt, a zero byte and their identifier) opens one of the slots,
+     which holds the site key and the person's id (kept for proposals). */
+  function derive(password, identifier) {
+    if (!peopleMeta) return pbkdf2(password, salt);
+    var who = encoder.encode(identifier.trim().normalize("NFC").toLowerCase());
+    var salted = new Uint8Array(salt.length + 1 + who.length);
+    salted.set(salt, 0);
+    salted.set(who, salt.length + 1);
+    var slots = peopleMeta.getAttribute("content").split(" ").filter(Boolean).map(fromB64);
+    return pbkdf2(password, salted).then(function (own) {
+      var tries = slots.map(function (slot) {
+        return decryptBytes(own, slot, aad("wrap/" + build)).then(function (plain) { return plain; }, function () { return null; });
+      });
+      return Promise.all(tries);
+    }).then(function (opened) {
+      var plain = opened.filter(Boolean)[0];
+      if (!plain) throw new Error("no slot");
+      sessionStorage.setItem(storeKey + ":person", new TextDecoder().decode(new Uint8Array(plain, 32)));
+      return crypto.subtle.importKey("raw", new Uint8Array(plain, 0, 32), { name: "AES-GCM" }, true, ["decrypt"]);
+    });
   }
   function decryptBytes(key, blob, data) {
     return crypto.subtle.decrypt(
@@ -227,7 +251,11 @@
     logout.id = "carnet-logout";
     logout.type = "button";
     logout.textContent = "Se déconnecter";
-    logout.addEventListener("click", function () { sessionStorage.removeItem(storeKey); location.reload(); });
+    logout.addEventListener("click", function () {
+      sessionStorage.removeItem(storeKey);
+      sessionStorage.removeItem(storeKey + ":person");
+      location.reload();
+    });
     bar.appendChild(logout);
     document.body.insertBefore(bar, document.body.firstChild);
   }
@@ -288,7 +316,7 @@
   }, function () {
     if (!form) return;
     form.hidden = false;
-    var field = form.querySelector("input[type=password]");
+    var field = form.querySelector("input");
     if (field) field.focus();
   });
 
@@ -296,11 +324,12 @@
     event.preventDefault();
     var field = form.querySelector("input[type=password]");
     var password = field.value;
+    var who = form.querySelector("input[name=username]");
     var button = form.querySelector("button");
     if (button) button.disabled = true;
     say("Déchiffrement…", "busy");
     mark("carnet-derive");
-    derive(password).then(function (key) {
+    derive(password, who ? who.value : "").then(function (key) {
       mark("carnet-derived");
       return open(key).then(function () {
         return crypto.subtle.exportKey("raw", key).then(function (raw) {
@@ -309,7 +338,8 @@
       });
     }).catch(function () {
       if (button) button.disabled = false;
-      say("Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
+      say(who ? "Identifiant ou mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré."
+        : "Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
       field.setAttribute("aria-invalid", "true");
       field.select();
     });
