@@ -126,6 +126,7 @@ def stage_extranet(
     )
     site = work / "site"
     area = "Client area" if lang.startswith("en") else "Espace client"
+    area = brand.area if brand is not None and brand.area else area
     # the firm's, never the client's; themes print site_name unescaped
     title = f"{html.escape(book.settings.firm.name)} — {area}"
     atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav, title)))

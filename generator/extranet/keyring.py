@@ -76,10 +76,16 @@ class Keyring:
     slots: tuple[str, ...]
 
 
-def new_keyring(holders: Sequence[Holder], build: str, iterations: int = ITERATIONS) -> Keyring:
-    """A new random site key and salt, wrapped for each of ``holders`` (their keys are
-    derived in threads: PBKDF2 frees the GIL)."""
-    salt = os.urandom(SALT_BYTES)
+def new_keyring(
+    holders: Sequence[Holder],
+    build: str,
+    iterations: int = ITERATIONS,
+    salt: bytes | None = None,
+) -> Keyring:
+    """A new random site key, wrapped for each of ``holders`` (their keys are derived in
+    threads: PBKDF2 frees the GIL), with a new salt unless one is given (the sealed areas
+    of one internal site share theirs, so one unlock opens every area of a member)."""
+    salt = salt or os.urandom(SALT_BYTES)
     site = SiteKey(os.urandom(KEY_BYTES), salt, iterations)
     jobs = [(h, i) for h in holders for i in h.identifiers]
     with ThreadPoolExecutor(max_workers=min(4, len(jobs) or 1)) as pool:

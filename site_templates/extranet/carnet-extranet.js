@@ -23,7 +23,10 @@
   var salt = fromB64(parts[0]);
   var iterations = parseInt(parts[1], 10);
   var build = parts[2] || "";
-  var storeKey = STORE + ":" + parts[0];
+  var storeKey = STORE + ":" + parts[0] + ":" + (parts[2] || "");
+  /* A person's own key, for every sealed area of one build's salt (private projects of
+     the internal site: one unlock per tab opens each area the person belongs to). */
+  var ownStore = "carnet-extranet-own:" + parts[0];
   var siteKey = null;
   var encoder = new TextEncoder();
 
@@ -77,23 +80,31 @@
   /* One shared password: the site key itself. With people: the person's own key (salted
      with the build's salt, a zero byte and their identifier) opens one of the slots,
      which holds the site key and the person's id (kept for proposals). */
+  function unwrap(own) {
+    var slots = peopleMeta.getAttribute("content").split(" ").filter(Boolean).map(fromB64);
+    var tries = slots.map(function (slot) {
+      return decryptBytes(own, slot, aad("wrap/" + build)).then(function (plain) { return plain; }, function () { return null; });
+    });
+    return Promise.all(tries).then(function (opened) {
+      var plain = opened.filter(Boolean)[0];
+      if (!plain) throw new Error("no slot");
+      sessionStorage.setItem(storeKey + ":person", new TextDecoder().decode(new Uint8Array(plain, 32)));
+      return crypto.subtle.importKey("raw", new Uint8Array(plain, 0, 32), { name: "AES-GCM" }, true, ["decrypt"]);
+    });
+  }
   function derive(password, identifier) {
     if (!peopleMeta) return pbkdf2(password, salt);
     var who = encoder.encode(identifier.trim().normalize("NFC").toLowerCase());
     var salted = new Uint8Array(salt.length + 1 + who.length);
     salted.set(salt, 0);
     salted.set(who, salt.length + 1);
-    var slots = peopleMeta.getAttribute("content").split(" ").filter(Boolean).map(fromB64);
     return pbkdf2(password, salted).then(function (own) {
-      var tries = slots.map(function (slot) {
-        return decryptBytes(own, slot, aad("wrap/" + build)).then(function (plain) { return plain; }, function () { return null; });
+      return unwrap(own).then(function (key) {
+        return crypto.subtle.exportKey("raw", own).then(function (raw) {
+          sessionStorage.setItem(ownStore, toB64(raw));
+          return key;
+        });
       });
-      return Promise.all(tries);
-    }).then(function (opened) {
-      var plain = opened.filter(Boolean)[0];
-      if (!plain) throw new Error("no slot");
-      sessionStorage.setItem(storeKey + ":person", new TextDecoder().decode(new Uint8Array(plain, 32)));
-      return crypto.subtle.importKey("raw", new Uint8Array(plain, 0, 32), { name: "AES-GCM" }, true, ["decrypt"]);
     });
   }
   function decryptBytes(key, blob, data) {
@@ -254,6 +265,7 @@
     logout.addEventListener("click", function () {
       sessionStorage.removeItem(storeKey);
       sessionStorage.removeItem(storeKey + ":person");
+      sessionStorage.removeItem(ownStore);
       location.reload();
     });
     bar.appendChild(logout);
@@ -304,8 +316,16 @@
   }
   function fromStore() {
     var stored = sessionStorage.getItem(storeKey);
-    if (!stored) return Promise.reject(new Error("no key"));
-    return crypto.subtle.importKey("raw", fromB64(stored), { name: "AES-GCM" }, false, ["decrypt"]);
+    if (stored) return crypto.subtle.importKey("raw", fromB64(stored), { name: "AES-GCM" }, false, ["decrypt"]);
+    var own = peopleMeta ? sessionStorage.getItem(ownStore) : null;
+    if (!own) return Promise.reject(new Error("no key"));
+    return crypto.subtle.importKey("raw", fromB64(own), { name: "AES-GCM" }, false, ["decrypt"])
+      .then(unwrap).then(function (key) {
+        return crypto.subtle.exportKey("raw", key).then(function (raw) {
+          sessionStorage.setItem(storeKey, toB64(raw));
+          return key;
+        });
+      });
   }
 
   fromStore().then(function (key) {
