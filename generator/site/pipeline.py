@@ -25,7 +25,7 @@ from generator.files.output import output_dir
 from generator.history.reader import history_notice
 from generator.load import load
 from generator.problems import Problem, Refused
-from generator.site.build import SiteReport, publish_site, stage_site
+from generator.site.build import SiteReport, publish_site, stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
 from generator.site.private import HiddenHistory, area_paths
 
@@ -105,7 +105,9 @@ def build_repo_site(
             return BuildOutcome(refusal=Refused("build-as-unknown-user", user=as_user, known=known))
         keep = projects_of(book, as_user) if as_user is not None else ()
         private = [p for p in private_projects(book) if p not in keep]
-        areas = area_paths(private) if private and seal_private is not None else {}
+        areas: dict[str, str] = {}
+        if private and seal_private is not None:
+            areas = area_paths(private, staging_dir(repo, out) / "private-areas.json")
         history = result.history
         full_history = history
         if history is not None and private:

@@ -7,14 +7,20 @@ page, « Projets privés », leads to their sealed areas (:func:`landing_page`),
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+from generator.files.yamlio import atomic_write
 
 LANDING = "projets-prives.md"
 """The plain page that lists the sealed areas (numbered, never named)."""
 AREAS = "prive"
 """The folder of the site holding one sealed area per private project."""
+_AREA = re.compile(AREAS + r"/[0-9a-f]{16}")
 
 
 class HiddenHistory:
@@ -37,10 +43,24 @@ class HiddenHistory:
         return getattr(self._history, name)
 
 
-def area_paths(projects: Iterable[str]) -> dict[str, str]:
-    """A new opaque folder for each private project's sealed area (``prive/<hex>``),
-    drawn at each build: nothing in a name says which project it holds."""
-    return {p: f"{AREAS}/{secrets.token_hex(8)}" for p in projects}
+def area_paths(projects: Iterable[str], state: Path) -> dict[str, str]:
+    """The opaque folder of each private project's sealed area (``prive/<hex>``): drawn at
+    random the first time (nothing in a name says which project it holds), then kept in
+    ``state`` (a file of the builder's own staging folder, never published) so that the
+    plain pages do not change from one build to the next."""
+    try:
+        known = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    areas = {
+        p: known[p] if _AREA.fullmatch(str(known.get(p, ""))) else f"{AREAS}/{secrets.token_hex(8)}"
+        for p in projects
+    }
+    if areas != known:
+        atomic_write(state, json.dumps(areas, indent=1))
+    return areas
 
 
 def landing_page(areas: Iterable[str], lang: str) -> str:
