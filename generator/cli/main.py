@@ -305,6 +305,7 @@ from generator.cli.documents import documents_command, merge_command  # noqa: E4
 from generator.cli.extranet import extranet  # noqa: E402
 from generator.cli.history import history  # noqa: E402
 from generator.cli.invoicing import COMMANDS as _INVOICING  # noqa: E402
+from generator.cli.proposals import proposals  # noqa: E402
 from generator.cli.renewals import renew  # noqa: E402
 from generator.cli.site import build, serve  # noqa: E402
 from generator.cli.stock import COMMANDS as _STOCK  # noqa: E402
@@ -319,6 +320,7 @@ for _command in (
     documents_command,
     merge_command,
     renew,
+    proposals,
 ):
     main.add_command(_command)
 

@@ -51,6 +51,7 @@ from generator.extranet.output import (
 from generator.extranet.pages import write_pages
 from generator.extranet.passwords import ProjectPassword, project_passwords, read_secrets
 from generator.extranet.people import PersonPassword, holders_of, people_passwords
+from generator.extranet.proposals import proposal_form
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
@@ -115,7 +116,15 @@ def stage_extranet(
     calendar = project_calendar(scoped, project_id, work, names.sealed, history)
     docs = work / "docs"
     nav = write_pages(
-        docs, scoped, project_id, planned, names, lang=lang, history=history, calendar=calendar
+        docs,
+        scoped,
+        project_id,
+        planned,
+        names,
+        lang=lang,
+        history=history,
+        calendar=calendar,
+        proposals=proposal_form(book, scoped, project_id),
     )
     assets = templates_dir() / "extranet"
     for name in ("carnet-extranet.js", "carnet-extranet.css"):
