@@ -246,3 +246,24 @@ def test_a_person_edits_a_deal_in_chromium_and_the_firm_applies_it(
     assert result.exit_code == 0, result.output
     text = (repo / DEAL_FILE).read_text(encoding="utf-8")
     assert "next_step: Signer l'avenant 2027" in text and 'type: "Vente - 4 - Négociation"' in text
+
+
+def test_a_new_deal_is_proposed(shared, repo: Path, tmp_path: Path) -> None:
+    _, site = shared
+    file = tmp_path / "p.json"
+    changes = {"subject": "Sapins / Nordmann 3 m / Salon", "date": "2026-12-10", "budget": "900"}
+    file.write_bytes(
+        sealed(site, "jeanne-sapin", JEANNE, record=None, kind="sale", base=None, changes=changes)
+    )
+    result = carnet(repo, "proposals", "apply", str(file), "--here")
+    assert result.exit_code == 0, result.output
+    created = repo / "data" / "interactions" / "2026" / "proposition-sapins-nordmann-3-m-salon.yaml"
+    text = created.read_text(encoding="utf-8")
+    assert "kind: sale" in text and "project: sapins-2026" in text and "budget: 900" in text
+    assert carnet(repo, "validate").exit_code == 0
+    file.write_bytes(
+        sealed(
+            site, "jeanne-sapin", JEANNE, record=None, kind="purchase", base=None, changes=changes
+        )
+    )
+    assert "pas une fiche que" in carnet(repo, "proposals", "apply", str(file)).output
