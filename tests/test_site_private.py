@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from generator.load import load
 PRIVATE = "interne-recrutement-2026"
 CLAIRE = "Claire ouvre le recrutement 2026 !"
 KARIM = "Karim prepare le poste de travail 77"
+ATTACHED = "grille-entretien-developpeur.pdf"
 SECRETS = f'user/claire: "{CLAIRE}"\nuser/karim: "{KARIM}"\n'
 _KDF = re.compile(r'name="carnet-kdf" content="([^:]+):(\d+):([0-9a-f]+)"')
 _SLOTS = re.compile(r'name="carnet-people" content="([^"]+)"')
@@ -37,7 +39,17 @@ def built(tmp_path_factory) -> Path:
         ),
         encoding="utf-8",
     )
-    _git(repo, "commit", "-qam", "Accueil du candidat retenu", when="2026-11-20T10:00:00")
+    interview = repo / "data" / "interactions" / "2026" / "projet-recrutement-entretiens.yaml"
+    interview.write_text(
+        interview.read_text(encoding="utf-8") + f"attachment: data/documents/{ATTACHED}\n",
+        encoding="utf-8",
+    )
+    shutil.copy(
+        ROOT / "data" / "documents" / "mbs-2026-rapport-audience-t1.pdf",
+        repo / "data" / "documents" / ATTACHED,
+    )
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "Accueil du candidat retenu", when="2026-11-20T10:00:00")
     (repo / ".carnet-secrets.yaml").write_text(SECRETS, encoding="utf-8")
     result = build(CliRunner(), repo)
     assert result.exit_code == 0, result.output
@@ -54,7 +66,7 @@ def private_texts(book) -> set[str]:
     ids, and their amounts."""
     entries = [book.projects[PRIVATE]]
     entries += [book.interactions[i] for i in book.interactions_by_project[PRIVATE]]
-    texts = record_texts(entries) | {PRIVATE, "Recrutement", "recrutement", "badge"}
+    texts = record_texts(entries) | {PRIVATE, "Recrutement", "recrutement", "badge", ATTACHED}
     texts |= {e.id for e in entries[1:]}
     return texts
 
@@ -91,6 +103,9 @@ def test_members_open_the_sealed_area_with_their_own_password(built: Path, book)
         body = opened[0].decrypt(base64.b64decode(payload), page_aad(build_id, "index.html"))
         assert "Recrutement développeur 2026" in body.decode("utf-8")
     assert open_slot(slots, CLAIRE, "karim", base64.b64decode(salt), build_id, 600_000) is None
+    sealed = sorted((site / area / "c").iterdir())
+    assert len(sealed) == 3, "the search index, the calendar and the interview's attachment"
+    assert not (site / "pieces-jointes" / ATTACHED).exists()
 
 
 def test_private_totals_and_members_view(book) -> None:

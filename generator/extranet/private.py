@@ -4,7 +4,8 @@ The plain internal site never holds a private project (:mod:`generator.book.priv
 each one gets instead an area under ``prive/<random hex>/`` of the site, built as an
 extranet of the project for its members (every interaction kind, internal notes and
 the firm's costs left out as for any extranet) and sealed with a random project key
-wrapped once for each member (:mod:`generator.extranet.keyring`): each member's own
+wrapped once for each member (:mod:`generator.extranet.keyring`), with the attachments
+of its interactions and the PDFs of its issued documents: each member's own
 key is derived with PBKDF2-HMAC-SHA256 (600,000 rounds) from their password,
 ``settings.users.<user>.password_env`` or ``user/<id>`` in ``.carnet-secrets.yaml``,
 judged by the same strength rule as every password. All areas of one build share one
@@ -25,12 +26,19 @@ from typing import Any
 
 from generator.book.book import Book, with_entry
 from generator.book.privacy import members_of
+from generator.extranet.attachments import (
+    AttachmentMap,
+    document_attachments,
+    merge_attachments,
+    record_attachments,
+)
 from generator.extranet.brand import firm_brand
 from generator.extranet.build import seal_extranet, stage_extranet
 from generator.extranet.crypto import ITERATIONS, SALT_BYTES, new_build_id
 from generator.extranet.keyring import Holder, new_keyring
 from generator.extranet.output import private_folder, staging_area
 from generator.extranet.passwords import password_for, read_secrets
+from generator.extranet.scope import scoped_to
 from generator.problems import Problem, make_problem
 from generator.schema.parties import Extranet
 from generator.site.private import AREAS
@@ -125,13 +133,15 @@ def seal_private_areas(
         holders, missing = member_holders(book, project_id, secrets, lang)
         problems += missing
         build = new_build_id()
+        members = members_book(book, project_id)
         with private_folder(staging) as tmp:
             staged = stage_extranet(
-                members_book(book, project_id),
+                members,
                 project_id,
                 tmp,
                 lang=lang,
                 history=history,
+                attachments=_files(repo, members, project_id, lang),
                 brand=brand,
                 build=build,
             )
@@ -144,3 +154,12 @@ def seal_private_areas(
 def _sources(variable: str | None, user: str, glue: str) -> str:
     secret = f"user/{user} (.carnet-secrets.yaml)"
     return f"${variable} {glue} {secret}" if variable else secret
+
+
+def _files(repo: Path, members: Book, project_id: str, lang: str) -> AttachmentMap:
+    """The attachments of the project's interactions and its issued documents' PDFs (a
+    file that cannot be read or rendered is left out: validate reports it)."""
+    scoped = scoped_to(members, project_id)
+    files, _ = record_attachments(scoped, repo)
+    pdfs, _ = document_attachments(repo, members, scoped, lang=lang)
+    return merge_attachments(files, pdfs)
