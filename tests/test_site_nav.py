@@ -41,10 +41,12 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pages_of(site: Path) -> list[str]:
-    """Every HTML page of a site, as a URL relative to its root (404 included)."""
+    """Every HTML page of a site, as a URL relative to its root (404 included), but the
+    sealed areas of private projects (``prive/``: their menu exists once unlocked)."""
     return sorted(
         path.relative_to(site).as_posix().removesuffix("index.html")
         for path in site.rglob("*.html")
+        if not path.relative_to(site).as_posix().startswith("prive/")
     )
 
 

@@ -27,6 +27,7 @@ from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
 from generator.checks.originals import check_originals
 from generator.checks.paths import check_paths
+from generator.checks.people import check_extranet_people
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
 from generator.checks.references import check_contact_company, check_references
 from generator.checks.renewals import check_renewal_links
@@ -62,6 +63,7 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
     check_documents_in_projects,
     check_password_variables,
     check_campaigns,
+    check_extranet_people,
     check_movement_lines,
     check_stock_replay,
     check_frozen,

@@ -28,7 +28,8 @@ def extranet(
     """Construit l'extranet chiffré de chaque projet qui en a un (ou de ceux nommés).
 
     Le mot de passe vient de la variable d'environnement nommée par extranet.password_env,
-    sinon de .carnet-secrets.yaml ; jamais des données.
+    sinon de .carnet-secrets.yaml ; jamais des données. Avec extranet.people, chaque
+    personne a le sien (son password_env, sinon <projet>/<personne> dans ce fichier).
 
     \b
     Exemples :

@@ -343,6 +343,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "campaign": "generator.cli.campaigns:campaign",
     "ci": "generator.cli.ci:ci",
     "diff": "generator.cli.diff:diff",
+    "proposals": "generator.cli.proposals:proposals",
 }
 """The commands defined outside this module, by name: ``module:attribute``. Each module
 is imported only when its command runs (or a help screen lists it), so that ``carnet

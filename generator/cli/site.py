@@ -68,21 +68,38 @@ def _show(env: Env, outcome: BuildOutcome) -> None:
 @click.option(
     "--strict", is_flag=True, help="Les avertissements (données ou MkDocs) deviennent des erreurs."
 )
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    help="Site en clair d'un seul utilisateur, ses projets privés compris (avec --out).",
+)
 @TRUST_CONFIG
 @click.pass_obj
-def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_config: bool) -> None:
+def build(
+    env: Env,
+    out: Path | None,
+    rev: str | None,
+    strict: bool,
+    trust_config: bool,
+    as_user: str | None,
+) -> None:
     """Construit le site interne (MkDocs Material) à partir des données.
 
     Vérifie tout d'abord : à la moindre erreur, rien n'est construit (sortie 1). De
     mkdocs.yml, seuls le thème et quelques réglages sûrs sont lus (--trust-config : tout).
+    Les projets privés n'y sont que chiffrés, pour leurs seuls membres (« Projets
+    privés ») ; --as USER --out DIR construit le site en clair d'un utilisateur.
 
     \b
     Exemples :
       carnet build
       carnet build --out /srv/intranet
       carnet build --at 2026-06-30 --out build/site-juin
+      carnet build --as claire --out ~/carnet-claire
     """
     from generator.cli.progress import progress
+    from generator.extranet.private import seal_private_areas
     from generator.site.pipeline import build_repo_site
 
     require_repo(env)
@@ -96,6 +113,8 @@ def build(env: Env, out: Path | None, rev: str | None, strict: bool, trust_confi
             strict=strict,
             trust_config=trust_config,
             progress=report,
+            as_user=as_user,
+            seal_private=None if as_user else seal_private_areas,
         )
     _show(env, outcome)
     sys.exit(1 if strict and outcome.report.warnings else 0)

@@ -36,6 +36,8 @@ class Brand:
     name: str
     logo: str | None = None
     """The logo as a ``data:`` URI."""
+    area: str = ""
+    """What the lock screen calls the place (default « Espace client »)."""
 
 
 def firm_brand(book: Book, repo: Path | None) -> Brand:

@@ -19,7 +19,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ from generator.extranet.attachments import seal_attachments as _seal_files
 from generator.extranet.brand import Brand, firm_brand
 from generator.extranet.calendar import project_calendar
 from generator.extranet.crypto import ITERATIONS, SiteKey, derive, new_build_id, search_aad
+from generator.extranet.keyring import Holder, Keyring, new_keyring
 from generator.extranet.names import OpaqueNames
 from generator.extranet.output import (
     MARKER,
@@ -48,7 +49,9 @@ from generator.extranet.output import (
     staging_area,
 )
 from generator.extranet.pages import write_pages
-from generator.extranet.passwords import ProjectPassword, project_passwords
+from generator.extranet.passwords import ProjectPassword, project_passwords, read_secrets
+from generator.extranet.people import PersonPassword, holders_of, people_passwords
+from generator.extranet.proposals import proposal_form
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
@@ -95,6 +98,7 @@ def stage_extranet(
     history: Any = None,
     attachments: AttachmentMap | None = None,
     brand: Brand | None = None,
+    build: str | None = None,
 ) -> StagedExtranet:
     """Write the scoped pages of ``project_id``, build them with MkDocs under ``work``.
 
@@ -102,7 +106,8 @@ def stage_extranet(
     as Material's search plugin would build its own. ``attachments`` is as for
     :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
     temporary folder) until :func:`seal_extranet` has run. ``brand``: the firm its lock
-    screen names (default: the firm's name, no logo).
+    screen names (default: the firm's name, no logo); ``build``: this build's id (default:
+    a new one).
     """
     work = work.absolute()  # MkDocs reads docs_dir relative to its config file
     scoped = scoped_to(book, project_id)
@@ -111,7 +116,15 @@ def stage_extranet(
     calendar = project_calendar(scoped, project_id, work, names.sealed, history)
     docs = work / "docs"
     nav = write_pages(
-        docs, scoped, project_id, planned, names, lang=lang, history=history, calendar=calendar
+        docs,
+        scoped,
+        project_id,
+        planned,
+        names,
+        lang=lang,
+        history=history,
+        calendar=calendar,
+        proposals=proposal_form(book, scoped, project_id),
     )
     assets = templates_dir() / "extranet"
     for name in ("carnet-extranet.js", "carnet-extranet.css"):
@@ -122,6 +135,7 @@ def stage_extranet(
     )
     site = work / "site"
     area = "Client area" if lang.startswith("en") else "Espace client"
+    area = brand.area if brand is not None and brand.area else area
     # the firm's, never the client's; themes print site_name unescaped
     title = f"{html.escape(book.settings.firm.name)} — {area}"
     atomic_write(work / "mkdocs.yml", json.dumps(mkdocs_config(docs, site, lang, nav, title)))
@@ -135,15 +149,20 @@ def stage_extranet(
         names.sealed(),
         site_index(site),
         files,
-        new_build_id(),
+        build or new_build_id(),
         theme_scripts(lang),
         brand or Brand(book.settings.firm.name),
     )
 
 
-def seal_extranet(staged: StagedExtranet, key: SiteKey) -> tuple[int, int]:
-    """Encrypt the staged site in place: pages, search index, attachments; their counts."""
-    pages = seal_site(staged.site, key, staged.build, staged.scripts, staged.search, staged.brand)
+def seal_extranet(
+    staged: StagedExtranet, key: SiteKey, slots: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    """Encrypt the staged site in place: pages, search index, attachments; their counts.
+    ``slots``: the key wrapped for each person (:mod:`generator.extranet.keyring`)."""
+    pages = seal_site(
+        staged.site, key, staged.build, staged.scripts, staged.search, staged.brand, slots
+    )
     index = staged.site / staged.search
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_bytes(key.encrypt(staged.index, search_aad(staged.build)))
@@ -154,7 +173,7 @@ def build_extranet(
     book: Book,
     project_id: str,
     out: Path,
-    password: str,
+    password: str | None,
     *,
     lang: str = "fr",
     iterations: int = ITERATIONS,
@@ -162,8 +181,13 @@ def build_extranet(
     attachments: AttachmentMap | None = None,
     staging: Path | None = None,
     brand: Brand | None = None,
+    holders: Sequence[Holder] = (),
 ) -> ExtranetReport:
     """Build and seal the extranet of ``project_id`` into ``out`` (replaced whole).
+
+    Its key is derived from ``password`` (one shared password), or, when ``holders`` are
+    given, drawn at random and wrapped once for each of them
+    (:func:`generator.extranet.keyring.new_keyring`; ``password`` is then unused).
 
     The clear pages live in a private folder (0700) inside ``staging`` (by default the
     system's temporary folder), removed when the build ends, fails or is interrupted;
@@ -185,8 +209,13 @@ def build_extranet(
     screen names (:func:`generator.extranet.brand.firm_brand`; default: its name alone).
     """
     out.parent.mkdir(parents=True, exist_ok=True)
+    build = new_build_id()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        key_future = pool.submit(derive, password, None, iterations)  # PBKDF2 frees the GIL
+        # PBKDF2 frees the GIL: keys are derived while MkDocs builds
+        if holders:
+            key_future = pool.submit(new_keyring, holders, build, iterations)
+        else:
+            key_future = pool.submit(lambda: Keyring(derive(password or "", None, iterations), ()))
         with private_folder(staging) as tmp:
             staged = stage_extranet(
                 book,
@@ -196,8 +225,10 @@ def build_extranet(
                 history=history,
                 attachments=attachments,
                 brand=brand,
+                build=build,
             )
-            pages, files = seal_extranet(staged, key_future.result())
+            keyring = key_future.result()
+            pages, files = seal_extranet(staged, keyring.site, keyring.slots)
             _replace(staged.site, out)
     return ExtranetReport(project_id, out, pages, files)
 
@@ -228,6 +259,8 @@ class ExtranetPlan:
     problems: list[Problem]
     named: tuple[str, ...] = ()
     """The projects named on the command line (none: every enabled extranet)."""
+    people: dict[str, tuple[PersonPassword, ...]] = field(default_factory=dict)
+    """The people of each extranet that lists ``people:``, with their passwords."""
 
 
 def plan_extranets(
@@ -251,7 +284,13 @@ def plan_extranets(
     check_outputs(repo, out_root, chosen, default=default_root)
     passwords, problems = project_passwords(repo, book, chosen, lang)
     problems += build_tracked(repo, lang)
-    return ExtranetPlan(chosen, passwords, problems, names)
+    secrets, _ = read_secrets(repo, lang)
+    people = {
+        key: people_passwords(book, key, secrets)
+        for key in chosen
+        if (extranet := book.projects[key].record.extranet) and extranet.people
+    }
+    return ExtranetPlan(chosen, passwords, problems, names, people)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +349,14 @@ def _build_one(
     staging: Path,
 ) -> ProjectOutcome:
     extranet = book.projects[project_id].record.extranet
-    if found.password is None:
+    holders: list[Holder] = []
+    if project_id in plan.people:
+        holders, refusal = holders_of(project_id, plan.people[project_id], allow_weak=allow_weak)
+        if refusal is not None:
+            missing = refusal.code == "extranet-person-password-missing"
+            fails = project_id in plan.named or not missing
+            return ProjectOutcome(project_id, refusal=refusal, fails=fails)
+    elif found.password is None:
         variable = extranet.password_env if extranet else None
         refusal = (
             Refused("extranet-password-missing-env", id=project_id, variable=variable)
@@ -318,11 +364,11 @@ def _build_one(
             else Refused("extranet-password-missing", id=project_id)
         )
         return ProjectOutcome(project_id, refusal=refusal, fails=project_id in plan.named)
-    if found.shared_with:
+    if found.shared_with and not holders:
         projects = ", ".join(found.shared_with)
         refusal = Refused("extranet-password-reused", id=project_id, projects=projects)
         return ProjectOutcome(project_id, refusal=refusal, fails=True)
-    if found.weak_reason and not allow_weak:
+    if found.weak_reason and not allow_weak and not holders:
         weak = found.weak_reason
         refusal = Refused(
             "extranet-password-weak",
@@ -349,5 +395,6 @@ def _build_one(
         attachments=merge_attachments(files, pdfs),
         staging=staging,
         brand=firm_brand(book, repo),
+        holders=holders,
     )
     return ProjectOutcome(project_id, report)

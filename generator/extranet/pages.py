@@ -107,9 +107,11 @@ def write_pages(
     lang: str = "fr",
     history: Any = None,
     calendar: Attachment | None = None,
+    proposals: dict[str, Any] | None = None,
 ) -> Nav:
     """Write every page of the scoped ``book`` into ``docs``; the MkDocs ``nav``
-    (``calendar``: the project's sealed calendar feed, offered on the home page)."""
+    (``calendar``: the project's sealed calendar feed, offered on the home page;
+    ``proposals``: what people may propose, :func:`generator.extranet.proposals.proposal_form`)."""
     project = book.projects[project_id].record
     kinds = [k for k in (project.extranet.kinds if project.extranet else []) if k]
     listings = plan_listings(book, kinds, names)
@@ -120,7 +122,12 @@ def write_pages(
         for page in pages
         for e in page.entries
     }
-    common: dict[str, Any] = {"book": book, "settings": book.settings, "size": file_size}
+    common: dict[str, Any] = {
+        "book": book,
+        "settings": book.settings,
+        "size": file_size,
+        "proposals": proposals,
+    }
 
     def write(name: str, template: str, **context: Any) -> None:
         atomic_write(docs / name, render(template, lang, "extranet", **common, **context))

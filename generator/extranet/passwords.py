@@ -5,10 +5,9 @@ An extranet's ciphertext is public: whoever downloads it can try passwords offli
 fast as their hardware allows (PBKDF2 only slows each try). :func:`weakness` is the one
 strength rule for **every** password Carnet reads: at least :data:`MIN_LENGTH`
 characters and a zxcvbn score of at least :data:`MIN_SCORE`, guessed with the names an
-attacker would try first (:func:`names_of`). Today only project extranets read a
-password; FORMAT.md's ``extranet.people[].password_env`` and
-``settings.users.<user>.password_env`` have no reader yet, and whichever reads them must
-call :func:`weakness` with the same kind of names.
+attacker would try first (:func:`names_of`): a project's shared password, each
+person's of ``extranet.people`` (:mod:`generator.extranet.people`), and whatever else
+reads one.
 """
 
 from __future__ import annotations

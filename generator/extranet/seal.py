@@ -67,11 +67,13 @@ def seal_page(
     scripts: frozenset[str],
     search: str | None = None,
     brand: Brand | None = None,
+    slots: tuple[str, ...] = (),
 ) -> str:
     """The sealed version of the built page ``page`` (its path below the site, bound into
     the ciphertext with ``build``; ``scripts``: the inline scripts it may run;
     ``search``: the sealed index, from the root; ``brand``: the firm the lock screen
-    names, :func:`lock_screen`)."""
+    names, :func:`lock_screen`; ``slots``: the site key wrapped for each person
+    (:mod:`generator.extranet.keyring`), when people open it with their own password)."""
     assets_prefix = "../" * page.count("/")
     match = _BODY.search(html)
     if match is None:
@@ -95,13 +97,14 @@ def seal_page(
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy, quote=False)}">\n'
         f'<meta name="carnet-kdf" content="{kdf}">\n'
         + (f'<meta name="carnet-search" content="{escape(search)}">\n' if search else "")
+        + (f'<meta name="carnet-people" content="{" ".join(slots)}">\n' if slots else "")
         + preload
         + f"<title>{TITLE}</title>",
         1,
     )
     shell = (
         f"<body{attributes}>\n"
-        + lock_screen(brand or Brand(""))
+        + lock_screen(brand or Brand(""), people=bool(slots))
         + f'<script id="carnet-payload" type="application/octet-stream"{named}>{b64(sealed)}</script>\n'
         f'<script src="{assets_prefix}assets/carnet-extranet.js"></script>\n'
         "</body>"
@@ -109,10 +112,11 @@ def seal_page(
     return head + shell + html[match.end() :]
 
 
-def lock_screen(brand: Brand) -> str:
+def lock_screen(brand: Brand, *, people: bool = False) -> str:
     """The lock screen's HTML (``site_templates/extranet/lock.html.j2``): the firm's name
-    and logo, the password form, the place for messages; French."""
-    return render("lock.html.j2", "fr", folder="extranet", brand=brand)
+    and logo, the password form (with an identifier field when each person has their
+    own password: ``people``), the place for messages; French."""
+    return render("lock.html.j2", "fr", folder="extranet", brand=brand, people=people)
 
 
 def seal_site(
@@ -122,12 +126,13 @@ def seal_site(
     scripts: frozenset[str],
     search: str | None = None,
     brand: Brand | None = None,
+    slots: tuple[str, ...] = (),
 ) -> int:
     """Seal every HTML page of ``site`` in place; remove what would leak. Pages sealed.
 
     ``search``: where the sealed search index will be (a path below ``site``), named
     in each page's head for ``carnet-extranet.js``; ``brand``: the firm its lock
-    screen names.
+    screen names; ``slots``: as for :func:`seal_page`.
     """
     for leak in ("sitemap.xml", "sitemap.xml.gz"):
         (site / leak).unlink(missing_ok=True)
@@ -135,7 +140,7 @@ def seal_site(
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        sealed_html = seal_page(html, key, build, rel, scripts, search, brand)
+        sealed_html = seal_page(html, key, build, rel, scripts, search, brand, slots)
         page.write_text(sealed_html, encoding="utf-8")
         sealed += 1
     return sealed

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+import unicodedata
+from typing import ClassVar, Literal
+
+from pydantic import model_validator
 
 from generator.schema.common import (
     FL,
@@ -123,6 +127,40 @@ class Link(Record):
     role: Name | None = F("Rôle", "Par exemple « client », « key user »", None)
 
 
+class Person(Record):
+    """Une personne qui ouvre l'extranet avec son propre mot de passe."""
+
+    contact: RecordId | None = F(
+        "Contact", "Identifiant du contact (son identifiant de connexion)", None
+    )
+    name: Name | None = F("Nom", "Une personne sans fiche contact (avec son e-mail)", None)
+    email: Name | None = F(
+        "E-mail", "Son identifiant de connexion (défaut : celui du contact)", None
+    )
+    password_env: str | None = F(
+        "Variable du mot de passe",
+        "Variable d'environnement CARNET_… (sinon .carnet-secrets.yaml : <projet>/<personne>)",
+        None,
+        pattern=r"^CARNET_[A-Z0-9_]+$",
+    )
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> Person:
+        if (self.contact is None) == (self.name is None):
+            raise ValueError("indiquez soit « contact », soit « name »")
+        return self
+
+    @property
+    def key(self) -> str:
+        """Who this is, in secrets, proposals and branches: the contact id, else the name
+        made an identifier."""
+        return self.contact or slug(self.name or "")
+
+
+EDITABLE = ("type", "next_step", "date", "budget", "note")
+"""The fields of an interaction a person may propose to change from an extranet."""
+
+
 class Extranet(Record):
     """Extranet client du projet."""
 
@@ -133,7 +171,16 @@ class Extranet(Record):
         None,
         pattern=r"^CARNET_[A-Z0-9_]+$",
     )
+    people: list[Person] = FL(
+        "Personnes", "Qui ouvre l'extranet, chacun avec son mot de passe (au lieu d'un partagé)"
+    )
     kinds: list[Name] = FL("Natures visibles", "Natures d'interaction que le client voit")
+    proposals: bool = F(
+        "Propositions", "true : les personnes proposent des modifications (avec people)", False
+    )
+    editable: list[Literal["type", "next_step", "date", "budget", "note"]] = FL(
+        "Champs modifiables", "Ceux que les personnes peuvent proposer de changer"
+    )
 
 
 class Project(Record):
@@ -148,3 +195,10 @@ class Project(Record):
     contacts: list[Link] = FL("Contacts", "Contacts liés et leur rôle")
     extranet: Extranet | None = F("Extranet", "Extranet client (facultatif)", None)
     note: Text | None = F("Note", "Texte libre (Markdown)", None)
+
+
+def slug(text: str) -> str:
+    """``Paul Martin`` → ``paul-martin`` (lower case, no accent, dashes)."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return "-".join(w for w in re.split(r"[^a-z0-9]+", plain) if w)

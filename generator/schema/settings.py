@@ -83,6 +83,12 @@ class User(Record):
         "Point de départ des itinéraires (sinon l'adresse de l'entreprise)",
         None,
     )
+    password_env: str | None = F(
+        "Variable du mot de passe",
+        "Variable CARNET_… qui ouvre les projets privés dont il est membre (sinon .carnet-secrets.yaml : user/<id>)",
+        None,
+        pattern=r"^CARNET_[A-Z0-9_]+$",
+    )
 
 
 class Pipeline(Record):
@@ -181,6 +187,11 @@ class Settings(Record):
         "Questionnaires clients",
         "Conseillers (CGP, courtiers) : questionnaires KYC, leurs points et profils",
         {},
+    )
+    private_totals: bool = F(
+        "Totaux avec les projets privés",
+        "true : les totaux des pipelines comptent les montants des projets non publics",
+        False,
     )
 
     @field_validator("timezone")

@@ -44,6 +44,7 @@ from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
 from generator.site.pages import EventCards, nav, plan, render_page
+from generator.site.private import LANDING, landing_page
 from generator.site.resources import AGENDAS
 from generator.site.urls import SECTIONS, url_of
 from generator.templating import template_files, templates_dir
@@ -166,6 +167,7 @@ def stage_site(
     site_config: SiteConfig | None = None,
     past: bool = False,
     progress: Progress | None = None,
+    private_areas: tuple[str, ...] | None = None,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -174,7 +176,9 @@ def stage_site(
     configuration with problems raises :class:`SiteConfigError` before anything is written.
     ``past``: the Book is the data at another revision (``--at``): its PDFs are kept in
     the staging folder, never mixed with ``build/documents/``. ``progress`` hears of the
-    pages rendered and of the PDFs (:data:`generator.Progress`).
+    pages rendered and of the PDFs (:data:`generator.Progress`). ``private_areas``: the
+    folders of the sealed areas of private projects, listed on the « Projets privés »
+    page (:mod:`generator.site.private`); None: no such page.
     """
     if site_config is None:
         site_config = read_site_config(repo, lang=lang)
@@ -189,7 +193,7 @@ def stage_site(
         force_clean = True
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
-    config_text = _config_text(site_config, book, out, docs, lang)
+    config_text = _config_text(site_config, book, out, docs, lang, private_areas is not None)
     key = _site_key(config_text, repo, digests or {})
     previous = _read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
@@ -208,6 +212,9 @@ def stage_site(
             if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
                 continue  # unchanged: its Markdown stays as written
         written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
+    if private_areas is not None:
+        pages.append(LANDING)
+        written += _write_page(docs / LANDING, landing_page(private_areas, lang))
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
     sync_feeds(book, docs, out, history, site_url)
@@ -301,9 +308,13 @@ def _remove_outputs(out: Path, removed: list[str]) -> None:
             folder.rmdir()
 
 
-def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lang: str) -> str:
+def _config_text(
+    site_config: SiteConfig, book: Book, out: Path, docs: Path, lang: str, private: bool = False
+) -> str:
     """The generated ``mkdocs.yml`` (JSON is valid YAML): the checked settings of the
-    repository's file (or, trusted, that file itself) and the build's pages and paths."""
+    repository's file (or, trusted, that file itself) and the build's pages and paths
+    (``private``: with the « Projets privés » page)."""
+    private_nav = [{("Private projects" if lang.startswith("en") else "Projets privés"): LANDING}]
     config = {
         **mkdocs_settings(site_config),
         # MkDocs' themes print site_name and titles unescaped: data is escaped here
@@ -312,7 +323,7 @@ def _config_text(site_config: SiteConfig, book: Book, out: Path, docs: Path, lan
         "docs_dir": docs.name,
         "site_dir": os.path.relpath(out.resolve(), docs.resolve().parent),
         "use_directory_urls": True,
-        "nav": nav(book, lang),
+        "nav": nav(book, lang) + (private_nav if private else []),
         "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in (*SECTIONS.values(), AGENDAS)),
         "extra_css": ["assets/carnet.css"],
         "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"],

@@ -13,18 +13,25 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from generator import Progress
+from generator.book.privacy import hidden_paths, private_projects, projects_of, without_private
 from generator.documents.batch import build_tracked
 from generator.files.output import output_dir
 from generator.history.reader import history_notice
 from generator.load import ParseMemo, load
 from generator.problems import Problem, Refused
-from generator.site.build import SiteReport, publish_site, stage_site
+from generator.site.build import SiteReport, publish_site, stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
+from generator.site.private import HiddenHistory, area_paths
+
+SealPrivate = Callable[..., list[Problem]]
+"""Writes the sealed areas of private projects into the built site
+(:func:`generator.extranet.private.seal_private_areas`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +67,21 @@ def build_repo_site(
     trust_config: bool = False,
     progress: Progress | None = None,
     memo: ParseMemo | None = None,
+    as_user: str | None = None,
+    seal_private: SealPrivate | None = None,
 ) -> BuildOutcome:
     """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``;
     default ``build/site``, refused at once when a link leads there); ``progress`` hears
     of each step (:data:`generator.Progress`); ``memo`` keeps the parse results in
-    memory for the next build of the same process (``carnet serve``)."""
+    memory for the next build of the same process (``carnet serve``).
+
+    Private projects never reach the plain pages (:mod:`generator.book.privacy`);
+    ``seal_private`` writes their sealed areas once MkDocs has run (without it, they are
+    only left out). ``as_user``: the plain site of one user instead, their private
+    projects included, nothing sealed (into an ``out`` that must be given).
+    """
+    if as_user is not None and out is None:
+        raise Refused("build-as-needs-out")
     out = output_dir(repo, "site", out=out, create=False)
     site_config = read_site_config(repo, trust=trust_config, lang=lang or "fr")
     notices: list[Problem] = []
@@ -85,14 +102,26 @@ def build_repo_site(
             if errors or result.book is None:
                 return BuildOutcome(problems, refusal=Refused("site-data-errors"))
             return BuildOutcome(problems, refusal=Refused("site-config-errors"))
+        book = result.book
+        if as_user is not None and as_user not in book.settings.users:
+            known = ", ".join(book.settings.users)
+            return BuildOutcome(refusal=Refused("build-as-unknown-user", user=as_user, known=known))
+        keep = projects_of(book, as_user) if as_user is not None else ()
+        private = [p for p in private_projects(book) if p not in keep]
+        areas: dict[str, str] = {}
+        if private and seal_private is not None:
+            areas = area_paths(private, staging_dir(repo, out) / "private-areas.json")
         history = result.history
+        full_history = history
+        if history is not None and private:
+            history = HiddenHistory(history, hidden_paths(book, keep))
         if history is None:
             notice = history_notice(repo, lang or "fr")
             notices = [notice] if notice is not None else []
         notices += build_tracked(repo, lang or "fr")
         staged = stage_site(
             repo,
-            result.book,
+            without_private(book, keep),
             out,
             history=history,
             lang=lang or result.book.settings.lang,
@@ -100,11 +129,19 @@ def build_repo_site(
             site_config=site_config,
             past=rev is not None,
             progress=progress,
+            private_areas=tuple(areas.values()) if seal_private is not None and private else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
+        if not areas:
+            del book, full_history
         gc.collect()
         release_free_memory()
         report = publish_site(staged, strict=strict, progress=progress)
+        if areas and seal_private is not None:
+            if progress is not None:
+                progress("private", 0, None)
+            lang_used = lang or book.settings.lang
+            notices += seal_private(repo, book, out, areas, history=full_history, lang=lang_used)
     except SiteConfigError as exc:
         return BuildOutcome([*notices, *exc.problems], refusal=Refused("site-config-refused"))
     return BuildOutcome(notices, report)

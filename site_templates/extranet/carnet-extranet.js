@@ -13,6 +13,8 @@
   var root = script ? script.src.replace(/assets\/carnet-extranet\.js(\?.*)?$/, "") : "";
   var meta = document.querySelector('meta[name="carnet-kdf"]');
   var searchMeta = document.querySelector('meta[name="carnet-search"]');
+  /* With extranet.people: the site key wrapped once per person and identifier, no name. */
+  var peopleMeta = document.querySelector('meta[name="carnet-people"]');
   var payload = document.getElementById("carnet-payload");
   var form = document.getElementById("carnet-unlock");
   var message = document.getElementById("carnet-message");
@@ -21,7 +23,10 @@
   var salt = fromB64(parts[0]);
   var iterations = parseInt(parts[1], 10);
   var build = parts[2] || "";
-  var storeKey = STORE + ":" + parts[0];
+  var storeKey = STORE + ":" + parts[0] + ":" + (parts[2] || "");
+  /* A person's own key, for every sealed area of one build's salt (private projects of
+     the internal site: one unlock per tab opens each area the person belongs to). */
+  var ownStore = "carnet-extranet-own:" + parts[0];
   var siteKey = null;
   var encoder = new TextEncoder();
 
@@ -64,13 +69,46 @@
   }
   function aad(text) { return encoder.encode("carnet-extranet/" + text); }
 
-  function derive(password) {
+  function pbkdf2(password, saltBytes) {
     return crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
         return crypto.subtle.deriveKey(
-          { name: "PBKDF2", salt: salt, iterations: iterations, hash: "SHA-256" },
+          { name: "PBKDF2", salt: saltBytes, iterations: iterations, hash: "SHA-256" },
           base, { name: "AES-GCM", length: 256 }, true, ["decrypt"]);
       });
+  }
+  /* One shared password: the site key itself. With people: the person's own key (salted
+     with the build's salt, a zero byte and their identifier) opens one of the slots,
+     which holds the site key and the person's id (kept for proposals). */
+  var openedSlot = "";
+  function unwrap(own) {
+    var slots = peopleMeta.getAttribute("content").split(" ").filter(Boolean).map(fromB64);
+    var tries = slots.map(function (slot) {
+      return decryptBytes(own, slot, aad("wrap/" + build)).then(function (plain) { return plain; }, function () { return null; });
+    });
+    return Promise.all(tries).then(function (opened) {
+      var index = opened.findIndex(Boolean), plain = opened[index];
+      if (!plain) throw new Error("no slot");
+      openedSlot = toB64(slots[index]);
+      sessionStorage.setItem(storeKey + ":person", new TextDecoder().decode(new Uint8Array(plain, 32)));
+      return crypto.subtle.importKey("raw", new Uint8Array(plain, 0, 32), { name: "AES-GCM" }, true, ["encrypt", "decrypt"]);
+    });
+  }
+  function derive(password, identifier) {
+    if (!peopleMeta) return pbkdf2(password, salt);
+    var who = encoder.encode(identifier.trim().normalize("NFC").toLowerCase());
+    var salted = new Uint8Array(salt.length + 1 + who.length);
+    salted.set(salt, 0);
+    salted.set(who, salt.length + 1);
+    return pbkdf2(password, salted).then(function (own) {
+      return unwrap(own).then(function (key) {
+        return crypto.subtle.exportKey("raw", own).then(function (raw) {
+          sessionStorage.setItem(ownStore, toB64(raw));
+          sessionStorage.setItem(storeKey + ":who", JSON.stringify({ identifier: identifier.trim(), slot: openedSlot }));
+          return key;
+        });
+      });
+    });
   }
   function decryptBytes(key, blob, data) {
     return crypto.subtle.decrypt(
@@ -227,9 +265,153 @@
     logout.id = "carnet-logout";
     logout.type = "button";
     logout.textContent = "Se déconnecter";
-    logout.addEventListener("click", function () { sessionStorage.removeItem(storeKey); location.reload(); });
+    logout.addEventListener("click", function () {
+      sessionStorage.removeItem(storeKey);
+      sessionStorage.removeItem(storeKey + ":person");
+      sessionStorage.removeItem(storeKey + ":who");
+      sessionStorage.removeItem(ownStore);
+      location.reload();
+    });
     bar.appendChild(logout);
     document.body.insertBefore(bar, document.body.firstChild);
+  }
+
+  /* Proposals (extranet.proposals): each card of a shared deal offers « Proposer une
+     modification », each page « Proposer une nouvelle affaire ». The page builds a
+     proposal file: the proposal's JSON and its HMAC under a key derived (HKDF) from the
+     person's own key, sealed with the site key, with what the firm needs to check it
+     (salt, identifier, the slot it opened). No server: a download, or an e-mail. */
+  function proposalFile(proposal) {
+    var who = JSON.parse(sessionStorage.getItem(storeKey + ":who") || "null");
+    var own = sessionStorage.getItem(ownStore);
+    if (!who || !own || !siteKey) return Promise.reject(new Error("no key"));
+    var text = JSON.stringify(proposal);
+    return crypto.subtle.importKey("raw", fromB64(own), "HKDF", false, ["deriveKey"]).then(function (base) {
+      return crypto.subtle.deriveKey(
+        { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encoder.encode("carnet-proposal") },
+        base, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign"]);
+    }).then(function (key) {
+      return crypto.subtle.sign("HMAC", key, encoder.encode(text));
+    }).then(function (mac) {
+      var body = encoder.encode(JSON.stringify({ p: text, mac: toB64(mac) }));
+      var iv = crypto.getRandomValues(new Uint8Array(12));
+      return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: aad("proposal/" + build) }, siteKey, body)
+        .then(function (sealed) {
+          var blob = new Uint8Array(12 + sealed.byteLength);
+          blob.set(iv, 0);
+          blob.set(new Uint8Array(sealed), 12);
+          return JSON.stringify({ carnet: "carnet-proposal/1", build: build, salt: parts[0], iterations: iterations,
+            identifier: who.identifier, slot: who.slot, sealed: toB64(blob) }, null, 1);
+        });
+    });
+  }
+  var FIELD_LABELS = { type: "Étape", next_step: "Étape suivante", date: "Date", budget: "Montant", note: "Note", subject: "Sujet" };
+  function field(form, name, value, config, kind) {
+    var label = document.createElement("label");
+    label.textContent = FIELD_LABELS[name] || name;
+    var input;
+    if (name === "type" && config.kinds[kind]) {
+      input = document.createElement("select");
+      config.kinds[kind].stages.forEach(function (stage) {
+        var option = document.createElement("option");
+        option.value = option.textContent = stage;
+        input.appendChild(option);
+      });
+    } else if (name === "note") {
+      input = document.createElement("textarea");
+    } else {
+      input = document.createElement("input");
+      input.type = name === "date" ? "date" : "text";
+    }
+    input.name = name;
+    input.value = value || "";
+    label.appendChild(input);
+    form.appendChild(label);
+  }
+  function proposalForm(title, config, kind, values, done) {
+    var box = document.createElement("details");
+    box.className = "carnet-propose";
+    var summary = document.createElement("summary");
+    summary.textContent = title;
+    box.appendChild(summary);
+    var form = document.createElement("form");
+    if (kind === null) {
+      var label = document.createElement("label");
+      label.textContent = "Nature";
+      var select = document.createElement("select");
+      select.name = "kind";
+      Object.keys(config.kinds).forEach(function (k) {
+        var option = document.createElement("option");
+        option.value = k;
+        option.textContent = config.kinds[k].label;
+        select.appendChild(option);
+      });
+      label.appendChild(select);
+      form.appendChild(label);
+      field(form, "subject", "", config, null);
+    }
+    config.editable.forEach(function (name) {
+      if (name === "budget" && kind !== null && config.hidden_budgets.indexOf(kind) >= 0) return;
+      if (name === "budget" && kind !== null && !(name in values)) return;
+      if (name === "type" && kind === null) return;
+      field(form, name, values[name], config, kind);
+    });
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.textContent = "Préparer la proposition";
+    form.appendChild(button);
+    var out = document.createElement("p");
+    out.className = "carnet-propose__result";
+    form.appendChild(out);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var changes = {};
+      Array.prototype.forEach.call(form.elements, function (e) {
+        if (e.name && e.name !== "kind" && (values[e.name] || "") !== e.value) changes[e.name] = e.value;
+      });
+      if (!Object.keys(changes).length) { out.textContent = "Aucun changement."; return; }
+      done(changes, form.elements.kind ? form.elements.kind.value : kind).then(function (file) {
+        var person = sessionStorage.getItem(storeKey + ":person") || "proposition";
+        var name = "proposition-" + person + "-" + new Date().toISOString().slice(0, 10) + ".json";
+        out.textContent = "";
+        var link = document.createElement("a");
+        link.className = "carnet-propose__file";
+        link.href = URL.createObjectURL(new Blob([file], { type: "application/json" }));
+        link.download = name;
+        link.textContent = "Télécharger la proposition (" + name + ")";
+        out.appendChild(link);
+        if (config.email) {
+          var mail = document.createElement("a");
+          mail.href = "mailto:" + config.email + "?subject=" + encodeURIComponent("Proposition " + name) +
+            "&body=" + encodeURIComponent(file);
+          mail.textContent = "Envoyer par e-mail";
+          out.appendChild(document.createTextNode(" · "));
+          out.appendChild(mail);
+        }
+      }, function () { out.textContent = "Proposition impossible : reconnectez-vous."; });
+    });
+    box.appendChild(form);
+    return box;
+  }
+  function addProposals() {
+    var data = document.getElementById("carnet-proposals");
+    if (!data) return;
+    var config = JSON.parse(data.textContent);
+    var person = sessionStorage.getItem(storeKey + ":person");
+    function proposal(record, kind, base, changes) {
+      return proposalFile({ v: 1, project: config.project, person: person, record: record, kind: record ? null : kind,
+        base: base, changes: changes, created: new Date().toISOString(),
+        nonce: toB64(crypto.getRandomValues(new Uint8Array(12))).replace(/[^A-Za-z0-9]/g, "") });
+    }
+    document.querySelectorAll("article[data-carnet-record]").forEach(function (card) {
+      var values = JSON.parse(card.getAttribute("data-carnet-values"));
+      var record = card.getAttribute("data-carnet-record"), base = card.getAttribute("data-carnet-base");
+      card.appendChild(proposalForm("Proposer une modification", config, card.getAttribute("data-carnet-kind"), values,
+        function (changes) { return proposal(record, null, base, changes); }));
+    });
+    var title = document.querySelector("h1");
+    if (title) title.parentNode.insertBefore(proposalForm("Proposer une nouvelle affaire", config, null, {},
+      function (changes, kind) { return proposal(null, kind, null, changes); }), title.nextSibling);
   }
 
   /* innerHTML leaves scripts inert: re-create the page's own (the policy decides which
@@ -262,6 +444,7 @@
     addBar(firmName, logoSrc);
     mark("carnet-shown");
     return runScripts(document.body).then(function () {
+      addProposals();
       document.documentElement.dataset.unlocked = "1";
       mark("carnet-unlocked");
     });
@@ -276,8 +459,16 @@
   }
   function fromStore() {
     var stored = sessionStorage.getItem(storeKey);
-    if (!stored) return Promise.reject(new Error("no key"));
-    return crypto.subtle.importKey("raw", fromB64(stored), { name: "AES-GCM" }, false, ["decrypt"]);
+    if (stored) return crypto.subtle.importKey("raw", fromB64(stored), { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+    var own = peopleMeta ? sessionStorage.getItem(ownStore) : null;
+    if (!own) return Promise.reject(new Error("no key"));
+    return crypto.subtle.importKey("raw", fromB64(own), { name: "AES-GCM" }, false, ["decrypt"])
+      .then(unwrap).then(function (key) {
+        return crypto.subtle.exportKey("raw", key).then(function (raw) {
+          sessionStorage.setItem(storeKey, toB64(raw));
+          return key;
+        });
+      });
   }
 
   fromStore().then(function (key) {
@@ -288,7 +479,7 @@
   }, function () {
     if (!form) return;
     form.hidden = false;
-    var field = form.querySelector("input[type=password]");
+    var field = form.querySelector("input");
     if (field) field.focus();
   });
 
@@ -296,11 +487,12 @@
     event.preventDefault();
     var field = form.querySelector("input[type=password]");
     var password = field.value;
+    var who = form.querySelector("input[name=username]");
     var button = form.querySelector("button");
     if (button) button.disabled = true;
     say("Déchiffrement…", "busy");
     mark("carnet-derive");
-    derive(password).then(function (key) {
+    derive(password, who ? who.value : "").then(function (key) {
       mark("carnet-derived");
       return open(key).then(function () {
         return crypto.subtle.exportKey("raw", key).then(function (raw) {
@@ -309,7 +501,8 @@
       });
     }).catch(function () {
       if (button) button.disabled = false;
-      say("Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
+      say(who ? "Identifiant ou mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré."
+        : "Mot de passe incorrect, ou page altérée\u00a0: rien n'a pu être déchiffré.");
       field.setAttribute("aria-invalid", "true");
       field.select();
     });
