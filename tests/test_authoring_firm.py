@@ -151,6 +151,21 @@ def test_a_folder_that_holds_anything_is_refused(tmp_path: Path, content: str) -
     assert sorted(p.name for p in firm.iterdir()) == before, "nothing written"
 
 
+@pytest.mark.parametrize(
+    ("platform", "path"), [("github", ".github/workflows/carnet.yml"), ("gitlab", ".gitlab-ci.yml")]
+)
+def test_init_writes_the_ci_pipeline_into_the_first_commit(
+    tmp_path: Path, platform: str, path: str
+) -> None:
+    firm = tmp_path / "avec-ci"
+    result = carnet("init", str(firm), *FIRM, "--ci", platform)
+    assert result.exit_code == 0, result.output
+    assert path in _git(firm, "ls-files").splitlines()
+    assert _git(firm, "status", "--porcelain") == ""
+    check = carnet("ci", platform, "--check", repo=firm)
+    assert check.exit_code == 0, check.output  # exactly what carnet ci writes
+
+
 def test_init_defaults_to_the_repository_option(tmp_path: Path) -> None:
     result = carnet("init", *FIRM, repo=tmp_path / "ici")
     assert result.exit_code == 0, result.output

@@ -54,6 +54,8 @@ class FirmAnswers:
     user_email: str | None = None
     user: str | None = None
     """The first user's id (default: the slug of their first name)."""
+    ci: str | None = None
+    """``"github"`` or ``"gitlab"``: the CI pipeline written with the rest (``carnet ci``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +277,11 @@ def starter_files(target: Path, answers: FirmAnswers) -> ChangeSet:
     for name, schema in schemas(settings).items():
         text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
         changes.create_bytes(f"schemas/{name}.schema.json", text.encode("utf-8"))
+    if answers.ci is not None:  # in the first commit, as carnet ci would write it
+        from generator.ci.pipelines import PLATFORMS, PipelineOptions, pipeline_text
+
+        text = pipeline_text(answers.ci, PipelineOptions())
+        changes.create_bytes(PLATFORMS[answers.ci], text.encode("utf-8"))
     return changes
 
 

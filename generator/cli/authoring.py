@@ -68,6 +68,11 @@ def _ask(env: Env, given: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
 @click.option("--user", "user", help="Identifiant du premier utilisateur (défaut : son prénom).")
 @click.option("--user-name", help="Prénom et nom du premier utilisateur (défaut : git).")
 @click.option("--user-email", help="E-mail du premier utilisateur (défaut : git).")
+@click.option(
+    "--ci",
+    type=click.Choice(["github", "gitlab"]),
+    help="Écrit aussi le pipeline de CI (comme carnet ci) dans le premier commit.",
+)
 @click.pass_obj
 def init_command(env: Env, folder: Path | None, no_input: bool, **options: str | None) -> None:
     """Crée le dépôt de données d'une nouvelle entreprise dans un dossier vide.
@@ -82,6 +87,7 @@ def init_command(env: Env, folder: Path | None, no_input: bool, **options: str |
     Exemples :
       carnet init ~/mon-entreprise
       carnet init ~/atelier --no-input --name "Atelier Martin" --user-name "Lucie Martin"
+      carnet init ~/atelier --ci gitlab
     """
     from generator.authoring.firm import FirmAnswers, create_firm
     from generator.history.start import author_identity
