@@ -15,10 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from generator.book.book import Book, build_book
+from generator.book.book import KINDS, Book, build_book
 from generator.book.records import Entry, Records
-
-KINDS = ("company", "contact", "project", "interaction", "product", "movement")
 
 
 def private_projects(book: Book) -> tuple[str, ...]:
