@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import gc
 import os
-import time
-from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -24,14 +22,11 @@ from typing import TYPE_CHECKING, Any
 from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.files.layout import SETTINGS_PATH
-from generator.files.snapshot import DIGEST_SIZE, FileTable, snapshot_of
-from generator.files.snapshot import take as take_snapshot
+from generator.files.reading import Sources, read_sources
 from generator.files.sources import (
     MISSING,
     REASONS,
     FileNote,
-    SourceFile,
-    discover,
     expected_folders,
     read_all,
     read_settings,
@@ -44,11 +39,8 @@ if TYPE_CHECKING:
     from generator.history.git import Git, Status, WorkTree
     from generator.history.trail import History
     from generator.schema import Settings
+    from generator.schema.batch import ParseMemo
     from generator.schema.parse import ParsedRecord
-
-
-FILES_CACHE = "files"
-"""The cache of the record files' metadata and digests (:class:`FileTable`)."""
 
 
 @dataclass(slots=True)
@@ -68,130 +60,6 @@ class LoadResult:
     def errors(self) -> int:
         """Number of errors."""
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
-
-
-@dataclass(slots=True)
-class ParseMemo:
-    """The parse results of a long-running process (``carnet serve``), kept in memory
-    between its runs: an edit parses its own file only, and nothing is read back from
-    the cache."""
-
-    parsed: dict[str, tuple[bytes, str, str, ParsedRecord]] = field(default_factory=dict)
-    """By path: the content digest, timezone and language it was parsed with, and the result."""
-    stored: dict[str, list[Any]] = field(default_factory=dict)
-    """The same as the records cache holds them (reused when the cache is written)."""
-
-    def still_valid(
-        self, files: list[SourceFile], digests: dict[str, bytes], tz: str, lang: str
-    ) -> dict[str, ParsedRecord]:
-        """The results that still hold: same content, timezone and language."""
-        found: dict[str, ParsedRecord] = {}
-        for f in files:
-            hit = self.parsed.get(f.path)
-            if hit is not None and hit[:3] == (digests[f.path], tz, lang):
-                found[f.path] = hit[3]
-        return found
-
-    def keep(
-        self,
-        files: list[SourceFile],
-        digests: dict[str, bytes],
-        tz: str,
-        lang: str,
-        parsed: dict[str, ParsedRecord],
-        stored: dict[str, list[Any]],
-    ) -> None:
-        """Remember this run's results for the next."""
-        self.parsed = {
-            f.path: (digests[f.path], tz, lang, parsed[f.path]) for f in files if f.path in parsed
-        }
-        self.stored = stored
-
-
-@dataclass(slots=True)
-class Sources:
-    """Every file of ``data/``, found, and known by content digest: the first, cheap step
-    of every run. Only the files whose metadata changed since the last run are read
-    (:mod:`generator.files.snapshot`); the others are read when they must be parsed."""
-
-    root: Path
-    files: list[SourceFile]
-    notes: list[FileNote]
-    table: FileTable
-    """The records' metadata and digests, in the order of ``files``."""
-    raws: dict[str, bytes]
-    """The bytes of the files read so far."""
-    settings_raw: bytes | None
-    read_now: int = 0
-    """How many record files had to be read because their metadata changed."""
-    _digests: dict[str, bytes] | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """How many record files of each kind."""
-        counts: dict[str, int] = {}
-        for f in self.files:
-            counts[f.kind] = counts.get(f.kind, 0) + 1
-        return counts
-
-    @property
-    def digests(self) -> dict[str, bytes]:
-        """The content digest of every record file, by path."""
-        if self._digests is None:
-            table = self.table
-            self._digests = {path: table.digest_at(i) for i, path in enumerate(table.paths)}
-        return self._digests
-
-    def content_key(self) -> bytes:
-        """One digest of every record file's path and content."""
-        return digest("\n".join(self.table.paths).encode() + b"\0" + self.table.digests)
-
-    def read(self, paths: list[str]) -> dict[str, bytes]:
-        """The bytes of ``paths`` (read now when they were not yet); a file that can no
-        longer be read is left out."""
-        missing = [p for p in paths if p not in self.raws]
-        if missing:
-            raws, _ = read_all(self.root, missing)
-            self.raws.update(raws)
-        return {p: self.raws[p] for p in paths if p in self.raws}
-
-
-def read_sources(root: Path, cache: Cache | None = None) -> Sources:
-    """Discover every record file under ``root/data`` and read the settings; the records
-    are read only when ``cache``'s file table cannot vouch for their content."""
-    files, notes = discover(root)
-    paths = [f.path for f in files]
-    stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
-    if stored is not None:
-        snapshot = take_snapshot(root, paths)
-        digests, unknown = stored.known(snapshot)
-        raws, unreadable = read_all(root, [paths[i] for i in unknown])
-    else:  # every file is read: its metadata comes from the same open
-        taken, infos = time.time_ns(), {}
-        raws, unreadable = read_all(root, paths, infos)
-        snapshot = snapshot_of(taken, paths, infos)
-        digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
-    for i in unknown:
-        raw = raws.get(paths[i])
-        if raw is not None:
-            digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = digest(raw)
-    table = FileTable.of(snapshot, bytes(digests))
-    if unreadable:
-        notes += unreadable
-        gone = {n.path for n in unreadable}
-        kept = [i for i, f in enumerate(files) if f.path not in gone]
-        files = [files[i] for i in kept]
-        table = FileTable(
-            table.taken_ns,
-            [table.paths[i] for i in kept],
-            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
-            b"".join(table.digest_at(i) for i in kept),
-            [],
-        )
-    if cache is not None and (unknown or stored is None):
-        cache.store(FILES_CACHE, table.to_data())
-    settings_raw, _ = read_settings(root)
-    return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
 
 
 def load(

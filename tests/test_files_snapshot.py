@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 
 from generator.files.cache import Cache, digest
+from generator.files.reading import read_sources
 from generator.files.snapshot import DIGEST_SIZE, FileTable, Snapshot, take
-from generator.load import read_sources
 
 SECOND = 1_000_000_000
 

@@ -8,7 +8,8 @@ import shutil
 from conftest import ROOT
 
 from generator.files.cache import digest
-from generator.load import ParseMemo, load
+from generator.load import load
+from generator.schema.batch import ParseMemo
 
 COMPANY = "data/companies/mes-beaux-sapins.yaml"
 

@@ -9,6 +9,7 @@ a cached record is validated again from its JSON by its model, never unpickled.
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,44 @@ if TYPE_CHECKING:
 
 PARALLEL_THRESHOLD = 400
 """Below this many files to parse, worker processes cost more than they save."""
+
+
+@dataclass(slots=True)
+class ParseMemo:
+    """The parse results of a long-running process (``carnet serve``), kept in memory
+    between its runs: an edit parses its own file only, and nothing is read back from
+    the cache."""
+
+    parsed: dict[str, tuple[bytes, str, str, ParsedRecord]] = field(default_factory=dict)
+    """By path: the content digest, timezone and language it was parsed with, and the result."""
+    stored: dict[str, list[Any]] = field(default_factory=dict)
+    """The same as the records cache holds them (reused when the cache is written)."""
+
+    def still_valid(
+        self, files: list[SourceFile], digests: dict[str, bytes], tz: str, lang: str
+    ) -> dict[str, ParsedRecord]:
+        """The results that still hold: same content, timezone and language."""
+        found: dict[str, ParsedRecord] = {}
+        for f in files:
+            hit = self.parsed.get(f.path)
+            if hit is not None and hit[:3] == (digests[f.path], tz, lang):
+                found[f.path] = hit[3]
+        return found
+
+    def keep(
+        self,
+        files: list[SourceFile],
+        digests: dict[str, bytes],
+        tz: str,
+        lang: str,
+        parsed: dict[str, ParsedRecord],
+        stored: dict[str, list[Any]],
+    ) -> None:
+        """Remember this run's results for the next."""
+        self.parsed = {
+            f.path: (digests[f.path], tz, lang, parsed[f.path]) for f in files if f.path in parsed
+        }
+        self.stored = stored
 
 
 def cached_records(

@@ -23,8 +23,9 @@ from generator.book.privacy import hidden_paths, private_projects, projects_of, 
 from generator.documents.batch import build_tracked
 from generator.files.output import output_dir
 from generator.history.reader import history_notice
-from generator.load import ParseMemo, load
+from generator.load import load
 from generator.problems import Problem, Refused
+from generator.schema.batch import ParseMemo
 from generator.site.build import SiteReport, publish_site, stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
 from generator.site.private import HiddenHistory, area_paths

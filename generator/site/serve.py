@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.files.output import output_dir
-from generator.load import ParseMemo
 from generator.problems import Refused
+from generator.schema.batch import ParseMemo
 from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
 
