@@ -63,7 +63,7 @@ def test_english_messages(runner, tmp_path) -> None:
 
 def test_unexpected_error_is_one_line_without_traceback(runner, tmp_path, monkeypatch) -> None:
     """The last-resort handler: the one test that has to inject a failure to reach it."""
-    import generator.load
+    import generator.files.reading
     from generator.testing import write_repo
 
     write_repo(tmp_path, {})
@@ -71,7 +71,7 @@ def test_unexpected_error_is_one_line_without_traceback(runner, tmp_path, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(generator.load, "discover", broken)
+    monkeypatch.setattr(generator.files.reading, "discover", broken)
     result = runner.invoke(main, ["--repo", str(tmp_path), "validate"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
