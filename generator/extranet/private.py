@@ -39,9 +39,9 @@ from generator.extranet.keyring import Holder, new_keyring
 from generator.extranet.output import private_folder, staging_area
 from generator.extranet.passwords import password_for, read_secrets
 from generator.extranet.scope import scoped_to
+from generator.files.output import PRIVATE_AREAS as AREAS
 from generator.problems import Problem, make_problem
 from generator.schema.parties import Extranet
-from generator.site.private import AREAS
 
 
 def member_holders(

@@ -25,6 +25,9 @@ from generator.problems import Refused
 
 BUILD = "build"
 """The folder of every default output, at the top of the repository."""
+PRIVATE_AREAS = "prive"
+"""The folder of the internal site holding one sealed area per private project (the site
+names it, the extranet package writes into it)."""
 OUTPUTS = {
     "site": "site",
     "serve": "serve",

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from generator.files.output import PRIVATE_AREAS
 from generator.files.yamlio import atomic_write
 
 LANDING = "projets-prives.md"
 """The plain page that lists the sealed areas (numbered, never named)."""
-AREAS = "prive"
-"""The folder of the site holding one sealed area per private project."""
+AREAS = PRIVATE_AREAS
 _AREA = re.compile(AREAS + r"/[0-9a-f]{16}")
 
 
