@@ -108,6 +108,9 @@ def load(
         git_state = _git_state(found, commit)
         key = _run_key(sources, lang, git_state).hex()
         known = _stored_problems(stored, key, root)
+        if known is not None and isinstance(stored, dict) and stored.get("git") != fingerprint:
+            # git's files moved, its answer did not (git gc, a refresh of the index)
+            cache.store("validate", {**stored, "git": fingerprint, "git_state": git_state})
         if known is not None and not need_book and not with_history:
             return LoadResult(known, files=sources.counts, from_cache=True)
 

@@ -999,3 +999,25 @@ def test_a_commit_alone_is_seen_by_a_warm_validate(frozen_base: Path, tmp_path: 
     assert "[document-uncommitted]" in run(repo, "validate").output  # from the cache
     commit_all(repo, "émission")
     assert "[document-uncommitted]" not in run(repo, "validate").output
+
+
+def test_git_files_that_move_without_changing_the_answer_are_remembered(
+    frozen_base: Path, tmp_path: Path
+) -> None:
+    """`git pack-refs` rewrites git's files, not the answer: the stored run takes the new
+    fingerprint, so that the next warm runs skip `git status` again."""
+    import json
+
+    repo = tmp_path / "repo"
+    shutil.copytree(frozen_base, repo)
+    run(repo, "validate")
+
+    def stored_fingerprint() -> object:
+        (found,) = (repo / ".carnet-cache").glob("validate-*.json")
+        return json.loads(found.read_text(encoding="utf-8"))["value"]["git"]
+
+    before = stored_fingerprint()
+    git(repo, "pack-refs", "--all")
+    assert run(repo, "validate").exit_code == 0
+    after = stored_fingerprint()
+    assert after != before and after is not None
