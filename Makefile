@@ -16,6 +16,12 @@ PYTEST_WORKERS ?= 2
 # Demo passwords of the example extranets (never in the data; set your own in production).
 export CARNET_EXTRANET_SAPINS ?= Sapins-de-Noel-2026-demo
 export CARNET_EXTRANET_BROTTEAUX ?= Garage-Brotteaux-2026-demo
+# Demo passwords of the members of the example's private project (interne-recrutement-2026),
+# for `make site` only (the tests give members their passwords themselves).
+CARNET_USER_CLAIRE ?= Claire-ouvre-le-recrutement-2026
+CARNET_USER_KARIM ?= Karim-prepare-le-poste-77
+site: export CARNET_USER_CLAIRE := $(CARNET_USER_CLAIRE)
+site: export CARNET_USER_KARIM := $(CARNET_USER_KARIM)
 
 .PHONY: site test install system-deps npm-tools lint pytest schema bench clean
 
@@ -42,6 +48,9 @@ site: $(STAMP)
 	@echo "Extranets (à servir en HTTPS, ou sur 127.0.0.1 pour essayer) :"
 	@echo "  $(CURDIR)/build/extranet/sapins-2026/  mot de passe : $(CARNET_EXTRANET_SAPINS)"
 	@echo "  $(CURDIR)/build/extranet/site-garage-brotteaux/  mot de passe : $(CARNET_EXTRANET_BROTTEAUX)"
+	@echo "Projets privés (dans le site interne, « Projets privés ») :"
+	@echo "  claire  mot de passe : $(CARNET_USER_CLAIRE)"
+	@echo "  karim   mot de passe : $(CARNET_USER_KARIM)"
 
 ## make test: system packages when root, then ruff and the whole pytest suite.
 test: system-deps npm-tools $(STAMP) lint pytest
