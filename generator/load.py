@@ -14,7 +14,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,13 +22,10 @@ from typing import TYPE_CHECKING, Any
 from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
 from generator.files.layout import SETTINGS_PATH
-from generator.files.reading import Sources, read_sources
+from generator.files.reading import Sources, locate, note_problem, read_sources
 from generator.files.sources import (
     MISSING,
-    REASONS,
     FileNote,
-    expected_folders,
-    read_all,
     read_settings,
 )
 from generator.problems import Problem, Severity, make_problem, sort_problems
@@ -289,21 +286,6 @@ def _watched(root: Path, book: Book | None) -> dict[str, Any]:
     return {"paths": paths, "state": fingerprint(root, paths)}
 
 
-def note_problem(note: FileNote, lang: str) -> Problem:
-    """The problem of a file that is misplaced or cannot be read (and why)."""
-    fr, en = REASONS.get(note.reason, ("", ""))
-    return make_problem(
-        note.code,
-        note.path,
-        lang=lang,
-        file=note.path,
-        suggestion=note.path[:-4] + ".yaml",
-        folders=expected_folders(),
-        reason=fr,
-        reason_en=en,
-    )
-
-
 def load_settings(repo: Path, lang: str | None = None) -> tuple[Settings | None, list[Problem]]:
     """Parse and validate ``data/settings.yaml`` (messages in its own locale by default)."""
     raw, _ = read_settings(repo)
@@ -409,22 +391,3 @@ def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Prob
         for p in problems
         if not (p.code == "field-unknown" and p.loc and len(p.loc) == 1 and p.loc[0] in declared)
     ]
-
-
-def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
-    """Give line and column to problems that only know their ``loc``."""
-    from generator.files.yamlio import parse_bytes, position_of
-
-    roots: dict[str, Any] = {}
-    located: list[Problem] = []
-    for problem in problems:
-        if problem.line or problem.loc is None:
-            located.append(problem)
-            continue
-        if problem.path not in roots:
-            raws, _ = read_all(repo, [problem.path])
-            raw = raws.get(problem.path)
-            roots[problem.path] = None if raw is None else parse_bytes(raw, problem.path, lang).root
-        line, column = position_of(roots[problem.path], problem.loc)
-        located.append(replace(problem, line=line, column=column))
-    return located

@@ -191,7 +191,7 @@ def project_passwords(
     from dataclasses import replace
 
     from generator.checks.extranet import check_password_variables
-    from generator.load import locate
+    from generator.files.reading import locate
 
     secrets, problems = read_secrets(repo, lang)
     problems += secrets_tracked(repo, lang)

@@ -116,7 +116,7 @@ def seal_private_areas(
     """Write the sealed area of each private project of ``areas`` (project → folder
     below ``out``) into the built site ``out``, replacing every previous area; the
     warnings about members left out."""
-    from generator.load import locate
+    from generator.files.reading import locate
 
     target = out / AREAS
     if target.is_symlink():

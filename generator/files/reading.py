@@ -3,20 +3,31 @@
 Only the files whose metadata changed since the last run are read
 (:mod:`generator.files.snapshot`, git's racy-timestamp rule); the others are read when
 they must be parsed. A cold run (no table yet) takes each file's metadata from the open
-that reads it.
+that reads it. Also here: the problems of files that cannot be read, and the line and
+column of problems that only know where in a record they are.
 """
 
 from __future__ import annotations
 
 import time
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from generator.files.cache import Cache, digest
 from generator.files.snapshot import DIGEST_SIZE, FileTable, snapshot_of
 from generator.files.snapshot import take as take_snapshot
-from generator.files.sources import FileNote, SourceFile, discover, read_all, read_settings
+from generator.files.sources import (
+    REASONS,
+    FileNote,
+    SourceFile,
+    discover,
+    expected_folders,
+    read_all,
+    read_settings,
+)
+from generator.problems import Problem, make_problem
 
 FILES_CACHE = "files"
 """The cache of the record files' metadata and digests (:class:`FileTable`)."""
@@ -106,3 +117,37 @@ def read_sources(root: Path, cache: Cache | None = None) -> Sources:
         cache.store(FILES_CACHE, table.to_data())
     settings_raw, _ = read_settings(root)
     return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
+
+
+def note_problem(note: FileNote, lang: str) -> Problem:
+    """The problem of a file that is misplaced or cannot be read (and why)."""
+    fr, en = REASONS.get(note.reason, ("", ""))
+    return make_problem(
+        note.code,
+        note.path,
+        lang=lang,
+        file=note.path,
+        suggestion=note.path[:-4] + ".yaml",
+        folders=expected_folders(),
+        reason=fr,
+        reason_en=en,
+    )
+
+
+def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
+    """Give line and column to problems that only know their ``loc``."""
+    from generator.files.yamlio import parse_bytes, position_of
+
+    roots: dict[str, Any] = {}
+    located: list[Problem] = []
+    for problem in problems:
+        if problem.line or problem.loc is None:
+            located.append(problem)
+            continue
+        if problem.path not in roots:
+            raws, _ = read_all(repo, [problem.path])
+            raw = raws.get(problem.path)
+            roots[problem.path] = None if raw is None else parse_bytes(raw, problem.path, lang).root
+        line, column = position_of(roots[problem.path], problem.loc)
+        located.append(replace(problem, line=line, column=column))
+    return located

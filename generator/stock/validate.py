@@ -19,7 +19,7 @@ from generator.book.book import Book, with_entry
 from generator.book.records import Entry
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.files.edits import ChangeSet
-from generator.load import locate
+from generator.files.reading import locate
 from generator.problems import Problem, Refused
 from generator.schema.common import MovementStatus
 
