@@ -58,14 +58,10 @@ def member_holders(
         found = password_for(f"user/{user}", record.password_env, secrets, names)
         if found.password is None:
             problems.append(
-                make_problem(
+                _member_problem(
                     "private-member-password-missing",
-                    "data/settings.yaml",
-                    line=0,
-                    column=0,
-                    loc=("users", user),
-                    lang=lang,
-                    user=user,
+                    user,
+                    lang,
                     sources=_sources(record.password_env, user, "ou"),
                     sources_en=_sources(record.password_env, user, "or"),
                 )
@@ -73,14 +69,10 @@ def member_holders(
             continue
         if found.weak_reason is not None:
             problems.append(
-                make_problem(
+                _member_problem(
                     "private-member-password-weak",
-                    "data/settings.yaml",
-                    line=0,
-                    column=0,
-                    loc=("users", user),
-                    lang=lang,
-                    user=user,
+                    user,
+                    lang,
                     reason=found.weak_reason.message(lang),
                 )
             )
@@ -149,6 +141,20 @@ def seal_private_areas(
             seal_extranet(staged, keyring.site, keyring.slots)
             shutil.copytree(staged.site, out / folder)
     return locate(repo, problems, lang)
+
+
+def _member_problem(code: str, user: str, lang: str, **params: Any) -> Problem:
+    """A warning about member ``user``, located at their entry of ``settings.users``."""
+    return make_problem(
+        code,
+        "data/settings.yaml",
+        line=0,
+        column=0,
+        loc=("users", user),
+        lang=lang,
+        user=user,
+        **params,
+    )
 
 
 def _sources(variable: str | None, user: str, glue: str) -> str:

@@ -20,7 +20,6 @@ import html
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from generator.files.cache import code_digest
 from generator.files.output import BUILD, clear_links, empty_folder, remove, staging_folder
 from generator.files.yamlio import atomic_write
 from generator.history.git import tracked_under
-from generator.problems import Problem, Refused
+from generator.problems import Refused
 from generator.site.attachments import sync_attachments
 from generator.site.config import (
     SiteConfig,
@@ -43,6 +42,7 @@ from generator.site.config import (
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
 from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
+from generator.site.mkdocs_log import Collector, refusals
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
 from generator.site.resources import AGENDAS
@@ -71,15 +71,6 @@ class SiteReport:
     missing_pdfs: tuple[str, ...] = ()
     pdf_failures: tuple[tuple[Refused, int], ...] = ()
     """Why documents have no PDF: each cause once, with how many documents it stopped."""
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def staging_dir(repo: Path, out: Path) -> Path:
@@ -380,7 +371,7 @@ def _run_mkdocs(staged: StagedSite, strict: bool) -> tuple[list[str], set[str]]:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     logger = logging.getLogger("mkdocs")
-    collector = _Collector()
+    collector = Collector()
     dirty_filter = DropDirtyWarning()
     logger.addHandler(collector)
     build_logger = logging.getLogger("mkdocs.commands.build")
@@ -392,7 +383,7 @@ def _run_mkdocs(staged: StagedSite, strict: bool) -> tuple[list[str], set[str]]:
         try:
             config = load_config(str(staged.config_path), strict=strict)
         except (ConfigurationError, Abort) as exc:
-            problems = _refusals(collector.messages, str(exc), staged.site_config)
+            problems = refusals(collector.messages, str(exc), staged.site_config)
             raise SiteConfigError(problems) from None
         _claim(staged)
         built.load_config({})
@@ -404,20 +395,3 @@ def _run_mkdocs(staged: StagedSite, strict: bool) -> tuple[list[str], set[str]]:
         build_logger.removeFilter(dirty_filter)
         logger.setLevel(previous_level)
     return collector.messages, built.urls
-
-
-_CONFIG_VALUE = re.compile(r"Config value '([^']+)': (.*)", re.DOTALL)
-
-
-def _refusals(messages: list[str], summary: str, site_config: SiteConfig) -> list[Problem]:
-    """MkDocs' complaints about its configuration, as problems of ``mkdocs.yml``."""
-    found = [m for m in map(_CONFIG_VALUE.match, messages) if m]
-    if not found:
-        return [site_config.locate("", summary)]
-    return [site_config.locate(m[1], _first_and_last(m[2])) for m in found]
-
-
-def _first_and_last(detail: str) -> str:
-    """MkDocs' message without the traceback it sometimes carries."""
-    lines = [line.strip() for line in detail.strip().splitlines() if line.strip()]
-    return " ".join(lines[:1] + lines[-1:]) if len(lines) > 1 else "".join(lines)

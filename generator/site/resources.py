@@ -17,7 +17,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.calendars.feeds import FOLDER, file_name
 from generator.site.itineraries import day_legs, start_of
-from generator.site.views import weeks_of
+from generator.site.weeks import weeks_of
 
 INDEX = "ressources/index.md"
 AGENDAS = "agendas"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from generator.schema.common import State
 from generator.site import charts
 from generator.site.renewals import add_reminders
 from generator.site.stock_chart import level_chart
+from generator.site.weeks import weeks_of
 
 WINDOW = 14
 """Days around today on the dashboard."""
@@ -377,26 +377,6 @@ def agenda(book: Book) -> dict[str, Any]:
     for day, day_items in items.items():  # timed ones first, by time, then by id
         day_items.sort(key=lambda i: (i[1] is None, i[1] or day, i[0].id))
     return {"weeks": weeks_of(book.today, first, 12, items)}
-
-
-def weeks_of(
-    today: date, first: date, count: int, items: Mapping[date, list[Any]]
-) -> list[dict[str, Any]]:
-    """``count`` weeks from the Monday ``first``: each with its Monday, ISO number, the
-    days that hold ``items`` (in their order) and whether it holds ``today``."""
-    weeks = []
-    for week in range(count):
-        monday = first + timedelta(weeks=week)
-        days = [
-            (day, items[day])
-            for day in (monday + timedelta(days=n) for n in range(7))
-            if items.get(day)
-        ]
-        current = monday <= today < monday + timedelta(days=7)
-        weeks.append(
-            {"monday": monday, "number": monday.isocalendar()[1], "days": days, "current": current}
-        )
-    return weeks
 
 
 def changes(book: Book, recent: Any) -> list[Any]:
