@@ -23,7 +23,7 @@ CARNET_USER_KARIM ?= Karim-prepare-le-poste-77
 site: export CARNET_USER_CLAIRE := $(CARNET_USER_CLAIRE)
 site: export CARNET_USER_KARIM := $(CARNET_USER_KARIM)
 
-.PHONY: site test install system-deps npm-tools lint pytest schema bench clean
+.PHONY: site test install system-deps npm-tools lint pytest schema bench growth clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## make growth: the same measurements at scales 0.1, 0.3, 1 and 3 (hours; bench/growth.py).
+growth: $(STAMP)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) bench/growth.py --write
 
 clean:
 	rm -rf build .carnet-cache
