@@ -104,7 +104,7 @@ def _scalar(value: str, tag: str) -> Any:
             return _CONSTRUCTOR.construct_yaml_timestamp(ScalarNode(tag, value))
         except (ValueError, OverflowError):
             raise _GiveUp from None
-    raise _GiveUp  # a merge key or a tag of its own
+    return value  # ``=`` or ``<<`` as a value: text (as a key, given up above)
 
 
 def plain_mapping(raw: bytes) -> dict[str, Any] | None:
@@ -148,6 +148,7 @@ def _build(parser: Any) -> dict[str, Any] | None:
             if event.anchor is not None or event.tag is not None:
                 return None
             value = text = event.value
+            tag = STR
             if event.implicit[0]:
                 tag = resolved(text) or _tag(text)
                 if tag is not STR:
@@ -155,7 +156,7 @@ def _build(parser: Any) -> dict[str, Any] | None:
             if not is_map:
                 container.append(value)
             elif key is _NO_KEY:
-                if value is not text or text in container:
+                if tag is not STR or text in container:
                     return None  # a key that is not text, or a second time
                 key = text
             else:

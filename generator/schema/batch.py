@@ -150,13 +150,29 @@ def _parse_chunk(
 def parse_all(
     todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
 ) -> list[tuple[str, ParsedRecord]]:
-    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, in
-    ``jobs`` worker processes when there are enough files to be worth it."""
+    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, on
+    ``jobs`` processes when there are enough files to be worth it.
+
+    This process is one of them: ``jobs - 1`` workers take chunks from the start of the
+    list while this process takes them from its end, as long as no worker has started
+    them. Its own share is never pickled, and the shares balance whatever else the
+    machine runs.
+    """
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return _parse_chunk((tz, lang, todo))
     import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
-    size = max(50, len(todo) // (jobs * 8))
+    size = max(50, len(todo) // (jobs * 16))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        return [result for part in pool.map(_parse_chunk, chunks) for result in part]
+    done: list[list[tuple[str, ParsedRecord]] | None] = [None] * len(chunks)
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+        for i in range(len(chunks) - 1, -1, -1):
+            if not futures[i].cancel():
+                break  # a worker has it: every chunk before it is theirs too
+            done[i] = _parse_chunk(chunks[i])
+        return [
+            result
+            for i, future in enumerate(futures)
+            for result in (done[i] if done[i] is not None else future.result())
+        ]
