@@ -208,7 +208,8 @@ def _load(
         problems += [notice] if notice is not None else []
     if progress is not None:
         progress("checks", 0, None)
-    problems += locate(sources.root, run_checks(book, history, sources.root), lang)
+    checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1)
+    problems += locate(sources.root, checked, lang)
     return problems, book, history
 
 
