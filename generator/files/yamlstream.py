@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from generator.files.yamlio import (
     _CONSTRUCTOR,
@@ -32,7 +33,6 @@ from generator.files.yamlio import (
     NULL,
     STR,
     TIMESTAMP,
-    _Loader,
 )
 
 try:
@@ -54,8 +54,10 @@ FAST_DEPTH = 32
 """Deepest nesting the one pass builds (records need fewer than ten); deeper files take
 the full path, which enforces :data:`generator.files.yamlio.MAX_DEPTH` with its problem."""
 
-_RESOLVER = _Loader("")
-"""A loader used only for its (memoised) tag resolver."""
+_RESOLVER = Resolver()
+"""libyaml's loaders resolve tags with this (Python) resolver: used the same way here."""
+_MAY_RESOLVE = frozenset(_RESOLVER.yaml_implicit_resolvers)
+"""The first characters of plain scalars that may be something else than text."""
 
 
 class _GiveUp(Exception):
@@ -69,7 +71,9 @@ _CANONICAL = {tag: tag for tag in (STR, INT, FLOAT, BOOL, NULL, TIMESTAMP)}
 
 
 def _tag(value: str) -> str:
-    """The tag of a plain scalar (remembered)."""
+    """The tag of a plain scalar (remembered unless it is plainly text)."""
+    if value and value[0] not in _MAY_RESOLVE:
+        return STR
     tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
     tag = _CANONICAL.get(tag, tag)
     if len(_TAGS) < 200_000:
