@@ -111,7 +111,9 @@ def load(
     cache = Cache(repo if use_cache else None, tracked=git is not None and git.cache_tracked())
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
-        sources = read_sources(root, cache if commit is None else None)
+        sources = read_sources(
+            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1
+        )
         stored = cache.load("validate") if commit is None else None
         fingerprint = git.fingerprint() if git is not None else None
         if not need_book and not with_history and isinstance(stored, dict):

@@ -8,11 +8,10 @@ a cached record is validated again from its JSON by its model, never unpickled.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
+from generator.files.sharing import shared_map
 from generator.files.sources import SourceFile
 from generator.problems import Problem
 
@@ -151,28 +150,12 @@ def parse_all(
     todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
 ) -> list[tuple[str, ParsedRecord]]:
     """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, on
-    ``jobs`` processes when there are enough files to be worth it.
-
-    This process is one of them: ``jobs - 1`` workers take chunks from the start of the
-    list while this process takes them from its end, as long as no worker has started
-    them. Its own share is never pickled, and the shares balance whatever else the
-    machine runs.
-    """
+    ``jobs`` processes, this one included (:func:`shared_map`), when there are enough
+    files to be worth it."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return _parse_chunk((tz, lang, todo))
     import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
     size = max(50, len(todo) // (jobs * 16))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-    done: list[list[tuple[str, ParsedRecord]] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
-        for i in range(len(chunks) - 1, -1, -1):
-            if not futures[i].cancel():
-                break  # a worker has it: every chunk before it is theirs too
-            done[i] = _parse_chunk(chunks[i])
-        return [
-            result
-            for i, future in enumerate(futures)
-            for result in (done[i] if done[i] is not None else future.result())
-        ]
+    return [result for part in shared_map(_parse_chunk, chunks, jobs) for result in part]
