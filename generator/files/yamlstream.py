@@ -20,6 +20,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
+from yaml.events import (
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
@@ -39,16 +48,6 @@ try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - libyaml absent: every file takes the full path
     _Parser = None
-
-from yaml.events import (
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 
 FAST_DEPTH = 32
 """Deepest nesting the one pass builds (records need fewer than ten); deeper files take
