@@ -139,7 +139,7 @@ def read_shared(
         if infos is not None:
             infos.update((rel, fields(info)) for rel, info in stats.items())
         return raws, unreadable, {}
-    size = max(500, len(paths) // (jobs * 8))
+    size = max(500, len(paths) // (jobs * 16))
     chunks = [(root, paths[i : i + size], infos is not None) for i in range(0, len(paths), size)]
     raws: dict[str, bytes] = {}
     unreadable: list[FileNote] = []

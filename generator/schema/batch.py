@@ -156,6 +156,6 @@ def parse_all(
         return _parse_chunk((tz, lang, todo))
     import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
-    size = max(50, len(todo) // (jobs * 16))
+    size = max(50, len(todo) // (jobs * 32))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
     return [result for part in shared_map(_parse_chunk, chunks, jobs) for result in part]
