@@ -68,6 +68,8 @@ def cached_records(
     lang: str,
 ) -> dict[str, ParsedRecord]:
     """The parse results of the cache that still hold: same content, timezone, language."""
+    if not known:
+        return {}  # a cold run: nothing to look up
     from pydantic import ValidationError
 
     from generator.schema import KINDS_BY_NAME
