@@ -59,6 +59,27 @@ class LoadResult:
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
 
 
+@contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading.
+
+    Loading creates hundreds of thousands of long-lived objects (the records) and almost
+    no cycles; the collector would walk all of them again and again while they are made
+    (about 1 s of a 7 s cold validate at reference scale), and once more while the problems
+    are stored (0.5 s): the whole of :func:`load` runs paused, so that what it does not
+    return is freed before collections resume. Reference counting still frees everything;
+    cycles wait for the next collection after loading.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collections_paused()
 def load(
     repo: Path,
     *,
@@ -90,7 +111,9 @@ def load(
     cache = Cache(repo if use_cache else None, tracked=git is not None and git.cache_tracked())
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
-        sources = read_sources(root, cache if commit is None else None)
+        sources = read_sources(
+            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1
+        )
         stored = cache.load("validate") if commit is None else None
         fingerprint = git.fingerprint() if git is not None else None
         if not need_book and not with_history and isinstance(stored, dict):
@@ -122,19 +145,18 @@ def load(
             history = load_history(repo, cache, found=found)
             return history.until(commit) if history is not None and commit else history
 
-        with _collections_paused():
-            problems, book, history = _load(
-                sources,
-                cache,
-                today=today or date.today(),
-                lang=lang,
-                jobs=jobs,
-                history_of=history_of,
-                known=known,
-                write_cache=need_book and commit is None,
-                progress=progress,
-                memo=memo if commit is None else None,
-            )
+        problems, book, history = _load(
+            sources,
+            cache,
+            today=today or date.today(),
+            lang=lang,
+            jobs=jobs,
+            history_of=history_of,
+            known=known,
+            write_cache=need_book and commit is None,
+            progress=progress,
+            memo=memo if commit is None else None,
+        )
         problems = sort_problems(
             problems
             + [
@@ -208,26 +230,9 @@ def _load(
         problems += [notice] if notice is not None else []
     if progress is not None:
         progress("checks", 0, None)
-    problems += locate(sources.root, run_checks(book, history, sources.root), lang)
+    checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1)
+    problems += locate(sources.root, checked, lang)
     return problems, book, history
-
-
-@contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No cyclic garbage collection while loading.
-
-    Loading creates hundreds of thousands of long-lived objects (the records) and almost
-    no cycles; the collector would walk all of them again and again while they are made
-    (about 1 s of a 7 s cold validate at reference scale). Reference counting still frees
-    everything; cycles wait for the next collection after loading.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lang(lang: str | None, book: Book | None) -> str:

@@ -121,3 +121,28 @@ def test_snapshot_of_links_and_missing_files(repo) -> None:
     snap = take(repo, paths)
     assert snap.stat_of(0)[0] == (data / "mes-beaux-sapins.yaml").stat().st_size
     assert snap.stat_of(1) == (-1, -1, -1, -1)
+
+
+def test_many_files_are_read_on_two_processes_as_on_one(tmp_path) -> None:
+    """The cold reading shared with a forked worker finds the same bytes, metadata,
+    digests and unreadable files, in the same order, as one process does."""
+    from generator.files.reading import SHARED_FROM
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    folder = tmp_path / "data" / "companies"
+    for n in range(SHARED_FROM + 200):
+        (folder / f"societe-{n:05}.yaml").write_text(f"name: Société {n}\nkind: client\n")
+    os.symlink("/etc/hostname", folder / "societe-02500.yaml.tmp")
+    os.replace(folder / "societe-02500.yaml.tmp", folder / "societe-02500.yaml")
+    os.unlink(folder / "societe-01000.yaml")
+    os.mkfifo(folder / "societe-01000.yaml")
+    alone = read_sources(tmp_path, jobs=1)
+    shared = read_sources(tmp_path, jobs=2)
+    assert shared.table.paths == alone.table.paths
+    assert shared.table.stats == alone.table.stats and shared.table.digests == alone.table.digests
+    assert shared.raws == alone.raws and len(shared.raws) > SHARED_FROM
+    assert shared.notes == alone.notes
+    assert {n.path.rsplit("/", 1)[1] for n in shared.notes} == {
+        "societe-02500.yaml",
+        "societe-01000.yaml",
+    }

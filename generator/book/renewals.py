@@ -55,7 +55,11 @@ def is_won(settings: Settings, entry: Entry) -> bool:
 
 def renewals(settings: Settings, interactions: Iterable[Entry], today: date) -> dict[str, Renewal]:
     """Every won contract with a ``renewal:`` date → its renewal, by due date."""
-    entries = sorted(interactions, key=lambda e: (e.record.date, e.id))
+    # only the few contracts that renew or are renewed, in date order
+    entries = sorted(
+        (e for e in interactions if e.record.renews or e.record.renewal is not None),
+        key=lambda e: (e.record.date, e.id),
+    )
     renewed_by: dict[str, list[str]] = {}
     for entry in entries:
         if entry.record.renews:

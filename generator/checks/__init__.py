@@ -26,6 +26,7 @@ from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
 from generator.checks.originals import check_originals
+from generator.checks.parallel import run_each
 from generator.checks.paths import check_paths
 from generator.checks.people import check_extranet_people
 from generator.checks.pipelines import check_pipeline_settings, check_settings_lists, check_stages
@@ -83,19 +84,24 @@ do not run without it."""
 
 
 def run_checks(
-    book: Book, history: History | None = None, root: Path | None = None
+    book: Book, history: History | None = None, root: Path | None = None, *, jobs: int = 1
 ) -> list[Problem]:
     """Run every check and return all their problems, but those on a field that failed
     validation (its schema problem says what is wrong; the record holds no value there).
-    ``root``: the repository, for the checks of the files records name."""
-    problems: list[Problem] = []
-    for check in CHECKS:
+    ``root``: the repository, for the checks of the files records name. ``jobs``: how many
+    processes may share the checks of a large Book (:mod:`generator.checks.parallel`)."""
+
+    def run_one(index: int) -> list[Problem]:
+        check = CHECKS[index]
         if check in READS_HISTORY:
-            problems.extend(check(book, history))  # type: ignore[call-arg]
-        elif check in READS_FILES:
-            problems.extend(check(book, root) if root is not None else [])  # type: ignore[call-arg]
-        else:
-            problems.extend(check(book))  # type: ignore[call-arg]
+            return check(book, history)  # type: ignore[call-arg]
+        if check in READS_FILES:
+            return check(book, root) if root is not None else []  # type: ignore[call-arg]
+        return check(book)  # type: ignore[call-arg]
+
+    records = sum(len(book.by_kind(kind)) for kind in KINDS)
+    each = run_each(len(CHECKS), run_one, records=records, jobs=jobs)
+    problems = [problem for found in each for problem in found]
     faulty = {entry.path: entry.faulty for kind in KINDS for entry in book.of(kind) if entry.faulty}
     if not faulty:
         return problems

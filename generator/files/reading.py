@@ -9,6 +9,7 @@ column of problems that only know where in a record they are.
 
 from __future__ import annotations
 
+import os
 import time
 from array import array
 from dataclasses import dataclass, replace
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.cache import Cache, digest
-from generator.files.snapshot import DIGEST_SIZE, FileTable, snapshot_of
+from generator.files.sharing import shared_map
+from generator.files.snapshot import DIGEST_SIZE, FileTable, fields, snapshot_of
 from generator.files.snapshot import take as take_snapshot
 from generator.files.sources import (
     REASONS,
@@ -81,25 +83,27 @@ class Sources:
         return {p: self.raws[p] for p in paths if p in self.raws}
 
 
-def read_sources(root: Path, cache: Cache | None = None) -> Sources:
+def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> Sources:
     """Discover every record file under ``root/data`` and read the settings; the records
-    are read only when ``cache``'s file table cannot vouch for their content."""
+    are read only when ``cache``'s file table cannot vouch for their content (on ``jobs``
+    processes when there are many: :func:`read_shared`)."""
     files, notes = discover(root)
     paths = [f.path for f in files]
     stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
     if stored is not None:
         snapshot = take_snapshot(root, paths)
         digests, unknown = stored.known(snapshot)
-        raws, unreadable = read_all(root, [paths[i] for i in unknown])
+        raws, unreadable, found = read_shared(root, [paths[i] for i in unknown], None, jobs)
     else:  # every file is read: its metadata comes from the same open
-        taken, infos = time.time_ns(), {}
-        raws, unreadable = read_all(root, paths, infos)
+        taken, infos = time.time_ns(), dict[str, tuple[int, int, int, int]]()
+        raws, unreadable, found = read_shared(root, paths, infos, jobs)
         snapshot = snapshot_of(taken, paths, infos)
         digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
     for i in unknown:
         raw = raws.get(paths[i])
         if raw is not None:
-            digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = digest(raw)
+            known = found.get(paths[i])
+            digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = known or digest(raw)
     table = FileTable.of(snapshot, bytes(digests))
     if unreadable:
         notes += unreadable
@@ -117,6 +121,49 @@ def read_sources(root: Path, cache: Cache | None = None) -> Sources:
         cache.store(FILES_CACHE, table.to_data())
     settings_raw, _ = read_settings(root)
     return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
+
+
+SHARED_FROM = 4_000
+"""Below this many files to read, forking a worker costs more than it saves."""
+
+
+def read_shared(
+    root: Path, paths: list[str], infos: dict[str, tuple[int, int, int, int]] | None, jobs: int
+) -> tuple[dict[str, bytes], list[FileNote], dict[str, bytes]]:
+    """:func:`read_all` of ``paths`` on ``jobs`` processes (this one included,
+    :func:`shared_map`) when there are many, with the digests the workers computed;
+    ``infos``, when given, receives each file's :func:`fields`."""
+    if jobs <= 1 or len(paths) < SHARED_FROM:
+        stats: dict[str, os.stat_result] = {}
+        raws, unreadable = read_all(root, paths, stats if infos is not None else None)
+        if infos is not None:
+            infos.update((rel, fields(info)) for rel, info in stats.items())
+        return raws, unreadable, {}
+    size = max(500, len(paths) // (jobs * 16))
+    chunks = [(root, paths[i : i + size], infos is not None) for i in range(0, len(paths), size)]
+    raws: dict[str, bytes] = {}
+    unreadable: list[FileNote] = []
+    found: dict[str, bytes] = {}
+    for part, notes, stats, digests in shared_map(_read_chunk, chunks, jobs):
+        raws.update(part)
+        unreadable += notes
+        found.update(digests)
+        if infos is not None:
+            infos.update(stats)
+    return raws, unreadable, found
+
+
+def _read_chunk(
+    args: tuple[Path, list[str], bool],
+) -> tuple[
+    dict[str, bytes], list[FileNote], dict[str, tuple[int, int, int, int]], dict[str, bytes]
+]:
+    """Worker: read a chunk of files, with their metadata and digests."""
+    root, paths, with_stats = args
+    stats: dict[str, os.stat_result] = {}
+    raws, unreadable = read_all(root, paths, stats if with_stats else None)
+    infos = {rel: fields(info) for rel, info in stats.items()}
+    return raws, unreadable, infos, {rel: digest(raw) for rel, raw in raws.items()}
 
 
 def note_problem(note: FileNote, lang: str) -> Problem:

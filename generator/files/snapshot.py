@@ -80,17 +80,21 @@ def take(repo: Path, paths: list[str]) -> Snapshot:
 _NOTHING = (_UNTRUSTED,) * _FIELDS
 
 
-def snapshot_of(taken_ns: int, paths: list[str], infos: dict[str, os.stat_result]) -> Snapshot:
-    """The snapshot of ``paths`` from metadata already read (``infos``: a file missing
-    there is never vouched for), taken at ``taken_ns``."""
+def snapshot_of(
+    taken_ns: int, paths: list[str], infos: dict[str, tuple[int, int, int, int]]
+) -> Snapshot:
+    """The snapshot of ``paths`` from metadata already read (``infos``: size, mtime_ns,
+    ctime_ns and inode by path, see :func:`fields`; a file missing there is never vouched
+    for), taken at ``taken_ns``."""
     stats = array("q")
     for rel in paths:
-        info = infos.get(rel)
-        if info is None:
-            stats.extend(_NOTHING)
-        else:
-            stats.extend((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        stats.extend(infos.get(rel, _NOTHING))
     return Snapshot(taken_ns, list(paths), stats)
+
+
+def fields(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What a snapshot keeps of a file's metadata: size, mtime_ns, ctime_ns, inode."""
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _open_folder(path: str) -> int:

@@ -8,11 +8,10 @@ a cached record is validated again from its JSON by its model, never unpickled.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
+from generator.files.sharing import shared_map
 from generator.files.sources import SourceFile
 from generator.problems import Problem
 
@@ -69,6 +68,8 @@ def cached_records(
     lang: str,
 ) -> dict[str, ParsedRecord]:
     """The parse results of the cache that still hold: same content, timezone, language."""
+    if not known:
+        return {}  # a cold run: nothing to look up
     from pydantic import ValidationError
 
     from generator.schema import KINDS_BY_NAME
@@ -150,13 +151,13 @@ def _parse_chunk(
 def parse_all(
     todo: list[tuple[str, str, bytes]], tz: str, lang: str, jobs: int
 ) -> list[tuple[str, ParsedRecord]]:
-    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, in
-    ``jobs`` worker processes when there are enough files to be worth it."""
+    """Parse every ``(kind, path, raw)`` of ``todo`` into ``(path, parsed record)``, on
+    ``jobs`` processes, this one included (:func:`shared_map`), when there are enough
+    files to be worth it."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
         return _parse_chunk((tz, lang, todo))
     import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
-    size = max(50, len(todo) // (jobs * 8))
+    size = max(50, len(todo) // (jobs * 32))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        return [result for part in pool.map(_parse_chunk, chunks) for result in part]
+    return [result for part in shared_map(_parse_chunk, chunks, jobs) for result in part]

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from generator.files.yamlio import ParsedFile, parse_bytes
+from generator.files.yamlstream import plain_mapping
 from generator.problems import Problem, make_problem
 from generator.schema.explain import SUGGESTED_KEYS, schema_problem, unknown_key_problem
 
@@ -38,7 +39,17 @@ class ParsedRecord(NamedTuple):
 def parse_file(
     model: type[BaseModel], path: str, raw: bytes, *, tz: str = "Europe/Paris", lang: str = "fr"
 ) -> ParsedRecord:
-    """Parse and validate one record file."""
+    """Parse and validate one record file.
+
+    An ordinary file that validates is read in one pass (:func:`plain_mapping`); any
+    other takes the full path, which locates each of its problems.
+    """
+    value = plain_mapping(raw)
+    if value is not None:
+        try:
+            return ParsedRecord(model.model_validate(value, context={"tz": tz}), [])
+        except ValidationError:
+            pass
     parsed = parse_bytes(raw, path, lang)
     problems = list(parsed.problems)
     if parsed.value is None:

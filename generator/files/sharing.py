@@ -1,0 +1,36 @@
+"""Work shared between this process and forked workers, chunk by chunk.
+
+``jobs - 1`` workers take chunks from the start of the list while this process takes them
+from its end, as long as no worker has started them (a chunk still waiting is cancelled
+and done here). This process is never idle, its own results are never pickled, and the
+shares balance whatever else the machine runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import TypeVar
+
+Chunk = TypeVar("Chunk")
+Result = TypeVar("Result")
+
+
+def shared_map(work: Callable[[Chunk], Result], chunks: Sequence[Chunk], jobs: int) -> list[Result]:
+    """``work`` of each chunk, in the order of ``chunks``, on ``jobs`` processes (this one
+    included). ``work`` must be a module's function; workers are forked, so whatever this
+    process has loaded is theirs too."""
+    if jobs <= 1 or len(chunks) < 2:
+        return [work(chunk) for chunk in chunks]
+    here: list[tuple[Result] | None] = [None] * len(chunks)
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(work, chunk) for chunk in chunks]
+        for i in range(len(chunks) - 1, -1, -1):
+            if not futures[i].cancel():
+                break  # a worker has it: every chunk before it is theirs too
+            here[i] = (work(chunks[i]),)
+        return [
+            done[0] if done is not None else future.result()
+            for done, future in zip(here, futures, strict=True)
+        ]
