@@ -196,34 +196,54 @@ class ChangeSet:
     def write(self) -> list[str]:
         """Write every file (all or nothing) and return their repository paths.
 
+        Each file is first written whole beside its target, then every one is swapped in.
+        A file that replaces another is staged as ``.NAME.XXXX.tmp`` in its folder and
+        keeps the permissions of the file it replaces; new files (thousands for an import)
+        are staged together in one ``.carnet-new-XXXX`` folder per target folder, created
+        with the usual permissions (no temporary name to draw nor mode to set per file).
+
         Raises :class:`~generator.problems.Refused` when a file cannot be written; nothing
         is changed then (not even a folder).
         """
         staged: list[tuple[Path, Path]] = []
+        boxes: dict[Path, Path] = {}  # target folder -> its staging folder for new files
         made: list[Path] = []
         rel = ""
         try:
             for rel, payload in self._payloads():
                 target = self.repo / rel
+                if _is_new(target):
+                    box = boxes.get(target.parent)
+                    if box is None:
+                        made += _make_folders(target.parent)
+                        box = Path(tempfile.mkdtemp(dir=target.parent, prefix=".carnet-new-"))
+                        boxes[target.parent] = box
+                    tmp = box / f"{target.name}.tmp"
+                    staged.append((tmp, target))
+                    _write_new(tmp, payload)
+                    continue
                 if target.exists() and not os.access(target, os.W_OK):
                     raise Refused("file-read-only", file=rel)
                 made += _make_folders(target.parent)
-                fd, tmp = tempfile.mkstemp(
+                fd, name = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )
-                staged.append((Path(tmp), target))
+                staged.append((Path(name), target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                os.chmod(tmp, _mode_for(target))
+                os.chmod(name, _mode_for(target))
             rel = ""
             self._replaced = _swap_in(staged)
         except OSError as exc:
-            _discard(staged, made)
+            _discard(staged, boxes, made)
             shown = rel or (exc.filename and str(exc.filename)) or "?"
             raise Refused("file-write-failed", file=shown, detail=exc.strerror) from exc
         except BaseException:
-            _discard(staged, made)
+            _discard(staged, boxes, made)
             raise
+        for box in boxes.values():
+            with contextlib.suppress(OSError):
+                box.rmdir()
         return self.paths()
 
     def undo(self) -> None:
@@ -265,9 +285,35 @@ def _make_folders(folder: Path) -> list[Path]:
     return missing
 
 
-def _discard(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
+def _is_new(target: Path) -> bool:
+    """Is there nothing at all at ``target`` (not even a link)? A missing folder on the way
+    counts as nothing; a file in the way of a folder is left for the writing to refuse."""
+    try:
+        os.lstat(target)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _write_new(tmp: Path, payload: bytes) -> None:
+    """Write ``payload`` into the new file ``tmp``: the usual permissions (the umask's)."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _discard(staged: list[tuple[Path, Path]], boxes: dict[Path, Path], made: list[Path]) -> None:
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
+    for box in boxes.values():
+        with contextlib.suppress(OSError):
+            box.rmdir()
     for folder in made:
         with contextlib.suppress(OSError):
             folder.rmdir()
