@@ -13,6 +13,7 @@ caller, all at once and only without errors.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,8 @@ from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
 from generator.problems import Problem, Refused
-from generator.schema import KINDS_BY_NAME
+from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
-from generator.schema.parse import parse_file
 
 ON_DUPLICATE = ("skip", "update", "new")
 FOLDERS = {"company": "data/companies", "contact": "data/contacts"}
@@ -287,20 +287,26 @@ def _top_key(text: str, line: int) -> str | None:
 def _validate(
     book: Book, changes: ChangeSet, sources: dict[str, Draft], shown: str, lang: str
 ) -> list[Problem]:
+    """Parse the would-be files as ``carnet validate`` parses typed ones (the same
+    :func:`~generator.schema.batch.parse_all`, on every core), then run every check on
+    the Book as it would be; the problems, located in the imported file."""
     problems: list[Problem] = []
     entries: list[Entry] = []
-    tz = book.settings.timezone
-    for rel, payload in changes.contents().items():
-        kind = kind_of(rel)
-        draft = sources.get(rel)
-        if kind not in FOLDERS or draft is None:
-            continue
-        parsed = parse_file(KINDS_BY_NAME[kind].model, rel, payload, tz=tz, lang=lang)
-        text = payload.decode("utf-8")
-        for p in parsed.problems:
-            problems.append(_located(p, draft, _top_key(text, p.line), shown))
+    texts = changes.contents()
+    todo = [
+        (kind, rel, payload)
+        for rel, payload in texts.items()
+        if (kind := kind_of(rel)) in FOLDERS and rel in sources
+    ]
+    jobs = os.cpu_count() or 1
+    for rel, parsed in parse_all(todo, book.settings.timezone, lang, jobs):
+        draft = sources[rel]
+        if parsed.problems:
+            text = texts[rel].decode("utf-8")
+            for p in parsed.problems:
+                problems.append(_located(p, draft, _top_key(text, p.line), shown))
         if parsed.record is not None:
-            entries.append(Entry(kind, Path(rel).stem, rel, parsed.record, parsed.faulty))
+            entries.append(Entry(kind_of(rel), Path(rel).stem, rel, parsed.record, parsed.faulty))
     if not entries:
         return problems
     after = with_entries(book, entries)
