@@ -4,6 +4,7 @@ a committed copy of the example business (a real git repository)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,43 @@ def test_import_creates_companies_once_links_contacts_and_commits(repo: Path, ca
     assert not (repo / "data/contacts/jeanne-sapin-2.yaml").exists()
     check = carnet("validate", repo=repo)
     assert check.exit_code == 0, check.output
+
+
+def test_the_commit_holds_exactly_the_files_written(repo: Path, carnet) -> None:
+    """The import's commit adds the new files and nothing else, each as written; the
+    index agrees (nothing left to commit) and no partial index is left in .git."""
+    _mapping(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Configuration")
+    before = snapshot(repo)
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 0, result.output
+    written = {rel: data for rel, data in snapshot(repo).items() if rel not in before}
+    assert len(written) == 7  # 3 companies, 4 contacts
+    changed = git(repo, "diff", "--name-status", "--no-renames", "HEAD~1", "HEAD").splitlines()
+    assert sorted(changed) == sorted(f"A\t{rel}" for rel in written)
+    for rel, data in written.items():
+        shown = subprocess.run(
+            ["git", "show", f"HEAD:{rel}"], cwd=repo, capture_output=True, check=True
+        )
+        assert shown.stdout == data
+    assert git(repo, "status", "--porcelain") == ""
+    assert not list((repo / ".git").glob("carnet-index-*"))
+
+
+def test_nothing_is_written_through_a_link_out_of_the_repository(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    shutil.rmtree(repo / "data/contacts")
+    (repo / "data/contacts").symlink_to(outside, target_is_directory=True)
+    _mapping(repo)
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 1, result.output
+    assert "sort du dépôt" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert not (repo / "data/companies/boulangerie-dupre.yaml").exists()
 
 
 def test_on_duplicate_update_prints_each_change(repo: Path, carnet) -> None:
