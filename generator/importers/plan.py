@@ -23,15 +23,16 @@ from generator.book.records import Entry
 from generator.checks import run_checks
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
-from generator.files.newfile import record_bytes
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
+from generator.importers.workers import read_rows, write_and_parse
 from generator.problems import Problem, Refused
 from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
+from generator.schema.parse import ParsedRecord
 
 ON_DUPLICATE = ("skip", "update", "new")
 FOLDERS = {"company": "data/companies", "contact": "data/contacts"}
@@ -91,9 +92,9 @@ def plan_import(
     index.fill(book)
     drafts: list[Draft] = []
     rows = 0
-    for row in table.rows():
+    for company, contact, found in read_rows(reader, table.rows()):
         rows += 1
-        company, contact = reader.read(row)
+        reader.problems += found
         if company is not None:
             company = _settle_company(company, index, on_duplicate, reader, drafts)
         if contact is not None:
@@ -202,11 +203,13 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
     changes = plan.changes
     sources: dict[str, Draft] = {}
     taken: set[str] = set()
+    created: list[Draft] = []
     for draft in plan.drafts:
         if draft.kind != "company":
             continue
         if draft.action == "create":
             _create(changes, draft, "societe", taken)
+            created.append(draft)
             sources[draft.path] = draft  # type: ignore[index]
         elif draft.action == "update":
             _update(changes, draft)
@@ -221,10 +224,17 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
             draft.columns.setdefault("company", (company.column("name") if company else 1))
         if draft.action == "create":
             _create(changes, draft, "contact", taken)
+            created.append(draft)
         else:
             _update(changes, draft)
         sources[draft.path] = draft  # type: ignore[index]
-    plan.problems += _validate(book, changes, sources, shown or "", lang)
+    files = [(d.kind, d.path, d.data) for d in created]
+    written = write_and_parse(files, book.settings.timezone, lang)  # type: ignore[arg-type]
+    parsed: dict[str, ParsedRecord] = {}
+    for draft, (payload, record) in zip(created, written, strict=True):
+        changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
+        parsed[draft.path] = record  # type: ignore[index]
+    plan.problems += _validate(book, changes, sources, parsed, shown or "", lang)
 
 
 def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
@@ -239,7 +249,7 @@ def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
 
 
 def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
-    """Name the draft's new file (slug of its name, ``-2``… when taken) and add it."""
+    """Name the draft's new file (slug of its name, ``-2``… when taken)."""
     base = f"{FOLDERS[draft.kind]}/{slug(draft.name, fallback)}"
     path, n = f"{base}.yaml", 1
     while path in taken or (changes.repo / path).exists():
@@ -247,7 +257,6 @@ def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) ->
         path = f"{base}-{n}.yaml"
     taken.add(path)
     draft.path, draft.id = path, Path(path).stem
-    changes.create_bytes(path, record_bytes(draft.data))
 
 
 def _update(changes: ChangeSet, draft: Draft) -> None:
@@ -285,28 +294,34 @@ def _top_key(text: str, line: int) -> str | None:
 
 
 def _validate(
-    book: Book, changes: ChangeSet, sources: dict[str, Draft], shown: str, lang: str
+    book: Book,
+    changes: ChangeSet,
+    sources: dict[str, Draft],
+    parsed: dict[str, ParsedRecord],
+    shown: str,
+    lang: str,
 ) -> list[Problem]:
-    """Parse the would-be files as ``carnet validate`` parses typed ones (the same
-    :func:`~generator.schema.batch.parse_all`, on every core), then run every check on
-    the Book as it would be; the problems, located in the imported file."""
+    """The would-be files parsed as ``carnet validate`` parses typed ones (the new ones
+    already are, in ``parsed``; the updated ones by validate's own
+    :func:`~generator.schema.batch.parse_all`), then every check run on the Book as it
+    would be; the problems, located in the imported file."""
     problems: list[Problem] = []
     entries: list[Entry] = []
     texts = changes.contents()
     todo = [
         (kind, rel, payload)
         for rel, payload in texts.items()
-        if (kind := kind_of(rel)) in FOLDERS and rel in sources
+        if rel not in parsed and (kind := kind_of(rel)) in FOLDERS and rel in sources
     ]
-    jobs = os.cpu_count() or 1
-    for rel, parsed in parse_all(todo, book.settings.timezone, lang, jobs):
+    updated = parse_all(todo, book.settings.timezone, lang, os.cpu_count() or 1)
+    for rel, result in [*updated, *parsed.items()]:
         draft = sources[rel]
-        if parsed.problems:
+        if result.problems:
             text = texts[rel].decode("utf-8")
-            for p in parsed.problems:
+            for p in result.problems:
                 problems.append(_located(p, draft, _top_key(text, p.line), shown))
-        if parsed.record is not None:
-            entries.append(Entry(kind_of(rel), Path(rel).stem, rel, parsed.record, parsed.faulty))
+        if result.record is not None:
+            entries.append(Entry(kind_of(rel), Path(rel).stem, rel, result.record, result.faulty))
     if not entries:
         return problems
     after = with_entries(book, entries)

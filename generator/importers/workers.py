@@ -1,0 +1,110 @@
+"""The import's heavy work on every core, its results in the file's order.
+
+Reading a row (splitting names, checking e-mail addresses and phone numbers…) needs only
+the row and the mapping; writing a would-be file and parsing it as ``carnet validate``
+would needs only its data. Both run in worker processes forked from the command (fork:
+the mapping, the models and the settings are there already, as for
+:func:`generator.schema.batch.parse_all`), a window of chunks at a time, so a file of
+100,000 rows still streams. What depends on the rows before it (duplicates, file names)
+stays in the command, in order. Below :data:`PARALLEL_THRESHOLD` items, or on one core,
+everything runs in the command's process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator.files.newfile import record_bytes
+
+if TYPE_CHECKING:
+    from generator.importers.drafts import Draft, RowReader
+    from generator.importers.reading import Row
+    from generator.problems import Problem
+    from generator.schema.parse import ParsedRecord
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+PARALLEL_THRESHOLD = 400
+"""Below this many items, worker processes cost more than they save."""
+CHUNK = 250
+_STATE: dict[str, Any] = {}
+"""What the forked workers inherit: the row reader, the timezone and language."""
+
+
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def in_order(
+    work: Callable[[list[T]], list[R]], items: Iterable[T], jobs: int | None = None
+) -> Iterator[R]:
+    """``work`` applied to every item, chunk by chunk, in ``jobs`` worker processes (the
+    machine's cores by default); the results in the order of ``items``."""
+    jobs = jobs or os.cpu_count() or 1
+    feed = iter(items)
+    head = list(islice(feed, PARALLEL_THRESHOLD))
+    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
+        yield from work([*head, *feed])
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        pending: deque[Future[list[R]]] = deque()
+        for chunk in _chunks(chain(head, feed), CHUNK):
+            pending.append(pool.submit(work, chunk))
+            if len(pending) >= jobs * 4:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+RowResult = tuple["Draft | None", "Draft | None", "list[Problem]"]
+
+
+def read_rows(reader: RowReader, rows: Iterable[Row]) -> Iterator[RowResult]:
+    """Each row's (company, contact) drafts and the problems of its values, in order."""
+    from dataclasses import replace
+
+    _STATE["reader"] = replace(reader, problems=[])
+    return in_order(_read_chunk, rows)
+
+
+def _read_chunk(rows: list[Row]) -> list[RowResult]:
+    reader = _STATE["reader"]
+    results: list[RowResult] = []
+    for row in rows:
+        reader.problems = []
+        company, contact = reader.read(row)
+        results.append((company, contact, reader.problems))
+    reader.problems = []
+    return results
+
+
+def write_and_parse(
+    files: list[tuple[str, str, dict[str, Any]]], tz: str, lang: str
+) -> list[tuple[bytes, ParsedRecord]]:
+    """For each new record ``(kind, path, data)``: its file's bytes, and that file parsed
+    exactly as ``carnet validate`` parses a typed one."""
+    _STATE["tz"], _STATE["lang"] = tz, lang
+    return list(in_order(_write_chunk, files))
+
+
+def _write_chunk(files: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[bytes, Any]]:
+    from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import parse_file
+
+    tz, lang = _STATE["tz"], _STATE["lang"]
+    done = []
+    for kind, path, data in files:
+        payload = record_bytes(data)
+        done.append(
+            (payload, parse_file(KINDS_BY_NAME[kind].model, path, payload, tz=tz, lang=lang))
+        )
+    return done
