@@ -276,13 +276,14 @@ def _print_plan(env: Env, plan, dry_run: bool) -> None:
         if dry_run:
             click.echo(say("Essai : rien n'est écrit", "Dry run: nothing written"))
         header = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
-        click.echo(header + "  " + say("Raison", "Reason"))
+        lines = [header + "  " + say("Raison", "Reason")]
         for r in rows:
             cells = [
                 r[0].rjust(widths[0]),
                 *(c.ljust(w) for c, w in zip(r[1:4], widths[1:], strict=True)),
             ]
-            click.echo(("  ".join(cells) + "  " + r[4]).rstrip())
+            lines.append(("  ".join(cells) + "  " + r[4]).rstrip())
+        click.echo("\n".join(lines))  # one write: thousands of echo calls cost a second
     for d in plan.drafts:
         for key, old, new in d.changed:
             click.echo(

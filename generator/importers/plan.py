@@ -250,13 +250,13 @@ def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
 
 def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
     """Name the draft's new file (slug of its name, ``-2``… when taken)."""
-    base = f"{FOLDERS[draft.kind]}/{slug(draft.name, fallback)}"
-    path, n = f"{base}.yaml", 1
-    while path in taken or (changes.repo / path).exists():
+    stem = slug(draft.name, fallback)
+    path, n, repo = f"{FOLDERS[draft.kind]}/{stem}.yaml", 1, str(changes.repo)
+    while path in taken or os.path.exists(os.path.join(repo, path)):
         n += 1
-        path = f"{base}-{n}.yaml"
+        path = f"{FOLDERS[draft.kind]}/{stem}-{n}.yaml"
     taken.add(path)
-    draft.path, draft.id = path, Path(path).stem
+    draft.path, draft.id = path, path.rpartition("/")[2].removesuffix(".yaml")
 
 
 def _update(changes: ChangeSet, draft: Draft) -> None:
@@ -321,7 +321,8 @@ def _validate(
             for p in result.problems:
                 problems.append(_located(p, draft, _top_key(text, p.line), shown))
         if result.record is not None:
-            entries.append(Entry(kind_of(rel), Path(rel).stem, rel, result.record, result.faulty))
+            record_id = rel.rpartition("/")[2].removesuffix(".yaml")
+            entries.append(Entry(kind_of(rel), record_id, rel, result.record, result.faulty))
     if not entries:
         return problems
     after = with_entries(book, entries)
