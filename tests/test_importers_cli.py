@@ -227,6 +227,7 @@ def test_an_error_anywhere_writes_nothing_and_points_at_the_cell(
     assert f"{bad}:7:7: error: adresse e-mail « paul@garage-martin » invalide" in result.stderr
     assert "rien n'est importé" in result.stderr
     assert snapshot(repo) == before
+    assert not list(repo.rglob(".carnet-new-*"))  # the files written while validated are gone
 
 
 def test_inline_map_and_values_the_checks_refuse(repo: Path, carnet, tmp_path: Path) -> None:

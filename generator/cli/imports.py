@@ -221,26 +221,29 @@ def run_import(
             mapping_root=root,
             lang=lang,
         )
-        write_plan(book, plan, lang, file)
-        print_problems(plan.problems)
-        if plan.drafts:
-            _print_plan(env, plan, dry_run)
-        if plan.errors:
-            raise Refused("import-refused", count=len(plan.errors))
-        if save_as:
-            save_mapping(plan.changes, save_as, mapping_from(mapping, save_as), force=force)
-        if dry_run:
-            return
-        title = mapping.title or mapping_name or Path(file).name
-        message = text(
-            "import-commit",
-            lang,
-            name=title,
-            companies=plan.count("company", "create"),
-            contacts=plan.count("contact", "create"),
-        )
-        if plan.changes.paths():
-            session.save(plan.changes, message)
+        try:  # the new files are written while validated, swapped in only when saved
+            write_plan(book, plan, lang, file, stage=not dry_run)
+            print_problems(plan.problems)
+            if plan.drafts:
+                _print_plan(env, plan, dry_run)
+            if plan.errors:
+                raise Refused("import-refused", count=len(plan.errors))
+            if save_as:
+                save_mapping(plan.changes, save_as, mapping_from(mapping, save_as), force=force)
+            if dry_run:
+                return
+            title = mapping.title or mapping_name or Path(file).name
+            message = text(
+                "import-commit",
+                lang,
+                name=title,
+                companies=plan.count("company", "create"),
+                contacts=plan.count("contact", "create"),
+            )
+            if plan.changes.paths():
+                session.save(plan.changes, message)
+        finally:
+            plan.changes.discard()  # nothing left when not saved (a no-op once written)
 
 
 REASONS = {

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -125,6 +126,9 @@ class ChangeSet:
         self._texts: dict[str, bytes] = {}
         self._layout: dict[str, tuple[bool, bool]] = {}  # rel -> (BOM, CRLF) of an edited file
         self._replaced: list[tuple[Path, bytes | None]] = []
+        self._prestaged: dict[str, Path] = {}  # rel -> its file, already written whole
+        self._boxes: list[Path] = []  # staging folders made by staging_folder()
+        self._made: list[Path] = []  # the folders they needed, deepest first
 
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip mapping of the existing file ``rel``, to change in place.
@@ -166,6 +170,29 @@ class ChangeSet:
     def create_bytes(self, rel: str, payload: bytes) -> None:
         """A new non-YAML file (a PDF, a report) written with the others."""
         self._texts[rel] = payload
+
+    def staging_folder(self, folder: str) -> Path:
+        """A new hidden folder in ``folder`` (made if missing) where new files of that
+        folder may be written beforehand, whole (:meth:`create_staged`); the change set
+        removes it, and them, when written or discarded."""
+        self._made[:0] = _make_folders(self.repo / folder)
+        box = Path(tempfile.mkdtemp(dir=self.repo / folder, prefix=".carnet-new-"))
+        self._boxes.append(box)
+        return box
+
+    def create_staged(self, rel: str, payload: bytes, staged: Path) -> None:
+        """A new file ``rel`` holding ``payload``, already written as ``staged`` in a
+        :meth:`staging_folder` of its folder: :meth:`write` only swaps it in."""
+        self._texts[rel] = payload
+        self._prestaged[rel] = staged
+
+    def discard(self) -> None:
+        """Remove what was written beforehand (:meth:`create_staged`), when the change set
+        will not be written after all: the repository is as it was."""
+        for box in self._boxes:  # Carnet's own fresh folders: whatever was written there
+            shutil.rmtree(box, ignore_errors=True)
+        _discard([], [], self._made)
+        self._prestaged, self._boxes, self._made = {}, [], []
 
     def paths(self) -> list[str]:
         """Every path this change set writes, in order."""
@@ -212,6 +239,9 @@ class ChangeSet:
         try:
             for rel, payload in self._payloads():
                 target = self.repo / rel
+                if rel in self._prestaged:
+                    staged.append((self._prestaged[rel], target))
+                    continue
                 if _is_new(target):
                     box = boxes.get(target.parent)
                     if box is None:
@@ -220,7 +250,7 @@ class ChangeSet:
                         boxes[target.parent] = box
                     tmp = box / f"{target.name}.tmp"
                     staged.append((tmp, target))
-                    _write_new(tmp, payload)
+                    write_new(tmp, payload)
                     continue
                 if target.exists() and not os.access(target, os.W_OK):
                     raise Refused("file-read-only", file=rel)
@@ -235,15 +265,14 @@ class ChangeSet:
             rel = ""
             self._replaced = _swap_in(staged)
         except OSError as exc:
-            _discard(staged, boxes, made)
+            _discard(staged, [*boxes.values(), *self._boxes], [*made, *self._made])
             shown = rel or (exc.filename and str(exc.filename)) or "?"
             raise Refused("file-write-failed", file=shown, detail=exc.strerror) from exc
         except BaseException:
-            _discard(staged, boxes, made)
+            _discard(staged, [*boxes.values(), *self._boxes], [*made, *self._made])
             raise
-        for box in boxes.values():
-            with contextlib.suppress(OSError):
-                box.rmdir()
+        _discard([], [*boxes.values(), *self._boxes], [])  # empty now
+        self._prestaged, self._boxes, self._made = {}, [], []
         return self.paths()
 
     def undo(self) -> None:
@@ -297,7 +326,7 @@ def _is_new(target: Path) -> bool:
     return False
 
 
-def _write_new(tmp: Path, payload: bytes) -> None:
+def write_new(tmp: Path | str, payload: bytes) -> None:
     """Write ``payload`` into the new file ``tmp``: the usual permissions (the umask's)."""
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
     try:
@@ -308,13 +337,13 @@ def _write_new(tmp: Path, payload: bytes) -> None:
         os.close(fd)
 
 
-def _discard(staged: list[tuple[Path, Path]], boxes: dict[Path, Path], made: list[Path]) -> None:
+def _discard(staged: list[tuple[Path, Path]], boxes: list[Path], made: list[Path]) -> None:
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
-    for box in boxes.values():
+    for box in boxes:
         with contextlib.suppress(OSError):
             box.rmdir()
-    for folder in made:
+    for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):  # deepest first
         with contextlib.suppress(OSError):
             folder.rmdir()
 

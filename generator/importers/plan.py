@@ -28,7 +28,7 @@ from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
-from generator.importers.workers import read_rows, write_and_parse
+from generator.importers.workers import CHUNK, read_rows, write_and_parse
 from generator.problems import Problem, Refused
 from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
@@ -197,9 +197,16 @@ def slug(text: str, fallback: str) -> str:
     return normalise(text).replace(" ", "-")[:60].strip("-") or fallback
 
 
-def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") -> None:
+def write_plan(
+    book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "", *, stage: bool = False
+) -> None:
     """Name the new files, fill the change set, and validate what would be written;
-    the problems found are added to the plan, located in the imported file."""
+    the problems found are added to the plan, located in the imported file.
+
+    With ``stage`` (an import that will write), the new files are also written while
+    they are validated, into hidden staging folders the change set swaps in only when
+    written (:meth:`~generator.files.edits.ChangeSet.write`); the caller discards them
+    (:meth:`~generator.files.edits.ChangeSet.discard`) if it does not write."""
     changes = plan.changes
     sources: dict[str, Draft] = {}
     taken: set[str] = set()
@@ -228,13 +235,32 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
         else:
             _update(changes, draft)
         sources[draft.path] = draft  # type: ignore[index]
-    files = [(d.kind, d.path, d.data) for d in created]
+    staged = _staging(changes, created) if stage else [None] * len(created)
+    files = [(d.kind, d.path, d.data, at) for d, at in zip(created, staged, strict=True)]
     written = write_and_parse(files, book.settings.timezone, lang)  # type: ignore[arg-type]
     parsed: dict[str, ParsedRecord] = {}
-    for draft, (payload, record) in zip(created, written, strict=True):
-        changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
+    for draft, at, (payload, record) in zip(created, staged, written, strict=True):
+        if at is None:
+            changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
+        else:
+            changes.create_staged(draft.path, payload, Path(at))  # type: ignore[arg-type]
         parsed[draft.path] = record  # type: ignore[index]
     plan.problems += _validate(book, changes, sources, parsed, shown or "", lang)
+
+
+def _staging(changes: ChangeSet, created: list[Draft]) -> list[str | None]:
+    """Where each new file is written beforehand: a staging folder of its folder per
+    chunk of the workers (two processes never create files in the same folder at once:
+    the file system would make them wait for each other)."""
+    boxes: dict[tuple[str, int], str] = {}
+    staged: list[str | None] = []
+    for n, draft in enumerate(created):
+        folder, _, name = draft.path.rpartition("/")  # type: ignore[union-attr]
+        key = (folder, n // CHUNK)
+        if key not in boxes:
+            boxes[key] = str(changes.staging_folder(folder))
+        staged.append(f"{boxes[key]}/{name}.tmp")
+    return staged
 
 
 def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from generator.files.edits import write_new
 from generator.files.newfile import record_bytes
 
 if TYPE_CHECKING:
@@ -88,22 +89,28 @@ def _read_chunk(rows: list[Row]) -> list[RowResult]:
 
 
 def write_and_parse(
-    files: list[tuple[str, str, dict[str, Any]]], tz: str, lang: str
+    files: list[tuple[str, str, dict[str, Any], str | None]], tz: str, lang: str
 ) -> list[tuple[bytes, ParsedRecord]]:
-    """For each new record ``(kind, path, data)``: its file's bytes, and that file parsed
-    exactly as ``carnet validate`` parses a typed one."""
+    """For each new record ``(kind, path, data, staged)``: its file's bytes, and that file
+    parsed exactly as ``carnet validate`` parses a typed one; the bytes are also written
+    to ``staged`` when it is given (a new file in a hidden staging folder, swapped in by
+    the change set only once everything is valid, removed otherwise)."""
     _STATE["tz"], _STATE["lang"] = tz, lang
     return list(in_order(_write_chunk, files))
 
 
-def _write_chunk(files: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[bytes, Any]]:
+def _write_chunk(
+    files: list[tuple[str, str, dict[str, Any], str | None]],
+) -> list[tuple[bytes, Any]]:
     from generator.schema import KINDS_BY_NAME
     from generator.schema.parse import parse_file
 
     tz, lang = _STATE["tz"], _STATE["lang"]
     done = []
-    for kind, path, data in files:
+    for kind, path, data, staged in files:
         payload = record_bytes(data)
+        if staged is not None:
+            write_new(staged, payload)
         done.append(
             (payload, parse_file(KINDS_BY_NAME[kind].model, path, payload, tz=tz, lang=lang))
         )
