@@ -4,7 +4,10 @@ A :class:`ChangeSet` collects the files a command creates or edits. Existing fil
 edited with ruamel.yaml in round-trip mode, so the user's comments, key order and quoting
 survive; new files are written in the layout of FORMAT.md. Nothing touches the disk until
 :meth:`ChangeSet.write`, which stages every file next to its target and then swaps them
-in; if any swap fails, the files already swapped are put back (all or nothing).
+in; if any swap fails, the files already swapped are put back (all or nothing). A command
+that creates thousands of files (``carnet import``) may write them beforehand into hidden
+staging folders (:meth:`ChangeSet.staging_folder`, :meth:`ChangeSet.create_staged`):
+still invisible to Carnet until swapped in, and removed by :meth:`ChangeSet.discard`.
 
 Usage::
 
