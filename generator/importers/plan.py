@@ -28,7 +28,7 @@ from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
-from generator.importers.workers import CHUNK, read_rows, write_and_parse
+from generator.importers.workers import CHUNK, read_rows, write_new_files
 from generator.problems import Problem, Refused
 from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
@@ -237,7 +237,7 @@ def write_plan(
         sources[draft.path] = draft  # type: ignore[index]
     staged = _staging(changes, created) if stage else [None] * len(created)
     files = [(d.kind, d.path, d.data, at) for d, at in zip(created, staged, strict=True)]
-    written = write_and_parse(files, book.settings.timezone, lang)  # type: ignore[arg-type]
+    written = write_new_files(files, book.settings.timezone, lang)  # type: ignore[arg-type]
     parsed: dict[str, ParsedRecord] = {}
     for draft, at, (payload, record) in zip(created, staged, written, strict=True):
         if at is None:

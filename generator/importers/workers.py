@@ -1,13 +1,14 @@
 """The import's heavy work on every core, its results in the file's order.
 
 Reading a row (splitting names, checking e-mail addresses and phone numbers…) needs only
-the row and the mapping; writing a would-be file and parsing it as ``carnet validate``
-would needs only its data. Both run in worker processes forked from the command (fork:
-the mapping, the models and the settings are there already, as for
-:func:`generator.schema.batch.parse_all`), a window of chunks at a time, so a file of
-100,000 rows still streams. What depends on the rows before it (duplicates, file names)
-stays in the command, in order. Below :data:`PARALLEL_THRESHOLD` items, or on one core,
-everything runs in the command's process.
+the row and the mapping; writing a would-be file needs only its data. Both run in worker
+processes forked from the command (fork: the mapping and the settings are there already,
+as for :func:`generator.schema.batch.parse_all`), a window of chunks at a time, so a
+file of 100,000 rows still streams; what they send back is plain data (a draft object or
+a parsed record costs more to send between processes than to make). What depends on the
+rows before it (duplicates, file names) and the parsing of the written files stay in the
+command, in order, while the workers go on. Below :data:`PARALLEL_THRESHOLD` items, or on
+one core, everything runs in the command's process.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def in_order(
 
 
 RowResult = tuple["Draft | None", "Draft | None", "list[Problem]"]
+_Packed = tuple[str, int, dict[str, Any], dict[str, int], set[str]]
 
 
 def read_rows(reader: RowReader, rows: Iterable[Row]) -> Iterator[RowResult]:
@@ -74,44 +76,68 @@ def read_rows(reader: RowReader, rows: Iterable[Row]) -> Iterator[RowResult]:
     from dataclasses import replace
 
     _STATE["reader"] = replace(reader, problems=[])
-    return in_order(_read_chunk, rows)
+    for company, contact, linked, problems in in_order(_read_chunk, rows):
+        firm = None if company is None else _unpack(company)
+        person = None if contact is None else _unpack(contact)
+        if person is not None and linked:
+            person.company = firm
+        yield firm, person, problems
 
 
-def _read_chunk(rows: list[Row]) -> list[RowResult]:
+def _pack(draft: Draft) -> _Packed:
+    """What a row's draft holds, as plain data: a draft object costs ten times more to
+    send between processes."""
+    return draft.kind, draft.line, draft.data, draft.columns, draft.phones
+
+
+def _unpack(packed: _Packed) -> Draft:
+    from generator.importers.drafts import Draft
+
+    kind, line, data, columns, phones = packed
+    return Draft(kind, line, data, columns, phones)
+
+
+def _read_chunk(rows: list[Row]) -> list[tuple[Any, Any, bool, list[Problem]]]:
     reader = _STATE["reader"]
-    results: list[RowResult] = []
+    results = []
     for row in rows:
         reader.problems = []
         company, contact = reader.read(row)
-        results.append((company, contact, reader.problems))
+        results.append(
+            (
+                None if company is None else _pack(company),
+                None if contact is None else _pack(contact),
+                contact is not None and contact.company is not None,
+                reader.problems,
+            )
+        )
     reader.problems = []
     return results
 
 
-def write_and_parse(
+def write_new_files(
     files: list[tuple[str, str, dict[str, Any], str | None]], tz: str, lang: str
-) -> list[tuple[bytes, ParsedRecord]]:
-    """For each new record ``(kind, path, data, staged)``: its file's bytes, and that file
-    parsed exactly as ``carnet validate`` parses a typed one; the bytes are also written
-    to ``staged`` when it is given (a new file in a hidden staging folder, swapped in by
-    the change set only once everything is valid, removed otherwise)."""
-    _STATE["tz"], _STATE["lang"] = tz, lang
-    return list(in_order(_write_chunk, files))
-
-
-def _write_chunk(
-    files: list[tuple[str, str, dict[str, Any], str | None]],
-) -> list[tuple[bytes, Any]]:
+) -> Iterator[tuple[bytes, ParsedRecord]]:
+    """For each new record ``(kind, path, data, staged)``, in order: its file's bytes
+    (written in the workers, and also to ``staged`` when it is given: a new file in a
+    hidden staging folder, swapped in by the change set only once everything is valid,
+    removed otherwise), and that file parsed exactly as ``carnet validate`` parses a
+    typed one (here, while the workers write the next ones: a parsed record costs more
+    to send between processes than to parse)."""
     from generator.schema import KINDS_BY_NAME
     from generator.schema.parse import parse_file
 
-    tz, lang = _STATE["tz"], _STATE["lang"]
+    models = {kind: KINDS_BY_NAME[kind].model for kind in {f[0] for f in files}}
+    payloads = in_order(_write_chunk, files)
+    for (kind, path, _, _), payload in zip(files, payloads, strict=True):
+        yield payload, parse_file(models[kind], path, payload, tz=tz, lang=lang)
+
+
+def _write_chunk(files: list[tuple[str, str, dict[str, Any], str | None]]) -> list[bytes]:
     done = []
-    for kind, path, data, staged in files:
+    for _, _, data, staged in files:
         payload = record_bytes(data)
         if staged is not None:
             write_new(staged, payload)
-        done.append(
-            (payload, parse_file(KINDS_BY_NAME[kind].model, path, payload, tz=tz, lang=lang))
-        )
+        done.append(payload)
     return done
