@@ -3,7 +3,10 @@ a committed copy of the example business (a real git repository)."""
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -152,6 +155,43 @@ def test_import_creates_companies_once_links_contacts_and_commits(repo: Path, ca
     assert check.exit_code == 0, check.output
 
 
+def test_the_commit_holds_exactly_the_files_written(repo: Path, carnet) -> None:
+    """The import's commit adds the new files and nothing else, each as written; the
+    index agrees (nothing left to commit) and no partial index is left in .git."""
+    _mapping(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Configuration")
+    before = snapshot(repo)
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 0, result.output
+    written = {rel: data for rel, data in snapshot(repo).items() if rel not in before}
+    assert len(written) == 7  # 3 companies, 4 contacts
+    changed = git(repo, "diff", "--name-status", "--no-renames", "HEAD~1", "HEAD").splitlines()
+    assert sorted(changed) == sorted(f"A\t{rel}" for rel in written)
+    for rel, data in written.items():
+        shown = subprocess.run(
+            ["git", "show", f"HEAD:{rel}"], cwd=repo, capture_output=True, check=True
+        )
+        assert shown.stdout == data
+    assert git(repo, "status", "--porcelain") == ""
+    assert not list((repo / ".git").glob("carnet-index-*"))
+
+
+def test_nothing_is_written_through_a_link_out_of_the_repository(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    shutil.rmtree(repo / "data/contacts")
+    (repo / "data/contacts").symlink_to(outside, target_is_directory=True)
+    _mapping(repo)
+    result = carnet("import", "run", str(EXCEL), "--mapping", "prospects", repo=repo)
+    assert result.exit_code == 1, result.output
+    assert "sort du dépôt" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert not (repo / "data/companies/boulangerie-dupre.yaml").exists()
+
+
 def test_on_duplicate_update_prints_each_change(repo: Path, carnet) -> None:
     _mapping(repo)
     result = carnet(
@@ -187,6 +227,7 @@ def test_an_error_anywhere_writes_nothing_and_points_at_the_cell(
     assert f"{bad}:7:7: error: adresse e-mail « paul@garage-martin » invalide" in result.stderr
     assert "rien n'est importé" in result.stderr
     assert snapshot(repo) == before
+    assert not list(repo.rglob(".carnet-new-*"))  # the files written while validated are gone
 
 
 def test_inline_map_and_values_the_checks_refuse(repo: Path, carnet, tmp_path: Path) -> None:
@@ -255,3 +296,72 @@ def test_google_outlook_and_phone_files(repo: Path, carnet) -> None:
     assert nicolas["phone"] == "04 77 12 12 12"
     assert nicolas["note"].startswith("Devis cartes de vœux à relancer en septembre, voir")
     assert carnet("validate", repo=repo).exit_code == 0
+
+
+def _many_rows(path: Path, count: int) -> list[str]:
+    """A CSV of ``count`` contacts, four per company (each its own postcode), with a
+    duplicate e-mail far from its first row, an invalid e-mail and an invalid phone
+    number near the end; the contacts' last names."""
+    rng = random.Random(7)
+    syllables = ["ba", "do", "fi", "gu", "ka", "le", "mo", "nu", "pi", "ro", "sa", "tu", "vo"]
+    names: list[str] = []
+    while len(names) < count:
+        word = "".join(rng.choice(syllables) for _ in range(4)).capitalize()
+        if word not in names:
+            names.append(word)
+    lines = ["Raison sociale;SIRET;Prénom;Nom;E-mail;Tél.;CP;Ville"]
+    for n in range(count):
+        email = f"p{n}@societe-{n // 4}.fr"
+        if n == count - 50:
+            email = "p3@societe-0.fr"  # the same as row 5's, in another chunk
+        if n == count - 20:
+            email = "pas-une-adresse"
+        phone = f"04 78 {n // 100 + 10} {n % 100:02d} 11" if n != count - 10 else "12"
+        company = f"Société {names[n // 4 * 4]}"
+        lines.append(f"{company};;Jeanne;{names[n]};{email};{phone};69{n // 4:03d};Lyon")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return names
+
+
+def test_a_large_file_read_on_every_core_says_what_one_process_says(
+    repo: Path, carnet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """600 rows go through the worker processes (rows read, files written and parsed
+    there): the plan, the problems and their lines are those of one process."""
+    from generator.importers import workers
+
+    source = tmp_path / "grand.csv"
+    names = _many_rows(source, 600)
+    args = ["import", "run", str(source), "--dry-run"]
+    for pair in ("Raison sociale=company.name", "Prénom=contact.first_name",
+                 "Nom=contact.last_name", "E-mail=contact.email", "Tél.=contact.phone",
+                 "CP=contact.postcode", "Ville=contact.city"):  # fmt: skip
+        args += ["--map", pair]
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    parallel = carnet(*args, repo=repo)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 10**9)
+    alone = carnet(*args, repo=repo)
+    assert parallel.exit_code == alone.exit_code == 1
+    assert parallel.stdout == alone.stdout and parallel.stderr == alone.stderr
+    err = parallel.stderr
+    assert f"{source}:582:5: error: adresse e-mail « pas-une-adresse » invalide" in err
+    assert f"{source}:592:6: warning: numéro de téléphone « 12 »" in err
+    assert f"{source}:552:4: warning: contact « Jeanne {names[550]} » en double" in err
+    assert err.count("warning:") == 2  # the duplicate and the phone: nothing else
+    last = f"data/contacts/jeanne-{names[599].lower()}.yaml"
+    assert last in parallel.stdout
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 400)
+    fixed = tmp_path / "corrige.csv"
+    fixed.write_text(
+        source.read_text(encoding="utf-8")
+        .replace("pas-une-adresse", "corrige@exemple.fr")
+        .replace(";12;", ";04 78 99 99 11;"),
+        encoding="utf-8",
+    )
+    real = [str(fixed) if a == str(source) else a for a in args if a != "--dry-run"]
+    done = carnet(*real, repo=repo)
+    assert done.exit_code == 0, done.output
+    assert git(repo, "log", "-1", "--format=%s").startswith(
+        "Import corrige.csv : 150 sociétés, 599"
+    )
+    assert _read(repo, last)["company"] == f"societe-{names[596].lower()}"

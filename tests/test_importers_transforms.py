@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.importers.fields import guess_mapping, normalise
 from generator.importers.transforms import (
@@ -74,3 +77,41 @@ def test_guess_by_synonym_then_similarity() -> None:
     fuzzy = guess_mapping(["Adresse e-mail pro"], "contact")[0]
     assert (fuzzy.field, fuzzy.how) == ("contact.email", "fuzzy")
     assert fuzzy.score >= 86
+
+
+_PIECES = ["a", "B", "0", ".", "-", "_", "+", "%", "@", "xn--", "fr", "com", "local", "test",
+           "ex--am", "é", " ", "..", "localhost", "arpa", "123", "a" * 63]  # fmt: skip
+
+
+@settings(max_examples=800)
+@given(
+    local=st.lists(st.sampled_from(_PIECES[:8]), min_size=0, max_size=8),
+    domain=st.lists(st.sampled_from(_PIECES), min_size=0, max_size=10),
+    other=st.lists(st.sampled_from(_PIECES), min_size=0, max_size=12),
+    plain=st.booleans(),
+)
+def test_email_validity_is_email_validators(
+    local: list[str], domain: list[str], other: list[str], plain: bool
+) -> None:
+    """The domain asked once per domain for plain addresses: the same answer as
+    email-validator on the whole address, whatever the address."""
+    text = "".join(local) + "@" + "".join(domain) if plain else "".join(other)
+    address, valid = clean_email(text)
+    try:
+        validate_email(address, check_deliverability=False)
+        expected = True
+    except EmailNotValidError:
+        expected = False
+    assert valid is expected
+
+
+@pytest.mark.parametrize("local", [1, 64, 65, 190])
+@pytest.mark.parametrize("labels", [1, 3, 4])
+def test_email_length_limits_are_email_validators(local: int, labels: int) -> None:
+    address = "x" * local + "@" + ".".join(["a" * 62] * labels) + ".fr"
+    try:
+        validate_email(address, check_deliverability=False)
+        expected = True
+    except EmailNotValidError:
+        expected = False
+    assert clean_email(address)[1] is expected

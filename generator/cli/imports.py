@@ -221,26 +221,29 @@ def run_import(
             mapping_root=root,
             lang=lang,
         )
-        write_plan(book, plan, lang, file)
-        print_problems(plan.problems)
-        if plan.drafts:
-            _print_plan(env, plan, dry_run)
-        if plan.errors:
-            raise Refused("import-refused", count=len(plan.errors))
-        if save_as:
-            save_mapping(plan.changes, save_as, mapping_from(mapping, save_as), force=force)
-        if dry_run:
-            return
-        title = mapping.title or mapping_name or Path(file).name
-        message = text(
-            "import-commit",
-            lang,
-            name=title,
-            companies=plan.count("company", "create"),
-            contacts=plan.count("contact", "create"),
-        )
-        if plan.changes.paths():
-            session.save(plan.changes, message)
+        try:  # the new files are written while validated, swapped in only when saved
+            write_plan(book, plan, lang, file, stage=not dry_run)
+            print_problems(plan.problems)
+            if plan.drafts:
+                _print_plan(env, plan, dry_run)
+            if plan.errors:
+                raise Refused("import-refused", count=len(plan.errors))
+            if save_as:
+                save_mapping(plan.changes, save_as, mapping_from(mapping, save_as), force=force)
+            if dry_run:
+                return
+            title = mapping.title or mapping_name or Path(file).name
+            message = text(
+                "import-commit",
+                lang,
+                name=title,
+                companies=plan.count("company", "create"),
+                contacts=plan.count("contact", "create"),
+            )
+            if plan.changes.paths():
+                session.save(plan.changes, message)
+        finally:
+            plan.changes.discard()  # nothing left when not saved (a no-op once written)
 
 
 REASONS = {
@@ -276,13 +279,14 @@ def _print_plan(env: Env, plan, dry_run: bool) -> None:
         if dry_run:
             click.echo(say("Essai : rien n'est écrit", "Dry run: nothing written"))
         header = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
-        click.echo(header + "  " + say("Raison", "Reason"))
+        lines = [header + "  " + say("Raison", "Reason")]
         for r in rows:
             cells = [
                 r[0].rjust(widths[0]),
                 *(c.ljust(w) for c, w in zip(r[1:4], widths[1:], strict=True)),
             ]
-            click.echo(("  ".join(cells) + "  " + r[4]).rstrip())
+            lines.append(("  ".join(cells) + "  " + r[4]).rstrip())
+        click.echo("\n".join(lines))  # one write: thousands of echo calls cost a second
     for d in plan.drafts:
         for key, old, new in d.changed:
             click.echo(

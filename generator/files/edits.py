@@ -4,7 +4,10 @@ A :class:`ChangeSet` collects the files a command creates or edits. Existing fil
 edited with ruamel.yaml in round-trip mode, so the user's comments, key order and quoting
 survive; new files are written in the layout of FORMAT.md. Nothing touches the disk until
 :meth:`ChangeSet.write`, which stages every file next to its target and then swaps them
-in; if any swap fails, the files already swapped are put back (all or nothing).
+in; if any swap fails, the files already swapped are put back (all or nothing). A command
+that creates thousands of files (``carnet import``) may write them beforehand into hidden
+staging folders (:meth:`ChangeSet.staging_folder`, :meth:`ChangeSet.create_staged`):
+still invisible to Carnet until swapped in, and removed by :meth:`ChangeSet.discard`.
 
 Usage::
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -125,6 +129,9 @@ class ChangeSet:
         self._texts: dict[str, bytes] = {}
         self._layout: dict[str, tuple[bool, bool]] = {}  # rel -> (BOM, CRLF) of an edited file
         self._replaced: list[tuple[Path, bytes | None]] = []
+        self._prestaged: dict[str, Path] = {}  # rel -> its file, already written whole
+        self._boxes: list[Path] = []  # staging folders made by staging_folder()
+        self._made: list[Path] = []  # the folders they needed, deepest first
 
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip mapping of the existing file ``rel``, to change in place.
@@ -167,6 +174,29 @@ class ChangeSet:
         """A new non-YAML file (a PDF, a report) written with the others."""
         self._texts[rel] = payload
 
+    def staging_folder(self, folder: str) -> Path:
+        """A new hidden folder in ``folder`` (made if missing) where new files of that
+        folder may be written beforehand, whole (:meth:`create_staged`); the change set
+        removes it, and them, when written or discarded."""
+        self._made[:0] = _make_folders(self.repo / folder)
+        box = Path(tempfile.mkdtemp(dir=self.repo / folder, prefix=".carnet-new-"))
+        self._boxes.append(box)
+        return box
+
+    def create_staged(self, rel: str, payload: bytes, staged: Path) -> None:
+        """A new file ``rel`` holding ``payload``, already written as ``staged`` in a
+        :meth:`staging_folder` of its folder: :meth:`write` only swaps it in."""
+        self._texts[rel] = payload
+        self._prestaged[rel] = staged
+
+    def discard(self) -> None:
+        """Remove what was written beforehand (:meth:`create_staged`), when the change set
+        will not be written after all: the repository is as it was."""
+        for box in self._boxes:  # Carnet's own fresh folders: whatever was written there
+            shutil.rmtree(box, ignore_errors=True)
+        _discard([], [], self._made)
+        self._prestaged, self._boxes, self._made = {}, [], []
+
     def paths(self) -> list[str]:
         """Every path this change set writes, in order."""
         return [*self._created, *self._edited, *self._texts]
@@ -196,34 +226,56 @@ class ChangeSet:
     def write(self) -> list[str]:
         """Write every file (all or nothing) and return their repository paths.
 
+        Each file is first written whole beside its target, then every one is swapped in.
+        A file that replaces another is staged as ``.NAME.XXXX.tmp`` in its folder and
+        keeps the permissions of the file it replaces; new files (thousands for an import)
+        are staged together in one ``.carnet-new-XXXX`` folder per target folder, created
+        with the usual permissions (no temporary name to draw nor mode to set per file).
+
         Raises :class:`~generator.problems.Refused` when a file cannot be written; nothing
         is changed then (not even a folder).
         """
         staged: list[tuple[Path, Path]] = []
+        boxes: dict[Path, Path] = {}  # target folder -> its staging folder for new files
         made: list[Path] = []
         rel = ""
         try:
             for rel, payload in self._payloads():
                 target = self.repo / rel
+                if rel in self._prestaged:
+                    staged.append((self._prestaged[rel], target))
+                    continue
+                if _is_new(target):
+                    box = boxes.get(target.parent)
+                    if box is None:
+                        made += _make_folders(target.parent)
+                        box = Path(tempfile.mkdtemp(dir=target.parent, prefix=".carnet-new-"))
+                        boxes[target.parent] = box
+                    tmp = box / f"{target.name}.tmp"
+                    staged.append((tmp, target))
+                    write_new(tmp, payload)
+                    continue
                 if target.exists() and not os.access(target, os.W_OK):
                     raise Refused("file-read-only", file=rel)
                 made += _make_folders(target.parent)
-                fd, tmp = tempfile.mkstemp(
+                fd, name = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )
-                staged.append((Path(tmp), target))
+                staged.append((Path(name), target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                os.chmod(tmp, _mode_for(target))
+                os.chmod(name, _mode_for(target))
             rel = ""
             self._replaced = _swap_in(staged)
         except OSError as exc:
-            _discard(staged, made)
+            _discard(staged, [*boxes.values(), *self._boxes], [*made, *self._made])
             shown = rel or (exc.filename and str(exc.filename)) or "?"
             raise Refused("file-write-failed", file=shown, detail=exc.strerror) from exc
         except BaseException:
-            _discard(staged, made)
+            _discard(staged, [*boxes.values(), *self._boxes], [*made, *self._made])
             raise
+        _discard([], [*boxes.values(), *self._boxes], [])  # empty now
+        self._prestaged, self._boxes, self._made = {}, [], []
         return self.paths()
 
     def undo(self) -> None:
@@ -265,10 +317,36 @@ def _make_folders(folder: Path) -> list[Path]:
     return missing
 
 
-def _discard(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
+def _is_new(target: Path) -> bool:
+    """Is there nothing at all at ``target`` (not even a link)? A missing folder on the way
+    counts as nothing; a file in the way of a folder is left for the writing to refuse."""
+    try:
+        os.lstat(target)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def write_new(tmp: Path | str, payload: bytes) -> None:
+    """Write ``payload`` into the new file ``tmp``: the usual permissions (the umask's)."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _discard(staged: list[tuple[Path, Path]], boxes: list[Path], made: list[Path]) -> None:
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
-    for folder in made:
+    for box in boxes:
+        with contextlib.suppress(OSError):
+            box.rmdir()
+    for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):  # deepest first
         with contextlib.suppress(OSError):
             folder.rmdir()
 

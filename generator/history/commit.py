@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.history.git import commit_paths, has_identity, unstage
+from generator.history.committing import commit_paths, has_identity, unstage
 from generator.history.lock import (
     GitPlace,
     exclusive,

@@ -7,13 +7,14 @@
 * :meth:`Git.popen` — for :class:`generator.history.log.LogStream`, one ``git log --raw -z``
   over ``data/`` read by a thread while the caller works;
 * :class:`BlobReader` — one long-lived ``git cat-file --batch``, asked in batches;
-* :func:`commit_paths` and its helpers — the commits of the commands, through GitPython;
+* :meth:`Git.call` — a command fed on its input, for :mod:`generator.history.committing`
+  (the commits of the commands);
 * :func:`resolve_revision` and :func:`archive` — ``--at``'s revision and its ``data/``.
 
 A cold ``carnet validate`` of a repository with issued documents thus starts three git
 processes (status, log, cat-file), and a warm one a single ``git status``.
 
-Why raw processes for reading rather than GitPython (which the commits use): importing it
+Why raw processes rather than GitPython (which only ``carnet init`` uses): importing it
 runs ``git version`` twice (seen with ``strace -f -e execve``), which alone would double the
 processes of a warm ``validate``; and its persistent ``cat-file`` reader asks one object
 per round trip: 8,732 blobs of a 2,000-commit history take 0.47 s through
@@ -28,14 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from generator.problems import Refused
 
 NULL_SHA = "0" * 40
 _CONFIG = (
@@ -87,6 +84,18 @@ class Git:
             return None
         out, _ = proc.communicate()
         return out if proc.returncode == 0 else None
+
+    def call(
+        self, args: list[str], data: bytes = b"", env: dict[str, str] | None = None
+    ) -> tuple[int, bytes, str]:
+        """Exit status, output and error text of ``git ARGS`` fed ``data`` on its input,
+        in ``env`` (the process's environment when ``None``)."""
+        self.calls += 1
+        Git.started += 1
+        done = subprocess.run(
+            ["git", *_CONFIG, *args], cwd=self.repo, input=data, capture_output=True, env=env
+        )
+        return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,72 +319,6 @@ class BlobReader:
             self.proc.stdin.close()
             self.proc.wait()
             self.proc = None
-
-
-# --- writing: GitPython, imported by the commands that commit (and only then: importing it
-# runs ``git version`` twice) ---------------------------------------------------------------
-
-_LOCK_REFUSED = re.compile(r"Unable to create '([^']+\.lock)': File exists")
-
-
-def _repository(folder: Path) -> Any:
-    import git
-
-    try:
-        return git.Repo(folder, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise Refused("git-not-a-repository", file=folder) from exc
-
-
-def _stderr(exc: Exception) -> str:
-    """What git printed, without GitPython's ``stderr: '…'`` wrapping."""
-    text = str(getattr(exc, "stderr", None) or exc).strip()
-    if text.startswith("stderr: '") and text.endswith("'"):
-        text = text[len("stderr: '") : -1]
-    return text.strip()
-
-
-def has_identity(folder: Path) -> bool:
-    """Does git know the author and committer (user.name, user.email, or the variables)?"""
-    import git
-
-    repository = _repository(folder)
-    try:
-        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            repository.git.var(ident)
-    except git.GitCommandError:
-        return False
-    return True
-
-
-def commit_paths(folder: Path, paths: list[str], message: str) -> str:
-    """Commit ``paths`` (relative to ``folder``) alone with ``message``; the short hash.
-
-    Refused (``git-index-locked`` naming the lock file git names, else
-    ``git-commit-failed`` with git's last line) when git does not commit.
-    """
-    import git
-
-    repository = _repository(folder)
-    try:
-        repository.git.add("--", *paths)
-        repository.git.commit("-m", message, "--only", "--", *paths)
-        return str(repository.head.commit.hexsha[:8])
-    except git.GitCommandError as exc:
-        text = _stderr(exc)
-        found = _LOCK_REFUSED.search(text)
-        if found:
-            raise Refused("git-index-locked", file=found.group(1)) from exc
-        lines = text.splitlines()
-        raise Refused("git-commit-failed", detail=lines[-1] if lines else str(exc)) from exc
-
-
-def unstage(folder: Path, paths: list[str]) -> None:
-    """Take ``paths`` out of the index again (after a failed commit put them there)."""
-    import git
-
-    with contextlib.suppress(Refused, git.GitCommandError):  # nothing staged, no HEAD
-        _repository(folder).git.reset("-q", "--", *paths)
 
 
 # --- time travel --------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.history.git import Git, has_identity
+from generator.history.committing import has_identity
+from generator.history.git import Git
 from generator.problems import Refused
 
 

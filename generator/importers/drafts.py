@@ -61,8 +61,10 @@ class Draft:
         """How the record is named in messages."""
         if self.kind == "company":
             return str(self.data.get("name", ""))
-        parts = (self.data.get("first_name"), self.data.get("last_name"))
-        return " ".join(str(p) for p in parts if p)
+        first, last = self.data.get("first_name"), self.data.get("last_name")
+        if first and last:
+            return f"{first} {last}"
+        return str(first or last or "")
 
     @property
     def postcode(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -192,11 +193,20 @@ def known_fields(kind: str, custom: dict[str, list[str]] | None = None) -> froze
     return base | extra
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalise(header: str) -> str:
-    """``"Tél. portable"`` → ``"tel portable"``: lower case, no accents, words only."""
-    text = unicodedata.normalize("NFKD", header)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    """``"Tél. portable"`` → ``"tel portable"``: lower case, no accents, words only.
+
+    Remembered: an import compares each name several times (duplicates, file names)."""
+    text = header
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 @dataclass(frozen=True, slots=True)

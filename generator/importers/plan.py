@@ -13,6 +13,7 @@ caller, all at once and only without errors.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,16 +23,16 @@ from generator.book.records import Entry
 from generator.checks import run_checks
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
-from generator.files.newfile import record_bytes
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
+from generator.importers.workers import CHUNK, read_rows, write_new_files
 from generator.problems import Problem, Refused
-from generator.schema import KINDS_BY_NAME
+from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
-from generator.schema.parse import parse_file
+from generator.schema.parse import ParsedRecord
 
 ON_DUPLICATE = ("skip", "update", "new")
 FOLDERS = {"company": "data/companies", "contact": "data/contacts"}
@@ -91,9 +92,9 @@ def plan_import(
     index.fill(book)
     drafts: list[Draft] = []
     rows = 0
-    for row in table.rows():
+    for company, contact, found in read_rows(reader, table.rows()):
         rows += 1
-        company, contact = reader.read(row)
+        reader.problems += found
         if company is not None:
             company = _settle_company(company, index, on_duplicate, reader, drafts)
         if contact is not None:
@@ -196,17 +197,26 @@ def slug(text: str, fallback: str) -> str:
     return normalise(text).replace(" ", "-")[:60].strip("-") or fallback
 
 
-def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") -> None:
+def write_plan(
+    book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "", *, stage: bool = False
+) -> None:
     """Name the new files, fill the change set, and validate what would be written;
-    the problems found are added to the plan, located in the imported file."""
+    the problems found are added to the plan, located in the imported file.
+
+    With ``stage`` (an import that will write), the new files are also written while
+    they are validated, into hidden staging folders the change set swaps in only when
+    written (:meth:`~generator.files.edits.ChangeSet.write`); the caller discards them
+    (:meth:`~generator.files.edits.ChangeSet.discard`) if it does not write."""
     changes = plan.changes
     sources: dict[str, Draft] = {}
     taken: set[str] = set()
+    created: list[Draft] = []
     for draft in plan.drafts:
         if draft.kind != "company":
             continue
         if draft.action == "create":
             _create(changes, draft, "societe", taken)
+            created.append(draft)
             sources[draft.path] = draft  # type: ignore[index]
         elif draft.action == "update":
             _update(changes, draft)
@@ -221,10 +231,36 @@ def write_plan(book: Book, plan: ImportPlan, lang: str = "fr", shown: str = "") 
             draft.columns.setdefault("company", (company.column("name") if company else 1))
         if draft.action == "create":
             _create(changes, draft, "contact", taken)
+            created.append(draft)
         else:
             _update(changes, draft)
         sources[draft.path] = draft  # type: ignore[index]
-    plan.problems += _validate(book, changes, sources, shown or "", lang)
+    staged = _staging(changes, created) if stage else [None] * len(created)
+    files = [(d.kind, d.path, d.data, at) for d, at in zip(created, staged, strict=True)]
+    written = write_new_files(files, book.settings.timezone, lang)  # type: ignore[arg-type]
+    parsed: dict[str, ParsedRecord] = {}
+    for draft, at, (payload, record) in zip(created, staged, written, strict=True):
+        if at is None:
+            changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
+        else:
+            changes.create_staged(draft.path, payload, Path(at))  # type: ignore[arg-type]
+        parsed[draft.path] = record  # type: ignore[index]
+    plan.problems += _validate(book, changes, sources, parsed, shown or "", lang)
+
+
+def _staging(changes: ChangeSet, created: list[Draft]) -> list[str | None]:
+    """Where each new file is written beforehand: a staging folder of its folder per
+    chunk of the workers (two processes never create files in the same folder at once:
+    the file system would make them wait for each other)."""
+    boxes: dict[tuple[str, int], str] = {}
+    staged: list[str | None] = []
+    for n, draft in enumerate(created):
+        folder, _, name = draft.path.rpartition("/")  # type: ignore[union-attr]
+        key = (folder, n // CHUNK)
+        if key not in boxes:
+            boxes[key] = str(changes.staging_folder(folder))
+        staged.append(f"{boxes[key]}/{name}.tmp")
+    return staged
 
 
 def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
@@ -239,15 +275,14 @@ def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
 
 
 def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
-    """Name the draft's new file (slug of its name, ``-2``… when taken) and add it."""
-    base = f"{FOLDERS[draft.kind]}/{slug(draft.name, fallback)}"
-    path, n = f"{base}.yaml", 1
-    while path in taken or (changes.repo / path).exists():
+    """Name the draft's new file (slug of its name, ``-2``… when taken)."""
+    stem = slug(draft.name, fallback)
+    path, n, repo = f"{FOLDERS[draft.kind]}/{stem}.yaml", 1, str(changes.repo)
+    while path in taken or os.path.exists(os.path.join(repo, path)):
         n += 1
-        path = f"{base}-{n}.yaml"
+        path = f"{FOLDERS[draft.kind]}/{stem}-{n}.yaml"
     taken.add(path)
-    draft.path, draft.id = path, Path(path).stem
-    changes.create_bytes(path, record_bytes(draft.data))
+    draft.path, draft.id = path, path.rpartition("/")[2].removesuffix(".yaml")
 
 
 def _update(changes: ChangeSet, draft: Draft) -> None:
@@ -285,22 +320,35 @@ def _top_key(text: str, line: int) -> str | None:
 
 
 def _validate(
-    book: Book, changes: ChangeSet, sources: dict[str, Draft], shown: str, lang: str
+    book: Book,
+    changes: ChangeSet,
+    sources: dict[str, Draft],
+    parsed: dict[str, ParsedRecord],
+    shown: str,
+    lang: str,
 ) -> list[Problem]:
+    """The would-be files parsed as ``carnet validate`` parses typed ones (the new ones
+    already are, in ``parsed``; the updated ones by validate's own
+    :func:`~generator.schema.batch.parse_all`), then every check run on the Book as it
+    would be; the problems, located in the imported file."""
     problems: list[Problem] = []
     entries: list[Entry] = []
-    tz = book.settings.timezone
-    for rel, payload in changes.contents().items():
-        kind = kind_of(rel)
-        draft = sources.get(rel)
-        if kind not in FOLDERS or draft is None:
-            continue
-        parsed = parse_file(KINDS_BY_NAME[kind].model, rel, payload, tz=tz, lang=lang)
-        text = payload.decode("utf-8")
-        for p in parsed.problems:
-            problems.append(_located(p, draft, _top_key(text, p.line), shown))
-        if parsed.record is not None:
-            entries.append(Entry(kind, Path(rel).stem, rel, parsed.record, parsed.faulty))
+    texts = changes.contents()
+    todo = [
+        (kind, rel, payload)
+        for rel, payload in texts.items()
+        if rel not in parsed and (kind := kind_of(rel)) in FOLDERS and rel in sources
+    ]
+    updated = parse_all(todo, book.settings.timezone, lang, os.cpu_count() or 1)
+    for rel, result in [*updated, *parsed.items()]:
+        draft = sources[rel]
+        if result.problems:
+            text = texts[rel].decode("utf-8")
+            for p in result.problems:
+                problems.append(_located(p, draft, _top_key(text, p.line), shown))
+        if result.record is not None:
+            record_id = rel.rpartition("/")[2].removesuffix(".yaml")
+            entries.append(Entry(kind_of(rel), record_id, rel, result.record, result.faulty))
     if not entries:
         return problems
     after = with_entries(book, entries)
