@@ -144,7 +144,8 @@
         }).then(function (plain) {
           return JSON.parse(decoder.decode(plain)).map(function (e) {
             e.href = base + e.u;
-            e.all = fold(e.t + " " + e.x);
+            e.title = fold(e.t);
+            e.all = e.title + " " + fold(e.x);
             return e;
           });
         });
@@ -172,9 +173,12 @@
         var words = fold(query).split(/\s+/).filter(Boolean);
         list.textContent = "";
         if (!words.length) return;
+        function inTitle(e) { return words.every(function (w) { return e.title.indexOf(w) >= 0; }) ? 0 : 1; }
         var hits = entries.filter(function (e) {
           return words.every(function (w) { return e.all.indexOf(w) >= 0; });
-        }).slice(0, 20);
+        });
+        hits.sort(function (a, b) { return inTitle(a) - inTitle(b); });
+        hits = hits.slice(0, 20);
         if (!hits.length) list.appendChild(element("li", "", "Aucun résultat."));
         hits.forEach(function (e) {
           var item = element("li");
