@@ -18,7 +18,8 @@ and the sealed sections the plain pages carry, then (once MkDocs has run) the ar
 area is sealed again only when an HMAC of its inputs under its key changes (records,
 attachments, history, members, templates, language, day); otherwise the sealed copy kept
 in the staging folder is put back as it is. Nothing of a key is written anywhere.
-A member without a usable password is left out of the area, with a warning.
+A member without a usable password is left out of the area, with a warning; a project
+none of whose members can open it gets no area.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ import hashlib
 import json
 import shutil
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.book.book import KINDS, Book, with_entry
+from generator.book.book import KINDS, Book
 from generator.book.privacy import members_of
 from generator.extranet.attachments import (
     AttachmentMap,
@@ -46,6 +47,7 @@ from generator.extranet.crypto import ITERATIONS
 from generator.extranet.keyring import Holder
 from generator.extranet.names import OpaqueNames
 from generator.extranet.output import private_folder, staging_area
+from generator.extranet.pages import record_links
 from generator.extranet.passwords import password_for, read_secrets
 from generator.extranet.private_keys import (
     inputs_digest,
@@ -60,7 +62,6 @@ from generator.extranet.scope import scoped_to
 from generator.files.output import PRIVATE_AREAS as AREAS
 from generator.files.yamlio import atomic_write
 from generator.problems import Problem, make_problem
-from generator.schema.parties import Extranet
 from generator.templating import templates_dir
 
 SLOTS_FILE = "cles.json"
@@ -105,20 +106,7 @@ def member_holders(
     return holders, problems
 
 
-def members_book(book: Book, project_id: str) -> Book:
-    """The Book whose extranet of ``project_id`` shows every kind of its interactions
-    (those it has)."""
-    entry = book.projects[project_id]
-    present = {
-        book.interactions[i].record.kind for i in book.interactions_by_project.get(project_id, ())
-    }
-    kinds = [kind for kind in book.settings.pipelines if kind in present]
-    extranet = Extranet(enabled=True, kinds=kinds)
-    record = entry.record.model_copy(update={"extranet": extranet})
-    return with_entry(book, replace(entry, record=record))
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Area:
     """One private project's area: where, its key, who opens it, its pages' names."""
 
@@ -126,13 +114,18 @@ class Area:
     folder: str
     key: bytes
     holders: tuple[Holder, ...]
-    book: Book
-    """The Book its pages are built from (:func:`members_book`)."""
+    scoped: Book
+    """What its pages show (:func:`generator.extranet.scope.scoped_to`, ``internal``)."""
 
     @property
     def names(self) -> OpaqueNames:
         """The names of its pages, anchors and sealed files (derived from its key)."""
         return OpaqueNames(subkey(self.key, "names"))
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """Where each of its interactions is, below the area (``p….html#e…``)."""
+        return record_links(self.scoped, self.project, self.names)
 
 
 class PrivateSeal:
@@ -165,16 +158,23 @@ class PrivateSeal:
             self.salt,
             iterations,
         )
+        # An area that no member could open is not built (its key would be random at
+        # every build, and nobody could read it): its members are warned above.
         self.areas = {
             project_id: Area(
                 project_id,
                 folder,
                 project_key(project_id, holders[project_id], self.owns, self.salt),
                 tuple(holders[project_id]),
-                members_book(book, project_id),
+                scoped_to(book, project_id, internal=True),
             )
             for project_id, folder in areas.items()
+            if holders[project_id]
         }
+
+    def folders(self) -> tuple[str, ...]:
+        """The folders of the areas built (those a member can open)."""
+        return tuple(a.folder for a in self.areas.values())
 
     def sections(self) -> dict[str, str]:
         """The sealed fragments to add to the plain pages, and the unlock control of
@@ -212,7 +212,7 @@ class PrivateSeal:
         )
         fresh: dict[str, str] = {}
         for area in self.areas.values():
-            files = _files(self.repo, area.book, area.project, self.lang)
+            files, _ = record_attachments(area.scoped, self.repo)
             digest = inputs_digest(area.key, self._inputs(area, files, brand, history))
             copy = sealed / area.folder.rsplit("/", 1)[-1]
             if digests.get(area.folder) != digest or not (copy / "index.html").is_file():
@@ -230,7 +230,7 @@ class PrivateSeal:
             a.project: (
                 a.key,
                 a.holders,
-                {"f": a.folder, "t": a.book.projects[a.project].record.title},
+                {"f": a.folder, "t": a.scoped.projects[a.project].record.title},
             )
             for a in self.areas.values()
         }
@@ -247,13 +247,11 @@ class PrivateSeal:
         history: Any,
         digest: str,
     ) -> None:
-        pdfs, _ = document_attachments(
-            self.repo, area.book, scoped_to(area.book, area.project, internal=True), lang=self.lang
-        )
+        pdfs, _ = document_attachments(self.repo, self.book, area.scoped, lang=self.lang)
         build = subkey(area.key, "build/" + digest).hex()[:16]
         with private_folder(staging_area(self.repo)) as tmp:
             staged = stage_extranet(
-                area.book,
+                self.book,
                 area.project,
                 tmp,
                 lang=self.lang,
@@ -273,7 +271,7 @@ class PrivateSeal:
 
     def _inputs(self, area: Area, files: AttachmentMap, brand: Brand, history: Any) -> list[bytes]:
         """Everything the area is made of, as bytes (see :func:`inputs_digest`)."""
-        scoped = scoped_to(area.book, area.project, internal=True)
+        scoped = area.scoped
         parts = [
             _code_digest(),
             f"{self.lang}|{scoped.today.isoformat()}|{area.folder}|{self.iterations}".encode(),
@@ -358,10 +356,3 @@ def _member_problem(code: str, user: str, lang: str, **params: Any) -> Problem:
 def _sources(variable: str | None, user: str, glue: str) -> str:
     secret = f"user/{user} (.carnet-secrets.yaml)"
     return f"${variable} {glue} {secret}" if variable else secret
-
-
-def _files(repo: Path, members: Book, project_id: str, lang: str) -> AttachmentMap:
-    """The attachments of the project's interactions (a file that cannot be read is
-    left out: validate reports it); the documents' PDFs are added when sealing."""
-    files, _ = record_attachments(scoped_to(members, project_id, internal=True), repo)
-    return files

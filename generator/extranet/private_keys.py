@@ -9,7 +9,7 @@ while their members and passwords are, and never written anywhere.
 - Each project's **key**: HKDF-SHA256 of its members' own keys (:func:`project_key`),
   so that unchanged members and passwords give the same key, and removing a member or
   changing a password gives another one (the removed member's password opens nothing
-  sealed afterwards). A project without any member able to open it gets a random key.
+  sealed afterwards).
 - The project key wraps itself once for each member and identifier (:func:`keyring_of`)
   and decides, by an HMAC of the area's inputs (:func:`inputs_digest`), whether the
   area must be sealed again.

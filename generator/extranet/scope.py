@@ -19,6 +19,7 @@ from generator.checks.extranet import (
     buyer_in_project,
     is_client_document,
 )
+from generator.schema.parties import Extranet
 
 __all__ = ["CLIENT_DOCUMENTS", "HIDDEN_BUDGETS", "is_client_document", "scoped_to"]
 
@@ -31,8 +32,9 @@ def scoped_to(book: Book, project_id: str, *, internal: bool = False) -> Book:
     """The Book of the extranet of ``project_id`` (its ``extranet.kinds`` decide).
 
     ``internal``: for the firm's own people (the sealed area of a private project, read
-    by its members): the interactions keep their internal notes, every budget and every
-    document; the people's private details stay out as for a client."""
+    by its members): every kind of its interactions is shown, with their internal notes,
+    every budget and every document, and the project's own note; the people's private
+    details stay out as for a client."""
     project = book.projects[project_id]
     extranet = project.record.extranet
     kinds = set(extranet.kinds) if extranet is not None else set()
@@ -48,8 +50,17 @@ def scoped_to(book: Book, project_id: str, *, internal: bool = False) -> Book:
         }
     )
     records = Records(settings=settings, lang=settings.lang)
+    own = {"note": None}
+    if internal:  # every kind of its interactions, and its own note
+        present = {
+            book.interactions[i].record.kind
+            for i in book.interactions_by_project.get(project_id, ())
+        }
+        kinds = {kind for kind in book.settings.pipelines if kind in present}
+        shown = [kind for kind in book.settings.pipelines if kind in kinds]
+        own = {"extranet": Extranet(enabled=True, kinds=shown)}
     records.by_kind["project"] = {
-        project_id: _strip(project, note=None, members=list(project.record.members))
+        project_id: _strip(project, members=list(project.record.members), **own)
     }
     records.by_kind["company"] = {
         key: _strip(

@@ -22,9 +22,7 @@ from typing import Any
 from generator import locale as fmt
 from generator.book.book import Book
 from generator.extranet.crypto import b64
-from generator.extranet.pages import record_links
 from generator.extranet.private_keys import seal_stable
-from generator.extranet.scope import scoped_to
 from generator.site import views
 from generator.site.urls import record_page, url_of
 from generator.templating import render
@@ -102,8 +100,7 @@ def _pages(book: Book, private: set[str], lang: str) -> dict[str, dict[str, list
 def _fragment(book: Book, page: str, area: Any, rows: list[Row], lang: str) -> str:
     """One project's lines on ``page``, as HTML linking into its area."""
     up = "../" * url_of(page).count("/") + area.folder + "/"
-    scoped = scoped_to(area.book, area.project, internal=True)
-    inside = record_links(scoped, area.project, area.names)
+    inside = area.links
 
     def href(entry: Any) -> str:
         return up + inside.get(entry.id, "index.html")

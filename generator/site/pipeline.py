@@ -137,7 +137,7 @@ def build_repo_site(
             site_config=site_config,
             past=rev is not None,
             progress=progress,
-            private_areas=tuple(areas.values()) if seal_private is not None and private else None,
+            private_areas=sealer.folders() if sealer is not None else None,
             private_sections=sealer.sections() if sealer is not None else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
