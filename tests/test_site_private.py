@@ -322,4 +322,6 @@ def test_a_member_sees_the_sealed_sections_in_chromium(built: Path) -> None:
         assert "Recevoir les 3 candidats retenus" in hit.inner_text(), "title matches first"
         hit.click()
         page.wait_for_selector("html[data-unlocked]", timeout=10000)
-        assert "Recevoir les 3 candidats retenus" in page.inner_text("body")
+        body = page.inner_text("body")
+        assert "Recevoir les 3 candidats retenus" in body
+        assert "Candidats : A. (alternance possible)" in body, "members read internal notes"
