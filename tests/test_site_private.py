@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,161 @@ def test_a_member_unlocks_once_in_chromium(built: Path) -> None:
         stranger.click("#carnet-unlock button")
         stranger.locator("#carnet-message", has_text="incorrect").wait_for(timeout=30000)
         assert "Recrutement" not in stranger.inner_text("body")
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Each file below ``folder``: its bytes and its modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def _opened_projects(site: Path, identifier: str, password: str) -> list[tuple[bytes, dict]]:
+    """The project keys (and their facts) that ``identifier`` and ``password`` open among
+    the site's slots (``prive/cles.json``), as carnet-private.js does."""
+    import json
+
+    from cryptography.exceptions import InvalidTag
+
+    from generator.extranet.crypto import SiteKey
+    from generator.extranet.keyring import person_key, wrap_aad
+
+    landing = (site / "projets-prives" / "index.html").read_text(encoding="utf-8")
+    salt, iterations = re.search(r'data-carnet-kdf="([^:"]+):(\d+)"', landing).groups()
+    own = SiteKey(person_key(password, base64.b64decode(salt), identifier, int(iterations)), b"")
+    opened = []
+    for slot in json.loads((site / "prive" / "cles.json").read_text(encoding="utf-8")):
+        try:
+            plain = own.decrypt(base64.b64decode(slot), wrap_aad("private"))
+        except InvalidTag:
+            continue
+        opened.append((plain[:32], json.loads(plain[32:])))
+    return opened
+
+
+def test_sealed_sections_open_with_a_members_key_only(built: Path) -> None:
+    from generator.extranet.crypto import SiteKey
+    from generator.extranet.sections import section_aad
+
+    site = built / "build" / "site"
+    (opened,) = _opened_projects(site, "claire", CLAIRE)
+    key, facts = opened
+    assert re.fullmatch(r"prive/[0-9a-f]{16}", facts["f"])
+    assert _opened_projects(site, "benoit", CLAIRE) == []
+    assert _opened_projects(site, "karim", CLAIRE) == []
+    for page, url, expected in (
+        ("projets/index.md", "projets", "Recrutement développeur 2026"),
+        ("interactions/project.md", "interactions/project", "Préparer le poste et le badge"),
+        ("pipelines/project.md", "pipelines/project", "Préparer le poste et le badge"),
+    ):
+        html = (site / url / "index.html").read_text(encoding="utf-8")
+        (blob,) = re.findall(r'data-carnet-sealed="([^"]+)"', html)
+        fragment = SiteKey(key, b"").decrypt(base64.b64decode(blob), section_aad(page))
+        assert expected in fragment.decode("utf-8")
+        assert f'href="{"../" * url.count("/")}../{facts["f"]}/' in fragment.decode("utf-8")
+    assert "data-carnet-sealed" not in (site / "societes" / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def _copy(built: Path, target: Path) -> Path:
+    """A copy of the built repository, built once in its place (the staging folder, and
+    so the areas' salt, belongs to the site's folder)."""
+    shutil.copytree(built, target, symlinks=True)
+    assert build(CliRunner(), target).exit_code == 0
+    return target
+
+
+def test_an_unchanged_build_leaves_the_areas_as_they_are(built: Path, tmp_path: Path) -> None:
+    repo = _copy(built, tmp_path / "repo")
+    site = repo / "build" / "site"
+    before = _files(site / "prive")
+    lists = (site / "projets" / "index.html").read_bytes()
+    started = time.perf_counter()
+    assert build(CliRunner(), repo).exit_code == 0
+    assert time.perf_counter() - started < 20
+    assert _files(site / "prive") == before, "same bytes, not even written again"
+    assert (site / "projets" / "index.html").read_bytes() == lists
+
+
+def test_removing_a_member_or_changing_a_password_rotates_the_key(
+    built: Path, tmp_path: Path
+) -> None:
+    repo = _copy(built, tmp_path / "repo")
+    site = repo / "build" / "site"
+    ((old_key, facts),) = _opened_projects(site, "karim", KARIM)
+    project = repo / "data" / "projects" / f"{PRIVATE}.yaml"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace(
+            "  - {user: karim, role: référent technique}\n", ""
+        ),
+        encoding="utf-8",
+    )
+    assert build(CliRunner(), repo).exit_code == 0
+    assert _opened_projects(site, "karim", KARIM) == []
+    index = (site / facts["f"] / "index.html").read_text(encoding="utf-8")
+    salt, iterations, build_id = _KDF.search(index).groups()
+    slots = [base64.b64decode(s) for s in _SLOTS.search(index).group(1).split()]
+    assert len(slots) == 2, "claire alone, by id and by e-mail"
+    for identifier in ("karim", "karim@atelier-dupont.fr"):
+        assert (
+            open_slot(slots, KARIM, identifier, base64.b64decode(salt), build_id, int(iterations))
+            is None
+        )
+    ((new_key, _),) = _opened_projects(site, "claire", CLAIRE)
+    assert new_key != old_key
+    (repo / ".carnet-secrets.yaml").write_text(
+        f'user/claire: "Claire change de mot de passe en 2027 !"\nuser/karim: "{KARIM}"\n',
+        encoding="utf-8",
+    )
+    assert build(CliRunner(), repo).exit_code == 0
+    assert _opened_projects(site, "claire", CLAIRE) == []
+    ((newer_key, _),) = _opened_projects(site, "claire", "Claire change de mot de passe en 2027 !")
+    assert newer_key not in (old_key, new_key)
+
+
+@pytest.mark.browser
+def test_a_member_sees_the_sealed_sections_in_chromium(built: Path) -> None:
+    from browser import browser, serve
+
+    site = built / "build" / "site"
+    with serve(site) as base, browser() as chromium:
+        stranger = chromium.new_context().new_page()
+        stranger.goto(base + "interactions/project/")
+        stranger.click(".carnet-private__unlock a")
+        stranger.fill("input[name=username]", "benoit")
+        stranger.fill("input[name=password]", CLAIRE)
+        stranger.click(".carnet-private__form button")
+        stranger.locator(".carnet-private__message", has_text="Aucun projet").wait_for(
+            timeout=30000
+        )
+        assert "Recrutement" not in stranger.inner_text("body")
+        page = chromium.new_context().new_page()
+        page.goto(base + "interactions/project/")
+        assert "Recrutement" not in page.inner_text("body")
+        page.click(".carnet-private__unlock a")
+        page.fill("input[name=username]", "claire@atelier-dupont.fr")
+        page.fill("input[name=password]", CLAIRE)
+        page.click(".carnet-private__form button")
+        page.wait_for_selector("html[data-carnet-private=open]", timeout=30000)
+        section = page.inner_text(".carnet-private")
+        assert "Projets privés" in section and "Préparer le poste et le badge" in section
+        page.goto(base + "pipelines/project/")  # once per tab: no new prompt
+        page.wait_for_selector("html[data-carnet-private=open]", timeout=10000)
+        assert "Préparer le poste et le badge" in page.inner_text(".carnet-private")
+        page.click(".carnet-private a:has-text('Préparer le poste et le badge')")
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)  # the area opens too
+        assert "Préparer le poste et le badge" in page.inner_text("body")
+        page.goto(base + "projets-prives/")
+        page.wait_for_selector("html[data-carnet-private=open]", timeout=10000)
+        page.fill(".carnet-private__search input", "candidats")
+        hit = page.locator(".carnet-private__results a").first
+        hit.wait_for(timeout=20000)
+        assert "Recevoir les 3 candidats retenus" in hit.inner_text(), "title matches first"
+        hit.click()
+        page.wait_for_selector("html[data-unlocked]", timeout=10000)
+        body = page.inner_text("body")
+        assert "Recevoir les 3 candidats retenus" in body
+        assert "Candidats : A. (alternance possible)" in body, "members read internal notes"

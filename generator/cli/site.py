@@ -99,7 +99,7 @@ def build(
       carnet build --as claire --out ~/carnet-claire
     """
     from generator.cli.progress import progress
-    from generator.extranet.private import seal_private_areas
+    from generator.extranet.private import PrivateSeal
     from generator.site.pipeline import build_repo_site
 
     require_repo(env)
@@ -114,7 +114,7 @@ def build(
             trust_config=trust_config,
             progress=report,
             as_user=as_user,
-            seal_private=None if as_user else seal_private_areas,
+            seal_private=None if as_user else PrivateSeal,
         )
     _show(env, outcome)
     sys.exit(1 if strict and outcome.report.warnings else 0)

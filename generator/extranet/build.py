@@ -99,6 +99,8 @@ def stage_extranet(
     attachments: AttachmentMap | None = None,
     brand: Brand | None = None,
     build: str | None = None,
+    names: OpaqueNames | None = None,
+    internal: bool = False,
 ) -> StagedExtranet:
     """Write the scoped pages of ``project_id``, build them with MkDocs under ``work``.
 
@@ -107,11 +109,13 @@ def stage_extranet(
     :func:`build_extranet`. Nothing is encrypted yet: keep ``work`` private (a
     temporary folder) until :func:`seal_extranet` has run. ``brand``: the firm its lock
     screen names (default: the firm's name, no logo); ``build``: this build's id (default:
-    a new one).
+    a new one); ``names``: the pages' and files' names (default: random ones);
+    ``internal``: for the firm's own people, internal notes and costs kept
+    (:func:`~generator.extranet.scope.scoped_to`).
     """
     work = work.absolute()  # MkDocs reads docs_dir relative to its config file
-    scoped = scoped_to(book, project_id)
-    names = OpaqueNames()
+    scoped = scoped_to(book, project_id, internal=internal)
+    names = names or OpaqueNames()
     planned = plan_attachments(scoped, attachments or {}, names.sealed)
     calendar = project_calendar(scoped, project_id, work, names.sealed, history)
     docs = work / "docs"

@@ -97,6 +97,28 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
+def _kinds(book: Book, project_id: str) -> list[str]:
+    project = book.projects[project_id].record
+    return [k for k in (project.extranet.kinds if project.extranet else []) if k]
+
+
+def _links(listings: list[list[Listing]], anchors: dict[str, str]) -> dict[str, str]:
+    return {
+        e.id: f"{html_name(page.file)}#{anchors[e.id]}"
+        for pages in listings
+        for page in pages
+        for e in page.entries
+    }
+
+
+def record_links(book: Book, project_id: str, names: OpaqueNames) -> dict[str, str]:
+    """Where :func:`write_pages` puts each interaction of the scoped ``book``
+    (``p….html#e…``), for links from outside the extranet (``names`` derived from a
+    secret, as the sealed areas of private projects have them)."""
+    listings = plan_listings(book, _kinds(book, project_id), names)
+    return _links(listings, {key: names.anchor(key) for key in book.interactions})
+
+
 def write_pages(
     docs: Path,
     book: Book,
@@ -113,15 +135,9 @@ def write_pages(
     (``calendar``: the project's sealed calendar feed, offered on the home page;
     ``proposals``: what people may propose, :func:`generator.extranet.proposals.proposal_form`)."""
     project = book.projects[project_id].record
-    kinds = [k for k in (project.extranet.kinds if project.extranet else []) if k]
-    listings = plan_listings(book, kinds, names)
+    listings = plan_listings(book, _kinds(book, project_id), names)
     anchors = {key: names.anchor(key) for key in book.interactions}
-    links = {
-        e.id: f"{html_name(page.file)}#{anchors[e.id]}"
-        for pages in listings
-        for page in pages
-        for e in page.entries
-    }
+    links = _links(listings, anchors)
     common: dict[str, Any] = {
         "book": book,
         "settings": book.settings,

@@ -2,29 +2,38 @@
 
 The plain internal site never holds a private project (:mod:`generator.book.privacy`);
 each one gets instead an area under ``prive/<random hex>/`` of the site, built as an
-extranet of the project for its members (every interaction kind, internal notes and
-the firm's costs left out as for any extranet) and sealed with a random project key
-wrapped once for each member (:mod:`generator.extranet.keyring`), with the attachments
-of its interactions and the PDFs of its issued documents: each member's own
-key is derived with PBKDF2-HMAC-SHA256 (600,000 rounds) from their password,
+extranet of the project for its members, who are the firm's own people: every
+interaction kind, with internal notes and every budget and document
+(:func:`generator.extranet.scope.scoped_to` with ``internal``), and with the attachments
+of its interactions and the PDFs of its issued documents. It is sealed with the project
+key (:mod:`generator.extranet.private_keys`): HKDF of the members' own keys, each derived
+once per build with PBKDF2-HMAC-SHA256 (600,000 rounds) from their password,
 ``settings.users.<user>.password_env`` or ``user/<id>`` in ``.carnet-secrets.yaml``,
-judged by the same strength rule as every password. All areas of one build share one
-salt, so a member who unlocked one area opens their others without typing again.
+judged by the same strength rule as every password. All areas share one salt, so a
+member who unlocked once in a tab opens all their areas and the plain pages' sealed
+sections (:mod:`generator.extranet.sections`).
 
-Nothing of a key is written in clear, nor kept between builds: each build seals the
-areas again with new keys (an incremental build of the plain pages re-seals them).
-A member without a usable password is left out of the area, with a warning.
+:class:`PrivateSeal` does it in two steps around the plain site's build: first the keys
+and the sealed sections the plain pages carry, then (once MkDocs has run) the areas. An
+area is sealed again only when an HMAC of its inputs under its key changes (records,
+attachments, history, members, templates, language, day); otherwise the sealed copy kept
+in the staging folder is put back as it is. Nothing of a key is written anywhere.
+A member without a usable password is left out of the area, with a warning; a project
+none of whose members can open it gets no area.
 """
 
 from __future__ import annotations
 
-import os
+import filecmp
+import hashlib
+import json
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.book.book import Book, with_entry
+from generator.book.book import KINDS, Book
 from generator.book.privacy import members_of
 from generator.extranet.attachments import (
     AttachmentMap,
@@ -32,16 +41,31 @@ from generator.extranet.attachments import (
     merge_attachments,
     record_attachments,
 )
-from generator.extranet.brand import firm_brand
+from generator.extranet.brand import Brand, firm_brand
 from generator.extranet.build import seal_extranet, stage_extranet
-from generator.extranet.crypto import ITERATIONS, SALT_BYTES, new_build_id
-from generator.extranet.keyring import Holder, new_keyring
+from generator.extranet.crypto import ITERATIONS
+from generator.extranet.keyring import Holder
+from generator.extranet.names import OpaqueNames
 from generator.extranet.output import private_folder, staging_area
+from generator.extranet.pages import record_links
 from generator.extranet.passwords import password_for, read_secrets
+from generator.extranet.private_keys import (
+    inputs_digest,
+    keyring_of,
+    own_keys,
+    project_key,
+    site_salt,
+    site_slots,
+    subkey,
+)
 from generator.extranet.scope import scoped_to
 from generator.files.output import PRIVATE_AREAS as AREAS
+from generator.files.yamlio import atomic_write
 from generator.problems import Problem, make_problem
-from generator.schema.parties import Extranet
+from generator.templating import templates_dir
+
+SLOTS_FILE = "cles.json"
+"""The file below :data:`AREAS` listing every area's key wrapped for each member (no name)."""
 
 
 def member_holders(
@@ -82,65 +106,237 @@ def member_holders(
     return holders, problems
 
 
-def members_book(book: Book, project_id: str) -> Book:
-    """The Book whose extranet of ``project_id`` shows every kind of its interactions
-    (those it has)."""
-    entry = book.projects[project_id]
-    present = {
-        book.interactions[i].record.kind for i in book.interactions_by_project.get(project_id, ())
-    }
-    kinds = [kind for kind in book.settings.pipelines if kind in present]
-    extranet = Extranet(enabled=True, kinds=kinds)
-    record = entry.record.model_copy(update={"extranet": extranet})
-    return with_entry(book, replace(entry, record=record))
+@dataclass(frozen=True)
+class Area:
+    """One private project's area: where, its key, who opens it, its pages' names."""
+
+    project: str
+    folder: str
+    key: bytes
+    holders: tuple[Holder, ...]
+    scoped: Book
+    """What its pages show (:func:`generator.extranet.scope.scoped_to`, ``internal``)."""
+
+    @property
+    def names(self) -> OpaqueNames:
+        """The names of its pages, anchors and sealed files (derived from its key)."""
+        return OpaqueNames(subkey(self.key, "names"))
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """Where each of its interactions is, below the area (``p….html#e…``)."""
+        return record_links(self.scoped, self.project, self.names)
 
 
-def seal_private_areas(
-    repo: Path,
-    book: Book,
-    out: Path,
-    areas: dict[str, str],
-    *,
-    history: Any = None,
-    lang: str = "fr",
-    iterations: int = ITERATIONS,
-) -> list[Problem]:
-    """Write the sealed area of each private project of ``areas`` (project → folder
-    below ``out``) into the built site ``out``, replacing every previous area; the
-    warnings about members left out."""
-    from generator.files.reading import locate
+class PrivateSeal:
+    """The private projects of one build of the internal site: their keys (derived
+    here, before the plain pages: :attr:`areas`), then their sealed areas
+    (:meth:`seal`). ``areas``: project → folder below the site; ``cache``: a folder of
+    the builder's staging area, never published (the salt, the sealed copies and the
+    digests of their inputs)."""
 
-    target = out / AREAS
-    if target.is_symlink():
-        target.unlink()
-    elif target.exists():
-        shutil.rmtree(target)
-    secrets, problems = read_secrets(repo, lang)
-    salt = os.urandom(SALT_BYTES)
-    brand = replace(
-        firm_brand(book, repo), area="Private project" if lang == "en" else "Projet privé"
-    )
-    staging = staging_area(repo)
-    for project_id, folder in areas.items():
-        holders, missing = member_holders(book, project_id, secrets, lang)
-        problems += missing
-        build = new_build_id()
-        members = members_book(book, project_id)
-        with private_folder(staging) as tmp:
-            staged = stage_extranet(
-                members,
+    def __init__(
+        self,
+        repo: Path,
+        book: Book,
+        areas: dict[str, str],
+        cache: Path,
+        *,
+        lang: str = "fr",
+        iterations: int = ITERATIONS,
+    ) -> None:
+        self.repo, self.book, self.cache, self.lang = repo, book, cache, lang
+        self.iterations = iterations
+        secrets, self.problems = read_secrets(repo, lang)
+        self.salt = site_salt(cache / "salt.json")
+        holders: dict[str, list[Holder]] = {}
+        for project_id in areas:
+            holders[project_id], missing = member_holders(book, project_id, secrets, lang)
+            self.problems += missing
+        self.owns = own_keys(
+            {(h.person, h.identifiers): h for hs in holders.values() for h in hs}.values(),
+            self.salt,
+            iterations,
+        )
+        # An area that no member could open is not built (its key would be random at
+        # every build, and nobody could read it): its members are warned above.
+        self.areas = {
+            project_id: Area(
                 project_id,
+                folder,
+                project_key(project_id, holders[project_id], self.owns, self.salt),
+                tuple(holders[project_id]),
+                scoped_to(book, project_id, internal=True),
+            )
+            for project_id, folder in areas.items()
+            if holders[project_id]
+        }
+
+    def folders(self) -> tuple[str, ...]:
+        """The folders of the areas built (those a member can open)."""
+        return tuple(a.folder for a in self.areas.values())
+
+    def sections(self) -> dict[str, str]:
+        """The sealed fragments to add to the plain pages, and the unlock control of
+        « Projets privés », by Markdown path (:mod:`generator.extranet.sections`)."""
+        from generator.extranet.sections import landing_block, sealed_sections
+        from generator.site.private import LANDING
+
+        found = sealed_sections(self.book, self.areas.values(), self.kdf(), self.lang)
+        found[LANDING] = landing_block(self.kdf())
+        return found
+
+    def kdf(self) -> str:
+        """What the browser needs to derive a member's own key: ``salt:iterations``."""
+        from generator.extranet.crypto import b64
+
+        return f"{b64(self.salt)}:{self.iterations}"
+
+    def seal(self, out: Path, *, history: Any = None) -> list[Problem]:
+        """Put each area into the built site ``out`` (sealed again only when its inputs
+        changed), the file of slots beside them, and nothing else under :data:`AREAS`;
+        the warnings about members left out."""
+        from generator.files.reading import locate
+
+        state_path = self.cache / "digests.json"
+        try:
+            digests = json.loads(state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            digests = {}
+        if not isinstance(digests, dict):
+            digests = {}
+        sealed = self.cache / "areas"
+        brand = replace(
+            firm_brand(self.book, self.repo),
+            area="Private project" if self.lang == "en" else "Projet privé",
+        )
+        fresh: dict[str, str] = {}
+        for area in self.areas.values():
+            files, _ = record_attachments(area.scoped, self.repo)
+            digest = inputs_digest(area.key, self._inputs(area, files, brand, history))
+            copy = sealed / area.folder.rsplit("/", 1)[-1]
+            if digests.get(area.folder) != digest or not (copy / "index.html").is_file():
+                self._seal_area(area, copy, files, brand, history, digest)
+            fresh[area.folder] = digest
+            _sync(copy, out / area.folder)
+        atomic_write(state_path, json.dumps(fresh, indent=1, sort_keys=True))
+        kept = {Path(f).name for f in fresh} | {SLOTS_FILE}
+        for folder in (sealed, out / AREAS):
+            if folder.is_dir():
+                for child in folder.iterdir():
+                    if child.name not in kept:
+                        _remove(child)
+        facts = {
+            a.project: (
+                a.key,
+                a.holders,
+                {"f": a.folder, "t": a.scoped.projects[a.project].record.title},
+            )
+            for a in self.areas.values()
+        }
+        slots = json.dumps(site_slots(facts, self.owns)).encode("utf-8")
+        _write_if_changed(out / AREAS / SLOTS_FILE, slots)
+        return locate(self.repo, self.problems, self.lang)
+
+    def _seal_area(
+        self,
+        area: Area,
+        copy: Path,
+        files: AttachmentMap,
+        brand: Brand,
+        history: Any,
+        digest: str,
+    ) -> None:
+        pdfs, _ = document_attachments(self.repo, self.book, area.scoped, lang=self.lang)
+        build = subkey(area.key, "build/" + digest).hex()[:16]
+        with private_folder(staging_area(self.repo)) as tmp:
+            staged = stage_extranet(
+                self.book,
+                area.project,
                 tmp,
-                lang=lang,
+                lang=self.lang,
                 history=history,
-                attachments=_files(repo, members, project_id, lang),
+                attachments=merge_attachments(files, pdfs),
                 brand=brand,
                 build=build,
+                names=area.names,
+                internal=True,
             )
-            keyring = new_keyring(holders, build, iterations, salt=salt)
+            keyring = keyring_of(
+                area.key, area.holders, self.owns, self.salt, build, self.iterations
+            )
             seal_extranet(staged, keyring.site, keyring.slots)
-            shutil.copytree(staged.site, out / folder)
-    return locate(repo, problems, lang)
+            _remove(copy)
+            shutil.copytree(staged.site, copy)
+
+    def _inputs(self, area: Area, files: AttachmentMap, brand: Brand, history: Any) -> list[bytes]:
+        """Everything the area is made of, as bytes (see :func:`inputs_digest`)."""
+        scoped = area.scoped
+        parts = [
+            _code_digest(),
+            f"{self.lang}|{scoped.today.isoformat()}|{area.folder}|{self.iterations}".encode(),
+            repr(brand).encode(),
+            repr([(h.person, h.identifiers) for h in area.holders]).encode(),
+            scoped.settings.model_dump_json().encode(),
+        ]
+        for kind in KINDS:
+            for key, entry in sorted(scoped.by_kind(kind).items()):
+                parts.append(f"{kind}|{key}|{entry.path}".encode())
+                parts.append(entry.record.model_dump_json().encode())
+                if history is not None:
+                    parts.append(repr(history.changes_of(entry.path)).encode())
+        for key, found in sorted(files.items()):
+            for name, path in found:
+                data = path.read_bytes()
+                parts.append(f"{key}|{name}|".encode() + hashlib.blake2b(data).digest())
+        return parts
+
+
+@cache
+def _code_digest() -> bytes:
+    """A digest of what builds an area besides the data: the extranet's templates and
+    code, the site's stylesheet (a new version of Carnet seals the areas again)."""
+    here = Path(__file__).parent
+    paths = [
+        *sorted((templates_dir() / "extranet").iterdir()),
+        templates_dir() / "site" / "assets" / "carnet.css",
+        *sorted(here.glob("*.py")),
+    ]
+    digest = hashlib.blake2b()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source``, writing only the files that differ."""
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            rel = path.relative_to(target)
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+    for rel in sorted(wanted):
+        src, dst = source / rel, target / rel
+        if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    atomic_write(path, data)
 
 
 def _member_problem(code: str, user: str, lang: str, **params: Any) -> Problem:
@@ -160,12 +356,3 @@ def _member_problem(code: str, user: str, lang: str, **params: Any) -> Problem:
 def _sources(variable: str | None, user: str, glue: str) -> str:
     secret = f"user/{user} (.carnet-secrets.yaml)"
     return f"${variable} {glue} {secret}" if variable else secret
-
-
-def _files(repo: Path, members: Book, project_id: str, lang: str) -> AttachmentMap:
-    """The attachments of the project's interactions and its issued documents' PDFs (a
-    file that cannot be read or rendered is left out: validate reports it)."""
-    scoped = scoped_to(members, project_id)
-    files, _ = record_attachments(scoped, repo)
-    pdfs, _ = document_attachments(repo, members, scoped, lang=lang)
-    return merge_attachments(files, pdfs)

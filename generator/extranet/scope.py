@@ -19,6 +19,7 @@ from generator.checks.extranet import (
     buyer_in_project,
     is_client_document,
 )
+from generator.schema.parties import Extranet
 
 __all__ = ["CLIENT_DOCUMENTS", "HIDDEN_BUDGETS", "is_client_document", "scoped_to"]
 
@@ -27,8 +28,13 @@ def _strip(entry: Entry, **update: Any) -> Entry:
     return Entry(entry.kind, entry.id, entry.path, entry.record.model_copy(update=update))
 
 
-def scoped_to(book: Book, project_id: str) -> Book:
-    """The Book of the extranet of ``project_id`` (its ``extranet.kinds`` decide)."""
+def scoped_to(book: Book, project_id: str, *, internal: bool = False) -> Book:
+    """The Book of the extranet of ``project_id`` (its ``extranet.kinds`` decide).
+
+    ``internal``: for the firm's own people (the sealed area of a private project, read
+    by its members): every kind of its interactions is shown, with their internal notes,
+    every budget and every document, and the project's own note; the people's private
+    details stay out as for a client."""
     project = book.projects[project_id]
     extranet = project.record.extranet
     kinds = set(extranet.kinds) if extranet is not None else set()
@@ -44,8 +50,17 @@ def scoped_to(book: Book, project_id: str) -> Book:
         }
     )
     records = Records(settings=settings, lang=settings.lang)
+    own = {"note": None}
+    if internal:  # every kind of its interactions, and its own note
+        present = {
+            book.interactions[i].record.kind
+            for i in book.interactions_by_project.get(project_id, ())
+        }
+        kinds = {kind for kind in book.settings.pipelines if kind in present}
+        shown = [kind for kind in book.settings.pipelines if kind in kinds]
+        own = {"extranet": Extranet(enabled=True, kinds=shown)}
     records.by_kind["project"] = {
-        project_id: _strip(project, note=None, members=list(project.record.members))
+        project_id: _strip(project, members=list(project.record.members), **own)
     }
     records.by_kind["company"] = {
         key: _strip(
@@ -78,23 +93,23 @@ def scoped_to(book: Book, project_id: str) -> Book:
     for key in book.interactions_by_project.get(project_id, ()):
         entry = book.interactions[key]
         r = entry.record
-        if r.document is not None:
+        if r.document is not None and not internal:
             if not is_client_document(entry):
                 continue
             if not buyer_in_project(r, project.record, book.contacts):
                 continue  # another client's document (validate reports it)
-        elif r.kind not in kinds:
+        elif r.document is None and r.kind not in kinds:
             continue
-        interactions[key] = _strip(
-            entry,
-            internal_note=None,
-            adequacy_justification=None,  # the adviser's compliance record, not the client's
-            budget=None if r.kind in HIDDEN_BUDGETS else r.budget,
-            company=r.company if r.company in company_ids else None,
-            contact=r.contact if r.contact in contact_ids else None,
-            source=None,
-            resources=[],
-        )
+        kept = {"company": r.company if r.company in company_ids else None}
+        kept["contact"] = r.contact if r.contact in contact_ids else None
+        if not internal:
+            kept |= {
+                "internal_note": None,
+                "adequacy_justification": None,  # the adviser's record, not the client's
+                "budget": None if r.kind in HIDDEN_BUDGETS else r.budget,
+                "source": None,
+            }
+        interactions[key] = _strip(entry, resources=[], **kept)
     records.by_kind["interaction"] = interactions
     for kind, entries in records.by_kind.items():
         records.ids[kind] = set(entries)

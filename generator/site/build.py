@@ -20,6 +20,7 @@ import html
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,7 @@ def stage_site(
     past: bool = False,
     progress: Progress | None = None,
     private_areas: tuple[str, ...] | None = None,
+    private_sections: Mapping[str, str] | None = None,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -169,8 +171,10 @@ def stage_site(
     the staging folder, never mixed with ``build/documents/``. ``progress`` hears of the
     pages rendered and of the PDFs (:data:`generator.Progress`). ``private_areas``: the
     folders of the sealed areas of private projects, listed on the « Projets privés »
-    page (:mod:`generator.site.private`); None: no such page.
+    page (:mod:`generator.site.private`); None: no such page. ``private_sections``: the
+    HTML (sealed fragments) added at the end of some pages, by Markdown path.
     """
+    sections = private_sections or {}
     if site_config is None:
         site_config = read_site_config(repo, lang=lang)
     if site_config.problems:
@@ -202,10 +206,16 @@ def stage_site(
             page_keys[spec.path] = spec.key
             if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
                 continue  # unchanged: its Markdown stays as written
-        written += _write_page(docs / spec.path, render_page(spec, book, lang, cards))
+        text = render_page(spec, book, lang, cards)
+        if spec.path in sections:
+            text += "\n" + sections[spec.path]
+        written += _write_page(docs / spec.path, text)
     if private_areas is not None:
         pages.append(LANDING)
-        written += _write_page(docs / LANDING, landing_page(private_areas, lang))
+        landing = landing_page(private_areas, lang)
+        if LANDING in sections:
+            landing += "\n" + sections[LANDING]
+        written += _write_page(docs / LANDING, landing)
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
     sync_feeds(book, docs, out, history, site_url)
@@ -317,7 +327,8 @@ def _config_text(
         "nav": nav(book, lang) + (private_nav if private else []),
         "not_in_nav": "\n".join(f"/{folder}/*.md" for folder in (*SECTIONS.values(), AGENDAS)),
         "extra_css": ["assets/carnet.css"],
-        "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"],
+        "extra_javascript": ["assets/carnet.js", "assets/carnet-record.js"]
+        + (["assets/carnet-private.js"] if private else []),
     }
     return json.dumps(config, ensure_ascii=False, indent=1) + "\n"
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator import Progress
 from generator.book.privacy import hidden_paths, private_projects, projects_of, without_private
@@ -30,9 +31,10 @@ from generator.site.build import SiteReport, publish_site, stage_site, staging_d
 from generator.site.config import SiteConfigError, read_site_config
 from generator.site.private import HiddenHistory, area_paths
 
-SealPrivate = Callable[..., list[Problem]]
-"""Writes the sealed areas of private projects into the built site
-(:func:`generator.extranet.private.seal_private_areas`)."""
+SealPrivate = Callable[..., Any]
+"""Prepares the private projects' keys and sealed sections, then writes their sealed
+areas into the built site (:class:`generator.extranet.private.PrivateSeal`: called with
+``repo, book, areas, cache, lang=``; its ``sections()`` and ``seal(out, history=)``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +112,13 @@ def build_repo_site(
         keep = projects_of(book, as_user) if as_user is not None else ()
         private = [p for p in private_projects(book) if p not in keep]
         areas: dict[str, str] = {}
+        sealer: Any = None
         if private and seal_private is not None:
-            areas = area_paths(private, staging_dir(repo, out) / "private-areas.json")
+            stage = staging_dir(repo, out)
+            areas = area_paths(private, stage / "private-areas.json")
+            sealer = seal_private(
+                repo, book, areas, stage / "private", lang=lang or book.settings.lang
+            )
         history = result.history
         full_history = history
         if history is not None and private:
@@ -130,7 +137,8 @@ def build_repo_site(
             site_config=site_config,
             past=rev is not None,
             progress=progress,
-            private_areas=tuple(areas.values()) if seal_private is not None and private else None,
+            private_areas=sealer.folders() if sealer is not None else None,
+            private_sections=sealer.sections() if sealer is not None else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:
@@ -138,11 +146,10 @@ def build_repo_site(
         gc.collect()
         release_free_memory()
         report = publish_site(staged, strict=strict, progress=progress)
-        if areas and seal_private is not None:
+        if sealer is not None:
             if progress is not None:
                 progress("private", 0, None)
-            lang_used = lang or book.settings.lang
-            notices += seal_private(repo, book, out, areas, history=full_history, lang=lang_used)
+            notices += sealer.seal(out, history=full_history)
     except SiteConfigError as exc:
         return BuildOutcome([*notices, *exc.problems], refusal=Refused("site-config-refused"))
     return BuildOutcome(notices, report)

@@ -51,7 +51,7 @@ def dashboard(book: Book, lang: str) -> dict[str, Any]:
         r = entry.record
         if first <= r.date <= horizon:
             per_day[r.date][r.state] += 1
-        item = _action(book, entry, lang)
+        item = action(book, entry, lang)
         if item is None:
             continue
         if item["day"] < today:
@@ -143,7 +143,7 @@ STEP_LABELS = {
 """What someone must do about a document, as the dashboard says it."""
 
 
-def _action(book: Book, entry: Any, lang: str) -> dict[str, Any] | None:
+def action(book: Book, entry: Any, lang: str) -> dict[str, Any] | None:
     """An interaction on someone's list: the day it calls for action, its next step;
     ``None`` when nothing is left to do (:func:`generator.book.progress.action_day`)."""
     progress = book.progress.get(entry.id)
