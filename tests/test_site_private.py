@@ -215,6 +215,7 @@ def test_sealed_sections_open_with_a_members_key_only(built: Path) -> None:
         ("projets/index.md", "projets", "Recrutement développeur 2026"),
         ("interactions/project.md", "interactions/project", "Préparer le poste et le badge"),
         ("pipelines/project.md", "pipelines/project", "Préparer le poste et le badge"),
+        ("modifications.md", "modifications", "Préparer le poste et le badge"),
     ):
         html = (site / url / "index.html").read_text(encoding="utf-8")
         (blob,) = re.findall(r'data-carnet-sealed="([^"]+)"', html)

@@ -176,13 +176,14 @@ class PrivateSeal:
         """The folders of the areas built (those a member can open)."""
         return tuple(a.folder for a in self.areas.values())
 
-    def sections(self) -> dict[str, str]:
+    def sections(self, history: Any = None) -> dict[str, str]:
         """The sealed fragments to add to the plain pages, and the unlock control of
-        « Projets privés », by Markdown path (:mod:`generator.extranet.sections`)."""
+        « Projets privés », by Markdown path (:mod:`generator.extranet.sections`);
+        ``history``: the whole git history (the private projects' recent changes)."""
         from generator.extranet.sections import landing_block, sealed_sections
         from generator.site.private import LANDING
 
-        found = sealed_sections(self.book, self.areas.values(), self.kdf(), self.lang)
+        found = sealed_sections(self.book, self.areas.values(), self.kdf(), self.lang, history)
         found[LANDING] = landing_block(self.kdf())
         return found
 

@@ -28,6 +28,9 @@ from generator.site.urls import record_page, url_of
 from generator.templating import render
 
 PROJECTS = "projets/index.md"
+CHANGES = "modifications.md"
+RECENT_DAYS = 30
+"""« Modifications récentes » shows the changes of the last 30 days (as the plain page)."""
 Row = dict[str, Any]
 
 
@@ -36,14 +39,20 @@ def section_aad(page: str) -> bytes:
     return f"carnet-private/section/{page}".encode()
 
 
-def sealed_sections(book: Book, areas: Iterable[Any], kdf: str, lang: str = "fr") -> dict[str, str]:
+def sealed_sections(
+    book: Book, areas: Iterable[Any], kdf: str, lang: str = "fr", history: Any = None
+) -> dict[str, str]:
     """The HTML to add to each plain page that has private lines: its sealed fragments
     (``areas``: the :class:`generator.extranet.private.Area` of each private project;
-    ``book``: the whole Book; ``kdf``: ``salt:iterations`` of the members' own keys)."""
+    ``book``: the whole Book; ``kdf``: ``salt:iterations`` of the members' own keys;
+    ``history``: the whole git history, for « Modifications récentes »)."""
     areas = list(areas)
     by_project = {a.project: a for a in areas}
     fragments: dict[str, list[str]] = defaultdict(list)
-    for page, rows_of in _pages(book, set(by_project), lang).items():
+    pages = _pages(book, set(by_project), lang)
+    if history is not None:
+        pages[CHANGES] = _recent_changes(book, set(by_project), history)
+    for page, rows_of in pages.items():
         for project_id, rows in sorted(rows_of.items()):
             area = by_project[project_id]
             html = _fragment(book, page, area, rows, lang)
@@ -95,6 +104,22 @@ def _pages(book: Book, private: set[str], lang: str) -> dict[str, dict[str, list
             if item is not None and item["day"] <= book.today + timedelta(days=views.WINDOW):
                 add("index.md", item["entry"], day=item["day"], step=item["step"])
     return pages
+
+
+def _recent_changes(book: Book, private: set[str], history: Any) -> dict[str, list[Row]]:
+    """The changes of the last days to each private project's files (its own record and
+    its interactions'), newest first, by project; a project without any is left out."""
+    owner = {book.projects[p].path: (p, book.projects[p]) for p in private}
+    for project_id in private:
+        for key in book.interactions_by_project.get(project_id, ()):
+            entry = book.interactions[key]
+            owner[entry.path] = (project_id, entry)
+    found: dict[str, list[Row]] = defaultdict(list)
+    for change in history.since(book.today - timedelta(days=RECENT_DAYS)):
+        project_id, entry = owner.get(change.path, (None, None))
+        if project_id is not None and len(found[project_id]) < 300:
+            found[project_id].append({"change": change, "entry": entry})
+    return found
 
 
 def _fragment(book: Book, page: str, area: Any, rows: list[Row], lang: str) -> str:

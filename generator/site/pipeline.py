@@ -138,7 +138,7 @@ def build_repo_site(
             past=rev is not None,
             progress=progress,
             private_areas=sealer.folders() if sealer is not None else None,
-            private_sections=sealer.sections() if sealer is not None else None,
+            private_sections=sealer.sections(full_history) if sealer is not None else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:
