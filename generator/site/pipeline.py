@@ -26,9 +26,10 @@ from generator.history.reader import history_notice
 from generator.load import load
 from generator.problems import Problem, Refused
 from generator.schema.batch import ParseMemo
-from generator.site.build import SiteReport, publish_site, stage_site, staging_dir
+from generator.site.build import stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
 from generator.site.private import HiddenHistory, area_paths
+from generator.site.publish import SiteReport, publish_site
 
 SealPrivate = Callable[..., list[Problem]]
 """Writes the sealed areas of private projects into the built site
