@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from generator.files.output import output_dir
 from generator.problems import Refused
 from generator.schema.batch import ParseMemo
+from generator.site.live import LiveSite
 from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
 
@@ -50,10 +51,11 @@ def serve_site(
         raise Refused("serve-config-errors")
     out = output_dir(repo, "serve")  # never through a link the repository holds
     memo = ParseMemo()  # an edit parses its own file again, nothing else
+    live = LiveSite()  # and MkDocs renders its pages, nothing else
 
     def rebuild() -> None:
         outcome = build_repo_site(
-            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo
+            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo, live=live
         )
         if on_build is not None:
             on_build(outcome)
