@@ -39,7 +39,10 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/societes/mes-beaux-sapins/"
     try:
-        assert "Mes Beaux Sapins" in fetch(url)
+        first = fetch(url)
+        assert "Mes Beaux Sapins" in first
+        epoch = re.search(r"livereload\((\d+),", first)
+        assert epoch is not None, "the page does not ask for live reload"
         company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
         company.write_text(
             company.read_text(encoding="utf-8").replace(
@@ -57,6 +60,9 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
             time.sleep(0.3)
         else:
             raise AssertionError("the served page did not follow the edit")
+        # the browser's long poll hears of the new site (it reloads the page)
+        reloaded = fetch(f"http://{host}:{port}/livereload/{epoch[1]}/1")
+        assert int(reloaded) > int(epoch[1])
         # the rebuild is incremental: its menu still names every page, never "None"
         menu = fetch(url).split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
         assert "Vue d'ensemble" in menu and not re.search(r">\s*None\s*<", menu)

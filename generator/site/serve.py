@@ -63,6 +63,7 @@ def serve_site(
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out))
+    server.observer = _observer(server.observer)
     server.set_app(host_guard(server.get_app(), host, lambda: server.server_address[1]))
     server.watch(str(repo / "data"))
     server.watch(str(templates_dir()))
@@ -83,6 +84,16 @@ def serve_site(
     finally:
         server.shutdown()
     return False
+
+
+def _observer(polling: Any) -> Any:
+    """The system's own file watcher (inotify on Linux) instead of MkDocs' polling one,
+    which stats every file of ``data/`` twice a second (seconds at a time for tens of
+    thousands of records) before it even notices an edit; polling when there is none."""
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    return polling if Observer is PollingObserver else Observer()
 
 
 def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:
