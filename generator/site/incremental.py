@@ -3,9 +3,10 @@
 ``mkdocs build --dirty`` skips pages whose Markdown is older than their HTML, which is
 what we want (we only rewrite Markdown that changed), but it drops the skipped pages
 from Material's search index and never removes pages that disappeared. A small plugin
-notes which pages MkDocs rendered; once it has returned, every page's search entries
-are cached and those of the pages it skipped are put back; :mod:`generator.site.build`
-deletes the HTML of removed pages.
+notes which pages MkDocs rendered; the complete index of the previous build is set aside
+before MkDocs runs, and once it has returned the entries of the rendered pages replace
+theirs in it; :mod:`generator.site.publish` deletes the HTML of removed pages. Another
+plugin keeps what MkDocs built with, for ``carnet serve`` (:mod:`generator.site.live`).
 """
 
 from __future__ import annotations
