@@ -122,3 +122,17 @@ def test_a_new_record_takes_one_mkdocs_pass_then_pages_again(
     assert served.live.rendered is None
     assert not (served.out / "societes" / "sapins-du-vercors").exists()
     assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-3"))
+
+
+def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
+    served: Served, tmp_path: Path
+) -> None:
+    again = Served(served.repo)  # a new server on the site the first one left
+    again.rebuild()
+    assert again.live.rendered is None  # its first build is MkDocs' (dirty: nothing to do)
+    company = served.repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    edit(company, "name: Mes Beaux Sapins", "name: Sapins Relancés")
+    again.rebuild()
+    assert again.live.rendered is not None and "societes/mes-beaux-sapins.md" in again.live.rendered
+    assert "Sapins Relancés" in (again.out / "societes" / "index.html").read_text("utf-8")
+    assert_same_site(again.out, clean_build(served.repo, tmp_path / "clean"))
