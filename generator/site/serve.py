@@ -86,14 +86,36 @@ def serve_site(
     return False
 
 
+CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
+"""The file events that may change the site (not a file opened or read: the rebuild
+itself reads the files it watches, and must not set off another)."""
+
+
 def _observer(polling: Any) -> Any:
     """The system's own file watcher (inotify on Linux) instead of MkDocs' polling one,
     which stats every file of ``data/`` twice a second (seconds at a time for tens of
-    thousands of records) before it even notices an edit; polling when there is none."""
+    thousands of records) before it even notices an edit; polling when there is none.
+    Only changes reach MkDocs' handler (:data:`CHANGES`)."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
-    return polling if Observer is PollingObserver else Observer()
+    if Observer is PollingObserver:
+        return polling
+
+    class ChangesOnly(FileSystemEventHandler):
+        def __init__(self, handler: FileSystemEventHandler) -> None:
+            self.handler = handler
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if event.event_type in CHANGES:
+                self.handler.dispatch(event)
+
+    class ChangesObserver(Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, event_handler: Any, path: Any, **options: Any) -> Any:
+            return super().schedule(ChangesOnly(event_handler), path, **options)
+
+    return ChangesObserver()
 
 
 def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:
