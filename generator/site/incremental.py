@@ -85,23 +85,28 @@ def set_aside_index(site: Path, stage: Path) -> None:
 
 
 def merge_search_index(
-    site: Path, stage: Path, built: set[str], pages: set[str], clean: bool
+    site: Path, stage: Path, built: set[str], pages: set[str], clean: bool, keep: bool = False
 ) -> SearchEntries | None:
-    """Keep Material's search index whole across dirty builds; its entries by page.
+    """Keep Material's search index whole across dirty builds; its entries by page when
+    ``keep`` (None: no index, or not asked for).
 
     Runs after MkDocs has returned (its pages are freed by then): after a dirty build, the
     entries of the pages it rendered replace theirs in the previous complete index (set
-    aside by :func:`set_aside_index`), those of removed pages are dropped. None: no index.
+    aside by :func:`set_aside_index`), those of removed pages are dropped. A clean build's
+    index is whole as MkDocs wrote it.
     """
     path = site / "search" / "search_index.json"
     previous = stage / PREVIOUS_INDEX
-    if not path.exists():
+    if not path.exists() or (clean and not keep):
         previous.unlink(missing_ok=True)
         return None
     index = json.loads(path.read_text(encoding="utf-8"))
     entries = SearchEntries.of(index)
     if not clean:
-        kept = SearchEntries.of(_load(previous))
+        try:
+            kept = SearchEntries.of(_load(previous))
+        except (TypeError, KeyError, AttributeError):  # not an index Material wrote
+            kept = SearchEntries(entries.config, {})
         kept.replace(entries.by_page, built, pages)
         entries = kept
         atomic_write(path, entries.text())
@@ -153,8 +158,7 @@ def _load(path: Path) -> dict[str, Any]:
     data = read_output(path)
     try:
         index = json.loads(data) if data is not None else {}
-        SearchEntries.of(index)  # every entry has its location
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except ValueError:
         return {}
     return index if isinstance(index, dict) else {}
 

@@ -86,7 +86,9 @@ def publish_site(
     warnings, built = _run_mkdocs(staged, strict, keep)
     if keep is None:
         gc.collect()  # MkDocs' pages are gone: room for the search index
-    search = merge_search_index(staged.out, staged.stage, built, urls, staged.clean)
+    search = merge_search_index(
+        staged.out, staged.stage, built, urls, staged.clean, keep=keep is not None
+    )
     if keep is not None:
         keep.search = search
     write_state(staged)
