@@ -49,7 +49,8 @@ class LiveSite:
         kept = self._kept
         if (
             kept is not None
-            and kept.search is not None
+            and kept.files is not None
+            and (kept.search is not None or _search_plugin(kept.config) is None)
             and not staged.clean
             and staged.key == self._key
             and sources == self._sources
