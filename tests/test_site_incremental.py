@@ -148,3 +148,15 @@ def test_build_at_a_past_revision_leaves_the_work_tree_alone(runner, tmp_path) -
     assert result.exit_code == 0, result.output
     assert {p: p.read_bytes() for p in (repo / "data").rglob("*") if p.is_file()} == before
     assert build(runner, repo, "--at", "pas-une-revision").exit_code == 2
+
+
+def test_a_lost_search_index_is_rebuilt_whole(runner, built) -> None:
+    """An incremental build merges into the previous index: without it, the site is built
+    clean rather than left with the entries of the pages rendered again only."""
+    repo, site = built
+    entries = search_entries(site)
+    (site / "search" / "search_index.json").unlink()
+    result = build(runner, repo)
+    assert result.exit_code == 0, result.output
+    assert "complète" in result.stdout
+    assert sorted(map(json.dumps, search_entries(site))) == sorted(map(json.dumps, entries))

@@ -23,6 +23,7 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     ready = threading.Event()
     servers: list = []
+    builds: list = []
 
     def on_ready(server) -> None:
         servers.append(server)
@@ -30,7 +31,13 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
 
     thread = threading.Thread(
         target=serve_site,
-        kwargs={"repo": repo, "port": 0, "today": TODAY, "on_ready": on_ready},
+        kwargs={
+            "repo": repo,
+            "port": 0,
+            "today": TODAY,
+            "on_ready": on_ready,
+            "on_build": builds.append,
+        },
         daemon=True,
     )
     thread.start()
@@ -39,7 +46,10 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/societes/mes-beaux-sapins/"
     try:
-        assert "Mes Beaux Sapins" in fetch(url)
+        first = fetch(url)
+        assert "Mes Beaux Sapins" in first
+        epoch = re.search(r"livereload\((\d+),", first)
+        assert epoch is not None, "the page does not ask for live reload"
         company = repo / "data" / "companies" / "mes-beaux-sapins.yaml"
         company.write_text(
             company.read_text(encoding="utf-8").replace(
@@ -57,6 +67,14 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
             time.sleep(0.3)
         else:
             raise AssertionError("the served page did not follow the edit")
+        # the browser's long poll hears of the new site (it reloads the page)
+        reloaded = fetch(f"http://{host}:{port}/livereload/{epoch[1]}/1")
+        assert int(reloaded) > int(epoch[1])
+        # reading the data (as the rebuild itself does) sets off no rebuild
+        time.sleep(1.5)
+        (repo / "data" / "settings.yaml").read_bytes()
+        time.sleep(1.5)
+        assert len(builds) == 2, [b.report for b in builds]
         # the rebuild is incremental: its menu still names every page, never "None"
         menu = fetch(url).split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
         assert "Vue d'ensemble" in menu and not re.search(r">\s*None\s*<", menu)

@@ -13,15 +13,11 @@ clean.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import html
 import json
-import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +25,12 @@ from generator import Progress
 from generator.book.book import Book
 from generator.documents.batch import causes, site_pdfs
 from generator.files.cache import code_digest
-from generator.files.output import BUILD, clear_links, empty_folder, remove, staging_folder
+from generator.files.output import (
+    BUILD,
+    is_plain_file,
+    remove,
+    staging_folder,
+)
 from generator.files.yamlio import atomic_write
 from generator.history.git import tracked_under
 from generator.problems import Refused
@@ -42,36 +43,24 @@ from generator.site.config import (
 )
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
-from generator.site.incremental import BuiltPages, DropDirtyWarning, merge_search_index
-from generator.site.mkdocs_log import Collector, refusals
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
+from generator.site.publish import (
+    MARKER,
+    SiteReport,
+    StagedSite,
+    publish_site,
+    search_index_path,
+)
 from generator.site.resources import AGENDAS
-from generator.site.urls import SECTIONS, url_of
+from generator.site.urls import SECTIONS
 from generator.templating import template_files, templates_dir
 
 STATE_VERSION = 1
 PAGE_FOLDERS = ("pipelines", "interactions", "documents", "factures", "ressources", "agendas")
 """Folders of pages besides the records'."""
-MARKER = ".carnet-site"
-"""A file Carnet leaves in every site folder it writes, so that it never wipes another."""
 STAGING = ".carnet-site"
 """The folder under ``build/`` where the Markdown of each site is kept between builds."""
-
-
-@dataclass(frozen=True, slots=True)
-class SiteReport:
-    """What a build did."""
-
-    out: Path
-    pages: int
-    written: int
-    removed: int
-    clean: bool
-    warnings: tuple[str, ...]
-    missing_pdfs: tuple[str, ...] = ()
-    pdf_failures: tuple[tuple[Refused, int], ...] = ()
-    """Why documents have no PDF: each cause once, with how many documents it stopped."""
 
 
 def staging_dir(repo: Path, out: Path) -> Path:
@@ -101,24 +90,6 @@ def base_config(repo: Path) -> Path:
     """The repository's ``mkdocs.yml``, else the one shipped with Carnet."""
     own = repo / "mkdocs.yml"
     return own if own.is_file() else templates_dir() / "mkdocs.base.yml"
-
-
-@dataclass(frozen=True, slots=True)
-class StagedSite:
-    """Markdown and ``mkdocs.yml`` written, ready for MkDocs (the Book is not needed)."""
-
-    out: Path
-    stage: Path
-    config_path: Path
-    key: str
-    pages: tuple[str, ...]
-    page_keys: dict[str, str]
-    written: int
-    removed: tuple[str, ...]
-    clean: bool
-    missing_pdfs: tuple[str, ...] = ()
-    site_config: SiteConfig = field(default_factory=SiteConfig)
-    pdf_failures: tuple[tuple[Refused, int], ...] = ()
 
 
 def build_site(
@@ -195,7 +166,7 @@ def stage_site(
     cards = EventCards(book, lang)
     pages: list[str] = []
     page_keys: dict[str, str] = {}
-    written = 0
+    changed: list[str] = []
     site_url = site_config.settings.get("site_url")
     specs = list(plan(book, history, lang, digests, key, site_url=site_url))
     for done, spec in enumerate(specs):
@@ -209,13 +180,15 @@ def stage_site(
         text = render_page(spec, book, lang, cards)
         if spec.path in sections:
             text += "\n" + sections[spec.path]
-        written += _write_page(docs / spec.path, text)
+        if _write_page(docs / spec.path, text):
+            changed.append(spec.path)
     if private_areas is not None:
         pages.append(LANDING)
         landing = landing_page(private_areas, lang)
         if LANDING in sections:
             landing += "\n" + sections[LANDING]
-        written += _write_page(docs / LANDING, landing)
+        if _write_page(docs / LANDING, landing):
+            changed.append(LANDING)
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
     sync_feeds(book, docs, out, history, site_url)
@@ -225,7 +198,8 @@ def stage_site(
     missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)
-    clean = force_clean or previous.get("key") != key or not out.is_dir()
+    lost_index = previous.get("indexed") and not is_plain_file(search_index_path(out))
+    clean = force_clean or previous.get("key") != key or not out.is_dir() or bool(lost_index)
     known = set(pages)
     removed = tuple(p for p in previous.get("pages", []) if p not in known)
     return StagedSite(
@@ -235,36 +209,13 @@ def stage_site(
         key,
         tuple(pages),
         page_keys,
-        written,
+        len(changed),
         removed,
         clean,
         tuple(missing_pdfs),
         site_config,
         tuple(causes(failed)),
-    )
-
-
-def publish_site(
-    staged: StagedSite, *, strict: bool = False, progress: Progress | None = None
-) -> SiteReport:
-    """Run MkDocs on a staged site (dirty unless a clean build is due), then finish it."""
-    if progress is not None:
-        progress("mkdocs", 0, None)
-    urls = set(map(url_of, staged.pages))
-    warnings, built = _run_mkdocs(staged, strict)
-    gc.collect()  # MkDocs' pages are gone: room for the search index
-    merge_search_index(staged.out, staged.stage / "search-cache.json", built, urls, staged.clean)
-    state = {"key": staged.key, "pages": sorted(staged.pages), "page_keys": staged.page_keys}
-    atomic_write(staged.stage / "state.json", json.dumps(state))
-    return SiteReport(
-        staged.out,
-        len(staged.pages),
-        staged.written,
-        len(staged.removed),
-        staged.clean,
-        tuple(warnings),
-        staged.missing_pdfs,
-        staged.pdf_failures,
+        tuple(changed),
     )
 
 
@@ -297,16 +248,6 @@ def _sync_assets(docs: Path) -> None:
         data = path.read_bytes()
         if not target.exists() or target.read_bytes() != data:
             atomic_write(target, data)
-
-
-def _remove_outputs(out: Path, removed: list[str]) -> None:
-    """Delete the HTML of pages that disappeared (a dirty build would leave it)."""
-    for rel in removed:
-        folder = out / url_of(rel)
-        target = folder / "index.html"
-        target.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            folder.rmdir()
 
 
 def _config_text(
@@ -354,55 +295,3 @@ def _read_state(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _claim(staged: StagedSite) -> None:
-    """Ready the site folder for MkDocs: emptied for a clean build, marked as Carnet's and
-    the previous state forgotten before anything is written, so that a build killed
-    half-way leaves a folder the next build recognises and rebuilds clean."""
-    (staged.stage / "state.json").unlink(missing_ok=True)
-    if staged.clean and staged.out.is_dir():
-        empty_folder(staged.out)
-    staged.out.mkdir(parents=True, exist_ok=True)
-    if not staged.clean:
-        clear_links(staged.out)  # MkDocs writes pages in place: never through a link
-    (staged.out / MARKER).write_text("Site écrit par carnet build : ce dossier peut être effacé.\n")
-    if not staged.clean:
-        _remove_outputs(staged.out, list(staged.removed))
-
-
-def _run_mkdocs(staged: StagedSite, strict: bool) -> tuple[list[str], set[str]]:
-    """Build with MkDocs in this process; its warnings and the URLs it rendered.
-
-    A configuration MkDocs refuses raises :class:`SiteConfigError` before the folder is
-    touched, located at the setting of the repository's ``mkdocs.yml`` MkDocs names.
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    logger = logging.getLogger("mkdocs")
-    collector = Collector()
-    dirty_filter = DropDirtyWarning()
-    logger.addHandler(collector)
-    build_logger = logging.getLogger("mkdocs.commands.build")
-    build_logger.addFilter(dirty_filter)
-    previous_level = logger.level
-    logger.setLevel(logging.WARNING)
-    built = BuiltPages()
-    try:
-        try:
-            config = load_config(str(staged.config_path), strict=strict)
-        except (ConfigurationError, Abort) as exc:
-            problems = refusals(collector.messages, str(exc), staged.site_config)
-            raise SiteConfigError(problems) from None
-        _claim(staged)
-        built.load_config({})
-        config.plugins["carnet-built-pages"] = built
-        build(config, dirty=not staged.clean)
-        del config
-    finally:
-        logger.removeHandler(collector)
-        build_logger.removeFilter(dirty_filter)
-        logger.setLevel(previous_level)
-    return collector.messages, built.urls

@@ -27,9 +27,11 @@ from generator.history.reader import history_notice
 from generator.load import load
 from generator.problems import Problem, Refused
 from generator.schema.batch import ParseMemo
-from generator.site.build import SiteReport, publish_site, stage_site, staging_dir
+from generator.site.build import stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
+from generator.site.live import LiveSite
 from generator.site.private import HiddenHistory, area_paths
+from generator.site.publish import SiteReport, publish_site
 
 SealPrivate = Callable[..., Any]
 """Prepares the private projects' keys and sealed sections, then writes their sealed
@@ -72,6 +74,7 @@ def build_repo_site(
     memo: ParseMemo | None = None,
     as_user: str | None = None,
     seal_private: SealPrivate | None = None,
+    live: LiveSite | None = None,
 ) -> BuildOutcome:
     """Validate then build the internal site of ``repo`` into ``out`` (as of ``rev``;
     default ``build/site``, refused at once when a link leads there); ``progress`` hears
@@ -81,7 +84,8 @@ def build_repo_site(
     Private projects never reach the plain pages (:mod:`generator.book.privacy`);
     ``seal_private`` writes their sealed areas once MkDocs has run (without it, they are
     only left out). ``as_user``: the plain site of one user instead, their private
-    projects included, nothing sealed (into an ``out`` that must be given).
+    projects included, nothing sealed (into an ``out`` that must be given). ``live``
+    (``carnet serve``): MkDocs kept in memory, only the pages that changed rendered.
     """
     if as_user is not None and out is None:
         raise Refused("build-as-needs-out")
@@ -143,9 +147,12 @@ def build_repo_site(
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:
             del book, full_history
-        gc.collect()
-        release_free_memory()
-        report = publish_site(staged, strict=strict, progress=progress)
+        if live is not None:
+            report = live.publish(staged, progress=progress)
+        else:
+            gc.collect()
+            release_free_memory()
+            report = publish_site(staged, strict=strict, progress=progress)
         if sealer is not None:
             if progress is not None:
                 progress("private", 0, None)

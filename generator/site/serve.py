@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from generator.files.output import output_dir
 from generator.problems import Refused
 from generator.schema.batch import ParseMemo
+from generator.site.live import LiveSite
 from generator.site.pipeline import BuildOutcome, build_repo_site
 from generator.templating import templates_dir
 
@@ -50,10 +51,11 @@ def serve_site(
         raise Refused("serve-config-errors")
     out = output_dir(repo, "serve")  # never through a link the repository holds
     memo = ParseMemo()  # an edit parses its own file again, nothing else
+    live = LiveSite()  # and MkDocs renders its pages, nothing else
 
     def rebuild() -> None:
         outcome = build_repo_site(
-            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo
+            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo, live=live
         )
         if on_build is not None:
             on_build(outcome)
@@ -61,6 +63,7 @@ def serve_site(
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out))
+    server.observer = _observer(server.observer)
     server.set_app(host_guard(server.get_app(), host, lambda: server.server_address[1]))
     server.watch(str(repo / "data"))
     server.watch(str(templates_dir()))
@@ -81,6 +84,38 @@ def serve_site(
     finally:
         server.shutdown()
     return False
+
+
+CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
+"""The file events that may change the site (not a file opened or read: the rebuild
+itself reads the files it watches, and must not set off another)."""
+
+
+def _observer(polling: Any) -> Any:
+    """The system's own file watcher (inotify on Linux) instead of MkDocs' polling one,
+    which stats every file of ``data/`` twice a second (seconds at a time for tens of
+    thousands of records) before it even notices an edit; polling when there is none.
+    Only changes reach MkDocs' handler (:data:`CHANGES`)."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if Observer is PollingObserver:
+        return polling
+
+    class ChangesOnly(FileSystemEventHandler):
+        def __init__(self, handler: FileSystemEventHandler) -> None:
+            self.handler = handler
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if event.event_type in CHANGES:
+                self.handler.dispatch(event)
+
+    class ChangesObserver(Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, event_handler: Any, path: Any, **options: Any) -> Any:
+            return super().schedule(ChangesOnly(event_handler), path, **options)
+
+    return ChangesObserver()
 
 
 def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:

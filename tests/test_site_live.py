@@ -1,0 +1,138 @@
+"""``carnet serve`` keeps MkDocs in memory: after an edit it renders only the pages that
+changed, and the site it serves is the very site a clean build makes of the same data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from test_site_build import make_repo
+
+from generator.files.output import output_dir
+from generator.schema.batch import ParseMemo
+from generator.site.live import LiveSite
+from generator.site.pipeline import build_repo_site
+
+
+class Served:
+    """A repository built as ``carnet serve`` builds it, one rebuild per call."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.out = output_dir(repo, "serve")
+        self.memo = ParseMemo()
+        self.live = LiveSite()
+
+    def rebuild(self) -> None:
+        outcome = build_repo_site(self.repo, self.out, today=TODAY, memo=self.memo, live=self.live)
+        assert outcome.refusal is None, outcome.problems
+
+
+def clean_build(repo: Path, out: Path) -> Path:
+    """A one-shot clean build of the same data into ``out``."""
+    outcome = build_repo_site(repo, out, today=TODAY)
+    assert outcome.refusal is None and outcome.report is not None and outcome.report.clean
+    return out
+
+
+def html_pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def search_docs(site: Path) -> list[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
+
+
+def assert_same_site(served: Path, clean: Path) -> None:
+    """Every page byte for byte, every search entry, as the clean build has them."""
+    ours, theirs = html_pages(served), html_pages(clean)
+    assert sorted(ours) == sorted(theirs)
+    differing = [path for path in theirs if ours[path] != theirs[path]]
+    assert not differing, f"pages differ from a clean build: {differing[:10]}"
+    assert search_docs(served) == search_docs(clean)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Served:
+    served = Served(make_repo(tmp_path / "repo"))
+    served.rebuild()
+    return served
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_renders_only_its_pages_and_serves_the_clean_site(
+    served: Served, tmp_path: Path
+) -> None:
+    interaction = (
+        served.repo / "data" / "interactions" / "2026" / "vente-selfibox-domaine-coteaux.yaml"
+    )
+    company = re.search(r"(?m)^company: ([\w-]+)", interaction.read_text(encoding="utf-8"))
+    assert company is not None
+    untouched = served.out / "produits" / "index.html"
+    before = untouched.stat().st_mtime_ns
+    subject = re.search(r"(?m)^subject: (.*)$", interaction.read_text(encoding="utf-8"))
+    assert subject is not None
+    edit(interaction, f"subject: {subject[1]}", "subject: Sujet changé en direct")
+    served.rebuild()
+
+    rendered = served.live.rendered
+    assert rendered is not None, "the edit went through a whole MkDocs build"
+    assert f"societes/{company[1]}.md" in rendered
+    assert len(rendered) < 30, rendered
+    page = (served.out / "societes" / company[1] / "index.html").read_text(encoding="utf-8")
+    assert "Sujet changé en direct" in page
+    assert untouched.stat().st_mtime_ns == before, "an unrelated page was rendered again"
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_a_new_record_takes_one_mkdocs_pass_then_pages_again(
+    served: Served, tmp_path: Path
+) -> None:
+    companies = served.repo / "data" / "companies"
+    source = (companies / "mes-beaux-sapins.yaml").read_text(encoding="utf-8")
+    new = re.sub(r"(?m)^name: .*$", "name: Sapins du Vercors", source, count=1)
+    new = re.sub(r"(?m)^siret: .*\n", "", new)
+    (companies / "sapins-du-vercors.yaml").write_text(new, encoding="utf-8")
+    served.rebuild()
+    assert served.live.rendered is None, "a new page needs MkDocs' navigation pass"
+    assert "Sapins du Vercors" in (served.out / "societes" / "index.html").read_text("utf-8")
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-1"))
+
+    edit(
+        companies / "sapins-du-vercors.yaml",
+        "name: Sapins du Vercors",
+        "name: Sapins de Chartreuse",
+    )
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert "societes/sapins-du-vercors.md" in served.live.rendered
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))
+
+    (companies / "sapins-du-vercors.yaml").unlink()
+    served.rebuild()
+    assert served.live.rendered is None
+    assert not (served.out / "societes" / "sapins-du-vercors").exists()
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-3"))
+
+
+def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
+    served: Served, tmp_path: Path
+) -> None:
+    again = Served(served.repo)  # a new server on the site the first one left
+    again.rebuild()
+    assert again.live.rendered is None  # its first build is MkDocs' (dirty: nothing to do)
+    company = served.repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    edit(company, "name: Mes Beaux Sapins", "name: Sapins Relancés")
+    again.rebuild()
+    assert again.live.rendered is not None and "societes/mes-beaux-sapins.md" in again.live.rendered
+    assert "Sapins Relancés" in (again.out / "societes" / "index.html").read_text("utf-8")
+    assert_same_site(again.out, clean_build(served.repo, tmp_path / "clean"))
