@@ -8,10 +8,11 @@ Example::
 
 Each scale runs ``bench/run.py --json`` on its own generated repository (kept in
 ``--work``, with its figures in ``growth-<scale>.json``, so a scale measured once is
-not measured again unless ``--again``); the history is measured over ``20,000 × scale``
-commits. The report is a table of seconds and peak memory per measurement and scale,
-the exponent ``k`` of ``seconds ∝ files^k`` fitted by least squares on the logarithms
-(1 = linear), and a log-log plot (matplotlib, ``pip install -e '.[bench]'``).
+not measured again unless ``--again``, which replaces only the measurements it takes);
+the history is measured over ``20,000 × scale`` commits. The report is a table of
+seconds and peak memory per measurement and scale, the exponent ``k`` of
+``seconds ∝ files^k`` fitted by least squares on the logarithms (1 = linear), and a
+log-log plot (matplotlib, ``pip install -e '.[bench]'``).
 ``--write`` puts the table and the plot into ``bench/README.md`` (between the
 ``growth`` markers) and ``bench/growth.svg``.
 """
@@ -167,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.report_only or (kept.exists() and not args.again):
             continue
         figures = measure_scale(scale, args.work, args.only or sorted(GROUPS), args.runs)
+        if kept.exists():  # measurements of other groups, kept (``--again --only x``)
+            earlier = json.loads(kept.read_text(encoding="utf-8"))
+            fresh = {r["name"] for r in figures["results"]}  # type: ignore[union-attr]
+            others = [r for r in earlier["results"] if r["name"] not in fresh]
+            figures["results"] = [*figures["results"], *others]  # type: ignore[misc]
         kept.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.work.glob("growth-*.json")]
     if not runs:
