@@ -326,3 +326,21 @@ def test_a_member_sees_the_sealed_sections_in_chromium(built: Path) -> None:
         body = page.inner_text("body")
         assert "Recevoir les 3 candidats retenus" in body
         assert "Candidats : A. (alternance possible)" in body, "members read internal notes"
+
+
+@pytest.mark.browser
+def test_a_site_opened_from_the_disk_unlocks_its_sections(built: Path) -> None:
+    """Browsers refuse to fetch files from a page opened as file://: the slots come in a
+    script, so a member who opens build/site from the disk still unlocks."""
+    from browser import browser
+
+    page_file = built / "build" / "site" / "interactions" / "project" / "index.html"
+    with browser() as chromium:
+        page = chromium.new_context().new_page()
+        page.goto(page_file.as_uri())
+        page.click(".carnet-private__unlock a")
+        page.fill("input[name=username]", "claire")
+        page.fill("input[name=password]", CLAIRE)
+        page.click(".carnet-private__form button")
+        page.wait_for_selector("html[data-carnet-private=open]", timeout=30000)
+        assert "Préparer le poste et le badge" in page.inner_text(".carnet-private")

@@ -66,6 +66,9 @@ from generator.templating import templates_dir
 
 SLOTS_FILE = "cles.json"
 """The file below :data:`AREAS` listing every area's key wrapped for each member (no name)."""
+SLOTS_SCRIPT = "cles.js"
+"""The same list as a script setting ``window.carnetPrivateSlots``: what the plain pages
+load (browsers refuse to fetch a JSON file from a site opened from the disk)."""
 
 
 def member_holders(
@@ -221,7 +224,7 @@ class PrivateSeal:
             fresh[area.folder] = digest
             _sync(copy, out / area.folder)
         atomic_write(state_path, json.dumps(fresh, indent=1, sort_keys=True))
-        kept = {Path(f).name for f in fresh} | {SLOTS_FILE}
+        kept = {Path(f).name for f in fresh} | {SLOTS_FILE, SLOTS_SCRIPT}
         for folder in (sealed, out / AREAS):
             if folder.is_dir():
                 for child in folder.iterdir():
@@ -235,8 +238,10 @@ class PrivateSeal:
             )
             for a in self.areas.values()
         }
-        slots = json.dumps(site_slots(facts, self.owns)).encode("utf-8")
-        _write_if_changed(out / AREAS / SLOTS_FILE, slots)
+        slots = json.dumps(site_slots(facts, self.owns))
+        _write_if_changed(out / AREAS / SLOTS_FILE, slots.encode("utf-8"))
+        script = f"window.carnetPrivateSlots = {slots};\n"
+        _write_if_changed(out / AREAS / SLOTS_SCRIPT, script.encode("utf-8"))
         return locate(self.repo, self.problems, self.lang)
 
     def _seal_area(

@@ -5,7 +5,7 @@
    of the password, salted with the site's salt, a zero byte and the identifier), keeps
    it in this tab's sessionStorage under the same name (so the areas then open without a
    prompt, and an area unlocked first opens these sections), opens the slots of
-   prive/cles.json that it can (each holds one project key and its area's folder), and
+   prive/cles.js (the same as prive/cles.json) that it can (each holds one project key and its area's folder), and
    decrypts the page's blobs that one of those keys opens. A non-member opens no slot
    and sees nothing. The password never leaves the page; no request but to this site. */
 (function () {
@@ -48,12 +48,24 @@
         base, { name: "AES-GCM", length: 256 }, true, ["decrypt"]);
     });
   }
+  /* The site's slots, from prive/cles.js: a script, not a fetch of prive/cles.json, so
+     that a site opened from the disk (file://, where browsers refuse fetch) unlocks too. */
+  function siteSlots() {
+    if (window.carnetPrivateSlots) return Promise.resolve(window.carnetPrivateSlots);
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = root + "prive/cles.js";
+      script.onload = function () {
+        if (window.carnetPrivateSlots) resolve(window.carnetPrivateSlots);
+        else reject(new Error("no slots"));
+      };
+      script.onerror = function () { reject(new Error("prive/cles.js unreadable")); };
+      document.head.appendChild(script);
+    });
+  }
   /* The project keys (and areas' folders) that an own key opens among the site's slots. */
   function openSlots(own) {
-    return fetch(root + "prive/cles.json", { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    }).then(function (slots) {
+    return siteSlots().then(function (slots) {
       return Promise.all(slots.map(function (slot) {
         return decrypt(own, fromB64(slot), "carnet-extranet/wrap/private").then(function (plain) {
           var facts = JSON.parse(decoder.decode(new Uint8Array(plain, 32)));
