@@ -126,7 +126,7 @@ def plot(runs: list[dict[str, object]], path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axes = pyplot.subplots(figsize=(7, 4.2))
+    figure, axes = pyplot.subplots(figsize=(8.5, 4.2))
     by_name = series(runs)
     for name, label in SHOWN:
         points = by_name.get(name)
@@ -137,7 +137,7 @@ def plot(runs: list[dict[str, object]], path: Path) -> None:
     axes.set_xlabel("YAML files")
     axes.set_ylabel("seconds")
     axes.grid(True, which="both", linewidth=0.3)
-    axes.legend(fontsize=7, loc="upper left")
+    axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     figure.tight_layout()
     figure.savefig(path, metadata={"Date": None})
     pyplot.close(figure)
