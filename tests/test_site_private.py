@@ -203,7 +203,7 @@ def _opened_projects(site: Path, identifier: str, password: str) -> list[tuple[b
 
 def test_sealed_sections_open_with_a_members_key_only(built: Path) -> None:
     from generator.extranet.crypto import SiteKey
-    from generator.extranet.sections import section_aad
+    from generator.site.private_sections import section_aad
 
     site = built / "build" / "site"
     (opened,) = _opened_projects(site, "claire", CLAIRE)

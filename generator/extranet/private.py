@@ -11,7 +11,7 @@ once per build with PBKDF2-HMAC-SHA256 (600,000 rounds) from their password,
 ``settings.users.<user>.password_env`` or ``user/<id>`` in ``.carnet-secrets.yaml``,
 judged by the same strength rule as every password. All areas share one salt, so a
 member who unlocked once in a tab opens all their areas and the plain pages' sealed
-sections (:mod:`generator.extranet.sections`).
+sections (:mod:`generator.site.private_sections`).
 
 :class:`PrivateSeal` does it in two steps around the plain site's build: first the keys
 and the sealed sections the plain pages carry, then (once MkDocs has run) the areas. An
@@ -54,6 +54,7 @@ from generator.extranet.private_keys import (
     keyring_of,
     own_keys,
     project_key,
+    seal_stable,
     site_salt,
     site_slots,
     subkey,
@@ -120,6 +121,11 @@ class Area:
     scoped: Book
     """What its pages show (:func:`generator.extranet.scope.scoped_to`, ``internal``)."""
 
+    def seal(self, plaintext: bytes, aad: bytes) -> bytes:
+        """``plaintext`` sealed with the project key, the same bytes for the same input
+        (the plain pages' sealed fragments)."""
+        return seal_stable(self.key, plaintext, aad)
+
     @property
     def names(self) -> OpaqueNames:
         """The names of its pages, anchors and sealed files (derived from its key)."""
@@ -178,17 +184,6 @@ class PrivateSeal:
     def folders(self) -> tuple[str, ...]:
         """The folders of the areas built (those a member can open)."""
         return tuple(a.folder for a in self.areas.values())
-
-    def sections(self, history: Any = None) -> dict[str, str]:
-        """The sealed fragments to add to the plain pages, and the unlock control of
-        « Projets privés », by Markdown path (:mod:`generator.extranet.sections`);
-        ``history``: the whole git history (the private projects' recent changes)."""
-        from generator.extranet.sections import landing_block, sealed_sections
-        from generator.site.private import LANDING
-
-        found = sealed_sections(self.book, self.areas.values(), self.kdf(), self.lang, history)
-        found[LANDING] = landing_block(self.kdf())
-        return found
 
     def kdf(self) -> str:
         """What the browser needs to derive a member's own key: ``salt:iterations``."""

@@ -31,12 +31,15 @@ from generator.site.build import stage_site, staging_dir
 from generator.site.config import SiteConfigError, read_site_config
 from generator.site.live import LiveSite
 from generator.site.private import HiddenHistory, area_paths
+from generator.site.private_sections import private_sections
 from generator.site.publish import SiteReport, publish_site
 
 SealPrivate = Callable[..., Any]
 """Prepares the private projects' keys and sealed sections, then writes their sealed
 areas into the built site (:class:`generator.extranet.private.PrivateSeal`: called with
-``repo, book, areas, cache, lang=``; its ``sections()`` and ``seal(out, history=)``)."""
+``repo, book, areas, cache, lang=``; its ``book``, ``areas`` (each sealing with its
+own key), ``kdf()`` for :mod:`generator.site.private_sections`, and
+``seal(out, history=)``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,7 @@ def build_repo_site(
             past=rev is not None,
             progress=progress,
             private_areas=sealer.folders() if sealer is not None else None,
-            private_sections=sealer.sections(full_history) if sealer is not None else None,
+            private_sections=private_sections(sealer, full_history) if sealer else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:

@@ -3,8 +3,9 @@
 The projects list, each pipeline's board and list, the agenda and the dashboard show
 a private project's lines only to its members: for each (page, private project) with
 lines on that page, one **sealed fragment** (the lines as HTML, each linking into the
-project's sealed area) encrypted with the project key
-(:mod:`generator.extranet.private_keys`), bound to the page (AES-GCM associated data
+project's sealed area) encrypted with the project key by the area itself
+(``Area.seal`` of :mod:`generator.extranet.private`, injected: the site never imports
+the extranet), bound to the page (AES-GCM associated data
 ``carnet-private/section/<page>``). A page carries its fragments as opaque blobs in
 one ``carnet-private`` element, in a fixed order that says nothing of the projects
 (sorted by ciphertext); ``carnet-private.js`` decrypts those that the keys a member
@@ -14,6 +15,7 @@ the number and sizes of the blobs.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -21,8 +23,6 @@ from typing import Any
 
 from generator import locale as fmt
 from generator.book.book import Book
-from generator.extranet.crypto import b64
-from generator.extranet.private_keys import seal_stable
 from generator.site import views
 from generator.site.urls import record_page, url_of
 from generator.templating import render
@@ -56,7 +56,8 @@ def sealed_sections(
         for project_id, rows in sorted(rows_of.items()):
             area = by_project[project_id]
             html = _fragment(book, page, area, rows, lang)
-            fragments[page].append(b64(seal_stable(area.key, html.encode(), section_aad(page))))
+            blob = area.seal(html.encode(), section_aad(page))
+            fragments[page].append(base64.b64encode(blob).decode("ascii"))
     root = {page: "../" * url_of(page).count("/") for page in fragments}
     return {
         page: (
@@ -155,3 +156,16 @@ def _fragment(book: Book, page: str, area: Any, rows: list[Row], lang: str) -> s
         money=lambda v: fmt.money(v, lang),
         short=lambda d: fmt.short_date(d, lang),
     )
+
+
+def private_sections(sealer: Any, history: Any = None) -> dict[str, str]:
+    """The sealed fragments to add to the plain pages, and the unlock control of
+    « Projets privés », by Markdown path (``sealer``: the
+    :class:`generator.extranet.private.PrivateSeal` of this build; ``history``: the
+    whole git history, for the private projects' recent changes)."""
+    from generator.site.private import LANDING
+
+    kdf = sealer.kdf()
+    found = sealed_sections(sealer.book, sealer.areas.values(), kdf, sealer.lang, history)
+    found[LANDING] = landing_block(kdf)
+    return found
