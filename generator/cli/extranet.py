@@ -36,8 +36,9 @@ def extranet(
       CARNET_EXTRANET_SAPINS='…' carnet extranet sapins-2026
       carnet extranet --out /srv/extranets
     """
-    from generator.extranet.build import ProjectOutcome, build_all, plan_extranets
+    from generator.extranet.build import ProjectOutcome, build_all
     from generator.extranet.output import signals_raise
+    from generator.extranet.plan import plan_extranets
     from generator.files.output import output_dir
     from generator.load import load
 

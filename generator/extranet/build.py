@@ -7,8 +7,8 @@ index and the attachments with one key. :func:`build_extranet` runs both, derivi
 key (PBKDF2, the costly part of sealing) in a thread while MkDocs builds, and
 replaces the output folder only once everything is written.
 
-``carnet extranet`` as a target: :func:`plan_extranets` chooses the projects and reads
-their passwords, :func:`build_all` builds each and returns one :class:`ProjectOutcome`
+``carnet extranet`` as a target: :func:`generator.extranet.plan.plan_extranets` chooses
+the projects and reads their passwords, :func:`build_all` builds each and returns one :class:`ProjectOutcome`
 per project (built, or refused and why); nothing here prints.
 """
 
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book
-from generator.documents.batch import build_tracked
 from generator.extranet.attachments import (
     Attachment,
     AttachmentMap,
@@ -44,21 +43,20 @@ from generator.extranet.names import OpaqueNames
 from generator.extranet.output import (
     MARKER,
     MARKER_TEXT,
-    check_outputs,
     private_folder,
     staging_area,
 )
 from generator.extranet.pages import write_pages
-from generator.extranet.passwords import ProjectPassword, project_passwords, read_secrets
-from generator.extranet.people import PersonPassword, holders_of, people_passwords
+from generator.extranet.passwords import ProjectPassword
+from generator.extranet.people import holders_of
+from generator.extranet.plan import ExtranetPlan
 from generator.extranet.proposals import proposal_form
 from generator.extranet.scope import scoped_to
 from generator.extranet.seal import seal_site
 from generator.extranet.search import site_index
 from generator.extranet.theme import mkdocs_config, run_mkdocs, theme_scripts
-from generator.files.output import output_dir
 from generator.files.yamlio import atomic_write
-from generator.problems import Problem, Refused
+from generator.problems import Refused
 from generator.templating import templates_dir
 
 
@@ -251,50 +249,6 @@ def _replace(sealed: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(new, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-@dataclass(frozen=True, slots=True)
-class ExtranetPlan:
-    """The extranets to build: the projects chosen, their passwords, and the located
-    problems about passwords (reported; an error among them fails the run)."""
-
-    projects: list[str]
-    passwords: dict[str, ProjectPassword]
-    problems: list[Problem]
-    named: tuple[str, ...] = ()
-    """The projects named on the command line (none: every enabled extranet)."""
-    people: dict[str, tuple[PersonPassword, ...]] = field(default_factory=dict)
-    """The people of each extranet that lists ``people:``, with their passwords."""
-
-
-def plan_extranets(
-    repo: Path, book: Book, names: tuple[str, ...], out_root: Path, lang: str
-) -> ExtranetPlan:
-    """The extranets of ``names`` (default: every enabled one) and their passwords.
-
-    Refused for an unknown project (usage) and for an output folder Carnet must not
-    replace (:func:`generator.extranet.output.check_outputs`: ``out_root`` holds one
-    folder per project; when it is the repository's ``build/extranet`` it must really
-    lie in ``build/``). Nothing is written.
-    """
-    unknown = [n for n in names if n not in book.projects]
-    if unknown:
-        raise Refused("extranet-unknown-project", known=", ".join(unknown))
-    chosen = list(names) or [
-        key for key, e in book.projects.items() if e.record.extranet and e.record.extranet.enabled
-    ]
-    default = output_dir(repo, "extranet", create=False)
-    default_root = out_root.absolute() == default.absolute()
-    check_outputs(repo, out_root, chosen, default=default_root)
-    passwords, problems = project_passwords(repo, book, chosen, lang)
-    problems += build_tracked(repo, lang)
-    secrets, _ = read_secrets(repo, lang)
-    people = {
-        key: people_passwords(book, key, secrets)
-        for key in chosen
-        if (extranet := book.projects[key].record.extranet) and extranet.people
-    }
-    return ExtranetPlan(chosen, passwords, problems, names, people)
 
 
 @dataclass(frozen=True, slots=True)
