@@ -61,7 +61,7 @@ from generator.extranet.private_keys import (
 )
 from generator.extranet.scope import scoped_to
 from generator.files.output import PRIVATE_AREAS as AREAS
-from generator.files.yamlio import atomic_write
+from generator.files.yamlio import atomic_write, read_state
 from generator.problems import Problem, make_problem
 from generator.templating import templates_dir
 
@@ -198,12 +198,7 @@ class PrivateSeal:
         from generator.files.reading import locate
 
         state_path = self.cache / "digests.json"
-        try:
-            digests = json.loads(state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            digests = {}
-        if not isinstance(digests, dict):
-            digests = {}
+        digests = read_state(state_path)
         sealed = self.cache / "areas"
         brand = replace(
             firm_brand(self.book, self.repo),

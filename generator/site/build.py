@@ -31,7 +31,7 @@ from generator.files.output import (
     remove,
     staging_folder,
 )
-from generator.files.yamlio import atomic_write
+from generator.files.yamlio import atomic_write, read_state
 from generator.history.git import tracked_under
 from generator.problems import Refused
 from generator.site.attachments import sync_attachments
@@ -161,7 +161,7 @@ def stage_site(
     config_path = stage / "mkdocs.yml"
     config_text = _config_text(site_config, book, out, docs, lang, private_areas is not None)
     key = _site_key(config_text, repo, digests or {})
-    previous = _read_state(stage / "state.json")
+    previous = read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
     pages: list[str] = []
@@ -288,10 +288,3 @@ def _site_key(config_text: str, repo: Path, digests: dict[str, bytes]) -> str:
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def _read_state(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

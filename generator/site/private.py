@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.output import PRIVATE_AREAS
-from generator.files.yamlio import atomic_write
+from generator.files.yamlio import atomic_write, read_state
 
 LANDING = "projets-prives.md"
 """The plain page that lists the sealed areas (numbered, never named)."""
@@ -48,12 +48,7 @@ def area_paths(projects: Iterable[str], state: Path) -> dict[str, str]:
     random the first time (nothing in a name says which project it holds), then kept in
     ``state`` (a file of the builder's own staging folder, never published) so that the
     plain pages do not change from one build to the next."""
-    try:
-        known = json.loads(state.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
+    known = read_state(state)
     areas = {
         p: known[p] if _AREA.fullmatch(str(known.get(p, ""))) else f"{AREAS}/{secrets.token_hex(8)}"
         for p in projects
