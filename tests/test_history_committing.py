@@ -92,6 +92,28 @@ def test_a_carnet_folder_inside_a_larger_work_tree(tmp_path: Path) -> None:
     assert git(top, "status", "--porcelain") == ""
 
 
+def test_removed_and_modified_paths_in_a_sub_folder_commit_as_on_disk(tmp_path: Path) -> None:
+    """A removed file leaves the commit, a modified one (staged by the user in another
+    version) goes in as it is on disk; in a Carnet folder below the top of the work tree,
+    with the user's other staged change kept out of the commit and staged."""
+    top = git_repo(
+        tmp_path / "top",
+        {"crm/data/companies/a.yaml": "name: A\n", "crm/data/companies/b.yaml": "name: B\n"},
+    )
+    crm = top / "crm"
+    (crm / "data/companies/a.yaml").write_text("name: A version indexée\n")
+    git(crm, "add", "data/companies/a.yaml")  # the user staged another version
+    (top / "notes.txt").write_text("à moi\n")
+    git(top, "add", "notes.txt")
+    (crm / "data/companies/a.yaml").write_text("name: A enregistrée\n")
+    (crm / "data/companies/b.yaml").unlink()
+    commit_paths(crm, ["data/companies/a.yaml", "data/companies/b.yaml"], "Modifié et retiré")
+    tree = _tree(top)
+    assert "crm/data/companies/b.yaml" not in tree and "notes.txt" not in tree
+    assert git(top, "show", "HEAD:crm/data/companies/a.yaml") == "name: A enregistrée\n"
+    assert git(top, "status", "--porcelain") == "A  notes.txt\n"
+
+
 def test_a_refused_commit_leaves_no_file_no_index_entry_no_commit(tmp_path: Path) -> None:
     repo = git_repo(tmp_path / "repo")
     hook = repo / ".git/hooks/pre-commit"
