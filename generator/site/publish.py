@@ -27,6 +27,7 @@ from generator.site.incremental import (
     set_aside_index,
 )
 from generator.site.mkdocs_log import Collector, refusals
+from generator.site.render import build_on_cores, can_build_on_cores
 from generator.site.urls import url_of
 
 MARKER = ".carnet-site"
@@ -153,8 +154,9 @@ def _claim(staged: StagedSite) -> None:
 def _run_mkdocs(
     staged: StagedSite, strict: bool, keep: KeptBuild | None = None
 ) -> tuple[list[str], set[str]]:
-    """Build with MkDocs in this process; its warnings and the URLs it rendered
-    (``keep``: a plugin that holds on to what MkDocs built with).
+    """Build with MkDocs, a clean build of many pages on every core
+    (:mod:`generator.site.render`); its warnings and the URLs it rendered (``keep``: a
+    plugin that holds on to what MkDocs built with).
 
     A configuration MkDocs refuses raises :class:`SiteConfigError` before the folder is
     touched, located at the setting of the repository's ``mkdocs.yml`` MkDocs names.
@@ -186,7 +188,10 @@ def _run_mkdocs(
         if keep is not None:
             keep.load_config({})
             config.plugins["carnet-kept-build"] = keep
-        build(config, dirty=not staged.clean)
+        if staged.clean and can_build_on_cores(config, len(staged.pages)):
+            built.urls = build_on_cores(config, collector)
+        else:
+            build(config, dirty=not staged.clean)
         del config
     finally:
         logger.removeHandler(collector)
