@@ -7,8 +7,9 @@ Example::
     .venv/bin/python bench/run.py --repo /tmp/bench-repo --keep --json
 
 Every measurement runs in a fresh subprocess of this same Python (interpreter start
-counts on both sides), best of `--runs` wall-clock times; peak RSS comes from
-`os.wait4` (it includes reaped grandchildren such as worker processes). To add a
+counts on both sides), best of `--runs` wall-clock times; peak RSS is the command's
+and each of its descendants' (worker processes, git) own peaks summed, read from
+`/proc` while it runs (:class:`TreePeaks`; `os.wait4`'s largest process elsewhere). To add a
 section (site build, invoices, stock), write a function `(Bench) -> Result` and list
 it in `MEASUREMENTS`.
 """
@@ -24,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -56,9 +58,53 @@ process with a warm page cache (interpreter start and the file listing left out)
 fastest honest way to parse the same files."""
 
 
+class TreePeaks:
+    """The peak RSS of a process and of each of its descendants, summed (what the issue
+    calls the peak memory of a command: its workers and git included, each at its own
+    peak), read from ``/proc`` every few milliseconds while it runs (each process's own
+    ``VmHWM``, through the tasks' ``children`` lists). A process born and gone between
+    two readings is missed: short-lived ones (git) are small."""
+
+    def __init__(self, pid: int, every: float = 0.02) -> None:
+        self.pid, self.every = pid, every
+        self.peaks: dict[int, int] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            self._read(self.pid)
+            self._done.wait(self.every)
+
+    def _read(self, pid: int) -> None:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            hwm = int(status.split("VmHWM:", 1)[1].split()[0])
+            children = [
+                int(child)
+                for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()
+            ]
+        except (OSError, IndexError, ValueError):
+            return
+        self.peaks[pid] = max(hwm, self.peaks.get(pid, 0))
+        for child in children:
+            self._read(child)
+
+    def stop(self, own_peak_kib: int) -> int:
+        """Stop watching; the summed peaks in KiB (``own_peak_kib``: the command's own
+        peak as ``wait4`` gave it, in case its last moments were not read)."""
+        self._done.set()
+        self._thread.join()
+        self.peaks[self.pid] = max(own_peak_kib, self.peaks.get(self.pid, 0))
+        return sum(self.peaks.values())
+
+
 @dataclass
 class ChildRun:
-    """One subprocess: wall-clock seconds, peak RSS (KiB), exit code, captured output."""
+    """One subprocess: wall-clock seconds, peak RSS (KiB: the command's and its
+    descendants' peaks summed, :class:`TreePeaks`), exit code, captured output."""
 
     seconds: float
     max_rss_kib: int
@@ -142,12 +188,14 @@ class Bench:
                 stderr=err,
                 cwd=PROJECT_ROOT,
             )
+            peaks = TreePeaks(proc.pid) if Path("/proc/self/status").exists() else None
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - started
             proc.returncode = os.waitstatus_to_exitcode(status)
+        own = usage.ru_maxrss  # with no /proc: the largest process's peak
         return ChildRun(
             seconds,
-            usage.ru_maxrss,
+            peaks.stop(own) if peaks is not None else own,
             proc.returncode,
             out_path.read_text(encoding="utf-8", errors="replace"),
             err_path.read_text(encoding="utf-8", errors="replace"),
