@@ -32,8 +32,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _build(config_file: Path, out: Path, *, on_cores: bool) -> list[str]:
-    """Build the staged pages into ``out``, by MkDocs or on the cores; the warnings."""
+def _build(config_file: Path, out: Path, *, on_cores: int = 0) -> list[str]:
+    """Build the staged pages into ``out``, by MkDocs or on ``on_cores`` processes; the
+    warnings."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -44,7 +45,7 @@ def _build(config_file: Path, out: Path, *, on_cores: bool) -> list[str]:
         config = load_config(str(config_file), site_dir=str(out))
         if on_cores:
             assert can_build_on_cores(config, MIN_PAGES)
-            build_on_cores(config, collector, jobs=3)
+            build_on_cores(config, collector, jobs=on_cores)
         else:
             build(config)
     finally:
@@ -57,8 +58,8 @@ def both(site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     config_file = _staged_config(site)
     root = tmp_path_factory.mktemp("render")
     alone, shared = root / "mkdocs", root / "cores"
-    said_alone = _build(config_file, alone, on_cores=False)
-    said_shared = _build(config_file, shared, on_cores=True)
+    said_alone = _build(config_file, alone)
+    said_shared = _build(config_file, shared, on_cores=3)
     return alone, shared, said_alone, said_shared
 
 
@@ -99,3 +100,10 @@ def test_other_plugins_go_through_mkdocs_own_build(site: Path) -> None:
     assert not can_build_on_cores(config, MIN_PAGES - 1)
     config.plugins["tags"] = object()
     assert not can_build_on_cores(config, MIN_PAGES)
+
+
+def test_one_process_alone_builds_the_same_site(site: Path, both, tmp_path: Path) -> None:
+    alone, _, said_alone, _ = both
+    said = _build(_staged_config(site), tmp_path / "one", on_cores=1)
+    assert _tree(tmp_path / "one") == _tree(alone)
+    assert said == said_alone

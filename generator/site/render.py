@@ -116,10 +116,13 @@ def _render_slices(count: int, jobs: int, collector: Any) -> tuple[list[Any], se
     gc.freeze()  # the workers share what exists now without copying it to collect it
     head = len(collector.messages)
     try:
-        with ProcessPoolExecutor(len(slices) - 1, mp_context=get_context("fork")) as pool:
-            started = [pool.submit(_render, lo, hi) for lo, hi in slices[:-1]]
-            here = _render(*slices[-1], collector=collector)
-            results = [future.result() for future in started]
+        if len(slices) == 1:
+            results, here = [], _render(*slices[0], collector=collector)
+        else:
+            with ProcessPoolExecutor(len(slices) - 1, mp_context=get_context("fork")) as pool:
+                started = [pool.submit(_render, lo, hi) for lo, hi in slices[:-1]]
+                here = _render(*slices[-1], collector=collector)
+                results = [future.result() for future in started]
     finally:
         gc.unfreeze()
     del collector.messages[head:]  # this process's slice comes last, as its pages do
