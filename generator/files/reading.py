@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.cache import Cache, digest
+from generator.files.listing import Listing, walk
 from generator.files.sharing import shared_map
 from generator.files.snapshot import DIGEST_SIZE, FileTable, fields, snapshot_of
 from generator.files.snapshot import take as take_snapshot
@@ -24,7 +25,6 @@ from generator.files.sources import (
     REASONS,
     FileNote,
     SourceFile,
-    discover,
     expected_folders,
     read_all,
     read_settings,
@@ -39,10 +39,11 @@ FILES_CACHE = "files"
 class Sources:
     """Every file of ``data/``, found, and known by content digest: the first, cheap step
     of every run. Only the files whose metadata changed since the last run are read
-    (:mod:`generator.files.snapshot`); the others are read when they must be parsed."""
+    (:mod:`generator.files.snapshot`); the others are read when they must be parsed.
+    ``data/`` is walked again only when one of its folders changed
+    (:mod:`generator.files.listing`), and the files are then made when first asked for."""
 
     root: Path
-    files: list[SourceFile]
     notes: list[FileNote]
     table: FileTable
     """The records' metadata and digests, in the order of ``files``."""
@@ -51,11 +52,24 @@ class Sources:
     settings_raw: bytes | None
     read_now: int = 0
     """How many record files had to be read because their metadata changed."""
+    _files: list[SourceFile] | None = None
+    _listing: Listing | None = None
+    """Where ``files`` come from when they were not walked for (``table.paths`` theirs)."""
     _digests: dict[str, bytes] | None = None
+
+    @property
+    def files(self) -> list[SourceFile]:
+        """Every record file, in the order of ``table``."""
+        if self._files is None:
+            assert self._listing is not None
+            self._files = self._listing.files(self.table.paths)
+        return self._files
 
     @property
     def counts(self) -> dict[str, int]:
         """How many record files of each kind."""
+        if self._files is None and self._listing is not None:
+            return self._listing.counts()
         counts: dict[str, int] = {}
         for f in self.files:
             counts[f.kind] = counts.get(f.kind, 0) + 1
@@ -84,12 +98,19 @@ class Sources:
 
 
 def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> Sources:
-    """Discover every record file under ``root/data`` and read the settings; the records
-    are read only when ``cache``'s file table cannot vouch for their content (on ``jobs``
-    processes when there are many: :func:`read_shared`)."""
-    files, notes = discover(root)
-    paths = [f.path for f in files]
-    stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
+    """Discover every record file under ``root/data`` (or take the stored listing while
+    it holds) and read the settings; the records are read only when ``cache``'s file
+    table cannot vouch for their content (on ``jobs`` processes when there are many:
+    :func:`read_shared`)."""
+    stored = FileTable.from_bytes(cache.load_bytes(FILES_CACHE)) if cache is not None else None
+    reused = stored.listing if stored is not None else None
+    if reused is not None and reused.still_holds(root):
+        files, notes, listing = None, list(reused.notes), reused
+        paths = stored.paths  # type: ignore[union-attr]
+    else:
+        files, notes, listing = walk(root)
+        paths = [f.path for f in files]
+        reused = None
     if stored is not None:
         snapshot = take_snapshot(root, paths)
         digests, unknown = stored.known(snapshot)
@@ -98,17 +119,20 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
         taken, infos = time.time_ns(), dict[str, tuple[int, int, int, int]]()
         raws, unreadable, found = read_shared(root, paths, infos, jobs)
         snapshot = snapshot_of(taken, paths, infos)
-        digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
+        digests, unknown = bytearray(len(paths) * DIGEST_SIZE), list(range(len(paths)))
     for i in unknown:
         raw = raws.get(paths[i])
         if raw is not None:
             known = found.get(paths[i])
             digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = known or digest(raw)
     table = FileTable.of(snapshot, bytes(digests))
+    table.listing = listing
     if unreadable:
         notes += unreadable
         gone = {n.path for n in unreadable}
-        kept = [i for i, f in enumerate(files) if f.path not in gone]
+        kept = [i for i, p in enumerate(paths) if p not in gone]
+        if files is None:
+            files = listing.files(paths)  # type: ignore[union-attr]
         files = [files[i] for i in kept]
         table = FileTable(
             table.taken_ns,
@@ -116,11 +140,14 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
             array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
             b"".join(table.digest_at(i) for i in kept),
             [],
-        )
-    if cache is not None and (unknown or stored is None):
-        cache.store(FILES_CACHE, table.to_data())
+        )  # no listing: it would name the unreadable files too
+        listing = None
+    if cache is not None and (unknown or stored is None or (reused is None and listing)):
+        cache.store_bytes(FILES_CACHE, table.to_bytes())
     settings_raw, _ = read_settings(root)
-    return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
+    return Sources(
+        root, notes, table, raws, settings_raw, len(unknown), _files=files, _listing=listing
+    )
 
 
 SHARED_FROM = 4_000
