@@ -52,6 +52,8 @@ class Sources:
     settings_raw: bytes | None
     read_now: int = 0
     """How many record files had to be read because their metadata changed."""
+    walked: bool = True
+    """Whether ``data/`` was walked (else its stored listing still held)."""
     _files: list[SourceFile] | None = None
     _listing: Listing | None = None
     """Where ``files`` come from when they were not walked for (``table.paths`` theirs)."""
@@ -146,7 +148,15 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
         cache.store_bytes(FILES_CACHE, table.to_bytes())
     settings_raw, _ = read_settings(root)
     return Sources(
-        root, notes, table, raws, settings_raw, len(unknown), _files=files, _listing=listing
+        root,
+        notes,
+        table,
+        raws,
+        settings_raw,
+        len(unknown),
+        walked=reused is None,
+        _files=files,
+        _listing=listing,
     )
 
 
