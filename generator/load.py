@@ -112,9 +112,11 @@ def load(
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
         sources = read_sources(
-            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1
+            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1, defer=True
         )
-        stored = cache.load("validate") if commit is None else None
+        # a deferred reading (no file table): the files are read as they are parsed, and
+        # no stored answer can be vouched for before
+        stored = cache.load("validate") if commit is None and not sources.pending else None
         fingerprint = git.fingerprint() if git is not None else None
         if not need_book and not with_history and isinstance(stored, dict):
             # the git files unchanged since the stored run: its status still holds
@@ -126,8 +128,8 @@ def load(
                     return LoadResult(known, files=sources.counts, from_cache=True)
         found = git.found() if git is not None else None
         git_state = _git_state(found, commit)
-        key = _run_key(sources, lang, git_state).hex()
-        known = _stored_problems(stored, key, root)
+        key = None if sources.pending else _run_key(sources, lang, git_state).hex()
+        known = None if key is None else _stored_problems(stored, key, root)
         if known is not None and isinstance(stored, dict) and stored.get("git") != fingerprint:
             # git's files moved, its answer did not (git gc, a refresh of the index)
             cache.store("validate", {**stored, "git": fingerprint, "git_state": git_state})
@@ -168,7 +170,7 @@ def load(
             cache.store(
                 "validate",
                 {
-                    "key": key,
+                    "key": key or _run_key(sources, lang, git_state).hex(),
                     "problems": [p.to_data() for p in problems],
                     "watched": _watched(root, book),
                     "git": fingerprint,
@@ -207,6 +209,7 @@ def _load(
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")
+    fresh = _read_and_parse(sources, settings, lang, jobs) if sources.pending else None
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
         sources,
@@ -217,6 +220,7 @@ def _load(
         write_cache=write_cache,
         progress=progress,
         memo=memo,
+        fresh=fresh,
     )
     problems += file_problems
     if settings is None:
@@ -327,11 +331,13 @@ def _parse_records(
     write_cache: bool,
     progress: Progress | None = None,
     memo: ParseMemo | None = None,
+    fresh: dict[str, ParsedRecord] | None = None,
 ) -> tuple[Records, list[Problem], int]:
     """Parse every record file (reusing cached results) into ``Records``.
 
     Also returns how many files had to be parsed (not found in the cache). ``memo``
-    keeps the results in memory for the next run of the same process.
+    keeps the results in memory for the next run of the same process. ``fresh``: every
+    file already parsed as it was read (:func:`_read_and_parse`).
     """
     from generator.book.records import Entry, Records
     from generator.schema.batch import cached_records, parse_all, records_data
@@ -340,7 +346,9 @@ def _parse_records(
     files, digests = sources.files, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
     parsed: dict[str, ParsedRecord] = {}
-    if memo is not None and memo.parsed:
+    if fresh is not None:
+        parsed, known = fresh, {}
+    elif memo is not None and memo.parsed:
         parsed = memo.still_valid(files, digests, tz, lang)
         known = memo.stored
     else:
@@ -355,10 +363,10 @@ def _parse_records(
             progress("parse", done, len(todo))
     if progress is not None and todo:
         progress("parse", len(todo), len(todo))
-    if (todo and write_cache) or (memo is not None and not memo.stored):
-        fresh = {path for _, path, _ in todo}
-        known = records_data(files, digests, parsed, tz, lang, known, fresh)
-        if todo and write_cache:
+    parsed_now = {path for _, path, _ in todo} if fresh is None else set(fresh)
+    if (parsed_now and write_cache) or (memo is not None and not memo.stored):
+        known = records_data(files, digests, parsed, tz, lang, known, parsed_now)
+        if parsed_now and write_cache:
             cache.store("records", known)
     if memo is not None:
         memo.keep(files, digests, tz, lang, parsed, known)
@@ -383,7 +391,26 @@ def _parse_records(
         if record is not None:
             entry = Entry(f.kind, f.id, f.path, record, faulty)
             records.by_kind.setdefault(f.kind, {})[f.id] = entry
-    return records, problems, len(todo)
+    return records, problems, len(parsed_now)
+
+
+def _read_and_parse(
+    sources: Sources, settings: Settings | None, lang: str, jobs: int | None
+) -> dict[str, ParsedRecord]:
+    """Read and parse every record file of a deferred reading in one pass
+    (:func:`~generator.schema.batch.read_and_parse_all`), and settle ``sources`` with
+    what was found: each file's metadata and digest, the files that could not be read."""
+    from generator.schema.batch import read_and_parse_all
+
+    tz = settings.timezone if settings else "Europe/Paris"
+    todo = [(f.kind, f.path) for f in sources.files]
+    done, unreadable = read_and_parse_all(sources.root, todo, tz, lang, jobs or os.cpu_count() or 1)
+    sources.settle(
+        {path: info for path, info, _, _ in done if info is not None},
+        {path: found for path, _, found, _ in done},
+        unreadable,
+    )
+    return {path: parsed for path, _, _, parsed in done}
 
 
 def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:

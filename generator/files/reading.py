@@ -58,6 +58,50 @@ class Sources:
     _listing: Listing | None = None
     """Where ``files`` come from when they were not walked for (``table.paths`` theirs)."""
     _digests: dict[str, bytes] | None = None
+    pending: bool = False
+    """Whether the files are still to be read (``read_sources(defer=True)``, then
+    :meth:`settle`)."""
+    taken_ns: int = 0
+    _store_in: Cache | None = None
+
+    def settle(
+        self,
+        infos: dict[str, tuple[int, int, int, int]],
+        digests: dict[str, bytes],
+        unreadable: list[FileNote],
+    ) -> None:
+        """What reading the files of a deferred run found: the metadata and digest of
+        each file read, and the files that could not be read; the file table is stored."""
+        paths = self.table.paths
+        snapshot = snapshot_of(self.taken_ns, paths, infos)
+        blank = bytes(DIGEST_SIZE)
+        self.table = FileTable.of(snapshot, b"".join(digests.get(p, blank) for p in paths))
+        self.table.listing = self._listing
+        self.drop(unreadable)
+        self.pending = False
+        if self._store_in is not None:
+            self.read_now = len(self.table.paths)
+            self._store_in.store_bytes(FILES_CACHE, self.table.to_bytes())
+
+    def drop(self, unreadable: list[FileNote]) -> None:
+        """Leave out the files that could not be read, and note why."""
+        if not unreadable:
+            return
+        self.notes += unreadable
+        gone = {n.path for n in unreadable}
+        table = self.table
+        kept = [i for i, p in enumerate(table.paths) if p not in gone]
+        files = self.files
+        self._files = [files[i] for i in kept]
+        self.table = FileTable(
+            table.taken_ns,
+            [table.paths[i] for i in kept],
+            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
+            b"".join(table.digest_at(i) for i in kept),
+            [],
+        )  # no listing: it would name the unreadable files too
+        self._listing = None
+        self._digests = None
 
     @property
     def files(self) -> list[SourceFile]:
@@ -99,11 +143,17 @@ class Sources:
         return {p: self.raws[p] for p in paths if p in self.raws}
 
 
-def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> Sources:
+def read_sources(
+    root: Path, cache: Cache | None = None, *, jobs: int = 1, defer: bool = False
+) -> Sources:
     """Discover every record file under ``root/data`` (or take the stored listing while
     it holds) and read the settings; the records are read only when ``cache``'s file
     table cannot vouch for their content (on ``jobs`` processes when there are many:
-    :func:`read_shared`)."""
+    :func:`read_shared`).
+
+    ``defer``: when there is no file table (a cold run), read nothing yet: the caller
+    reads every file as it parses it and tells what it found (:meth:`Sources.settle`).
+    """
     stored = FileTable.from_bytes(cache.load_bytes(FILES_CACHE)) if cache is not None else None
     reused = stored.listing if stored is not None else None
     if reused is not None and reused.still_holds(root):
@@ -113,6 +163,21 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
         files, notes, listing = walk(root)
         paths = [f.path for f in files]
         reused = None
+    settings_raw, _ = read_settings(root)
+    sources = Sources(
+        root,
+        notes,
+        FileTable(0, paths, array("q"), b"", []),
+        {},
+        settings_raw,
+        len(paths),
+        walked=reused is None,
+        _files=files,
+        _listing=listing,
+    )
+    if stored is None and defer:
+        sources.taken_ns, sources.pending, sources._store_in = time.time_ns(), True, cache
+        return sources
     if stored is not None:
         snapshot = take_snapshot(root, paths)
         digests, unknown = stored.known(snapshot)
@@ -127,37 +192,13 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
         if raw is not None:
             known = found.get(paths[i])
             digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = known or digest(raw)
-    table = FileTable.of(snapshot, bytes(digests))
-    table.listing = listing
-    if unreadable:
-        notes += unreadable
-        gone = {n.path for n in unreadable}
-        kept = [i for i, p in enumerate(paths) if p not in gone]
-        if files is None:
-            files = listing.files(paths)  # type: ignore[union-attr]
-        files = [files[i] for i in kept]
-        table = FileTable(
-            table.taken_ns,
-            [table.paths[i] for i in kept],
-            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
-            b"".join(table.digest_at(i) for i in kept),
-            [],
-        )  # no listing: it would name the unreadable files too
-        listing = None
+    sources.raws, sources.read_now = raws, len(unknown)
+    sources.table = FileTable.of(snapshot, bytes(digests))
+    sources.table.listing = listing
+    sources.drop(unreadable)
     if cache is not None and (unknown or stored is None or (reused is None and listing)):
-        cache.store_bytes(FILES_CACHE, table.to_bytes())
-    settings_raw, _ = read_settings(root)
-    return Sources(
-        root,
-        notes,
-        table,
-        raws,
-        settings_raw,
-        len(unknown),
-        walked=reused is None,
-        _files=files,
-        _listing=listing,
-    )
+        cache.store_bytes(FILES_CACHE, sources.table.to_bytes())
+    return sources
 
 
 SHARED_FROM = 4_000
