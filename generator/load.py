@@ -404,13 +404,13 @@ def _read_and_parse(
 
     tz = settings.timezone if settings else "Europe/Paris"
     todo = [(f.kind, f.path) for f in sources.files]
-    done, unreadable = read_and_parse_all(sources.root, todo, tz, lang, jobs or os.cpu_count() or 1)
-    sources.settle(
-        {path: info for path, info, _, _ in done if info is not None},
-        {path: found for path, _, found, _ in done},
-        unreadable,
+    stats, digests, results, unreadable = read_and_parse_all(
+        sources.root, todo, tz, lang, jobs or os.cpu_count() or 1
     )
-    return {path: parsed for path, _, _, parsed in done}
+    sources.settle(stats, digests, unreadable)
+    return {
+        path: parsed for (_, path), parsed in zip(todo, results, strict=True) if parsed is not None
+    }
 
 
 def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:

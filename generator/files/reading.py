@@ -64,19 +64,11 @@ class Sources:
     taken_ns: int = 0
     _store_in: Cache | None = None
 
-    def settle(
-        self,
-        infos: dict[str, tuple[int, int, int, int]],
-        digests: dict[str, bytes],
-        unreadable: list[FileNote],
-    ) -> None:
-        """What reading the files of a deferred run found: the metadata and digest of
-        each file read, and the files that could not be read; the file table is stored."""
-        paths = self.table.paths
-        snapshot = snapshot_of(self.taken_ns, paths, infos)
-        blank = bytes(DIGEST_SIZE)
-        self.table = FileTable.of(snapshot, b"".join(digests.get(p, blank) for p in paths))
-        self.table.listing = self._listing
+    def settle(self, stats: array[int], digests: bytes, unreadable: list[FileNote]) -> None:
+        """What reading the files of a deferred run found, in the order of ``files``: the
+        metadata and the digest of each (see :func:`~generator.schema.batch.read_and_parse_all`),
+        and the files that could not be read; the file table is stored."""
+        self.table = FileTable(self.taken_ns, self.table.paths, stats, digests, [], self._listing)
         self.drop(unreadable)
         self.pending = False
         if self._store_in is not None:

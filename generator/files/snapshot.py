@@ -84,6 +84,10 @@ def take(repo: Path, paths: list[str]) -> Snapshot:
 
 
 _NOTHING = (_UNTRUSTED,) * _FIELDS
+UNTRUSTED = _NOTHING
+"""The metadata of a file never vouched for (not a regular file, a link, gone)."""
+NO_DIGEST = bytes(DIGEST_SIZE)
+"""The digest of a file that could not be read."""
 
 
 def snapshot_of(
@@ -158,9 +162,10 @@ class FileTable:
         racy_from = self.taken_ns - self.taken_ns % _SECOND
         racy = [
             index
-            for index in range(len(self.paths))
-            if stats[index * _FIELDS] == _UNTRUSTED
-            or max(stats[index * _FIELDS + 1], stats[index * _FIELDS + 2]) >= racy_from
+            for index, (size, mtime, ctime) in enumerate(
+                zip(stats[0::_FIELDS], stats[1::_FIELDS], stats[2::_FIELDS], strict=True)
+            )
+            if size == _UNTRUSTED or mtime >= racy_from or ctime >= racy_from
         ]
         paths = "\n".join(self.paths).encode("utf-8", "surrogateescape")
         header = json.dumps(

@@ -9,13 +9,14 @@ a cached record is validated again from its JSON by its model, never unpickled.
 from __future__ import annotations
 
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.files.cache import digest
 from generator.files.sharing import shared_map
-from generator.files.snapshot import fields
+from generator.files.snapshot import NO_DIGEST, UNTRUSTED, fields
 from generator.files.sources import FileNote, SourceFile, read_all
 from generator.problems import Problem
 
@@ -167,47 +168,55 @@ def parse_all(
     return [result for part in shared_map(_parse_chunk, chunks, jobs) for result in part]
 
 
-Read = tuple[str, tuple[int, int, int, int] | None, bytes, "ParsedRecord"]
-"""One file read and parsed: path, metadata (``None`` for a link), content digest, result."""
-
-
 def _read_parse_chunk(
     args: tuple[Path, str, str, list[tuple[str, str]]],
-) -> tuple[list[Read], list[FileNote]]:
+) -> tuple[bytes, bytes, list[ParsedRecord | None], list[FileNote]]:
     """Worker: read a chunk of ``(kind, path)`` files and parse each as it is read."""
     from generator.schema import KINDS_BY_NAME
     from generator.schema.parse import parse_file
 
     root, tz, lang, chunk = args
-    stats: dict[str, os.stat_result] = {}
-    raws, unreadable = read_all(root, [path for _, path in chunk], stats)
-    done: list[Read] = []
+    infos: dict[str, os.stat_result] = {}
+    raws, unreadable = read_all(root, [path for _, path in chunk], infos)
+    stats, digests = array("q"), bytearray()
+    results: list[ParsedRecord | None] = []
     for kind, path in chunk:
         raw = raws.get(path)
+        info = infos.get(path)
+        stats.extend(fields(info) if info is not None else UNTRUSTED)
         if raw is None:
+            digests += NO_DIGEST
+            results.append(None)
             continue
-        info = stats.get(path)
-        parsed = parse_file(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang)
-        done.append((path, None if info is None else fields(info), digest(raw), parsed))
-    return done, unreadable
+        digests += digest(raw)
+        results.append(parse_file(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang))
+    return stats.tobytes(), bytes(digests), results, unreadable
 
 
 def read_and_parse_all(
     root: Path, todo: list[tuple[str, str]], tz: str, lang: str, jobs: int
-) -> tuple[list[Read], list[FileNote]]:
+) -> tuple[array[int], bytes, list[ParsedRecord | None], list[FileNote]]:
     """Read and parse every ``(kind, path)`` of ``todo`` in one pass, on ``jobs``
     processes (this one included) when there are enough files: each process reads the
-    files it parses, so that no file's bytes travel between processes. Also returns the
+    files it parses, so that no file's bytes travel between processes.
+
+    Returns, in the order of ``todo``: each file's metadata (packed as a snapshot's, see
+    :func:`~generator.files.snapshot.fields`; untrusted for a link or a file not read),
+    its content digest, its parse result (``None`` when it could not be read); and the
     notes of the files that could not be read."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return _read_parse_chunk((root, tz, lang, todo))
-    import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
+        parts = [_read_parse_chunk((root, tz, lang, todo))]
+    else:
+        import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
-    size = max(50, len(todo) // (jobs * 32))
-    chunks = [(root, tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-    done: list[Read] = []
+        size = max(50, len(todo) // (jobs * 32))
+        chunks = [(root, tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
+        parts = shared_map(_read_parse_chunk, chunks, jobs)
+    stats = array("q")
+    stats.frombytes(b"".join(part[0] for part in parts))
+    results: list[ParsedRecord | None] = []
     unreadable: list[FileNote] = []
-    for part, notes in shared_map(_read_parse_chunk, chunks, jobs):
-        done += part
-        unreadable += notes
-    return done, unreadable
+    for part in parts:
+        results += part[2]
+        unreadable += part[3]
+    return stats, b"".join(part[1] for part in parts), results, unreadable
