@@ -341,7 +341,7 @@ def _parse_records(
     """
     from generator.book.records import Entry, Records
     from generator.schema.batch import cached_records, parse_all, records_data
-    from generator.schema.parse import check_id
+    from generator.schema.parse import ID_PATTERN, check_id
 
     files, digests = sources.files, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
@@ -375,22 +375,32 @@ def _parse_records(
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     declared = {k: set(v) for k, v in settings.custom_fields.items()} if settings else {}
+    by_kind, ids = records.by_kind, records.ids
+    found = parsed.get
     for f in files:
-        if f.path not in parsed:  # gone between its discovery and its reading
-            problems.append(note_problem(FileNote("file-unreadable", f.path, MISSING), lang))
+        kind, path, id_ = f
+        result = found(path)
+        if result is None:  # gone between its discovery and its reading
+            problems.append(note_problem(FileNote("file-unreadable", path, MISSING), lang))
             continue
-        record, file_problems, faulty = parsed[f.path]
-        records.paths.add(f.path)
-        problems += _undeclared(file_problems, declared.get(f.kind))
-        problems += check_id(f.id, f.path, lang)
-        other = first_path.setdefault((f.kind, f.id), f.path)
-        if other != f.path:
-            problems.append(make_problem("id-duplicate", f.path, lang=lang, id=f.id, other=other))
+        record, file_problems, faulty = result
+        if file_problems:
+            problems += _undeclared(file_problems, declared.get(kind))
+        if not ID_PATTERN.match(id_):
+            problems += check_id(id_, path, lang)
+        other = first_path.setdefault((kind, id_), path)
+        if other != path:
+            problems.append(make_problem("id-duplicate", path, lang=lang, id=id_, other=other))
             continue
-        records.ids.setdefault(f.kind, set()).add(f.id)
+        if kind in ids:
+            ids[kind].add(id_)
+        else:
+            ids[kind] = {id_}
         if record is not None:
-            entry = Entry(f.kind, f.id, f.path, record, faulty)
-            records.by_kind.setdefault(f.kind, {})[f.id] = entry
+            if kind not in by_kind:
+                by_kind[kind] = {}
+            by_kind[kind][id_] = Entry(kind, id_, path, record, faulty)
+    records.paths.update(path for _, path, _ in files if path in parsed)
     return records, problems, len(parsed_now)
 
 
