@@ -169,3 +169,24 @@ def test_many_files_are_read_on_two_processes_as_on_one(tmp_path) -> None:
         "societe-02500.yaml",
         "societe-01000.yaml",
     }
+
+
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 65_537, 300_000])
+def test_a_file_is_read_whole_in_one_read(tmp_path, monkeypatch, size) -> None:
+    """A regular file reads short only at its end: no second read to find the end."""
+    from generator.files.sources import read_all
+
+    content = bytes((i * 7) % 251 for i in range(size))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "f.yaml").write_bytes(content)
+    reads = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counted)
+    raws, notes = read_all(tmp_path, ["data/f.yaml"])
+    assert raws == {"data/f.yaml": content} and notes == []
+    assert len(reads) == 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from stdnum import bic, iban

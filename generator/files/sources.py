@@ -262,9 +262,12 @@ def _read_inside(root: _Root, path: str) -> tuple[bytes | None, str, os.stat_res
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, SPECIAL, None
-        parts = []
-        while chunk := os.read(fd, max(info.st_size + 1, 65536)):
+        parts, wanted, got = [], max(info.st_size + 1, 65536), 0
+        while chunk := os.read(fd, wanted):
             parts.append(chunk)
+            got += len(chunk)
+            if len(chunk) < wanted and got >= info.st_size:
+                break  # a regular file reads short at its end: no second read to find it
         return (b"".join(parts) if len(parts) != 1 else parts[0]), "", None if link else info
     except OSError:
         return None, "", None
