@@ -2,15 +2,16 @@
 
 Two layers: per-file parse results (record + problems, keyed by the file's digest) and
 whole-run problem lists (keyed by every file's digest and the code's own digest), plus
-the git history's per-commit changes. Everything is JSON: a cache file brought by a pull
-request can at worst be wrong, never run anything, and a cache that git tracks is neither
-read nor written (it could hide problems): :attr:`Cache.notices` then carries
-``cache-tracked``. A cache that cannot be read or written is ignored with an ``info``
+the git history's per-commit changes. Everything is data, never code: JSON, or bytes
+laid out and checked by their owner (the file table, :mod:`generator.files.snapshot`): a
+cache file brought by a pull request can at worst be wrong, never run anything, and a
+cache that git tracks is neither read nor written (it could hide problems):
+:attr:`Cache.notices` then carries ``cache-tracked``. A cache that cannot be read or written is ignored with an ``info``
 notice (``cache-unreadable``): it never fails a run.
 
 A cache file is named by what it holds and by Carnet's code digest
-(``records-<digest>.json``): a new version of Carnet never reads an old cache, and
-storing removes the files of other versions.
+(``records-<digest>.json``, ``files-<digest>.bin``): a new version of Carnet never reads
+an old cache, and storing removes the files of other versions.
 """
 
 from __future__ import annotations

@@ -146,7 +146,10 @@ def read_sources(
     ``defer``: when there is no file table (a cold run), read nothing yet: the caller
     reads every file as it parses it and tells what it found (:meth:`Sources.settle`).
     """
-    stored = FileTable.from_bytes(cache.load_bytes(FILES_CACHE)) if cache is not None else None
+    raw = cache.load_bytes(FILES_CACHE) if cache is not None else None
+    stored = FileTable.from_bytes(raw)
+    if raw is not None and stored is None:  # damaged: read as if there were none
+        cache.notices.append(("cache-unreadable", f"{FILES_CACHE}: ValueError"))  # type: ignore[union-attr]
     reused = stored.listing if stored is not None else None
     if reused is not None and reused.still_holds(root):
         files, notes, listing = None, list(reused.notes), reused
