@@ -70,9 +70,8 @@ class Sources:
         and the files that could not be read; the file table is stored."""
         self.table = FileTable(self.taken_ns, self.table.paths, stats, digests, [], self._listing)
         self.drop(unreadable)
-        self.pending = False
+        self.pending, self.read_now = False, len(self.table.paths)
         if self._store_in is not None:
-            self.read_now = len(self.table.paths)
             self._store_in.store_bytes(FILES_CACHE, self.table.to_bytes())
 
     def drop(self, unreadable: list[FileNote]) -> None:
