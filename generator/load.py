@@ -209,7 +209,7 @@ def _load(
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")
-    fresh = _read_and_parse(sources, settings, lang, jobs) if sources.pending else None
+    fresh = _read_and_parse(sources, settings, lang, jobs, progress) if sources.pending else None
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
         sources,
@@ -405,7 +405,11 @@ def _parse_records(
 
 
 def _read_and_parse(
-    sources: Sources, settings: Settings | None, lang: str, jobs: int | None
+    sources: Sources,
+    settings: Settings | None,
+    lang: str,
+    jobs: int | None,
+    progress: Progress | None = None,
 ) -> dict[str, ParsedRecord]:
     """Read and parse every record file of a deferred reading in one pass
     (:func:`~generator.schema.batch.read_and_parse_all`), and settle ``sources`` with
@@ -414,8 +418,9 @@ def _read_and_parse(
 
     tz = settings.timezone if settings else "Europe/Paris"
     todo = [(f.kind, f.path) for f in sources.files]
+    heard = None if progress is None else lambda done: progress("parse", done, len(todo))
     stats, digests, results, unreadable = read_and_parse_all(
-        sources.root, todo, tz, lang, jobs or os.cpu_count() or 1
+        sources.root, todo, tz, lang, jobs or os.cpu_count() or 1, heard
     )
     sources.settle(stats, digests, unreadable)
     return {

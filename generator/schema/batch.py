@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,7 +195,12 @@ def _read_parse_chunk(
 
 
 def read_and_parse_all(
-    root: Path, todo: list[tuple[str, str]], tz: str, lang: str, jobs: int
+    root: Path,
+    todo: list[tuple[str, str]],
+    tz: str,
+    lang: str,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[array[int], bytes, list[ParsedRecord | None], list[FileNote]]:
     """Read and parse every ``(kind, path)`` of ``todo`` in one pass, on ``jobs``
     processes (this one included) when there are enough files: each process reads the
@@ -203,15 +209,19 @@ def read_and_parse_all(
     Returns, in the order of ``todo``: each file's metadata (packed as a snapshot's, see
     :func:`~generator.files.snapshot.fields`; untrusted for a link or a file not read),
     its content digest, its parse result (``None`` when it could not be read); and the
-    notes of the files that could not be read."""
+    notes of the files that could not be read. ``progress`` hears how many files are
+    done so far, from time to time."""
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        parts = [_read_parse_chunk((root, tz, lang, todo))]
+        size, jobs = max(1, len(todo)), 1
     else:
         import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
 
         size = max(50, len(todo) // (jobs * 32))
-        chunks = [(root, tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
-        parts = shared_map(_read_parse_chunk, chunks, jobs)
+    chunks = [(root, tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
+    if progress is not None:
+        progress(0)
+    finished = None if progress is None else lambda done: progress(min(done * size, len(todo)))
+    parts = shared_map(_read_parse_chunk, chunks, jobs, finished)
     stats = array("q")
     stats.frombytes(b"".join(part[0] for part in parts))
     results: list[ParsedRecord | None] = []
