@@ -209,7 +209,12 @@ def _load(
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")
-    fresh = _read_and_parse(sources, settings, lang, jobs, progress) if sources.pending else None
+    fresh = None
+    if sources.pending:  # no file table: each file read where it is parsed
+        from generator.schema.batch import read_and_parse
+
+        tz = settings.timezone if settings else "Europe/Paris"
+        fresh = read_and_parse(sources, tz, lang, jobs or os.cpu_count() or 1, progress)
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
         sources,
@@ -337,7 +342,7 @@ def _parse_records(
 
     Also returns how many files had to be parsed (not found in the cache). ``memo``
     keeps the results in memory for the next run of the same process. ``fresh``: every
-    file already parsed as it was read (:func:`_read_and_parse`).
+    file already parsed as it was read (:func:`~generator.schema.batch.read_and_parse`).
     """
     from generator.book.records import Entry, Records
     from generator.schema.batch import cached_records, parse_all, records_data
@@ -402,30 +407,6 @@ def _parse_records(
             by_kind[kind][id_] = Entry(kind, id_, path, record, faulty)
     records.paths.update(path for _, path, _ in files if path in parsed)
     return records, problems, len(parsed_now)
-
-
-def _read_and_parse(
-    sources: Sources,
-    settings: Settings | None,
-    lang: str,
-    jobs: int | None,
-    progress: Progress | None = None,
-) -> dict[str, ParsedRecord]:
-    """Read and parse every record file of a deferred reading in one pass
-    (:func:`~generator.schema.batch.read_and_parse_all`), and settle ``sources`` with
-    what was found: each file's metadata and digest, the files that could not be read."""
-    from generator.schema.batch import read_and_parse_all
-
-    tz = settings.timezone if settings else "Europe/Paris"
-    todo = [(f.kind, f.path) for f in sources.files]
-    heard = None if progress is None else lambda done: progress("parse", done, len(todo))
-    stats, digests, results, unreadable = read_and_parse_all(
-        sources.root, todo, tz, lang, jobs or os.cpu_count() or 1, heard
-    )
-    sources.settle(stats, digests, unreadable)
-    return {
-        path: parsed for (_, path), parsed in zip(todo, results, strict=True) if parsed is not None
-    }
 
 
 def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:

@@ -14,8 +14,8 @@ from conftest import ROOT
 from generator.files.cache import Cache
 from generator.files.reading import FILES_CACHE, read_sources
 from generator.files.snapshot import FileTable
-from generator.load import _read_and_parse, load_settings
-from generator.schema.batch import PARALLEL_THRESHOLD, parse_all
+from generator.load import load_settings
+from generator.schema.batch import PARALLEL_THRESHOLD, parse_all, read_and_parse
 
 
 @pytest.fixture
@@ -41,7 +41,8 @@ def test_a_cold_run_reads_each_file_where_it_parses_it(repo: Path) -> None:
     deferred = read_sources(repo, cache, jobs=2, defer=True)
     assert deferred.pending and not deferred.raws
     settings, _ = load_settings(repo)
-    parsed = _read_and_parse(deferred, settings, "fr", 2)
+    assert settings is not None
+    parsed = read_and_parse(deferred, settings.timezone, "fr", 2)
     assert not deferred.pending
 
     plain = read_sources(repo, None, jobs=1)

@@ -22,6 +22,8 @@ from generator.files.sources import FileNote, SourceFile, read_all
 from generator.problems import Problem
 
 if TYPE_CHECKING:
+    from generator import Progress
+    from generator.files.reading import Sources
     from generator.schema.parse import ParsedRecord
 
 PARALLEL_THRESHOLD = 400
@@ -230,3 +232,21 @@ def read_and_parse_all(
         results += part[2]
         unreadable += part[3]
     return stats, b"".join(part[1] for part in parts), results, unreadable
+
+
+def read_and_parse(
+    sources: Sources, tz: str, lang: str, jobs: int, progress: Progress | None = None
+) -> dict[str, ParsedRecord]:
+    """Read and parse every record file of a deferred reading (``read_sources(defer=True)``)
+    in one pass (:func:`read_and_parse_all`), and settle ``sources`` with what was found:
+    each file's metadata and digest, the files that could not be read. ``progress`` hears
+    of the ``parse`` step."""
+    todo = [(f.kind, f.path) for f in sources.files]
+    heard = None if progress is None else lambda done: progress("parse", done, len(todo))
+    stats, digests, results, unreadable = read_and_parse_all(
+        sources.root, todo, tz, lang, jobs, heard
+    )
+    sources.settle(stats, digests, unreadable)
+    return {
+        path: parsed for (_, path), parsed in zip(todo, results, strict=True) if parsed is not None
+    }
