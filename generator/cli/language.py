@@ -23,14 +23,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 
 from generator.locale import plural_category
-
-if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
 
 CATALOGUE = Path(__file__).with_name("click.fr.po")
 ENGLISH_HELP = Path(__file__).with_name("help.en.yaml")
@@ -41,8 +39,6 @@ _VALUED = ("--repo", "--today", "--lang")
 
 @lru_cache(maxsize=1)
 def _french() -> Catalog:
-    from babel.messages.pofile import read_po  # only when click has something to say
-
     with CATALOGUE.open("rb") as handle:
         return read_po(handle, locale="fr")
 
