@@ -429,6 +429,17 @@ def prepare_repo(args: argparse.Namespace) -> tuple[Path, list[tuple[str, str]] 
     return repo, summary.seeded, args.repo is None and not args.keep
 
 
+def byte_compile() -> None:
+    """Byte-compile Carnet's code once, as installing a package does: with an editable
+    install under ``PYTHONDONTWRITEBYTECODE`` every run would compile it again (0.05 s for
+    a warm validate, 0.1 s cold), which no installed Carnet pays."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(PROJECT_ROOT / "generator")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point: 0 measured, 1 a target missed (with --check), 2 a failure."""
     names = [name for name, _ in MEASUREMENTS]
@@ -456,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, AttributeError):
         parser.error(f"{sys.executable} has no PyYAML with libyaml (CSafeLoader)")
     repo, seeded, delete = prepare_repo(args)
+    byte_compile()
     try:
         size = warm_page_cache(repo)
         counts = count_files(repo)

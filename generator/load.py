@@ -112,9 +112,11 @@ def load(
     travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
     with travel as (root, commit):
         sources = read_sources(
-            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1
+            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1, defer=True
         )
-        stored = cache.load("validate") if commit is None else None
+        # a deferred reading (no file table): the files are read as they are parsed, and
+        # no stored answer can be vouched for before
+        stored = cache.load("validate") if commit is None and not sources.pending else None
         fingerprint = git.fingerprint() if git is not None else None
         if not need_book and not with_history and isinstance(stored, dict):
             # the git files unchanged since the stored run: its status still holds
@@ -126,8 +128,8 @@ def load(
                     return LoadResult(known, files=sources.counts, from_cache=True)
         found = git.found() if git is not None else None
         git_state = _git_state(found, commit)
-        key = _run_key(sources, lang, git_state).hex()
-        known = _stored_problems(stored, key, root)
+        key = None if sources.pending else _run_key(sources, lang, git_state).hex()
+        known = None if key is None else _stored_problems(stored, key, root)
         if known is not None and isinstance(stored, dict) and stored.get("git") != fingerprint:
             # git's files moved, its answer did not (git gc, a refresh of the index)
             cache.store("validate", {**stored, "git": fingerprint, "git_state": git_state})
@@ -168,7 +170,7 @@ def load(
             cache.store(
                 "validate",
                 {
-                    "key": key,
+                    "key": key or _run_key(sources, lang, git_state).hex(),
                     "problems": [p.to_data() for p in problems],
                     "watched": _watched(root, book),
                     "git": fingerprint,
@@ -207,6 +209,12 @@ def _load(
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")
+    fresh = None
+    if sources.pending:  # no file table: each file read where it is parsed
+        from generator.schema.batch import read_and_parse
+
+        tz = settings.timezone if settings else "Europe/Paris"
+        fresh = read_and_parse(sources, tz, lang, jobs or os.cpu_count() or 1, progress)
     problems += [note_problem(n, lang) for n in sources.notes]
     records, file_problems, parsed_now = _parse_records(
         sources,
@@ -217,6 +225,7 @@ def _load(
         write_cache=write_cache,
         progress=progress,
         memo=memo,
+        fresh=fresh,
     )
     problems += file_problems
     if settings is None:
@@ -327,20 +336,24 @@ def _parse_records(
     write_cache: bool,
     progress: Progress | None = None,
     memo: ParseMemo | None = None,
+    fresh: dict[str, ParsedRecord] | None = None,
 ) -> tuple[Records, list[Problem], int]:
     """Parse every record file (reusing cached results) into ``Records``.
 
     Also returns how many files had to be parsed (not found in the cache). ``memo``
-    keeps the results in memory for the next run of the same process.
+    keeps the results in memory for the next run of the same process. ``fresh``: every
+    file already parsed as it was read (:func:`~generator.schema.batch.read_and_parse`).
     """
     from generator.book.records import Entry, Records
     from generator.schema.batch import cached_records, parse_all, records_data
-    from generator.schema.parse import check_id
+    from generator.schema.parse import ID_PATTERN, check_id
 
     files, digests = sources.files, sources.digests
     tz = settings.timezone if settings else "Europe/Paris"
     parsed: dict[str, ParsedRecord] = {}
-    if memo is not None and memo.parsed:
+    if fresh is not None:
+        parsed, known = fresh, {}
+    elif memo is not None and memo.parsed:
         parsed = memo.still_valid(files, digests, tz, lang)
         known = memo.stored
     else:
@@ -355,10 +368,10 @@ def _parse_records(
             progress("parse", done, len(todo))
     if progress is not None and todo:
         progress("parse", len(todo), len(todo))
-    if (todo and write_cache) or (memo is not None and not memo.stored):
-        fresh = {path for _, path, _ in todo}
-        known = records_data(files, digests, parsed, tz, lang, known, fresh)
-        if todo and write_cache:
+    parsed_now = {path for _, path, _ in todo} if fresh is None else set(fresh)
+    if (parsed_now and write_cache) or (memo is not None and not memo.stored):
+        known = records_data(files, digests, parsed, tz, lang, known, parsed_now)
+        if parsed_now and write_cache:
             cache.store("records", known)
     if memo is not None:
         memo.keep(files, digests, tz, lang, parsed, known)
@@ -367,23 +380,33 @@ def _parse_records(
     problems: list[Problem] = []
     first_path: dict[tuple[str, str], str] = {}
     declared = {k: set(v) for k, v in settings.custom_fields.items()} if settings else {}
+    by_kind, ids = records.by_kind, records.ids
+    found = parsed.get
     for f in files:
-        if f.path not in parsed:  # gone between its discovery and its reading
-            problems.append(note_problem(FileNote("file-unreadable", f.path, MISSING), lang))
+        kind, path, id_ = f
+        result = found(path)
+        if result is None:  # gone between its discovery and its reading
+            problems.append(note_problem(FileNote("file-unreadable", path, MISSING), lang))
             continue
-        record, file_problems, faulty = parsed[f.path]
-        records.paths.add(f.path)
-        problems += _undeclared(file_problems, declared.get(f.kind))
-        problems += check_id(f.id, f.path, lang)
-        other = first_path.setdefault((f.kind, f.id), f.path)
-        if other != f.path:
-            problems.append(make_problem("id-duplicate", f.path, lang=lang, id=f.id, other=other))
+        record, file_problems, faulty = result
+        if file_problems:
+            problems += _undeclared(file_problems, declared.get(kind))
+        if not ID_PATTERN.match(id_):
+            problems += check_id(id_, path, lang)
+        other = first_path.setdefault((kind, id_), path)
+        if other != path:
+            problems.append(make_problem("id-duplicate", path, lang=lang, id=id_, other=other))
             continue
-        records.ids.setdefault(f.kind, set()).add(f.id)
+        if kind in ids:
+            ids[kind].add(id_)
+        else:
+            ids[kind] = {id_}
         if record is not None:
-            entry = Entry(f.kind, f.id, f.path, record, faulty)
-            records.by_kind.setdefault(f.kind, {})[f.id] = entry
-    return records, problems, len(todo)
+            if kind not in by_kind:
+                by_kind[kind] = {}
+            by_kind[kind][id_] = Entry(kind, id_, path, record, faulty)
+    records.paths.update(path for _, path, _ in files if path in parsed)
+    return records, problems, len(parsed_now)
 
 
 def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:

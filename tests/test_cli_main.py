@@ -71,7 +71,7 @@ def test_unexpected_error_is_one_line_without_traceback(runner, tmp_path, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(generator.files.reading, "discover", broken)
+    monkeypatch.setattr(generator.files.reading, "walk", broken)
     result = runner.invoke(main, ["--repo", str(tmp_path), "validate"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

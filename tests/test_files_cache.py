@@ -137,3 +137,20 @@ def test_a_change_in_any_package_of_carnet_is_a_new_code_digest(tmp_path) -> Non
         with (copy / edited).open("a") as fh:
             fh.write("\n# edited\n")
         assert code_digest.__wrapped__(copy) != before, edited
+
+
+def test_a_damaged_file_table_is_only_a_notice(carnet, repo) -> None:
+    """Every file is read again, the answer is the same, and the table is written anew."""
+    first = carnet("validate", "--format", "json", repo=repo)
+    (table,) = (repo / ".carnet-cache").glob("files-*.bin")
+    table.write_bytes(table.read_bytes()[:-7])
+    damaged = carnet("validate", "--format", "json", repo=repo)
+    assert damaged.exit_code == first.exit_code
+    notices = [p for p in json.loads(damaged.stdout) if p["code"] == "cache-unreadable"]
+    assert len(notices) == 1 and notices[0]["severity"] == "info"
+    rest = [p for p in json.loads(damaged.stdout) if p["code"] != "cache-unreadable"]
+    assert rest == json.loads(first.stdout)
+    from generator.files.snapshot import FileTable
+
+    (table,) = (repo / ".carnet-cache").glob("files-*.bin")
+    assert FileTable.from_bytes(table.read_bytes()) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from array import array
 
@@ -37,7 +38,7 @@ def _table(taken_ns: int, mtimes: list[int]) -> tuple[Snapshot, FileTable]:
         stats.extend((100, mtime, mtime, 1000 + i))
     snapshot = Snapshot(taken_ns, paths, stats)
     digests = b"".join(digest(p.encode()) for p in paths)
-    stored = FileTable.from_data(FileTable.of(snapshot, digests).to_data())
+    stored = FileTable.from_bytes(FileTable.of(snapshot, digests).to_bytes())
     assert stored is not None
     return snapshot, stored
 
@@ -64,19 +65,41 @@ def test_changed_metadata_new_and_removed_files_are_read() -> None:
     assert digests[:DIGEST_SIZE] == stored.digest_at(0)
 
 
+def _stored(**changes: object) -> bytes:
+    """A stored table of two files, its header changed by ``changes``."""
+    import json
+
+    from generator.files.snapshot import MAGIC
+
+    header = {"taken_ns": 1, "count": 2, "paths": 3, "byteorder": sys.byteorder, "racy": []}
+    header.update(changes)
+    text = json.dumps(header).encode()
+    body = b"a\nb" + bytes(2 * 4 * 8) + bytes(2 * DIGEST_SIZE)
+    return MAGIC + len(text).to_bytes(8, "big") + text + body
+
+
+def test_a_well_formed_table_is_read() -> None:
+    table = FileTable.from_bytes(_stored())
+    assert table is not None and table.paths == ["a", "b"] and table.listing is None
+
+
 @pytest.mark.parametrize(
     "broken",
     [
-        {"taken_ns": 1, "paths": "a\nb", "stats": "", "digests": "", "racy": []},
-        {"taken_ns": 1, "paths": "a", "stats": "!!", "digests": "", "racy": []},
-        {"taken_ns": "x", "paths": "", "stats": "", "digests": "", "racy": []},
-        {"taken_ns": 1, "paths": "", "stats": "", "digests": "", "racy": [7]},
-        ["not", "a", "table"],
+        _stored(count=3),
+        _stored(paths=2),
+        _stored(taken_ns="x"),
+        _stored(racy=[7]),
+        _stored(byteorder="middle"),
+        _stored()[:-1],
+        _stored().replace(b"{", b"[", 1),
+        b"not a table",
+        b"",
         None,
     ],
 )
 def test_a_foreign_table_is_ignored(broken) -> None:
-    assert FileTable.from_data(broken) is None
+    assert FileTable.from_bytes(broken) is None
 
 
 def test_only_what_changed_is_read(repo) -> None:
@@ -146,3 +169,24 @@ def test_many_files_are_read_on_two_processes_as_on_one(tmp_path) -> None:
         "societe-02500.yaml",
         "societe-01000.yaml",
     }
+
+
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 65_537, 300_000])
+def test_a_file_is_read_whole_in_one_read(tmp_path, monkeypatch, size) -> None:
+    """A regular file reads short only at its end: no second read to find the end."""
+    from generator.files.sources import read_all
+
+    content = bytes((i * 7) % 251 for i in range(size))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "f.yaml").write_bytes(content)
+    reads = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counted)
+    raws, notes = read_all(tmp_path, ["data/f.yaml"])
+    assert raws == {"data/f.yaml": content} and notes == []
+    assert len(reads) == 1

@@ -2,15 +2,16 @@
 
 Two layers: per-file parse results (record + problems, keyed by the file's digest) and
 whole-run problem lists (keyed by every file's digest and the code's own digest), plus
-the git history's per-commit changes. Everything is JSON: a cache file brought by a pull
-request can at worst be wrong, never run anything, and a cache that git tracks is neither
-read nor written (it could hide problems): :attr:`Cache.notices` then carries
-``cache-tracked``. A cache that cannot be read or written is ignored with an ``info``
+the git history's per-commit changes. Everything is data, never code: JSON, or bytes
+laid out and checked by their owner (the file table, :mod:`generator.files.snapshot`): a
+cache file brought by a pull request can at worst be wrong, never run anything, and a
+cache that git tracks is neither read nor written (it could hide problems):
+:attr:`Cache.notices` then carries ``cache-tracked``. A cache that cannot be read or written is ignored with an ``info``
 notice (``cache-unreadable``): it never fails a run.
 
 A cache file is named by what it holds and by Carnet's code digest
-(``records-<digest>.json``): a new version of Carnet never reads an old cache, and
-storing removes the files of other versions.
+(``records-<digest>.json``, ``files-<digest>.bin``): a new version of Carnet never reads
+an old cache, and storing removes the files of other versions.
 """
 
 from __future__ import annotations
@@ -129,10 +130,30 @@ class Cache:
                 self._usable = True
         return self._usable
 
-    def path(self, name: str) -> Path:
+    def path(self, name: str, suffix: str = ".json") -> Path:
         """The file that holds ``name`` for this version of Carnet."""
         assert self.dir is not None
-        return self.dir / f"{name}-{code_digest()}.json"
+        return self.dir / f"{name}-{code_digest()}{suffix}"
+
+    def load_bytes(self, name: str) -> bytes | None:
+        """The bytes stored under ``name`` by :meth:`store_bytes` (``None`` if there are
+        none): data laid out by their owner, which checks them as it reads them."""
+        if not self.enabled:
+            return None
+        path = self.path(name, ".bin")
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.notices.append(("cache-unreadable", f"{path.name}: {exc.__class__.__name__}"))
+            return None
+
+    def store_bytes(self, name: str, value: bytes) -> None:
+        """Store the bytes ``value`` under ``name`` atomically; failures become notices."""
+        self._store(name, ".bin", value)
 
     def load(self, name: str) -> Any:
         """The JSON value stored under ``name`` by this version of Carnet, or ``None``."""
@@ -154,6 +175,14 @@ class Cache:
 
     def store(self, name: str, value: Any) -> None:
         """Store the JSON ``value`` under ``name`` atomically; failures become notices."""
+        payload = json.dumps(
+            {"format": FORMAT_VERSION, "value": value},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        self._store(name, ".json", payload)
+
+    def _store(self, name: str, suffix: str, payload: str | bytes) -> None:
         if not self.enabled:
             return
         assert self.dir is not None
@@ -162,12 +191,7 @@ class Cache:
             gitignore = self.dir / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n")
-            payload = json.dumps(
-                {"format": FORMAT_VERSION, "value": value},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            target = self.path(name)
+            target = self.path(name, suffix)
             atomic_write(target, payload)
             _remove_other_versions(self.dir, name, target.name)
         except OSError as exc:
@@ -179,7 +203,7 @@ def _remove_other_versions(folder: Path, name: str, keep: str) -> None:
     for entry in os.scandir(folder):
         other = entry.name
         stale = other == f"{name}.pickle" or (
-            other.startswith(f"{name}-") and other.endswith(".json") and other != keep
+            other.startswith(f"{name}-") and other.endswith((".json", ".bin")) and other != keep
         )
         if stale and entry.is_file(follow_symlinks=False):
             Path(entry.path).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.cache import Cache, digest
+from generator.files.listing import Listing, walk
 from generator.files.sharing import shared_map
 from generator.files.snapshot import DIGEST_SIZE, FileTable, fields, snapshot_of
 from generator.files.snapshot import take as take_snapshot
@@ -24,7 +25,6 @@ from generator.files.sources import (
     REASONS,
     FileNote,
     SourceFile,
-    discover,
     expected_folders,
     read_all,
     read_settings,
@@ -39,10 +39,11 @@ FILES_CACHE = "files"
 class Sources:
     """Every file of ``data/``, found, and known by content digest: the first, cheap step
     of every run. Only the files whose metadata changed since the last run are read
-    (:mod:`generator.files.snapshot`); the others are read when they must be parsed."""
+    (:mod:`generator.files.snapshot`); the others are read when they must be parsed.
+    ``data/`` is walked again only when one of its folders changed
+    (:mod:`generator.files.listing`), and the files are then made when first asked for."""
 
     root: Path
-    files: list[SourceFile]
     notes: list[FileNote]
     table: FileTable
     """The records' metadata and digests, in the order of ``files``."""
@@ -51,11 +52,61 @@ class Sources:
     settings_raw: bytes | None
     read_now: int = 0
     """How many record files had to be read because their metadata changed."""
+    walked: bool = True
+    """Whether ``data/`` was walked (else its stored listing still held)."""
+    _files: list[SourceFile] | None = None
+    _listing: Listing | None = None
+    """Where ``files`` come from when they were not walked for (``table.paths`` theirs)."""
     _digests: dict[str, bytes] | None = None
+    pending: bool = False
+    """Whether the files are still to be read (``read_sources(defer=True)``, then
+    :meth:`settle`)."""
+    taken_ns: int = 0
+    _store_in: Cache | None = None
+
+    def settle(self, stats: array[int], digests: bytes, unreadable: list[FileNote]) -> None:
+        """What reading the files of a deferred run found, in the order of ``files``: the
+        metadata and the digest of each (see :func:`~generator.schema.batch.read_and_parse_all`),
+        and the files that could not be read; the file table is stored."""
+        self.table = FileTable(self.taken_ns, self.table.paths, stats, digests, [], self._listing)
+        self.drop(unreadable)
+        self.pending, self.read_now = False, len(self.table.paths)
+        if self._store_in is not None:
+            self._store_in.store_bytes(FILES_CACHE, self.table.to_bytes())
+
+    def drop(self, unreadable: list[FileNote]) -> None:
+        """Leave out the files that could not be read, and note why."""
+        if not unreadable:
+            return
+        self.notes += unreadable
+        gone = {n.path for n in unreadable}
+        table = self.table
+        kept = [i for i, p in enumerate(table.paths) if p not in gone]
+        files = self.files
+        self._files = [files[i] for i in kept]
+        self.table = FileTable(
+            table.taken_ns,
+            [table.paths[i] for i in kept],
+            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
+            b"".join(table.digest_at(i) for i in kept),
+            [],
+        )  # no listing: it would name the unreadable files too
+        self._listing = None
+        self._digests = None
+
+    @property
+    def files(self) -> list[SourceFile]:
+        """Every record file, in the order of ``table``."""
+        if self._files is None:
+            assert self._listing is not None
+            self._files = self._listing.files(self.table.paths)
+        return self._files
 
     @property
     def counts(self) -> dict[str, int]:
         """How many record files of each kind."""
+        if self._files is None and self._listing is not None:
+            return self._listing.counts()
         counts: dict[str, int] = {}
         for f in self.files:
             counts[f.kind] = counts.get(f.kind, 0) + 1
@@ -83,13 +134,44 @@ class Sources:
         return {p: self.raws[p] for p in paths if p in self.raws}
 
 
-def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> Sources:
-    """Discover every record file under ``root/data`` and read the settings; the records
-    are read only when ``cache``'s file table cannot vouch for their content (on ``jobs``
-    processes when there are many: :func:`read_shared`)."""
-    files, notes = discover(root)
-    paths = [f.path for f in files]
-    stored = FileTable.from_data(cache.load(FILES_CACHE)) if cache is not None else None
+def read_sources(
+    root: Path, cache: Cache | None = None, *, jobs: int = 1, defer: bool = False
+) -> Sources:
+    """Discover every record file under ``root/data`` (or take the stored listing while
+    it holds) and read the settings; the records are read only when ``cache``'s file
+    table cannot vouch for their content (on ``jobs`` processes when there are many:
+    :func:`read_shared`).
+
+    ``defer``: when there is no file table (a cold run), read nothing yet: the caller
+    reads every file as it parses it and tells what it found (:meth:`Sources.settle`).
+    """
+    raw = cache.load_bytes(FILES_CACHE) if cache is not None else None
+    stored = FileTable.from_bytes(raw)
+    if raw is not None and stored is None:  # damaged: read as if there were none
+        cache.notices.append(("cache-unreadable", f"{FILES_CACHE}: ValueError"))  # type: ignore[union-attr]
+    reused = stored.listing if stored is not None else None
+    if reused is not None and reused.still_holds(root):
+        files, notes, listing = None, list(reused.notes), reused
+        paths = stored.paths  # type: ignore[union-attr]
+    else:
+        files, notes, listing = walk(root)
+        paths = [f.path for f in files]
+        reused = None
+    settings_raw, _ = read_settings(root)
+    sources = Sources(
+        root,
+        notes,
+        FileTable(0, paths, array("q"), b"", []),
+        {},
+        settings_raw,
+        len(paths),
+        walked=reused is None,
+        _files=files,
+        _listing=listing,
+    )
+    if stored is None and defer:
+        sources.taken_ns, sources.pending, sources._store_in = time.time_ns(), True, cache
+        return sources
     if stored is not None:
         snapshot = take_snapshot(root, paths)
         digests, unknown = stored.known(snapshot)
@@ -98,29 +180,19 @@ def read_sources(root: Path, cache: Cache | None = None, *, jobs: int = 1) -> So
         taken, infos = time.time_ns(), dict[str, tuple[int, int, int, int]]()
         raws, unreadable, found = read_shared(root, paths, infos, jobs)
         snapshot = snapshot_of(taken, paths, infos)
-        digests, unknown = bytearray(len(files) * DIGEST_SIZE), list(range(len(files)))
+        digests, unknown = bytearray(len(paths) * DIGEST_SIZE), list(range(len(paths)))
     for i in unknown:
         raw = raws.get(paths[i])
         if raw is not None:
             known = found.get(paths[i])
             digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = known or digest(raw)
-    table = FileTable.of(snapshot, bytes(digests))
-    if unreadable:
-        notes += unreadable
-        gone = {n.path for n in unreadable}
-        kept = [i for i, f in enumerate(files) if f.path not in gone]
-        files = [files[i] for i in kept]
-        table = FileTable(
-            table.taken_ns,
-            [table.paths[i] for i in kept],
-            array("q", [v for i in kept for v in table.stats[i * 4 : i * 4 + 4]]),
-            b"".join(table.digest_at(i) for i in kept),
-            [],
-        )
-    if cache is not None and (unknown or stored is None):
-        cache.store(FILES_CACHE, table.to_data())
-    settings_raw, _ = read_settings(root)
-    return Sources(root, files, notes, table, raws, settings_raw, len(unknown))
+    sources.raws, sources.read_now = raws, len(unknown)
+    sources.table = FileTable.of(snapshot, bytes(digests))
+    sources.table.listing = listing
+    sources.drop(unreadable)
+    if cache is not None and (unknown or stored is None or (reused is None and listing)):
+        cache.store_bytes(FILES_CACHE, sources.table.to_bytes())
+    return sources
 
 
 SHARED_FROM = 4_000

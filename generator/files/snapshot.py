@@ -7,21 +7,25 @@ read. Git's racy-timestamp rule keeps this exact: a file modified in the same se
 the table was taken (or later) may have changed again without its metadata showing it,
 so it is read again, and its digest compared.
 
-The table is plain JSON (three strings: the paths, the packed metadata, the packed
-digests), so that a table brought by a pull request can at worst be wrong, and then
-only makes a run read what it would have read anyway.
+The table is plain data, never code (:meth:`FileTable.to_bytes`: a JSON header, then
+the paths, the packed metadata and the packed digests as they are, read back without
+decoding anything but the paths), so that a table brought by a pull request can at worst
+be wrong, and then only makes a run read what it would have read anyway. The listing of
+``data/`` travels with it (:mod:`generator.files.listing`).
 """
 
 from __future__ import annotations
 
-import base64
+import json
 import os
 import stat
+import sys
 import time
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from generator.files.listing import Listing
 
 DIGEST_SIZE = 16
 """Bytes of a content digest (:func:`generator.files.cache.digest`)."""
@@ -29,6 +33,8 @@ _FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _SECOND = 1_000_000_000
 _UNTRUSTED = -1
 """The metadata of what must always be read: not a regular file, or gone."""
+MAGIC = b"carnet file table 1\n"
+"""The first bytes of a stored table (:meth:`FileTable.to_bytes`)."""
 
 
 @dataclass(slots=True)
@@ -78,6 +84,10 @@ def take(repo: Path, paths: list[str]) -> Snapshot:
 
 
 _NOTHING = (_UNTRUSTED,) * _FIELDS
+UNTRUSTED = _NOTHING
+"""The metadata of a file never vouched for (not a regular file, a link, gone)."""
+NO_DIGEST = bytes(DIGEST_SIZE)
+"""The digest of a file that could not be read."""
 
 
 def snapshot_of(
@@ -135,49 +145,72 @@ class FileTable:
     stats: array[int]
     digests: bytes
     racy: list[int]
-    """Filled when the table is read back (:meth:`from_data`)."""
+    """Filled when the table is read back (:meth:`from_bytes`)."""
+    listing: Listing | None = None
+    """The listing of ``data/`` whose files are ``paths``, when it can be reused."""
 
     @classmethod
     def of(cls, snapshot: Snapshot, digests: bytes) -> FileTable:
         """The table of ``snapshot`` and the files' ``digests`` (in the same order)."""
         return cls(snapshot.taken_ns, snapshot.paths, snapshot.stats, digests, [])
 
-    def to_data(self) -> dict[str, Any]:
-        """The table as JSON data, with the files racy at the time it was taken."""
+    def to_bytes(self) -> bytes:
+        """The table as bytes (:data:`MAGIC`, the length of a JSON header, the header:
+        time taken, racy files, sizes, listing; then the paths, one a line, the packed
+        metadata and the packed digests), with the files racy at the time it was taken."""
         stats = self.stats
         racy_from = self.taken_ns - self.taken_ns % _SECOND
         racy = [
             index
-            for index in range(len(self.paths))
-            if stats[index * _FIELDS] == _UNTRUSTED
-            or max(stats[index * _FIELDS + 1], stats[index * _FIELDS + 2]) >= racy_from
+            for index, (size, mtime, ctime) in enumerate(
+                zip(stats[0::_FIELDS], stats[1::_FIELDS], stats[2::_FIELDS], strict=True)
+            )
+            if size == _UNTRUSTED or mtime >= racy_from or ctime >= racy_from
         ]
-        return {
-            "taken_ns": self.taken_ns,
-            "paths": "\n".join(self.paths),
-            "stats": base64.b64encode(stats.tobytes()).decode("ascii"),
-            "digests": base64.b64encode(self.digests).decode("ascii"),
-            "racy": racy,
-        }
+        paths = "\n".join(self.paths).encode("utf-8", "surrogateescape")
+        header = json.dumps(
+            {
+                "taken_ns": self.taken_ns,
+                "count": len(self.paths),
+                "paths": len(paths),
+                "byteorder": sys.byteorder,
+                "racy": racy,
+                "listing": self.listing.to_data() if self.listing is not None else None,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        size = len(header).to_bytes(8, "big")
+        return b"".join((MAGIC, size, header, paths, stats.tobytes(), self.digests))
 
     @classmethod
-    def from_data(cls, data: Any) -> FileTable | None:
-        """The table stored by :meth:`to_data`, or ``None`` when it is not one."""
-        try:
-            paths = data["paths"].split("\n") if data["paths"] else []
-            stats = array("q")
-            stats.frombytes(base64.b64decode(data["stats"], validate=True))
-            digests = base64.b64decode(data["digests"], validate=True)
-            taken = int(data["taken_ns"])
-            racy = [int(i) for i in data["racy"]]
-        except (KeyError, TypeError, AttributeError, ValueError):
+    def from_bytes(cls, data: bytes | None) -> FileTable | None:
+        """The table stored by :meth:`to_bytes`, or ``None`` when it is not one."""
+        if data is None or not data.startswith(MAGIC):
             return None
-        n = len(paths)
-        if len(stats) != n * _FIELDS or len(digests) != n * DIGEST_SIZE:
+        start = len(MAGIC) + 8
+        try:
+            end = start + int.from_bytes(data[len(MAGIC) : start], "big")
+            header = json.loads(data[start:end])
+            n, size = int(header["count"]), int(header["paths"])
+            taken = int(header["taken_ns"])
+            racy = [int(i) for i in header["racy"]]
+            if header["byteorder"] != sys.byteorder or n < 0 or size < 0:
+                return None
+            blob = data[end : end + size].decode("utf-8", "surrogateescape")
+            paths = blob.split("\n") if n else []
+            stats = array("q")
+            stats.frombytes(data[end + size : end + size + n * _FIELDS * stats.itemsize])
+            digests = data[end + size + n * _FIELDS * stats.itemsize :]
+        except (KeyError, TypeError, AttributeError, ValueError, UnicodeDecodeError):
+            return None
+        if len(paths) != n or len(stats) != n * _FIELDS or len(digests) != n * DIGEST_SIZE:
             return None
         if any(not 0 <= i < n for i in racy):
             return None
-        return cls(taken, paths, stats, digests, racy)
+        listing = header.get("listing")
+        found = Listing.from_data(listing, paths) if listing is not None else None
+        return cls(taken, paths, stats, digests, racy, found)
 
     def known(self, snapshot: Snapshot) -> tuple[bytearray, list[int]]:
         """The digests of ``snapshot``'s files as far as this table vouches for them (in

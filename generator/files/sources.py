@@ -75,8 +75,19 @@ class FileNote:
     """A key of :data:`REASONS`, when known."""
 
 
-def discover(repo: Path) -> tuple[list[SourceFile], list[FileNote]]:
-    """Every record file under ``repo/data`` by kind, and the misplaced ones."""
+@dataclass(slots=True)
+class Walked:
+    """What a walk of ``data/`` met, to tell later whether its listing still holds
+    (:mod:`generator.files.listing`): each folder's metadata, taken before it was listed
+    (``None`` when it could not be stat'ed), and whether a symbolic link was met."""
+
+    folders: list[tuple[str, os.stat_result | None]] = field(default_factory=list)
+    linked: bool = False
+
+
+def discover(repo: Path, walked: Walked | None = None) -> tuple[list[SourceFile], list[FileNote]]:
+    """Every record file under ``repo/data`` by kind, and the misplaced ones (``walked``,
+    when given, hears of every folder listed and of links)."""
     files: list[SourceFile] = []
     notes: list[FileNote] = []
     root = _Root(repo)
@@ -85,7 +96,9 @@ def discover(repo: Path) -> tuple[list[SourceFile], list[FileNote]]:
     if not root.holds(real):
         notes.append(FileNote("file-unreadable", "data", OUTSIDE))
         return files, notes
-    _Walk(root, files, notes).folder(data, "data", real)
+    if walked is not None and real != os.path.join(root.real, "data"):
+        walked.linked = True
+    _Walk(root, files, notes, walked=walked).folder(data, "data", real)
     return files, notes
 
 
@@ -124,10 +137,16 @@ class _Walk:
     files: list[SourceFile]
     notes: list[FileNote]
     visited: set[str] = field(default_factory=set)
+    walked: Walked | None = None
 
     def folder(self, folder: str, prefix: str, real: str, kind: Folder | None = None) -> None:
         """Walk ``folder`` (real path ``real``); the kind of its files is decided once."""
         self.visited.add(real)
+        if self.walked is not None:
+            try:  # before listing: a change while it is listed shows next time
+                self.walked.folders.append((prefix, os.lstat(folder)))
+            except OSError:
+                self.walked.folders.append((prefix, None))
         try:
             with os.scandir(folder) as found:
                 entries = {entry.name: entry for entry in found}
@@ -150,6 +169,8 @@ class _Walk:
             ):
                 add(SourceFile(record_kind, rel, name[:-5]))  # the common case, by d_type
                 continue
+            if self.walked is not None and entry.is_symlink():
+                self.walked.linked = True
             try:
                 is_dir = entry.is_dir()
             except OSError:  # a link that points to itself, directly or not
@@ -241,9 +262,12 @@ def _read_inside(root: _Root, path: str) -> tuple[bytes | None, str, os.stat_res
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, SPECIAL, None
-        parts = []
-        while chunk := os.read(fd, max(info.st_size + 1, 65536)):
+        parts, wanted, got = [], max(info.st_size + 1, 65536), 0
+        while chunk := os.read(fd, wanted):
             parts.append(chunk)
+            got += len(chunk)
+            if len(chunk) < wanted and got >= info.st_size:
+                break  # a regular file reads short at its end: no second read to find it
         return (b"".join(parts) if len(parts) != 1 else parts[0]), "", None if link else info
     except OSError:
         return None, "", None

@@ -8,14 +8,22 @@ a cached record is validated again from its JSON by its model, never unpickled.
 
 from __future__ import annotations
 
+import os
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.files.cache import digest
 from generator.files.sharing import shared_map
-from generator.files.sources import SourceFile
+from generator.files.snapshot import NO_DIGEST, UNTRUSTED, fields
+from generator.files.sources import FileNote, SourceFile, read_all
 from generator.problems import Problem
 
 if TYPE_CHECKING:
+    from generator import Progress
+    from generator.files.reading import Sources
     from generator.schema.parse import ParsedRecord
 
 PARALLEL_THRESHOLD = 400
@@ -161,3 +169,84 @@ def parse_all(
     size = max(50, len(todo) // (jobs * 32))
     chunks = [(tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
     return [result for part in shared_map(_parse_chunk, chunks, jobs) for result in part]
+
+
+def _read_parse_chunk(
+    args: tuple[Path, str, str, list[tuple[str, str]]],
+) -> tuple[bytes, bytes, list[ParsedRecord | None], list[FileNote]]:
+    """Worker: read a chunk of ``(kind, path)`` files and parse each as it is read."""
+    from generator.schema import KINDS_BY_NAME
+    from generator.schema.parse import parse_file
+
+    root, tz, lang, chunk = args
+    infos: dict[str, os.stat_result] = {}
+    raws, unreadable = read_all(root, [path for _, path in chunk], infos)
+    stats, digests = array("q"), bytearray()
+    results: list[ParsedRecord | None] = []
+    for kind, path in chunk:
+        raw = raws.get(path)
+        info = infos.get(path)
+        stats.extend(fields(info) if info is not None else UNTRUSTED)
+        if raw is None:
+            digests += NO_DIGEST
+            results.append(None)
+            continue
+        digests += digest(raw)
+        results.append(parse_file(KINDS_BY_NAME[kind].model, path, raw, tz=tz, lang=lang))
+    return stats.tobytes(), bytes(digests), results, unreadable
+
+
+def read_and_parse_all(
+    root: Path,
+    todo: list[tuple[str, str]],
+    tz: str,
+    lang: str,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[array[int], bytes, list[ParsedRecord | None], list[FileNote]]:
+    """Read and parse every ``(kind, path)`` of ``todo`` in one pass, on ``jobs``
+    processes (this one included) when there are enough files: each process reads the
+    files it parses, so that no file's bytes travel between processes.
+
+    Returns, in the order of ``todo``: each file's metadata (packed as a snapshot's, see
+    :func:`~generator.files.snapshot.fields`; untrusted for a link or a file not read),
+    its content digest, its parse result (``None`` when it could not be read); and the
+    notes of the files that could not be read. ``progress`` hears how many files are
+    done so far, from time to time."""
+    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        size, jobs = max(1, len(todo)), 1
+    else:
+        import generator.schema.parse  # noqa: F401  (loaded before fork, shared by the workers)
+
+        size = max(50, len(todo) // (jobs * 32))
+    chunks = [(root, tz, lang, todo[i : i + size]) for i in range(0, len(todo), size)]
+    if progress is not None:
+        progress(0)
+    finished = None if progress is None else lambda done: progress(min(done * size, len(todo)))
+    parts = shared_map(_read_parse_chunk, chunks, jobs, finished)
+    stats = array("q")
+    stats.frombytes(b"".join(part[0] for part in parts))
+    results: list[ParsedRecord | None] = []
+    unreadable: list[FileNote] = []
+    for part in parts:
+        results += part[2]
+        unreadable += part[3]
+    return stats, b"".join(part[1] for part in parts), results, unreadable
+
+
+def read_and_parse(
+    sources: Sources, tz: str, lang: str, jobs: int, progress: Progress | None = None
+) -> dict[str, ParsedRecord]:
+    """Read and parse every record file of a deferred reading (``read_sources(defer=True)``)
+    in one pass (:func:`read_and_parse_all`), and settle ``sources`` with what was found:
+    each file's metadata and digest, the files that could not be read. ``progress`` hears
+    of the ``parse`` step."""
+    todo = [(f.kind, f.path) for f in sources.files]
+    heard = None if progress is None else lambda done: progress("parse", done, len(todo))
+    stats, digests, results, unreadable = read_and_parse_all(
+        sources.root, todo, tz, lang, jobs, heard
+    )
+    sources.settle(stats, digests, unreadable)
+    return {
+        path: parsed for (_, path), parsed in zip(todo, results, strict=True) if parsed is not None
+    }
