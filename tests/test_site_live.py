@@ -42,6 +42,15 @@ def html_pages(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
 
 
+def other_files(site: Path) -> dict[str, bytes]:
+    """Every file of the site but its pages and search index: feeds, PDFs, assets."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix != ".html" and p.name != "search_index.json"
+    }
+
+
 def search_docs(site: Path) -> list[str]:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
@@ -54,6 +63,10 @@ def assert_same_site(served: Path, clean: Path) -> None:
     differing = [path for path in theirs if ours[path] != theirs[path]]
     assert not differing, f"pages differ from a clean build: {differing[:10]}"
     assert search_docs(served) == search_docs(clean)
+    ours_files, their_files = other_files(served), other_files(clean)
+    assert sorted(ours_files) == sorted(their_files)
+    differing = [path for path in their_files if ours_files[path] != their_files[path]]
+    assert not differing, f"files differ from a clean build: {differing[:10]}"
 
 
 @pytest.fixture
@@ -136,3 +149,25 @@ def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
     assert again.live.rendered is not None and "societes/mes-beaux-sapins.md" in again.live.rendered
     assert "Sapins Relancés" in (again.out / "societes" / "index.html").read_text("utf-8")
     assert_same_site(again.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_edits_shown_in_the_calendar_feeds_serve_the_clean_feeds(
+    served: Served, tmp_path: Path
+) -> None:
+    """A feed's events are kept between rebuilds by what they show: the address of the
+    company an event happens at, its subject, its time, each change reaches the feeds."""
+    data = served.repo / "data"
+    edit(
+        data / "companies" / "auto-ecole-confluence.yaml",
+        "102 cours Charlemagne",
+        "7 quai Perrache",
+    )
+    timed = data / "interactions" / "2026" / "formation-html-seances.yaml"
+    edit(timed, "start: 2026-06-01T09:00", "start: 2026-06-01T09:45")
+    edit(timed, "subject: ", "subject: Séances déplacées / ")
+    served.rebuild()
+    assert served.live.rendered is not None
+    feed = (served.out / "calendars" / "tout.ics").read_text(encoding="utf-8")
+    assert "7 quai Perrache" in feed and "102 cours Charlemagne" not in feed
+    assert "Séances déplacées" in feed and "T094500" in feed
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))

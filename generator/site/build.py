@@ -43,6 +43,7 @@ from generator.site.config import (
 )
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
+from generator.site.kept import StageMemo
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
 from generator.site.publish import (
@@ -132,6 +133,7 @@ def stage_site(
     progress: Progress | None = None,
     private_areas: tuple[str, ...] | None = None,
     private_sections: Mapping[str, str] | None = None,
+    memo: StageMemo | None = None,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -143,7 +145,9 @@ def stage_site(
     pages rendered and of the PDFs (:data:`generator.Progress`). ``private_areas``: the
     folders of the sealed areas of private projects, listed on the « Projets privés »
     page (:mod:`generator.site.private`); None: no such page. ``private_sections``: the
-    HTML (sealed fragments) added at the end of some pages, by Markdown path.
+    HTML (sealed fragments) added at the end of some pages, by Markdown path. ``memo``
+    (``carnet serve``): what the previous staging made, reused where its inputs are
+    unchanged (:mod:`generator.site.kept`).
     """
     sections = private_sections or {}
     if site_config is None:
@@ -191,7 +195,15 @@ def stage_site(
             changed.append(LANDING)
     _remove_stale_pages(docs, set(pages))
     _sync_assets(docs)
-    sync_feeds(book, docs, out, history, site_url)
+    sync_feeds(
+        book,
+        docs,
+        out,
+        history,
+        site_url,
+        digests=digests if memo is not None else None,
+        memo=memo.events if memo is not None else None,
+    )
     if progress is not None:
         progress("pdfs", 0, None)
     pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)

@@ -21,6 +21,7 @@ from typing import Any
 from generator import Progress
 from generator.files.yamlio import atomic_write
 from generator.site.incremental import KeptBuild, SearchEntries
+from generator.site.kept import StageMemo
 from generator.site.mkdocs_log import Collector
 from generator.site.publish import (
     SiteReport,
@@ -39,6 +40,8 @@ class LiveSite:
         self._kept: KeptBuild | None = None
         self._key = ""
         self._sources: frozenset[str] = frozenset()
+        self.memo = StageMemo()
+        """What the staging of the previous build made (:mod:`generator.site.kept`)."""
         self.rendered: tuple[str, ...] | None = None
         """The pages the last build rendered one by one (None: it was a MkDocs build)."""
 
