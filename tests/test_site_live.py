@@ -171,3 +171,26 @@ def test_edits_shown_in_the_calendar_feeds_serve_the_clean_feeds(
     assert "7 quai Perrache" in feed and "102 cours Charlemagne" not in feed
     assert "Séances déplacées" in feed and "T094500" in feed
     assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path: Path) -> None:
+    """A document's PDF key is kept between rebuilds by what the document shows: the
+    product of one of its lines, its buyer; each change makes its PDF again."""
+    pdf = served.out / "documents" / "pdf" / "facture-selfibox-hotel-bellecour.brouillon.pdf"
+    before = pdf.read_bytes()
+    edit(
+        served.repo / "data" / "stock" / "products" / "selfibox.yaml", "unit: pièce", "unit: borne"
+    )
+    served.rebuild()
+    assert served.live.rendered is not None
+    after = pdf.read_bytes()
+    assert after != before, "the PDF still shows the product as it was"
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-1"))
+    edit(
+        served.repo / "data" / "companies" / "hotel-bellecour.yaml",
+        "3 rue Gasparin",
+        "5 rue Gasparin",
+    )
+    served.rebuild()
+    assert pdf.read_bytes() != after, "the PDF still shows the buyer as it was"
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))

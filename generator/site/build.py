@@ -206,7 +206,13 @@ def stage_site(
     )
     if progress is not None:
         progress("pdfs", 0, None)
-    pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)
+    pdfs, failed = site_pdfs(
+        repo,
+        book,
+        out=stage / "documents" if past else None,
+        memo=memo.documents if memo is not None else None,
+        digests=digests if memo is not None else None,
+    )
     missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.calendars.feeds import EventMemo
+from generator.documents.batch import DocumentMemo
 
 
 @dataclass(slots=True)
@@ -20,3 +21,5 @@ class StageMemo:
 
     events: EventMemo = field(default_factory=dict)
     """The calendar feeds' events, by interaction (:class:`~generator.calendars.feeds.FeedWriter`)."""
+    documents: DocumentMemo = field(default_factory=dict)
+    """The documents' content keys, by interaction (:func:`~generator.documents.batch.render_all`)."""
