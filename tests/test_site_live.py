@@ -15,6 +15,7 @@ from generator.files.output import output_dir
 from generator.schema.batch import ParseMemo
 from generator.site.live import LiveSite
 from generator.site.pipeline import build_repo_site
+from generator.site.serve import live_build, set_aside_what_is_kept
 
 
 class Served:
@@ -27,8 +28,9 @@ class Served:
         self.live = LiveSite()
 
     def rebuild(self) -> None:
-        outcome = build_repo_site(self.repo, self.out, today=TODAY, memo=self.memo, live=self.live)
+        outcome = live_build(self.repo, self.out, self.memo, self.live, today=TODAY)
         assert outcome.refusal is None, outcome.problems
+        set_aside_what_is_kept()
 
 
 def clean_build(repo: Path, out: Path) -> Path:

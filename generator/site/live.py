@@ -12,6 +12,7 @@ written again from the entries kept by page, those of the rendered pages replace
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import stat
@@ -62,6 +63,8 @@ class LiveSite:
             return report
         self.rendered = None
         self._kept = None  # MkDocs needs the memory more than the old build
+        gc.unfreeze()  # the old build's cycles (frozen by serve) may be collected again,
+        gc.enable()  # and MkDocs' own as it goes (a rebuild pauses the collector)
         kept = KeptBuild()
         report = publish_site(staged, progress=progress, keep=kept)
         _forget_contents(kept)
