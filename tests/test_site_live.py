@@ -196,3 +196,21 @@ def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path:
     served.rebuild()
     assert pdf.read_bytes() != after, "the PDF still shows the buyer as it was"
     assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))
+
+
+def test_a_card_moved_on_its_board_serves_the_clean_board_list_and_dashboard(
+    served: Served, tmp_path: Path
+) -> None:
+    """Rows of the interaction lists and cards of the boards are kept between rebuilds by
+    what they show: a stage, a budget and a subject changed reach the board (the card
+    moves column), the list and the dashboard as a clean build has them."""
+    sale = served.repo / "data" / "interactions" / "2026" / "vente-site-auto-ecole-confluence.yaml"
+    edit(sale, 'type: "Vente - 2 - Découverte"', 'type: "Vente - 4 - Négociation"')
+    edit(sale, "budget: 4200.00", "budget: 5300.00")
+    edit(sale, "subject: Site web /", "subject: Site web négocié /")
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert {"pipelines/sale.md", "interactions/sale.md", "index.md"} <= set(served.live.rendered)
+    board = (served.out / "pipelines" / "sale" / "index.html").read_text(encoding="utf-8")
+    assert "Site web négocié" in board
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))

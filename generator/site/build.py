@@ -43,7 +43,7 @@ from generator.site.config import (
 )
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
-from generator.site.kept import StageMemo
+from generator.site.kept import KeptRows, StageMemo
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
 from generator.site.publish import (
@@ -168,6 +168,7 @@ def stage_site(
     previous = read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
+    used_rows: set[tuple[str, str, str]] = set()
     pages: list[str] = []
     page_keys: dict[str, str] = {}
     changed: list[str] = []
@@ -181,7 +182,11 @@ def stage_site(
             page_keys[spec.path] = spec.key
             if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
                 continue  # unchanged: its Markdown stays as written
-        text = render_page(spec, book, lang, cards)
+        rows = None
+        if memo is not None and digests is not None:
+            rows = KeptRows(book, spec.path, digests, lang, memo.rows)
+            rows.used = used_rows
+        text = render_page(spec, book, lang, cards, rows)
         if spec.path in sections:
             text += "\n" + sections[spec.path]
         if _write_page(docs / spec.path, text):
@@ -194,6 +199,9 @@ def stage_site(
         if _write_page(docs / LANDING, landing):
             changed.append(LANDING)
     _remove_stale_pages(docs, set(pages))
+    if memo is not None:
+        for gone in memo.rows.keys() - used_rows:
+            del memo.rows[gone]
     _sync_assets(docs)
     sync_feeds(
         book,

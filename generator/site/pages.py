@@ -30,6 +30,7 @@ from generator.site import (
 )
 from generator.site.depends import page_key
 from generator.site.feeds import feed_links
+from generator.site.kept import plain_row
 from generator.site.urls import SECTIONS, asset, record_page, relative
 from generator.templating import render
 
@@ -281,8 +282,15 @@ class EventCards:
         return html
 
 
-def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None = None) -> str:
-    """The Markdown text of one page."""
+def render_page(
+    spec: PageSpec,
+    book: Book,
+    lang: str,
+    cards: EventCards | None = None,
+    kept_row: Callable[..., Markup] | None = None,
+) -> str:
+    """The Markdown text of one page (``kept_row``: the rows of interaction lists and
+    boards as ``carnet serve`` keeps them, :class:`generator.site.kept.KeptRows`)."""
     text = render(
         spec.template,
         lang,
@@ -292,6 +300,7 @@ def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None 
         links=Links(spec.path, book),
         today=book.today,
         cards=cards or EventCards(book, lang),
+        kept_row=kept_row or plain_row,
         **spec.context(),
     )
     return readable_text(text)
