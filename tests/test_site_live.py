@@ -214,3 +214,38 @@ def test_a_card_moved_on_its_board_serves_the_clean_board_list_and_dashboard(
     board = (served.out / "pipelines" / "sale" / "index.html").read_text(encoding="utf-8")
     assert "Site web négocié" in board
     assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_the_pages_of_people_follow_contacts_and_companies_only(
+    served: Served, tmp_path: Path
+) -> None:
+    """The contacts list and the interest centres show contacts and companies only: an
+    interaction's edit leaves them as written, a contact's or a company's reaches them."""
+    sale = served.repo / "data" / "interactions" / "2026" / "vente-site-auto-ecole-confluence.yaml"
+    edit(sale, "subject: Site web /", "subject: Site web revu /")
+    served.rebuild()
+    assert served.live.rendered is not None
+    people = {"contacts/index.md", "interets/index.md", "interets/prospect-auto.md"}
+    assert not people & set(served.live.rendered)
+
+    contact = served.repo / "data" / "contacts" / "mehdi-khelifi.yaml"
+    edit(
+        contact,
+        "interests: [professionnel, prospect auto]",
+        "interests: [professionnel, formation]",
+    )
+    edit(contact, "role: Gérant", "role: Directeur")
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert people <= set(served.live.rendered)
+    edit(
+        served.repo / "data" / "companies" / "auto-ecole-confluence.yaml",
+        "name: Auto-École Confluence",
+        "name: Auto-École du Confluent",
+    )
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert people <= set(served.live.rendered)
+    listed = (served.out / "contacts" / "index.html").read_text(encoding="utf-8")
+    assert "Directeur" in listed and "Auto-École du Confluent" in listed
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))

@@ -5,7 +5,8 @@ what its margin counts (a project's: invoices of its opportunities, wherever the
 and interaction cards, each naming a company, a contact and a project. Its key is the
 digest of all those files' contents, of the record's history, and of everything global
 (settings, templates, Carnet itself); pages of lists, boards, agenda and dashboard are
-always rendered again.
+always rendered again, but for those that show only people (the contacts list, the interest
+centres: :func:`people_key`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.book.book import Book
+from generator.files.layout import SETTINGS_PATH
 
 _INDEX = {
     "company": "interactions_by_company",
@@ -107,4 +109,17 @@ def page_key(
         h.update(path.encode())
         h.update(digests.get(path, b"?"))
     h.update(repr(changes).encode())
+    return h.hexdigest()
+
+
+def people_key(book: Book, digests: Mapping[str, bytes], global_key: str) -> str:
+    """The digest of what the pages of people show (the contacts list, the interest
+    centres and their pages): every contact and company file, the settings (interest
+    centres, custom fields, consent rules) and today; interactions play no part."""
+    h = hashlib.blake2b(f"{global_key}{book.today}".encode(), digest_size=16)
+    h.update(digests.get(SETTINGS_PATH, b"?"))
+    for kind in ("contact", "company"):
+        for entry in book.by_kind(kind).values():
+            h.update(entry.path.encode())
+            h.update(digests.get(entry.path, b"?"))
     return h.hexdigest()

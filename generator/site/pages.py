@@ -28,7 +28,7 @@ from generator.site import (
     resources,
     views,
 )
-from generator.site.depends import page_key
+from generator.site.depends import page_key, people_key
 from generator.site.feeds import feed_links
 from generator.site.kept import plain_row
 from generator.site.urls import SECTIONS, asset, record_page, relative
@@ -141,12 +141,14 @@ def plan(
             pipeline.label,
             partial(views.interaction_list, book, key),
         )
+    people = people_key(book, digests, global_key) if digests else None
     for kind, (path, fr, english) in LIST_PAGES.items():
         yield PageSpec(
             path,
             f"list_{kind}.md.j2",
             english if en else fr,
             partial(views.record_list, book, kind),
+            people if kind == "contact" else None,
         )
     for kind in LIST_PAGES:
         dated = kind == "product" or (kind == "contact" and book.compliance.contacts)
@@ -188,7 +190,7 @@ def plan(
         },
     )
     yield from _resource_pages(book, en)
-    yield from campaigns.pages(book, lang, PageSpec)
+    yield from campaigns.pages(book, lang, PageSpec, people)
     yield PageSpec(
         renewals.PAGE,
         "renewals.md.j2",
