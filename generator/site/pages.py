@@ -142,6 +142,7 @@ def plan(
             partial(views.interaction_list, book, key),
         )
     people = people_key(book, digests, global_key) if digests else None
+    cards: dict[str, set[str]] = {}  # an interaction's card is on up to three pages
     for kind, (path, fr, english) in LIST_PAGES.items():
         yield PageSpec(
             path,
@@ -163,7 +164,9 @@ def plan(
                 f"{kind}.md.j2",
                 views.title_of(kind, entry.record),
                 context,
-                page_key(book, kind, record_id, digests, scope, changes) if digests else None,
+                page_key(book, kind, record_id, digests, scope, changes, cards)
+                if digests
+                else None,
             )
     yield PageSpec(
         documents.INVOICES_PAGE,
