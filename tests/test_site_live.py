@@ -250,3 +250,30 @@ def test_the_pages_of_people_follow_contacts_and_companies_only(
     listed = (served.out / "contacts" / "index.html").read_text(encoding="utf-8")
     assert "Directeur" in listed and "Auto-École du Confluent" in listed
     assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_kept_rows_are_made_again_when_the_templates_change() -> None:
+    """``carnet serve`` watches the templates: a row is kept under the site's key (its
+    templates and configuration) too, and made again by its macro when that changes."""
+    from conftest import ROOT
+    from markupsafe import Markup
+
+    from generator.load import load
+    from generator.site.kept import KeptRows
+
+    result = load(ROOT, today=TODAY, use_cache=False)
+    book = result.book
+    assert book is not None
+    entry = next(iter(book.interactions.values()))
+    memo: dict = {}
+    made: list[str] = []
+
+    def macro(e: object) -> Markup:
+        made.append(entry.id)
+        return Markup(entry.id)
+
+    for site_key in ("templates-1", "templates-1", "templates-2"):
+        KeptRows(book, "interactions/sale.md", result.digests, "fr", memo, site_key)(
+            "interaction_row", entry, macro
+        )
+    assert len(made) == 2

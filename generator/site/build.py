@@ -184,7 +184,7 @@ def stage_site(
                 continue  # unchanged: its Markdown stays as written
         rows = None
         if memo is not None and digests is not None:
-            rows = KeptRows(book, spec.path, digests, lang, memo.rows)
+            rows = KeptRows(book, spec.path, digests, lang, memo.rows, key)
             rows.used = used_rows
         text = render_page(spec, book, lang, cards, rows)
         if spec.path in sections:

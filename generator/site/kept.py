@@ -46,18 +46,25 @@ def plain_row(name: str, entry: Any, macro: Macro) -> Markup:
 class KeptRows:
     """Renders the row (or card) of an interaction on one page, or gives the one kept in
     ``memo`` when what it shows is unchanged: the interaction's file, those of its
-    company, contact and project (its name, its link), the settings (users, labels) and
-    the language. Templates call it as ``kept_row(name, entry, macro)``."""
+    company, contact and project (its name, its link), the settings (users, labels), the
+    language and the site's key (its templates: ``carnet serve`` watches them). Templates call it as ``kept_row(name, entry, macro)``."""
 
     def __init__(
-        self, book: Book, page: str, digests: Mapping[str, bytes], lang: str, memo: RowMemo
+        self,
+        book: Book,
+        page: str,
+        digests: Mapping[str, bytes],
+        lang: str,
+        memo: RowMemo,
+        site_key: str = "",
     ) -> None:
         self.book = book
         self.page = page
         self.digests = digests
         self.memo = memo
         self.used: set[tuple[str, str, str]] = set()
-        self.scope = f"{lang}\0".encode() + digests.get(SETTINGS_PATH, b"?")
+        scope = f"{site_key}\0{lang}\0".encode()  # the site key: templates, configuration
+        self.scope = scope + digests.get(SETTINGS_PATH, b"?")
 
     def __call__(self, name: str, entry: Any, macro: Macro) -> Markup:
         """The HTML of ``macro(entry)``, kept or rendered now."""
