@@ -38,7 +38,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
-from generator.documents.inputs import inputs_key
+from generator.documents.inputs import inputs_key, templates_digest
 from generator.documents.originals import read_original
 from generator.documents.render import finish, prepare
 from generator.files.output import BUILD, is_plain_file, output_dir, read_output
@@ -388,8 +388,9 @@ def render_all(
     inputs: dict[str, str] = {}
     known: dict[str, str] = {}
     if memo is not None and digests is not None:
+        now = static + templates_digest()
         for key in chosen:
-            inputs[key] = inputs_key(book, key, digests, static, lang)
+            inputs[key] = inputs_key(book, key, digests, now, lang)
             kept = memo.get(key)
             if kept is not None and kept[0] == inputs[key]:
                 known[key] = kept[1]

@@ -18,6 +18,18 @@ from collections.abc import Iterable, Mapping
 
 from generator.book.book import Book
 from generator.files.layout import SETTINGS_PATH
+from generator.templating import templates_dir
+
+
+def templates_digest() -> bytes:
+    """The document templates and stylesheets as they are now (``carnet serve`` watches
+    them: an edit of one makes every document again)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted((templates_dir() / "documents").rglob("*")):
+        if path.is_file():
+            h.update(path.as_posix().encode())
+            h.update(path.read_bytes())
+    return h.digest()
 
 
 def _related(book: Book, record_id: str) -> list[str]:
@@ -57,7 +69,8 @@ def inputs_key(
     book: Book, record_id: str, digests: Mapping[str, bytes], static: bytes, lang: str | None
 ) -> str:
     """The digest of everything the HTML and XML of the document ``record_id`` are made of
-    (``static``: the templates, code, logo and versions the PDF depends on)."""
+    (``static``: the templates as they are now, the code, logo and versions the PDF
+    depends on)."""
     h = hashlib.blake2b(static, digest_size=16)
     h.update(f"{lang}\0{book.today}\0".encode())
     h.update(digests.get(SETTINGS_PATH, b"?"))
