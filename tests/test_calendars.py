@@ -234,3 +234,36 @@ def test_a_rebuild_keeps_unchanged_feeds_and_removes_stale_ones(tmp_path: Path) 
     assert build(CliRunner(), repo).exit_code == 0
     assert not (site / "projets" / "vide.ics").exists()
     assert (site / "tout.ics").read_bytes() == everything
+
+
+def test_feeds_are_written_as_icalendar_writes_a_calendar_of_their_events() -> None:
+    """Each event is kept as its bytes and a feed is their concatenation under the
+    calendar's own lines: byte for byte what icalendar writes for the whole calendar."""
+    result = load(ROOT, today=TODAY, use_cache=False)
+    book = result.book
+    memo: dict = {}
+    for writer in (
+        FeedWriter(book, {}),
+        FeedWriter(book, {}, digests=result.digests, memo=memo),
+        FeedWriter(book, {}, digests=result.digests, memo=memo),  # every event from the memo
+    ):
+        for feed in plan_feeds(book):
+            calendar = Calendar()
+            for name, value in (
+                ("prodid", "-//Carnet//Agenda//FR"),
+                ("version", "2.0"),
+                ("calscale", "GREGORIAN"),
+                ("method", "PUBLISH"),
+                ("x-wr-calname", feed.title),
+                ("x-wr-timezone", book.settings.timezone),
+                ("x-published-ttl", "PT1H"),
+            ):
+                calendar.add(name, value)
+            events = [writer.event(key) for key in feed.interactions]
+            if any(e is not None and "TZID" in e["DTSTART"].params for e in events):
+                calendar.add_component(writer.timezone())
+            for event in events:
+                if event is not None:
+                    calendar.add_component(event)
+            assert writer.render(feed) == calendar.to_ical(), feed.path
+    assert memo and all(ical is not None for _, ical, _ in memo.values())

@@ -15,6 +15,7 @@ from generator.files.output import output_dir
 from generator.schema.batch import ParseMemo
 from generator.site.live import LiveSite
 from generator.site.pipeline import build_repo_site
+from generator.site.serve import live_build, set_aside_what_is_kept
 
 
 class Served:
@@ -27,8 +28,9 @@ class Served:
         self.live = LiveSite()
 
     def rebuild(self) -> None:
-        outcome = build_repo_site(self.repo, self.out, today=TODAY, memo=self.memo, live=self.live)
+        outcome = live_build(self.repo, self.out, self.memo, self.live, today=TODAY)
         assert outcome.refusal is None, outcome.problems
+        set_aside_what_is_kept()
 
 
 def clean_build(repo: Path, out: Path) -> Path:
@@ -40,6 +42,15 @@ def clean_build(repo: Path, out: Path) -> Path:
 
 def html_pages(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def other_files(site: Path) -> dict[str, bytes]:
+    """Every file of the site but its pages and search index: feeds, PDFs, assets."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix != ".html" and p.name != "search_index.json"
+    }
 
 
 def search_docs(site: Path) -> list[str]:
@@ -54,6 +65,10 @@ def assert_same_site(served: Path, clean: Path) -> None:
     differing = [path for path in theirs if ours[path] != theirs[path]]
     assert not differing, f"pages differ from a clean build: {differing[:10]}"
     assert search_docs(served) == search_docs(clean)
+    ours_files, their_files = other_files(served), other_files(clean)
+    assert sorted(ours_files) == sorted(their_files)
+    differing = [path for path in their_files if ours_files[path] != their_files[path]]
+    assert not differing, f"files differ from a clean build: {differing[:10]}"
 
 
 @pytest.fixture
@@ -136,3 +151,129 @@ def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
     assert again.live.rendered is not None and "societes/mes-beaux-sapins.md" in again.live.rendered
     assert "Sapins Relancés" in (again.out / "societes" / "index.html").read_text("utf-8")
     assert_same_site(again.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_edits_shown_in_the_calendar_feeds_serve_the_clean_feeds(
+    served: Served, tmp_path: Path
+) -> None:
+    """A feed's events are kept between rebuilds by what they show: the address of the
+    company an event happens at, its subject, its time, each change reaches the feeds."""
+    data = served.repo / "data"
+    edit(
+        data / "companies" / "auto-ecole-confluence.yaml",
+        "102 cours Charlemagne",
+        "7 quai Perrache",
+    )
+    timed = data / "interactions" / "2026" / "formation-html-seances.yaml"
+    edit(timed, "start: 2026-06-01T09:00", "start: 2026-06-01T09:45")
+    edit(timed, "subject: ", "subject: Séances déplacées / ")
+    served.rebuild()
+    assert served.live.rendered is not None
+    feed = (served.out / "calendars" / "tout.ics").read_text(encoding="utf-8")
+    assert "7 quai Perrache" in feed and "102 cours Charlemagne" not in feed
+    assert "Séances déplacées" in feed and "T094500" in feed
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path: Path) -> None:
+    """A document's PDF key is kept between rebuilds by what the document shows: the
+    product of one of its lines, its buyer; each change makes its PDF again."""
+    pdf = served.out / "documents" / "pdf" / "facture-selfibox-hotel-bellecour.brouillon.pdf"
+    before = pdf.read_bytes()
+    edit(
+        served.repo / "data" / "stock" / "products" / "selfibox.yaml", "unit: pièce", "unit: borne"
+    )
+    served.rebuild()
+    assert served.live.rendered is not None
+    after = pdf.read_bytes()
+    assert after != before, "the PDF still shows the product as it was"
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-1"))
+    edit(
+        served.repo / "data" / "companies" / "hotel-bellecour.yaml",
+        "3 rue Gasparin",
+        "5 rue Gasparin",
+    )
+    served.rebuild()
+    assert pdf.read_bytes() != after, "the PDF still shows the buyer as it was"
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))
+
+
+def test_a_card_moved_on_its_board_serves_the_clean_board_list_and_dashboard(
+    served: Served, tmp_path: Path
+) -> None:
+    """Rows of the interaction lists and cards of the boards are kept between rebuilds by
+    what they show: a stage, a budget and a subject changed reach the board (the card
+    moves column), the list and the dashboard as a clean build has them."""
+    sale = served.repo / "data" / "interactions" / "2026" / "vente-site-auto-ecole-confluence.yaml"
+    edit(sale, 'type: "Vente - 2 - Découverte"', 'type: "Vente - 4 - Négociation"')
+    edit(sale, "budget: 4200.00", "budget: 5300.00")
+    edit(sale, "subject: Site web /", "subject: Site web négocié /")
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert {"pipelines/sale.md", "interactions/sale.md", "index.md"} <= set(served.live.rendered)
+    board = (served.out / "pipelines" / "sale" / "index.html").read_text(encoding="utf-8")
+    assert "Site web négocié" in board
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_the_pages_of_people_follow_contacts_and_companies_only(
+    served: Served, tmp_path: Path
+) -> None:
+    """The contacts list and the interest centres show contacts and companies only: an
+    interaction's edit leaves them as written, a contact's or a company's reaches them."""
+    sale = served.repo / "data" / "interactions" / "2026" / "vente-site-auto-ecole-confluence.yaml"
+    edit(sale, "subject: Site web /", "subject: Site web revu /")
+    served.rebuild()
+    assert served.live.rendered is not None
+    people = {"contacts/index.md", "interets/index.md", "interets/prospect-auto.md"}
+    assert not people & set(served.live.rendered)
+
+    contact = served.repo / "data" / "contacts" / "mehdi-khelifi.yaml"
+    edit(
+        contact,
+        "interests: [professionnel, prospect auto]",
+        "interests: [professionnel, formation]",
+    )
+    edit(contact, "role: Gérant", "role: Directeur")
+    served.rebuild()
+    assert served.live.rendered is not None
+    joined = {"contacts/index.md", "interets/index.md", "interets/formation.md"}
+    assert joined <= set(served.live.rendered)
+    edit(
+        served.repo / "data" / "companies" / "auto-ecole-confluence.yaml",
+        "name: Auto-École Confluence",
+        "name: Auto-École du Confluent",
+    )
+    served.rebuild()
+    assert served.live.rendered is not None
+    assert {"contacts/index.md", "interets/prospect-auto.md"} <= set(served.live.rendered)
+    listed = (served.out / "contacts" / "index.html").read_text(encoding="utf-8")
+    assert "Directeur" in listed and "Auto-École du Confluent" in listed
+    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+
+
+def test_kept_rows_are_made_again_when_the_templates_change() -> None:
+    """``carnet serve`` watches the templates: a row is kept under the site's key (its
+    templates and configuration) too, and made again by its macro when that changes."""
+    from conftest import ROOT
+    from markupsafe import Markup
+
+    from generator.load import load
+    from generator.site.kept import KeptRows
+
+    result = load(ROOT, today=TODAY, use_cache=False)
+    book = result.book
+    assert book is not None
+    entry = next(iter(book.interactions.values()))
+    memo: dict = {}
+    made: list[str] = []
+
+    def macro(e: object) -> Markup:
+        made.append(entry.id)
+        return Markup(entry.id)
+
+    for site_key in ("templates-1", "templates-1", "templates-2"):
+        KeptRows(book, "interactions/sale.md", result.digests, "fr", memo, site_key)(
+            "interaction_row", entry, macro
+        )
+    assert len(made) == 2

@@ -29,6 +29,7 @@ from generator.book.agenda import is_all_day
 from generator.book.book import Book
 from generator.book.records import Entry
 from generator.calendars.places import place_of
+from generator.files.layout import SETTINGS_PATH
 
 FOLDER = "calendars"
 """Where the feeds live, in the internal site and in the extranets."""
@@ -157,22 +158,46 @@ def last_changes(book: Book, history: Any) -> dict[str, datetime]:
     return found
 
 
+EventMemo = dict[str, tuple[str, bytes | None, bool]]
+"""Interaction id → (key of what its VEVENT shows, the VEVENT's bytes or ``None``, whether
+its start names a time zone): the events of the previous renders, for ``carnet serve``."""
+END = b"END:VCALENDAR\r\n"
+
+
 class FeedWriter:
-    """Renders feeds of one Book, each event built once and shared by every feed."""
+    """Renders feeds of one Book, each event built once and shared by every feed.
+
+    With ``digests`` (each record file's content digest) and a ``memo`` kept from the
+    previous Book, an event whose inputs did not change (its interaction's file, those
+    of its company and contact, the settings, its time stamp and link) is reused as the
+    bytes it was, never built again: ``carnet serve`` rewrites the feeds after an edit
+    in time proportional to the events that changed.
+    """
 
     def __init__(
-        self, book: Book, stamps: Mapping[str, datetime], link: Link | None = None
+        self,
+        book: Book,
+        stamps: Mapping[str, datetime],
+        link: Link | None = None,
+        *,
+        digests: Mapping[str, bytes] | None = None,
+        memo: EventMemo | None = None,
     ) -> None:
         self.book = book
         self.stamps = stamps
         self.link = link
         self.domain = uid_domain(book)
         self.zone = book.settings.timezone
+        self.digests = digests
+        self.memo: EventMemo = memo if memo is not None and digests is not None else {}
         self._events: dict[str, Event | None] = {}
         self._timezone: Timezone | None = None
+        self._timezone_ical: bytes | None = None
 
     def render(self, feed: Feed) -> bytes:
-        """The ICS bytes of ``feed``."""
+        """The ICS bytes of ``feed``: the calendar's own lines, the VTIMEZONE when an
+        event's start names a zone, then every event's lines (as
+        ``Calendar.to_ical`` writes a calendar holding them, line for line)."""
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -181,13 +206,51 @@ class FeedWriter:
         calendar.add("x-wr-calname", feed.title)
         calendar.add("x-wr-timezone", self.zone)
         calendar.add("x-published-ttl", "PT1H")
-        events = [self.event(key) for key in feed.interactions]
-        if any(e is not None and "TZID" in e["DTSTART"].params for e in events):
-            calendar.add_component(self.timezone())
-        for event in events:
-            if event is not None:
-                calendar.add_component(event)
-        return calendar.to_ical()
+        head = calendar.to_ical()
+        events = [self.event_ical(key) for key in feed.interactions]
+        parts = [head.removesuffix(END)]
+        if any(zoned for _, zoned in events):
+            if self._timezone_ical is None:
+                self._timezone_ical = self.timezone().to_ical()
+            parts.append(self._timezone_ical)
+        parts.extend(ical for ical, _ in events if ical is not None)
+        parts.append(END)
+        return b"".join(parts)
+
+    def event_ical(self, key: str) -> tuple[bytes | None, bool]:
+        """The bytes of the VEVENT of the interaction ``key`` (``None``: nothing to show)
+        and whether its start names a time zone; from the memo when its inputs are those
+        of the event kept there."""
+        inputs = self._inputs(key)
+        kept = self.memo.get(key)
+        if kept is not None and kept[0] == inputs:
+            return kept[1], kept[2]
+        event = self.event(key)
+        ical = event.to_ical() if event is not None else None
+        zoned = event is not None and "TZID" in event["DTSTART"].params
+        if self.digests is not None:
+            self.memo[key] = (inputs, ical, zoned)
+        return ical, zoned
+
+    def _inputs(self, key: str) -> str:
+        """The digest of everything the VEVENT of ``key`` shows (empty without digests)."""
+        if self.digests is None:
+            return ""
+        entry = self.book.interactions[key]
+        r = entry.record
+        h = hashlib.blake2b(digest_size=16)
+        paths = [SETTINGS_PATH, entry.path]
+        for kind, other in (("company", r.company), ("contact", r.contact)):
+            found = self.book.by_kind(kind).get(other) if other else None
+            paths.append(found.path if found is not None else f"{kind}:-")
+        for path in paths:
+            h.update(path.encode())
+            h.update(self.digests.get(path, b"?"))
+        link = self.link(entry) if self.link is not None else None
+        stamp = self.stamps.get(entry.id)
+        known_error = entry.id in self.book.recurrence_errors
+        h.update(repr((stamp, link, known_error, self.domain, self.zone)).encode())
+        return h.hexdigest()
 
     def timezone(self) -> Timezone:
         """The VTIMEZONE of the settings' timezone, over the years the agenda spans."""

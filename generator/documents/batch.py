@@ -24,12 +24,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from importlib.metadata import version
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
+from generator.documents.inputs import inputs_key, templates_digest
 from generator.documents.originals import read_original
 from generator.documents.render import finish, prepare
 from generator.files.output import BUILD, is_plain_file, output_dir, read_output
@@ -133,14 +135,22 @@ def named_documents(repo: Path, book: Book, names: tuple[str, ...] | list[str]) 
 
 
 def site_pdfs(
-    repo: Path, book: Book, *, out: Path | None = None, jobs: int | None = None
+    repo: Path,
+    book: Book,
+    *,
+    out: Path | None = None,
+    jobs: int | None = None,
+    memo: DocumentMemo | None = None,
+    digests: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, Path], list[Refused]]:
     """File name → path of the PDF of every document of ``book``, rendered (only the
     missing or stale ones, in parallel) or copied from its original into ``out``
     (default: :func:`default_out`, the folder and content cache of ``carnet
-    documents``); and the documents that could not be made. For ``carnet build``."""
+    documents``); and the documents that could not be made. For ``carnet build``
+    (``memo`` and ``digests``: ``carnet serve``, see :func:`render_all`)."""
     target = out if out is not None else default_out(repo)
-    report = render_all(repo, book, target, lang=book.settings.lang, jobs=jobs)
+    lang = book.settings.lang
+    report = render_all(repo, book, target, lang=lang, jobs=jobs, memo=memo, digests=digests)
     return {path.name: path for path in [*report.written, *report.up_to_date]}, report.errors
 
 
@@ -201,6 +211,9 @@ def content_key(html: str, xml: bytes | None, static: bytes) -> str:
     return h.hexdigest()
 
 
+DocumentMemo = dict[str, tuple[str, str]]
+"""Interaction id → (its :func:`~generator.documents.inputs.inputs_key`, its content key):
+what ``carnet serve`` keeps of the previous run."""
 Manifest = dict[str, tuple[str, str]]
 """File name → (content key, digest of the PDF's bytes)."""
 
@@ -264,6 +277,8 @@ class _Job:
     manifest: Manifest
     static: bytes
     originals: bool = True
+    known: Mapping[str, str] = field(default_factory=dict)
+    """Content keys already known for documents whose inputs did not change (a memo)."""
 
 
 _JOB: _Job | None = None
@@ -279,10 +294,13 @@ def _render_one(interaction_id: str) -> Outcome:
     if original is not None:
         return _copy_original(job, interaction_id, name, original)
     try:
-        prepared = prepare(job.book, interaction_id, repo=job.repo, lang=job.lang)
-        key = content_key(prepared.html, prepared.xml, job.static)
         target = job.out / name
         known_key, digest = job.manifest.get(name, (None, None))
+        key = job.known.get(interaction_id)
+        if key is not None and known_key == key and is_own_pdf(target, digest):
+            return Outcome(interaction_id, name, key, written=False, digest=digest)
+        prepared = prepare(job.book, interaction_id, repo=job.repo, lang=job.lang)
+        key = content_key(prepared.html, prepared.xml, job.static)
         if known_key == key and is_own_pdf(target, digest):
             return Outcome(interaction_id, name, key, written=False, digest=digest)
         pdf = finish(prepared, repo=job.repo)
@@ -344,6 +362,8 @@ def render_all(
     jobs: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     originals: bool = True,
+    memo: DocumentMemo | None = None,
+    digests: Mapping[str, bytes] | None = None,
 ) -> BatchReport:
     """Render ``ids`` (default: every document) into ``out``; only what changed.
 
@@ -351,6 +371,10 @@ def render_all(
     a copy of it, unless ``originals`` is false (to archive them). Without ``ids``, the
     PDFs of documents that no longer exist are removed. Documents that cannot be rendered
     are reported in ``errors`` (their old PDF, if any, stays).
+
+    ``memo`` and ``digests`` (``carnet serve``): the content key of a document whose
+    inputs (:func:`~generator.documents.inputs.inputs_key`) are those of the previous
+    run is taken from the memo instead of preparing its HTML and XML again.
     """
     global _JOB
     everything = ids is None
@@ -360,11 +384,28 @@ def render_all(
             raise Refused("document-not-printable", id=key)
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
-    _JOB = _Job(book, repo, lang, out, manifest, static_digest(book, repo), originals)
+    static = static_digest(book, repo)
+    inputs: dict[str, str] = {}
+    known: dict[str, str] = {}
+    if memo is not None and digests is not None:
+        now = static + templates_digest()
+        for key in chosen:
+            inputs[key] = inputs_key(book, key, digests, now, lang)
+            kept = memo.get(key)
+            if kept is not None and kept[0] == inputs[key]:
+                known[key] = kept[1]
+    _JOB = _Job(book, repo, lang, out, manifest, static, originals, known)
     report = BatchReport()
     keys = dict(manifest)
+    fresh = [key for key in chosen if key not in known]
     try:
-        for outcome in _run(chosen, jobs or os.cpu_count() or 1):
+        outcomes = chain(map(_render_one, known), _run(fresh, jobs or os.cpu_count() or 1))
+        for outcome in outcomes:
+            if memo is not None and outcome.interaction_id in inputs:
+                if outcome.key is not None and outcome.error is None:
+                    memo[outcome.interaction_id] = (inputs[outcome.interaction_id], outcome.key)
+                else:
+                    memo.pop(outcome.interaction_id, None)
             target = out / outcome.name
             if outcome.error is not None:
                 code, params = outcome.error
@@ -379,6 +420,9 @@ def render_all(
     finally:
         _JOB = None
     if everything:
+        if memo is not None:
+            for gone in set(memo) - set(chosen):
+                del memo[gone]
         current = {kinds.output_name(book.interactions[key]) for key in chosen}
         for name in sorted(set(keys) - current):
             stale = out / name

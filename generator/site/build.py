@@ -43,6 +43,7 @@ from generator.site.config import (
 )
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
+from generator.site.kept import KeptRows, StageMemo
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
 from generator.site.publish import (
@@ -132,6 +133,7 @@ def stage_site(
     progress: Progress | None = None,
     private_areas: tuple[str, ...] | None = None,
     private_sections: Mapping[str, str] | None = None,
+    memo: StageMemo | None = None,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -143,7 +145,9 @@ def stage_site(
     pages rendered and of the PDFs (:data:`generator.Progress`). ``private_areas``: the
     folders of the sealed areas of private projects, listed on the « Projets privés »
     page (:mod:`generator.site.private`); None: no such page. ``private_sections``: the
-    HTML (sealed fragments) added at the end of some pages, by Markdown path.
+    HTML (sealed fragments) added at the end of some pages, by Markdown path. ``memo``
+    (``carnet serve``): what the previous staging made, reused where its inputs are
+    unchanged (:mod:`generator.site.kept`).
     """
     sections = private_sections or {}
     if site_config is None:
@@ -164,6 +168,7 @@ def stage_site(
     previous = read_state(stage / "state.json")
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
+    used_rows: set[tuple[str, str, str]] = set()
     pages: list[str] = []
     page_keys: dict[str, str] = {}
     changed: list[str] = []
@@ -177,7 +182,11 @@ def stage_site(
             page_keys[spec.path] = spec.key
             if known_keys.get(spec.path) == spec.key and (docs / spec.path).is_file():
                 continue  # unchanged: its Markdown stays as written
-        text = render_page(spec, book, lang, cards)
+        rows = None
+        if memo is not None and digests is not None:
+            rows = KeptRows(book, spec.path, digests, lang, memo.rows, key)
+            rows.used = used_rows
+        text = render_page(spec, book, lang, cards, rows)
         if spec.path in sections:
             text += "\n" + sections[spec.path]
         if _write_page(docs / spec.path, text):
@@ -190,11 +199,28 @@ def stage_site(
         if _write_page(docs / LANDING, landing):
             changed.append(LANDING)
     _remove_stale_pages(docs, set(pages))
+    if memo is not None:
+        for gone in memo.rows.keys() - used_rows:
+            del memo.rows[gone]
     _sync_assets(docs)
-    sync_feeds(book, docs, out, history, site_url)
+    sync_feeds(
+        book,
+        docs,
+        out,
+        history,
+        site_url,
+        digests=digests if memo is not None else None,
+        memo=memo.events if memo is not None else None,
+    )
     if progress is not None:
         progress("pdfs", 0, None)
-    pdfs, failed = site_pdfs(repo, book, out=stage / "documents" if past else None)
+    pdfs, failed = site_pdfs(
+        repo,
+        book,
+        out=stage / "documents" if past else None,
+        memo=memo.documents if memo is not None else None,
+        digests=digests if memo is not None else None,
+    )
     missing_pdfs = sync_pdfs(book, pdfs, docs)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)

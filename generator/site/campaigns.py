@@ -113,18 +113,24 @@ def campaign(book: Book, campaign_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def pages(book: Book, lang: str, spec: Any) -> Iterator[Any]:
-    """The PageSpecs of the prospecting pages (``spec``: the PageSpec class)."""
+def pages(book: Book, lang: str, spec: Any, people: str | None = None) -> Iterator[Any]:
+    """The PageSpecs of the prospecting pages (``spec``: the PageSpec class; ``people``:
+    the key of the interest centres' pages, :func:`generator.site.depends.people_key`)."""
     en = lang.startswith("en")
     yield spec(
         INTERESTS_PAGE,
         "interests.md.j2",
         "Interest centres" if en else "Centres d'intérêt",
         lambda: interests_index(book),
+        people,
     )
     for name in book.interest_centres:
         yield spec(
-            interest_page(name), "interest.md.j2", name, lambda n=name: interest(book, n, lang)
+            interest_page(name),
+            "interest.md.j2",
+            name,
+            lambda n=name: interest(book, n, lang),
+            people,
         )
     yield spec(
         CAMPAIGNS_PAGE,

@@ -5,7 +5,8 @@ what its margin counts (a project's: invoices of its opportunities, wherever the
 and interaction cards, each naming a company, a contact and a project. Its key is the
 digest of all those files' contents, of the record's history, and of everything global
 (settings, templates, Carnet itself); pages of lists, boards, agenda and dashboard are
-always rendered again.
+always rendered again, but for those that show only people (the contacts list, the interest
+centres: :func:`people_key`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.book.book import Book
+from generator.files.layout import SETTINGS_PATH
 
 _INDEX = {
     "company": "interactions_by_company",
@@ -59,14 +61,22 @@ def card_inputs(book: Book, interaction_id: str) -> set[str]:
     return inputs
 
 
-def page_inputs(book: Book, kind: str, record_id: str) -> set[str]:
-    """Files the page of ``kind/record_id`` shows."""
+def page_inputs(
+    book: Book, kind: str, record_id: str, cards: dict[str, set[str]] | None = None
+) -> set[str]:
+    """Files the page of ``kind/record_id`` shows (``cards``: the inputs of the cards
+    already worked out for other pages of the same Book, filled as they are)."""
     entry = book.by_kind(kind)[record_id]
     r = entry.record
     inputs = {entry.path}
     if kind in _INDEX:
         for interaction_id in getattr(book, _INDEX[kind]).get(record_id, ()):
-            inputs |= card_inputs(book, interaction_id)
+            found = cards.get(interaction_id) if cards is not None else None
+            if found is None:
+                found = card_inputs(book, interaction_id)
+                if cards is not None:
+                    cards[interaction_id] = found
+            inputs |= found
     if kind == "company":
         inputs.update(_paths(book, "contact", book.contacts_by_company.get(record_id, ())))
         inputs.update(_paths(book, "project", book.projects_by_company.get(record_id, ())))
@@ -100,11 +110,25 @@ def page_key(
     digests: Mapping[str, bytes],
     global_key: str,
     changes: Any,
+    cards: dict[str, set[str]] | None = None,
 ) -> str:
-    """The digest of everything the record page shows."""
+    """The digest of everything the record page shows (``cards``: see :func:`page_inputs`)."""
     h = hashlib.blake2b(global_key.encode(), digest_size=16)
-    for path in sorted(page_inputs(book, kind, record_id)):
+    for path in sorted(page_inputs(book, kind, record_id, cards)):
         h.update(path.encode())
         h.update(digests.get(path, b"?"))
     h.update(repr(changes).encode())
+    return h.hexdigest()
+
+
+def people_key(book: Book, digests: Mapping[str, bytes], global_key: str) -> str:
+    """The digest of what the pages of people show (the contacts list, the interest
+    centres and their pages): every contact and company file, the settings (interest
+    centres, custom fields, consent rules) and today; interactions play no part."""
+    h = hashlib.blake2b(f"{global_key}{book.today}".encode(), digest_size=16)
+    h.update(digests.get(SETTINGS_PATH, b"?"))
+    for kind in ("contact", "company"):
+        for entry in book.by_kind(kind).values():
+            h.update(entry.path.encode())
+            h.update(digests.get(entry.path, b"?"))
     return h.hexdigest()

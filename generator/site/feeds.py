@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.book.book import Book
 from generator.book.records import Entry
-from generator.calendars.feeds import FOLDER, Feed, FeedWriter, last_changes, plan_feeds
+from generator.calendars.feeds import (
+    FOLDER,
+    EventMemo,
+    Feed,
+    FeedWriter,
+    last_changes,
+    plan_feeds,
+)
 from generator.files.yamlio import atomic_write
 from generator.site.urls import SECTIONS, record_page, url_of
 
@@ -43,12 +51,22 @@ def page_link(site_url: str | None) -> Any:
 
 
 def sync_feeds(
-    book: Book, docs: Path, out: Path, history: Any = None, site_url: str | None = None
+    book: Book,
+    docs: Path,
+    out: Path,
+    history: Any = None,
+    site_url: str | None = None,
+    *,
+    digests: Mapping[str, bytes] | None = None,
+    memo: EventMemo | None = None,
 ) -> list[Feed]:
     """Write the feeds into the staged pages ``docs`` (only those whose bytes changed),
-    remove those that no longer exist (also from the built site ``out``); the feeds."""
+    remove those that no longer exist (also from the built site ``out``); the feeds.
+    ``digests`` and ``memo`` (``carnet serve``): events whose inputs did not change since
+    the previous build are reused (:class:`~generator.calendars.feeds.FeedWriter`)."""
     feeds = plan_feeds(book)
-    writer = FeedWriter(book, last_changes(book, history), page_link(site_url))
+    stamps = last_changes(book, history)
+    writer = FeedWriter(book, stamps, page_link(site_url), digests=digests, memo=memo)
     wanted = set()
     for feed in feeds:
         wanted.add(feed.path)
@@ -63,6 +81,9 @@ def sync_feeds(
     for folder in (docs, out):
         for rel in _feeds_in(folder) - wanted:
             _remove(folder, rel)
+    if memo is not None:
+        for gone in [key for key in memo if key not in book.interactions]:
+            del memo[gone]
     return feeds
 
 

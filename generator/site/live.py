@@ -12,6 +12,7 @@ written again from the entries kept by page, those of the rendered pages replace
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import stat
@@ -21,6 +22,7 @@ from typing import Any
 from generator import Progress
 from generator.files.yamlio import atomic_write
 from generator.site.incremental import KeptBuild, SearchEntries
+from generator.site.kept import StageMemo
 from generator.site.mkdocs_log import Collector
 from generator.site.publish import (
     SiteReport,
@@ -39,6 +41,8 @@ class LiveSite:
         self._kept: KeptBuild | None = None
         self._key = ""
         self._sources: frozenset[str] = frozenset()
+        self.memo = StageMemo()
+        """What the staging of the previous build made (:mod:`generator.site.kept`)."""
         self.rendered: tuple[str, ...] | None = None
         """The pages the last build rendered one by one (None: it was a MkDocs build)."""
 
@@ -59,6 +63,8 @@ class LiveSite:
             return report
         self.rendered = None
         self._kept = None  # MkDocs needs the memory more than the old build
+        gc.unfreeze()  # the old build's cycles (frozen by serve) may be collected again,
+        gc.enable()  # and MkDocs' own as it goes (a rebuild pauses the collector)
         kept = KeptBuild()
         report = publish_site(staged, progress=progress, keep=kept)
         _forget_contents(kept)

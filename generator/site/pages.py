@@ -28,8 +28,9 @@ from generator.site import (
     resources,
     views,
 )
-from generator.site.depends import page_key
+from generator.site.depends import page_key, people_key
 from generator.site.feeds import feed_links
+from generator.site.kept import plain_row
 from generator.site.urls import SECTIONS, asset, record_page, relative
 from generator.templating import render
 
@@ -140,12 +141,15 @@ def plan(
             pipeline.label,
             partial(views.interaction_list, book, key),
         )
+    people = people_key(book, digests, global_key) if digests else None
+    cards: dict[str, set[str]] = {}  # an interaction's card is on up to three pages
     for kind, (path, fr, english) in LIST_PAGES.items():
         yield PageSpec(
             path,
             f"list_{kind}.md.j2",
             english if en else fr,
             partial(views.record_list, book, kind),
+            people if kind == "contact" else None,
         )
     for kind in LIST_PAGES:
         dated = kind == "product" or (kind == "contact" and book.compliance.contacts)
@@ -160,7 +164,9 @@ def plan(
                 f"{kind}.md.j2",
                 views.title_of(kind, entry.record),
                 context,
-                page_key(book, kind, record_id, digests, scope, changes) if digests else None,
+                page_key(book, kind, record_id, digests, scope, changes, cards)
+                if digests
+                else None,
             )
     yield PageSpec(
         documents.INVOICES_PAGE,
@@ -187,7 +193,7 @@ def plan(
         },
     )
     yield from _resource_pages(book, en)
-    yield from campaigns.pages(book, lang, PageSpec)
+    yield from campaigns.pages(book, lang, PageSpec, people)
     yield PageSpec(
         renewals.PAGE,
         "renewals.md.j2",
@@ -281,8 +287,15 @@ class EventCards:
         return html
 
 
-def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None = None) -> str:
-    """The Markdown text of one page."""
+def render_page(
+    spec: PageSpec,
+    book: Book,
+    lang: str,
+    cards: EventCards | None = None,
+    kept_row: Callable[..., Markup] | None = None,
+) -> str:
+    """The Markdown text of one page (``kept_row``: the rows of interaction lists and
+    boards as ``carnet serve`` keeps them, :class:`generator.site.kept.KeptRows`)."""
     text = render(
         spec.template,
         lang,
@@ -292,6 +305,7 @@ def render_page(spec: PageSpec, book: Book, lang: str, cards: EventCards | None 
         links=Links(spec.path, book),
         today=book.today,
         cards=cards or EventCards(book, lang),
+        kept_row=kept_row or plain_row,
         **spec.context(),
     )
     return readable_text(text)

@@ -146,6 +146,7 @@ def build_repo_site(
             progress=progress,
             private_areas=sealer.folders() if sealer is not None else None,
             private_sections=private_sections(sealer, full_history) if sealer else None,
+            memo=live.memo if live is not None else None,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:

@@ -6,6 +6,7 @@ another site that rebinds its DNS name to 127.0.0.1 gets 403, never the firm's d
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 from collections.abc import Callable, Iterable
@@ -54,11 +55,12 @@ def serve_site(
     live = LiveSite()  # and MkDocs renders its pages, nothing else
 
     def rebuild() -> None:
-        outcome = build_repo_site(
-            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo, live=live
+        outcome = live_build(
+            repo, out, memo, live, today=today, lang=lang, trust_config=trust_config
         )
         if on_build is not None:
             on_build(outcome)
+        set_aside_what_is_kept()
 
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
@@ -84,6 +86,44 @@ def serve_site(
     finally:
         server.shutdown()
     return False
+
+
+def live_build(
+    repo: Path,
+    out: Path,
+    memo: ParseMemo,
+    live: LiveSite,
+    *,
+    today: date | None = None,
+    lang: str | None = None,
+    trust_config: bool = False,
+) -> BuildOutcome:
+    """One build of ``carnet serve`` into ``out``, with what it keeps between builds
+    (``memo``, ``live``) and the garbage collector paused (:func:`set_aside_what_is_kept`,
+    to call once the outcome is shown)."""
+    gc.disable()  # a MkDocs pass collects as it goes (LiveSite.publish)
+    try:
+        return build_repo_site(
+            repo, out, today=today, lang=lang, trust_config=trust_config, memo=memo, live=live
+        )
+    finally:
+        gc.enable()
+
+
+def set_aside_what_is_kept() -> None:
+    """Collect a rebuild's garbage once it is served, then move what the server keeps (the
+    parsed records, MkDocs' pages and navigation, the memos) out of the garbage
+    collector's sight (``gc.freeze``).
+
+    A rebuild after an edit runs with the collector paused, as loading does: it makes a
+    Book or two of long-lived objects and few cycles, and every collection would walk the
+    whole kept site again (seconds at reference scale); its garbage, mostly freed by
+    reference counting already, is collected here, and only what it made is walked.
+    Kept objects still go when no longer referenced; a MkDocs pass, which drops the kept
+    pages and their cycles, lets the collector see them again and collect as it goes
+    (:meth:`generator.site.live.LiveSite.publish`)."""
+    gc.collect()
+    gc.freeze()
 
 
 CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
