@@ -19,7 +19,7 @@ from typing import ClassVar
 import pypdf
 import pytest
 
-from generator.documents import batch, kinds
+from generator.documents import kinds, manifest
 from generator.documents.context import Fmt, payment_block
 from generator.documents.pdf import html_to_pdf
 from generator.documents.qr import epc_payload, inline_qr_codes, qr_data_uri
@@ -544,11 +544,11 @@ def test_documents_command_refuses_invalid_data(carnet, tmp_path: Path) -> None:
 def test_manifest_never_names_a_file_outside(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / batch.MANIFEST).write_text(
+    (out / manifest.MANIFEST).write_text(
         '{"version": 2, "documents": {"../victim.pdf": ["x", "d"], "F1.pdf": ["y", "d"],'
         ' ".hidden.pdf": ["z", "d"], "F2.pdf": "y"}}'
     )
-    assert batch.read_manifest(out) == {"F1.pdf": ("y", "d")}
+    assert manifest.read_manifest(out) == {"F1.pdf": ("y", "d")}
 
 
 def test_units_agree_with_their_quantity() -> None:

@@ -154,7 +154,7 @@ def merge_command(env: Env, template: str, records: tuple[str, ...], out: Path |
       carnet merge contrat.md company/mes-beaux-sapins --out /tmp/contrats
       carnet merge questionnaire-client genevieve-rolland
     """
-    from generator.documents.batch import write_output
+    from generator.documents.manifest import write_output
     from generator.documents.merge import merge_records
     from generator.files.output import output_dir
 

@@ -21,9 +21,7 @@ published. Nothing in the folder is read through a link.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -39,34 +37,20 @@ from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
 from generator.documents.inputs import inputs_key, templates_digest
+from generator.documents.manifest import (
+    Manifest,
+    is_own_pdf,
+    pdf_digest,
+    read_manifest,
+    write_manifest,
+    write_output,
+)
 from generator.documents.originals import read_original
 from generator.documents.render import finish, prepare
-from generator.files.output import BUILD, is_plain_file, output_dir, read_output
-from generator.files.yamlio import atomic_write
+from generator.files.output import BUILD, is_plain_file, output_dir
 from generator.history.git import tracked_under
 from generator.problems import Problem, Refused, make_problem
 from generator.templating import templates_dir
-
-MANIFEST = ".carnet-documents.json"
-MANIFEST_VERSION = 2
-SAFE_NAME = re.compile(r"^[A-Za-z0-9+_-][A-Za-z0-9+_.-]*\.pdf$")
-"""A name this module writes; anything else in a manifest is ignored (never deleted)."""
-
-
-def _file_mode() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-FILE_MODE = _file_mode()
-"""PDFs are published: readable like any file the user creates (not 0600 like a temp file)."""
-
-
-def write_output(path: Path, data: bytes) -> None:
-    """Write a PDF atomically with ordinary permissions."""
-    atomic_write(path, data)
-    os.chmod(path, FILE_MODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,58 +198,6 @@ def content_key(html: str, xml: bytes | None, static: bytes) -> str:
 DocumentMemo = dict[str, tuple[str, str]]
 """Interaction id → (its :func:`~generator.documents.inputs.inputs_key`, its content key):
 what ``carnet serve`` keeps of the previous run."""
-Manifest = dict[str, tuple[str, str]]
-"""File name → (content key, digest of the PDF's bytes)."""
-
-
-def pdf_digest(data: bytes) -> str:
-    """The digest of a PDF's bytes, as the manifest keeps it."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def read_manifest(out: Path) -> Manifest:
-    """File name → (key, digest) of the PDFs Carnet wrote in ``out``; empty when the
-    manifest is absent, unreadable, a link, or tracked by git (then it came with the
-    repository: nothing it says is trusted)."""
-    raw = read_output(out / MANIFEST)
-    if raw is None or tracked_under(out, (MANIFEST,)):
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return {}
-    documents = data.get("documents")
-    if not isinstance(documents, dict):
-        return {}
-    return {
-        str(k): (str(v[0]), str(v[1]))
-        for k, v in documents.items()
-        if SAFE_NAME.match(str(k)) and ".." not in k and isinstance(v, list) and len(v) == 2
-    }
-
-
-def write_manifest(out: Path, documents: Manifest) -> None:
-    """Store the keys and digests of ``out``'s PDFs (atomically)."""
-    listed = {name: list(entry) for name, entry in sorted(documents.items())}
-    payload = {"version": MANIFEST_VERSION, "documents": listed}
-    atomic_write(out / MANIFEST, json.dumps(payload, indent=1) + "\n")
-
-
-def is_own_pdf(path: Path, digest: str | None) -> bool:
-    """Is ``path`` a plain file (never a link) whose bytes have ``digest``?"""
-    if digest is None:
-        return False
-    data = read_output(path)
-    return data is not None and pdf_digest(data) == digest
-
-
-def own_pdfs(out: Path, manifest: Manifest, names: Iterable[str]) -> list[str]:
-    """Those of ``names`` whose PDF in ``out`` is still as Carnet wrote it."""
-    return [
-        name for name in names if name in manifest and is_own_pdf(out / name, manifest[name][1])
-    ]
 
 
 @dataclass(frozen=True, slots=True)
