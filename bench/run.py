@@ -92,12 +92,13 @@ class TreePeaks:
         for child in children:
             self._read(child)
 
-    def stop(self, own_peak_kib: int) -> int:
-        """Stop watching; the summed peaks in KiB (``own_peak_kib``: the command's own
-        peak as ``wait4`` gave it, in case its last moments were not read)."""
+    def stop(self, waited_peak_kib: int) -> int:
+        """Stop watching; the summed peaks in KiB (``waited_peak_kib``: the peak
+        ``wait4`` gave, used only if the command was never read: it is the largest of
+        the command and its reaped descendants, not the command's own)."""
         self._done.set()
         self._thread.join()
-        self.peaks[self.pid] = max(own_peak_kib, self.peaks.get(self.pid, 0))
+        self.peaks.setdefault(self.pid, waited_peak_kib)
         return sum(self.peaks.values())
 
 
