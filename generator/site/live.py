@@ -17,7 +17,6 @@ import logging
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 from generator import Progress
 from generator.files.yamlio import atomic_write
@@ -32,6 +31,7 @@ from generator.site.publish import (
     site_report,
     write_state,
 )
+from generator.site.render import search_plugin
 
 
 class LiveSite:
@@ -54,7 +54,7 @@ class LiveSite:
         if (
             kept is not None
             and kept.files is not None
-            and (kept.search is not None or _search_plugin(kept.config) is None)
+            and (kept.search is not None or search_plugin(kept.config) is None)
             and not staged.clean
             and staged.key == self._key
             and sources == self._sources
@@ -113,7 +113,7 @@ def _render_changed(kept: KeptBuild, staged: StagedSite) -> tuple[SiteReport, tu
     logger.addHandler(collector)
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
-    search = _search_plugin(config)
+    search = search_plugin(config)
     try:
         if search is not None:
             search.search_index = type(search.search_index)(**search.config)
@@ -142,15 +142,6 @@ def _render_changed(kept: KeptBuild, staged: StagedSite) -> tuple[SiteReport, tu
         page.toc = []  # type: ignore[assignment]
     write_state(staged)
     return site_report(staged, collector.messages), tuple(p.file.src_uri for p in pages)
-
-
-def _search_plugin(config: Any) -> Any:
-    """Material's (or MkDocs') search plugin of ``config``, if it has one."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if index is not None and isinstance(getattr(index, "entries", None), list):
-            return plugin
-    return None
 
 
 def _no_link_on_the_way(site: Path, target: Path) -> None:

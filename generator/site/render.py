@@ -61,6 +61,7 @@ def build_on_cores(config: Any, collector: Any, jobs: int | None = None) -> set[
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
+    said_before = len(collector.messages)
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
@@ -85,7 +86,7 @@ def build_on_cores(config: Any, collector: Any, jobs: int | None = None) -> set[
             _build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
-        search = _search_plugin(config)
+        search = search_plugin(config)
         _STATE.update(
             config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search
         )
@@ -94,8 +95,9 @@ def build_on_cores(config: Any, collector: Any, jobs: int | None = None) -> set[
         if search is not None:
             search.search_index.entries = entries
         config.plugins.on_post_build(config=config)
-        if config.strict and collector.messages:
-            raise Abort(f"Aborted with {len(collector.messages)} warnings in strict mode!")
+        said = len(collector.messages) - said_before
+        if config.strict and said:
+            raise Abort(f"Aborted with {said} warnings in strict mode!")
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         if isinstance(exc, BuildError):
@@ -168,7 +170,7 @@ def _collector() -> Any:
     raise RuntimeError("no collector on MkDocs' logger")
 
 
-def _search_plugin(config: Any) -> Any:
+def search_plugin(config: Any) -> Any:
     """Material's (or MkDocs') search plugin of ``config``, if it has one."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
