@@ -8,27 +8,17 @@ import shutil
 import time
 
 import pytest
-from conftest import ROOT
+from racy_helpers import example_copy, next_second
 
 from generator.files.cache import Cache
 from generator.files.listing import walk
 from generator.files.reading import read_sources
 from generator.files.sources import discover
 
-SECOND = 1_000_000_000
-
-
-def _next_second() -> None:
-    """Wait until the clock enters a new second (folders changed before are no longer racy)."""
-    now = time.time_ns()
-    time.sleep((SECOND - now % SECOND) / SECOND + 0.01)
-
 
 @pytest.fixture
 def repo(tmp_path):
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    _next_second()
-    return tmp_path
+    return example_copy(tmp_path)
 
 
 def _same_as_a_walk(sources, repo) -> None:
@@ -45,7 +35,7 @@ def _same_as_a_walk(sources, repo) -> None:
 def test_an_unchanged_data_folder_is_not_walked_again(repo) -> None:
     cache = Cache(repo, tracked=False)
     (repo / "data" / "companies" / "notes.yml").write_text("x: 1\n")  # a misplaced file
-    _next_second()
+    next_second()
     first = read_sources(repo, cache)
     assert first.walked
     again = read_sources(repo, cache)
@@ -96,7 +86,7 @@ def test_a_folder_changed_in_the_second_of_the_walk_is_walked_again(repo) -> Non
     now = time.time_ns()
     os.utime(folder, ns=(now, now))
     assert walk(repo)[2] is None
-    _next_second()
+    next_second()
     assert walk(repo)[2] is not None
 
 
@@ -104,7 +94,7 @@ def test_a_walk_through_a_link_is_never_kept(repo) -> None:
     data = repo / "data"
     os.rename(data / "projects", repo / "projets-ailleurs")
     os.symlink("../projets-ailleurs", data / "projects")
-    _next_second()
+    next_second()
     files, _, listing = walk(repo)
     assert listing is None and any(f.kind == "project" for f in files)
     cache = Cache(repo, tracked=False)

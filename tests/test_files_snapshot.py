@@ -5,30 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import time
 from array import array
 
 import pytest
 from conftest import ROOT
+from racy_helpers import SECOND, example_copy
 
 from generator.files.cache import Cache, digest
 from generator.files.reading import read_sources
 from generator.files.snapshot import DIGEST_SIZE, FileTable, Snapshot, take
 
-SECOND = 1_000_000_000
-
-
-def _next_second() -> None:
-    """Wait until the clock enters a new second (files written before are no longer racy)."""
-    now = time.time_ns()
-    time.sleep((SECOND - now % SECOND) / SECOND + 0.01)
-
 
 @pytest.fixture
 def repo(tmp_path):
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    _next_second()
-    return tmp_path
+    return example_copy(tmp_path)
 
 
 def _table(taken_ns: int, mtimes: list[int]) -> tuple[Snapshot, FileTable]:

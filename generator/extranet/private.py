@@ -61,7 +61,8 @@ from generator.extranet.private_keys import (
 )
 from generator.extranet.scope import scoped_to
 from generator.files.output import PRIVATE_AREAS as AREAS
-from generator.files.yamlio import atomic_write, read_state
+from generator.files.output import read_state
+from generator.files.yamlio import atomic_write
 from generator.problems import Problem, make_problem
 from generator.templating import templates_dir
 

@@ -16,10 +16,12 @@ as it is.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 from generator.problems import Refused
 
@@ -115,6 +117,18 @@ def read_output(path: Path) -> bytes | None:
             return handle.read()
     finally:
         os.close(fd)
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """The JSON object a build kept in ``path`` (Carnet's own state files, read without
+    following a link), or an empty one when it is missing, unreadable or not an object:
+    the build then starts afresh."""
+    try:
+        data = read_output(path)
+        found = json.loads(data) if data is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def is_plain_file(path: Path) -> bool:

@@ -12,7 +12,6 @@ their line and column, then converts the nodes to Python values ourselves, so th
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -375,16 +374,6 @@ def position_of(root: Node | None, loc: Loc, *, key: bool = False) -> tuple[int,
     if node is None:
         return 1, 1
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def read_state(path: Path) -> dict[str, Any]:
-    """The JSON object a build kept in ``path`` (Carnet's own state files), or an empty
-    one when it is missing, unreadable or not an object: the build then starts afresh."""
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:

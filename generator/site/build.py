@@ -28,10 +28,11 @@ from generator.files.cache import code_digest
 from generator.files.output import (
     BUILD,
     is_plain_file,
+    read_state,
     remove,
     staging_folder,
 )
-from generator.files.yamlio import atomic_write, read_state
+from generator.files.yamlio import atomic_write
 from generator.history.git import tracked_under
 from generator.problems import Refused
 from generator.site.attachments import sync_attachments

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.files.output import PRIVATE_AREAS
-from generator.files.yamlio import atomic_write, read_state
+from generator.files.output import PRIVATE_AREAS, read_state
+from generator.files.yamlio import atomic_write
 
 LANDING = "projets-prives.md"
 """The plain page that lists the sealed areas (numbered, never named)."""
