@@ -29,6 +29,7 @@ from generator.book.agenda import is_all_day
 from generator.book.book import Book
 from generator.book.records import Entry
 from generator.calendars.places import place_of
+from generator.files.cache import add_files
 from generator.files.layout import SETTINGS_PATH
 
 FOLDER = "calendars"
@@ -243,9 +244,7 @@ class FeedWriter:
         for kind, other in (("company", r.company), ("contact", r.contact)):
             found = self.book.by_kind(kind).get(other) if other else None
             paths.append(found.path if found is not None else f"{kind}:-")
-        for path in paths:
-            h.update(path.encode())
-            h.update(self.digests.get(path, b"?"))
+        add_files(h, paths, self.digests)
         link = self.link(entry) if self.link is not None else None
         stamp = self.stamps.get(entry.id)
         known_error = entry.id in self.book.recurrence_errors

@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 from generator.book.book import Book
+from generator.files.cache import add_files
 from generator.files.layout import SETTINGS_PATH
 from generator.templating import templates_dir
 
@@ -76,10 +77,7 @@ def inputs_key(
     h.update(digests.get(SETTINGS_PATH, b"?"))
     keys = [record_id, *_related(book, record_id)]
     for key in keys:
-        paths = sorted(set(_record_paths(book, key)))
-        for path in paths:
-            h.update(path.encode())
-            h.update(digests.get(path, b"?"))
+        add_files(h, sorted(set(_record_paths(book, key))), digests)
         figures = (
             book.document_totals.get(key),
             book.invoices.get(key),

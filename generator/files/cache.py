@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -35,6 +36,14 @@ FORMAT_VERSION = 2
 def digest(raw: bytes) -> bytes:
     """A short, fast content digest."""
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def add_files(h: Any, paths: Iterable[str], digests: Mapping[str, bytes]) -> None:
+    """Feed the hash ``h`` each of ``paths`` and its file's digest (``?`` for a path
+    that is not a file read): what the keys of pages, rows, events and documents are made of."""
+    for path in paths:
+        h.update(path.encode())
+        h.update(digests.get(path, b"?"))
 
 
 GENERATOR = Path(__file__).parents[1]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.book.book import Book
+from generator.files.cache import add_files
 from generator.files.layout import SETTINGS_PATH
 
 _INDEX = {
@@ -114,9 +115,7 @@ def page_key(
 ) -> str:
     """The digest of everything the record page shows (``cards``: see :func:`page_inputs`)."""
     h = hashlib.blake2b(global_key.encode(), digest_size=16)
-    for path in sorted(page_inputs(book, kind, record_id, cards)):
-        h.update(path.encode())
-        h.update(digests.get(path, b"?"))
+    add_files(h, sorted(page_inputs(book, kind, record_id, cards)), digests)
     h.update(repr(changes).encode())
     return h.hexdigest()
 
@@ -128,7 +127,5 @@ def people_key(book: Book, digests: Mapping[str, bytes], global_key: str) -> str
     h = hashlib.blake2b(f"{global_key}{book.today}".encode(), digest_size=16)
     h.update(digests.get(SETTINGS_PATH, b"?"))
     for kind in ("contact", "company"):
-        for entry in book.by_kind(kind).values():
-            h.update(entry.path.encode())
-            h.update(digests.get(entry.path, b"?"))
+        add_files(h, (entry.path for entry in book.by_kind(kind).values()), digests)
     return h.hexdigest()

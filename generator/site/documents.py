@@ -22,6 +22,7 @@ from generator.book.ledger import is_issued
 from generator.book.listing import buyer_name, invoice_rows
 from generator.documents.batch import document_ids
 from generator.documents.kinds import is_document
+from generator.files.cache import add_files
 from generator.locale import INVOICE_STATE_LABELS as STATE_LABELS
 from generator.locale import document_label
 from generator.money import ZERO
@@ -146,9 +147,7 @@ def document_inputs(book: Book, record_id: str) -> set[str]:
 def document_key(book: Book, record_id: str, digests: Mapping[str, bytes], global_key: str) -> str:
     """The digest of what a document page shows (``today`` included: overdue moves)."""
     h = hashlib.blake2b(f"{global_key}{book.today}".encode(), digest_size=16)
-    for path in sorted(document_inputs(book, record_id)):
-        h.update(path.encode())
-        h.update(digests.get(path, b"?"))
+    add_files(h, sorted(document_inputs(book, record_id)), digests)
     return h.hexdigest()
 
 
