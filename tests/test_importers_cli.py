@@ -365,3 +365,44 @@ def test_a_large_file_read_on_every_core_says_what_one_process_says(
         "Import corrige.csv : 150 sociétés, 599"
     )
     assert _read(repo, last)["company"] == f"societe-{names[596].lower()}"
+
+
+def test_custom_fields_and_a_text_on_several_lines(repo: Path, carnet, tmp_path: Path) -> None:
+    """The firm's own fields (settings.custom_fields) are imported as typed ones are
+    validated: no « champ inconnu » warning, a choice outside its list located at its
+    cell, a number with decimals written as a number; a note on two lines (a quoted cell)
+    takes the long way through the parser, and the dry run says what the import does."""
+    settings = repo / "data" / "settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith("situation:"))
+    extra = "    budget: {label: Budget, type: number}\n    remarque: {label: Remarque, type: text}"
+    settings.write_text(text.replace(line, f"{line}\n{extra}"), encoding="utf-8")
+    git(repo, "commit", "-qam", "Champs propres")
+    source = tmp_path / "salon.csv"
+    rows = 'Nom;Prénom;Situation;Budget;Remarque\nDurand;Zoé;marié(e);12,5;"Vue au salon\nRappeler en janvier"\n'
+    source.write_text(rows + "Martin;Léo;divorcé;3;\n", encoding="utf-8")
+    args = ["import", "run", str(source)]
+    for pair in ("Nom=contact.last_name", "Prénom=contact.first_name",
+                 "Situation=contact.situation", "Budget=contact.budget",
+                 "Remarque=contact.remarque"):  # fmt: skip
+        args += ["--map", pair]
+    refused = carnet(*args, "--dry-run", repo=repo)
+    assert refused.exit_code == 1
+    assert f"{source}:4:3: error:" in refused.stderr  # the row after the two-line cell
+    assert "divorcé" in refused.stderr
+    assert "champ inconnu" not in refused.stderr
+    source.write_text(rows + "Martin;Léo;célibataire;3;\n", encoding="utf-8")
+    dry = carnet(*args, "--dry-run", repo=repo)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stderr.count("warning") == 0, dry.stderr
+    done = carnet(*args, repo=repo)
+    assert done.exit_code == 0, done.output
+    assert done.stderr.count("warning") == 0, done.stderr
+    zoe = (repo / "data/contacts/zoe-durand.yaml").read_text(encoding="utf-8")
+    assert "budget: 12.5\n" in zoe and zoe.startswith("first_name: Zoé\nlast_name: Durand\n")
+    assert _read(repo, "data/contacts/zoe-durand.yaml")["remarque"] == (
+        "Vue au salon\nRappeler en janvier\n"
+    )
+    assert _read(repo, "data/contacts/leo-martin.yaml")["budget"] == 3
+    checked = carnet("validate", repo=repo)
+    assert checked.exit_code == 0 and "0 avertissement" in checked.stderr, checked.output

@@ -85,7 +85,7 @@ def parse_records(
             continue
         record, file_problems, faulty = result
         if file_problems:
-            problems += _undeclared(file_problems, declared.get(kind))
+            problems += undeclared(file_problems, declared.get(kind))
         if not ID_PATTERN.match(id_):
             problems += check_id(id_, path, lang)
         other = first_path.setdefault((kind, id_), path)
@@ -104,7 +104,7 @@ def parse_records(
     return records, problems, len(parsed_now)
 
 
-def _undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:
+def undeclared(problems: list[Problem], declared: set[str] | None) -> list[Problem]:
     """``problems`` less the unknown-key warnings on the firm's own fields
     (``settings.custom_fields``), which :mod:`generator.checks.custom_fields` checks."""
     if not declared:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -36,12 +38,31 @@ def _text(dumper: Any, value: str) -> Any:
     return dumper.represent_str(value)
 
 
+def _decimal(dumper: Any, value: Decimal) -> Any:
+    """A number with decimals (a custom ``number`` field: « 12,5 »), written as YAML
+    reads it back: ``12.5``."""
+    if not value.is_finite() or value == value.to_integral_value():
+        raise yaml.representer.RepresenterError("a whole or non-finite number", value)
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+class _Record(dict):  # type: ignore[type-arg]
+    """A record's top-level mapping: one key per line, always (PyYAML would write a
+    mapping of texts alone in flow style, ``{last_name: Durand, first_name: Zoé}``)."""
+
+
+def _record(dumper: Any, value: _Record) -> Any:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=False)
+
+
 _Dumper.add_representer(str, _text)
+_Dumper.add_representer(_Record, _record)
+_Dumper.add_representer(Decimal, _decimal)
 
 
 def record_bytes(data: Mapping[str, Any], comment: str | None = None) -> bytes:
     """The YAML file of a new record holding ``data`` (``None`` values left out)."""
-    plain = {key: value for key, value in data.items() if value is not None}
+    plain = _Record((key, value) for key, value in data.items() if value is not None)
     text = yaml.dump(
         plain,
         Dumper=_Dumper,
@@ -53,3 +74,31 @@ def record_bytes(data: Mapping[str, Any], comment: str | None = None) -> bytes:
     if comment:
         text = f"# {comment}\n{text}"
     return text.encode("utf-8")
+
+
+_NOT_ON_ONE_LINE = re.compile(r"[\n\r]|<{7}|>{7}")
+"""What a text must not hold to read back as itself: a line break (a literal block
+ends with one), or a conflict marker (a file holding one is read the long way)."""
+
+
+def reads_back(value: Any) -> bool:
+    """Does :func:`record_bytes` of a record holding ``value`` read back
+    (:func:`~generator.files.yamlstream.plain_mapping`) as ``value`` itself? Yes for text
+    on one line, whole numbers, dates, and lists and mappings of them (``None`` values of
+    a mapping are left out, as :func:`record_bytes` does); not for a number with
+    decimals (read back as a ``Decimal``) or a text on several lines."""
+    if isinstance(value, str):
+        return _NOT_ON_ONE_LINE.search(value) is None
+    if isinstance(value, bool | float | Decimal | datetime):
+        return False
+    if isinstance(value, int | date):
+        return True
+    if isinstance(value, list):
+        return all(reads_back(v) for v in value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and reads_back(k) and reads_back(v)
+            for k, v in value.items()
+            if v is not None
+        )
+    return False

@@ -195,6 +195,8 @@ class RowReader:
                 number = Decimal(value.replace(" ", "").replace(",", "."))
             except ArithmeticError:
                 return None
+            if not number.is_finite():
+                return None
             return int(number) if number == number.to_integral_value() else number
         if kind == "date":
             return read_date(value)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.book.book import Book, with_entries
+from generator.book.intake import undeclared
 from generator.book.records import Entry
 from generator.checks import run_checks
 from generator.files.edits import ChangeSet, to_yaml_data
@@ -28,7 +29,7 @@ from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import known_fields, normalise
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
-from generator.importers.workers import CHUNK, read_rows, write_new_files
+from generator.importers.workers import CHUNK, Workers, new_records, read_rows
 from generator.problems import Problem, Refused
 from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
@@ -47,6 +48,13 @@ class ImportPlan:
     problems: list[Problem]
     changes: ChangeSet
     rows: int = 0
+    workers: Workers = dataclasses.field(default_factory=Workers)
+    """The worker processes that read the rows, kept to write the files
+    (:func:`write_plan`, which stops them; :meth:`close` otherwise)."""
+
+    def close(self) -> None:
+        """Stop the plan's worker processes, if any are left."""
+        self.workers.close()
 
     @property
     def errors(self) -> list[Problem]:
@@ -92,21 +100,26 @@ def plan_import(
     index.fill(book)
     drafts: list[Draft] = []
     rows = 0
-    for company, contact, found in read_rows(reader, table.rows()):
-        rows += 1
-        reader.problems += found
-        if company is not None:
-            company = _settle_company(company, index, on_duplicate, reader, drafts)
-        if contact is not None:
-            if company is not None and company.action in ("skip", "update") and company.path:
-                contact.company, contact.company_id = None, company.id
-            else:
-                contact.company = company
-            _settle_contact(contact, index, on_duplicate, reader, drafts)
-    if rows == 0:
-        raise Refused("import-no-rows", file=table.shown)
+    workers = Workers()
+    try:
+        for company, contact, found in read_rows(reader, table.rows(), workers):
+            rows += 1
+            reader.problems += found
+            if company is not None:
+                company = _settle_company(company, index, on_duplicate, reader, drafts)
+            if contact is not None:
+                if company is not None and company.action in ("skip", "update") and company.path:
+                    contact.company, contact.company_id = None, company.id
+                else:
+                    contact.company = company
+                _settle_contact(contact, index, on_duplicate, reader, drafts)
+        if rows == 0:
+            raise Refused("import-no-rows", file=table.shown)
+    except BaseException:
+        workers.close()
+        raise
     problems += reader.problems
-    return ImportPlan(drafts, problems, changes, rows)
+    return ImportPlan(drafts, problems, changes, rows, workers)
 
 
 def _report(reader: RowReader, draft: Draft, dup: Duplicate, action: str) -> None:
@@ -227,8 +240,10 @@ def write_plan(
         company = draft.company
         company_id = draft.company_id or (company.id if company is not None else None)
         if company_id and "company" not in draft.data:
-            draft.data = {**_contact_order(draft.data, company_id)}
             draft.columns.setdefault("company", (company.column("name") if company else 1))
+        else:
+            company_id = None
+        draft.data = _contact_order(draft.data, company_id)
         if draft.action == "create":
             _create(changes, draft, "contact", taken)
             created.append(draft)
@@ -237,14 +252,18 @@ def write_plan(
         sources[draft.path] = draft  # type: ignore[index]
     staged = _staging(changes, created) if stage else [None] * len(created)
     files = [(d.kind, d.path, d.data, at) for d, at in zip(created, staged, strict=True)]
-    written = write_new_files(files, book.settings.timezone, lang)  # type: ignore[arg-type]
     parsed: dict[str, ParsedRecord] = {}
-    for draft, at, (payload, record) in zip(created, staged, written, strict=True):
-        if at is None:
-            changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
-        else:
-            changes.create_staged(draft.path, payload, Path(at))  # type: ignore[arg-type]
-        parsed[draft.path] = record  # type: ignore[index]
+    try:
+        tz = book.settings.timezone
+        made = new_records(files, tz, lang, plan.workers, write=stage)  # type: ignore[arg-type]
+        for draft, at, (payload, record) in zip(created, staged, made, strict=True):
+            if at is not None:
+                changes.create_staged(draft.path, payload, Path(at))  # type: ignore[arg-type]
+            elif payload is not None:
+                changes.create_bytes(draft.path, payload)  # type: ignore[arg-type]
+            parsed[draft.path] = record  # type: ignore[index]
+    finally:
+        plan.close()
     plan.problems += _validate(book, changes, sources, parsed, shown or "", lang)
 
 
@@ -263,13 +282,15 @@ def _staging(changes: ChangeSet, created: list[Draft]) -> list[str | None]:
     return staged
 
 
-def _contact_order(data: dict[str, Any], company_id: str) -> dict[str, Any]:
-    """The contact's keys in FORMAT.md's order: names, then the company."""
+def _contact_order(data: dict[str, Any], company_id: str | None) -> dict[str, Any]:
+    """The contact's keys in FORMAT.md's order: names, then the company (when linked to
+    one), then the others as the file's columns gave them."""
     ordered: dict[str, Any] = {}
     for key in ("civility", "first_name", "last_name"):
         if key in data:
             ordered[key] = data[key]
-    ordered["company"] = company_id
+    if company_id is not None:
+        ordered["company"] = company_id
     ordered.update((k, v) for k, v in data.items() if k not in ordered)
     return ordered
 
@@ -340,11 +361,13 @@ def _validate(
         if rel not in parsed and (kind := kind_of(rel)) in FOLDERS and rel in sources
     ]
     updated = parse_all(todo, book.settings.timezone, lang, os.cpu_count() or 1)
+    declared = {kind: set(keys) for kind, keys in custom_fields(book).items()}
     for rel, result in [*updated, *parsed.items()]:
         draft = sources[rel]
-        if result.problems:
+        found = undeclared(result.problems, declared.get(kind_of(rel)))
+        if found:
             text = texts[rel].decode("utf-8")
-            for p in result.problems:
+            for p in found:
                 problems.append(_located(p, draft, _top_key(text, p.line), shown))
         if result.record is not None:
             record_id = rel.rpartition("/")[2].removesuffix(".yaml")

@@ -55,10 +55,12 @@ def phone_e164(value: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_PLAIN_EMAIL = re.compile(r"([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)@([a-z0-9.-]+)")
-"""An address whose part before the @ is plainly valid (letters, digits, ``_%+-``, single
-dots inside: a dot-atom, which email-validator accepts as it is) and whose domain is
-plain ASCII: its validity is its domain's, and its length."""
+_ATOM = r"[a-z0-9_%+\-\u00df-\u00f6\u00f8-\u00ff\u0153]+"
+_PLAIN_EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@([a-z0-9.-]+)")
+"""An address whose part before the @ is plainly valid (letters, digits, ``_%+-``, the
+lower-case letters of French and its neighbours, « é », « ç », « œ »…, single dots
+inside: a dot-atom, which email-validator accepts as it is, in NFC already) and whose
+domain is plain ASCII: its validity is its domain's, and its length in UTF-8."""
 _MAX_LENGTH = 254
 
 
@@ -86,7 +88,7 @@ def clean_email(value: str) -> tuple[str, bool]:
         address = address[len("mailto:") :]
     plain = _PLAIN_EMAIL.fullmatch(address)
     if plain is not None and "xn--" not in plain[2]:  # Punycode: the whole check
-        return address, len(address) <= _MAX_LENGTH and _domain_valid(plain[2])
+        return address, len(address.encode()) <= _MAX_LENGTH and _domain_valid(plain[2])
     return address, _valid(address)
 
 

@@ -16,17 +16,20 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
 from generator.files.edits import write_new
-from generator.files.newfile import record_bytes
+from generator.files.newfile import reads_back, record_bytes
+from generator.schema.parse import ParsedRecord, parse_file
 
 if TYPE_CHECKING:
     from generator.importers.drafts import Draft, RowReader
     from generator.importers.reading import Row
     from generator.problems import Problem
-    from generator.schema.parse import ParsedRecord
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,40 +46,55 @@ def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def in_order(
-    work: Callable[[list[T]], list[R]], items: Iterable[T], jobs: int | None = None
-) -> Iterator[R]:
-    """``work`` applied to every item, chunk by chunk, in ``jobs`` worker processes (the
-    machine's cores by default); the results in the order of ``items``."""
-    jobs = jobs or os.cpu_count() or 1
-    feed = iter(items)
-    head = list(islice(feed, PARALLEL_THRESHOLD))
-    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
-        yield from work([*head, *feed])
-        return
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from multiprocessing import get_context
+class Workers:
+    """The worker processes of one import, forked once, at the first chunk of rows:
+    the command is still small then (a process forked later, holding thousands of
+    drafts, costs more to fork, and the command then pays for every page it writes
+    that the workers still share). The rows are read and the files written by the same
+    workers; :meth:`close` stops them."""
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def in_order(self, work: Callable[[list[T]], list[R]], items: Iterable[T]) -> Iterator[R]:
+        """``work`` applied to every item, chunk by chunk, in the worker processes; the
+        results in the order of ``items`` (in this process below
+        :data:`PARALLEL_THRESHOLD` items, or on one core)."""
+        feed = iter(items)
+        head = list(islice(feed, PARALLEL_THRESHOLD))
+        if self.jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
+            yield from work([*head, *feed])
+            return
+        if self._pool is None:
+            from multiprocessing import get_context
+
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
         pending: deque[Future[list[R]]] = deque()
         for chunk in _chunks(chain(head, feed), CHUNK):
-            pending.append(pool.submit(work, chunk))
-            if len(pending) >= jobs * 4:
+            pending.append(self._pool.submit(work, chunk))
+            if len(pending) >= self.jobs * 4:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+    def close(self) -> None:
+        """Stop the worker processes (a no-op when none was started)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 RowResult = tuple["Draft | None", "Draft | None", "list[Problem]"]
 _Packed = tuple[str, int, dict[str, Any], dict[str, int], set[str]]
 
 
-def read_rows(reader: RowReader, rows: Iterable[Row]) -> Iterator[RowResult]:
+def read_rows(reader: RowReader, rows: Iterable[Row], workers: Workers) -> Iterator[RowResult]:
     """Each row's (company, contact) drafts and the problems of its values, in order."""
     from dataclasses import replace
 
-    _STATE["reader"] = replace(reader, problems=[])
-    for company, contact, linked, problems in in_order(_read_chunk, rows):
+    _STATE["reader"] = replace(reader, problems=[])  # before the workers are forked
+    for company, contact, linked, problems in workers.in_order(_read_chunk, rows):
         firm = None if company is None else _unpack(company)
         person = None if contact is None else _unpack(contact)
         if person is not None and linked:
@@ -115,29 +133,64 @@ def _read_chunk(rows: list[Row]) -> list[tuple[Any, Any, bool, list[Problem]]]:
     return results
 
 
-def write_new_files(
-    files: list[tuple[str, str, dict[str, Any], str | None]], tz: str, lang: str
-) -> Iterator[tuple[bytes, ParsedRecord]]:
-    """For each new record ``(kind, path, data, staged)``, in order: its file's bytes
-    (written in the workers, and also to ``staged`` when it is given: a new file in a
-    hidden staging folder, swapped in by the change set only once everything is valid,
-    removed otherwise), and that file parsed exactly as ``carnet validate`` parses a
-    typed one (here, while the workers write the next ones: a parsed record costs more
-    to send between processes than to parse)."""
+def new_records(
+    files: list[tuple[str, str, dict[str, Any], str | None]],
+    tz: str,
+    lang: str,
+    workers: Workers,
+    *,
+    write: bool = True,
+) -> Iterator[tuple[bytes | None, ParsedRecord]]:
+    """For each new record ``(kind, path, data, staged)``, in order: its file's bytes,
+    and that file parsed exactly as ``carnet validate`` parses a typed one.
+
+    With ``write``, the bytes are made in the workers, which write them to ``staged``
+    when it is given (a new file in a hidden staging folder, swapped in by the change set
+    only once everything is valid, removed otherwise) and read them back: when they read
+    back as the data itself, the record is validated here from the data, which is what
+    :func:`~generator.schema.parse.parse_file` does with those bytes (a parsed record
+    costs more to send between processes than to validate); any other file is parsed
+    here. Without ``write`` (a dry run), no bytes are made for a record whose data
+    :func:`~generator.files.newfile.reads_back` as itself (``None`` bytes)."""
     from generator.schema import KINDS_BY_NAME
-    from generator.schema.parse import parse_file
 
     models = {kind: KINDS_BY_NAME[kind].model for kind in {f[0] for f in files}}
-    payloads = in_order(_write_chunk, files)
-    for (kind, path, _, _), payload in zip(files, payloads, strict=True):
+    checked: Iterable[tuple[bytes | None, bool]] = (
+        workers.in_order(_write_chunk, files)
+        if write
+        else ((None, reads_back(data)) for _, _, data, _ in files)
+    )
+    for (kind, path, data, _), (payload, same) in zip(files, checked, strict=True):
+        record = _validated(models[kind], data, tz) if same else None
+        if record is not None:
+            yield payload, ParsedRecord(record, [])
+            continue
+        payload = record_bytes(data) if payload is None else payload
         yield payload, parse_file(models[kind], path, payload, tz=tz, lang=lang)
 
 
-def _write_chunk(files: list[tuple[str, str, dict[str, Any], str | None]]) -> list[bytes]:
+def _validated(model: type[BaseModel], data: dict[str, Any], tz: str) -> BaseModel | None:
+    try:
+        return model.model_validate(_plain(data), context={"tz": tz})
+    except ValidationError:
+        return None  # parsed the long way, which locates each problem
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """The data of a record as its file holds it (``None`` values left out)."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _write_chunk(
+    files: list[tuple[str, str, dict[str, Any], str | None]],
+) -> list[tuple[bytes, bool]]:
+    from generator.files.yamlstream import plain_mapping
+
     done = []
     for _, _, data, staged in files:
         payload = record_bytes(data)
         if staged is not None:
             write_new(staged, payload)
-        done.append(payload)
+        plain = _plain(data)
+        done.append((payload, reads_back(plain) and plain_mapping(payload) == plain))
     return done
