@@ -219,7 +219,10 @@ def write_plan(
     With ``stage`` (an import that will write), the new files are also written while
     they are validated, into hidden staging folders the change set swaps in only when
     written (:meth:`~generator.files.edits.ChangeSet.write`); the caller discards them
-    (:meth:`~generator.files.edits.ChangeSet.discard`) if it does not write."""
+    (:meth:`~generator.files.edits.ChangeSet.discard`) if it does not write. Without it
+    (a dry run), the change set holds the updated files and only those new ones that had
+    to be parsed (see :func:`~generator.importers.workers.new_records`). The plan's
+    workers are stopped."""
     changes = plan.changes
     sources: dict[str, Draft] = {}
     taken: set[str] = set()

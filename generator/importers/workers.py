@@ -1,12 +1,13 @@
 """The import's heavy work on every core, its results in the file's order.
 
 Reading a row (splitting names, checking e-mail addresses and phone numbers…) needs only
-the row and the mapping; writing a would-be file needs only its data. Both run in worker
-processes forked from the command (fork: the mapping and the settings are there already,
-as for :func:`generator.schema.batch.parse_all`), a window of chunks at a time, so a
-file of 100,000 rows still streams; what they send back is plain data (a draft object or
-a parsed record costs more to send between processes than to make). What depends on the
-rows before it (duplicates, file names) and the parsing of the written files stay in the
+the row and the mapping; writing a would-be file needs only its data. Both run in the
+same worker processes (:class:`Workers`), forked from the command once, at the first
+rows (fork: the mapping and the settings are there already, as for
+:func:`generator.schema.batch.parse_all`), a window of chunks at a time, so a file of
+100,000 rows still streams; what they send back is plain data (a draft object or a
+parsed record costs more to send between processes than to make). What depends on the
+rows before it (duplicates, file names) and the validation of the records stay in the
 command, in order, while the workers go on. Below :data:`PARALLEL_THRESHOLD` items, or on
 one core, everything runs in the command's process.
 """
