@@ -1,5 +1,5 @@
 """``python -m generator`` runs the ``carnet`` command."""
 
-from generator.cli.main import main
+from generator.cli.main import run
 
-main(prog_name="carnet")
+run()

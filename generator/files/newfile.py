@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -76,29 +76,28 @@ def record_bytes(data: Mapping[str, Any], comment: str | None = None) -> bytes:
     return text.encode("utf-8")
 
 
-_NOT_ON_ONE_LINE = re.compile(r"[\n\r]|<{7}|>{7}")
-"""What a text must not hold to read back as itself: a line break (a literal block
-ends with one), or a conflict marker (a file holding one is read the long way)."""
-
-
 def reads_back(value: Any) -> bool:
     """Does :func:`record_bytes` of a record holding ``value`` read back
     (:func:`~generator.files.yamlstream.plain_mapping`) as ``value`` itself? Yes for text
     on one line, whole numbers, dates, and lists and mappings of them (``None`` values of
     a mapping are left out, as :func:`record_bytes` does); not for a number with
-    decimals (read back as a ``Decimal``) or a text on several lines."""
-    if isinstance(value, str):
-        return _NOT_ON_ONE_LINE.search(value) is None
-    if isinstance(value, bool | float | Decimal | datetime):
-        return False
-    if isinstance(value, int | date):
-        return True
-    if isinstance(value, list):
-        return all(reads_back(v) for v in value)
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and reads_back(k) and reads_back(v)
-            for k, v in value.items()
-            if v is not None
+    decimals (read back as a ``Decimal``), a text on several lines (a literal block ends
+    with a line break) or holding a conflict marker (such a file is read the long way)."""
+    kind = type(value)
+    if kind is str:
+        return (
+            "\n" not in value
+            and "\r" not in value
+            and "<<<<<<<" not in value
+            and ">>>>>>>" not in value
         )
+    if kind is int or kind is date:
+        return True
+    if kind is list:
+        return all(reads_back(item) for item in value)
+    if kind is dict:
+        for key, item in value.items():
+            if item is not None and not (type(key) is str and reads_back(key) and reads_back(item)):
+                return False
+        return True
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -64,6 +65,16 @@ def _company_key(draft: Draft) -> object:
     return draft.company.id or id(draft.company)
 
 
+class _Keys(NamedTuple):
+    """What a draft is looked up by: its SIREN, normalised name (and its words in
+    order), postcode."""
+
+    siren: str | None
+    name: str
+    words: str
+    postcode: str
+
+
 class Index:
     """Companies and contacts by SIREN, e-mail, phone and postcode, growing with the
     drafts of the file."""
@@ -84,6 +95,17 @@ class Index:
         """Companies by exact (normalised) name: a draft without postcode nor SIREN (a
         vCard's ORG) is the company of the same name."""
         """Companies of the file with neither SIREN nor postcode (named again by name)."""
+        self._last: tuple[Draft, _Keys] | None = None
+
+    def _keys(self, draft: Draft) -> _Keys:
+        """``draft``'s keys, made once for the lookups of one draft in a row."""
+        if self._last is not None and self._last[0] is draft:
+            return self._last[1]
+        name = normalise(draft.name)
+        siren = siren_of(draft.data) if draft.kind == "company" else None
+        keys = _Keys(siren, name, words_sorted(name), draft.postcode)
+        self._last = (draft, keys)
+        return keys
 
     def fill(self, book: Book) -> None:
         """Index the repository's companies and contacts."""
@@ -91,9 +113,8 @@ class Index:
             r = entry.record
             known = Known("company", entry.id, entry.path)
             postcode = r.address.postcode if r.address else None
-            self._add_company(
-                known, siren_of({"siret": r.siret, "siren": r.siren}), r.name, postcode
-            )
+            siren = siren_of({"siret": r.siret, "siren": r.siren})
+            self._add_company(known, siren, normalise(r.name), postcode)
         for entry in book.of("contact"):
             r = entry.record
             known = Known("contact", entry.id, entry.path, company=r.company)
@@ -102,47 +123,61 @@ class Index:
                 company = book.get("company", r.company)
                 postcode = company.address.postcode if company and company.address else None
             phones = {phone_e164(n, self.region) for n in (r.phone, r.mobile) if n}
-            self._add_contact(known, r.email, phones - {None}, r.full_name, postcode)  # type: ignore[arg-type]
+            self._add_contact(known, r.email, phones - {None}, normalise(r.full_name), postcode)  # type: ignore[arg-type]
 
     def add(self, draft: Draft) -> None:
         """Index a draft of the file (later rows may duplicate it)."""
         known = Known(draft.kind, draft.id, draft.path, draft, company=_company_key(draft))
+        siren, name, words, postcode = self._keys(draft)
         if draft.kind == "company":
-            self._add_company(known, siren_of(draft.data), draft.name, draft.postcode)
+            self._add_company(known, siren, name, postcode, words)
         else:
-            self._add_contact(
-                known, draft.data.get("email"), draft.phones, draft.name, draft.postcode
-            )
+            self._add_contact(known, draft.data.get("email"), draft.phones, name, postcode, words)
 
     def _add_company(
-        self, known: Known, siren: str | None, name: str, postcode: str | None
+        self,
+        known: Known,
+        siren: str | None,
+        name: str,
+        postcode: str | None,
+        words: str | None = None,
     ) -> None:
-        self.company_names.setdefault(normalise(name), known)
+        """Index a company by SIREN and ``name`` (normalised) at ``postcode``."""
+        self.company_names.setdefault(name, known)
         if siren:
             self.sirens.setdefault(siren, known)
         if postcode:
-            self._add_name(("company", postcode), normalise(name), known)
+            self._add_name(("company", postcode), name, known, words)
         elif not siren and known.draft is not None:
             self.unplaced.append(known)
 
     def _add_contact(
-        self, known: Known, email: object, phones: set[str], name: str, postcode: str | None
+        self,
+        known: Known,
+        email: object,
+        phones: set[str],
+        name: str,
+        postcode: str | None,
+        words: str | None = None,
     ) -> None:
+        """Index a contact by e-mail, phones and ``name`` (normalised) at ``postcode``."""
         if email:
             self.emails.setdefault(str(email).lower(), known)
         for phone in phones:
             self.phones.setdefault(phone, known)
         if postcode:
-            self._add_name(("contact", postcode), normalise(name), known)
+            self._add_name(("contact", postcode), name, known, words)
 
-    def _add_name(self, key: tuple[str, str], name: str, known: Known) -> None:
+    def _add_name(
+        self, key: tuple[str, str], name: str, known: Known, words: str | None = None
+    ) -> None:
         self.names[key].append((name, known))
-        self.name_texts[key].append(words_sorted(name))
+        self.name_texts[key].append(words_sorted(name) if words is None else words)
 
     def find(self, draft: Draft) -> Duplicate | None:
         """What ``draft`` duplicates, if anything."""
+        siren, name, words, postcode = self._keys(draft)
         if draft.kind == "company":
-            siren = siren_of(draft.data)
             if siren and siren in self.sirens:
                 return Duplicate(self.sirens[siren], "siren")
         else:
@@ -155,17 +190,15 @@ class Index:
                     known.company is None or known.company != _company_key(draft)
                 ):
                     return Duplicate(known, "phone")
-        postcode = draft.postcode
-        name = normalise(draft.name)
         if not postcode:
-            if draft.kind == "company" and not siren_of(draft.data) and name in self.company_names:
+            if draft.kind == "company" and not siren and name in self.company_names:
                 return Duplicate(self.company_names[name], "same_name")
             return None
         key = (draft.kind, postcode)
         if key not in self.names:
             return None
         close = process.extract_iter(  # the first close name, in the order they came
-            words_sorted(name), self.name_texts[key], scorer=fuzz.ratio, score_cutoff=self.threshold
+            words, self.name_texts[key], scorer=fuzz.ratio, score_cutoff=self.threshold
         )
         found = next(close, None)
         return None if found is None else Duplicate(self.names[key][found[2]][1], "name")
@@ -173,15 +206,14 @@ class Index:
     def same_company(self, draft: Draft) -> Known | None:
         """The company an earlier row of the file makes and ``draft`` names again (same
         SIREN, else same name and postcode): not a duplicate, the same company."""
-        siren = siren_of(draft.data)
+        siren, name, _, postcode = self._keys(draft)
         if siren:
             known = self.sirens.get(siren)
             return known if known is not None and known.draft is not None else None
-        name = normalise(draft.name)
-        for other, known in self.names.get(("company", draft.postcode), []):
+        for other, known in self.names.get(("company", postcode), []):
             if other == name and known.draft is not None and not siren_of(known.draft.data):
                 return known
-        if not draft.postcode:
+        if not postcode:
             for known in self.unplaced:
                 if known.draft is not None and normalise(known.draft.name) == name:
                     return known

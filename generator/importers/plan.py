@@ -225,13 +225,13 @@ def write_plan(
     workers are stopped."""
     changes = plan.changes
     sources: dict[str, Draft] = {}
-    taken: set[str] = set()
+    taken = _taken(changes)
     created: list[Draft] = []
     for draft in plan.drafts:
         if draft.kind != "company":
             continue
         if draft.action == "create":
-            _create(changes, draft, "societe", taken)
+            _create(draft, "societe", taken)
             created.append(draft)
             sources[draft.path] = draft  # type: ignore[index]
         elif draft.action == "update":
@@ -248,7 +248,7 @@ def write_plan(
             company_id = None
         draft.data = _contact_order(draft.data, company_id)
         if draft.action == "create":
-            _create(changes, draft, "contact", taken)
+            _create(draft, "contact", taken)
             created.append(draft)
         else:
             _update(changes, draft)
@@ -298,11 +298,24 @@ def _contact_order(data: dict[str, Any], company_id: str | None) -> dict[str, An
     return ordered
 
 
-def _create(changes: ChangeSet, draft: Draft, fallback: str, taken: set[str]) -> None:
+def _taken(changes: ChangeSet) -> set[str]:
+    """The paths of the record folders' files (in lower case: on a file system that
+    ignores case, ``Durand.yaml`` takes ``durand.yaml``), listed once."""
+    taken: set[str] = set()
+    for folder in FOLDERS.values():
+        try:
+            names = os.listdir(changes.repo / folder)
+        except OSError:
+            continue
+        taken.update(f"{folder}/{name.lower()}" for name in names)
+    return taken
+
+
+def _create(draft: Draft, fallback: str, taken: set[str]) -> None:
     """Name the draft's new file (slug of its name, ``-2``… when taken)."""
     stem = slug(draft.name, fallback)
-    path, n, repo = f"{FOLDERS[draft.kind]}/{stem}.yaml", 1, str(changes.repo)
-    while path in taken or os.path.exists(os.path.join(repo, path)):
+    path, n = f"{FOLDERS[draft.kind]}/{stem}.yaml", 1
+    while path in taken:
         n += 1
         path = f"{FOLDERS[draft.kind]}/{stem}-{n}.yaml"
     taken.add(path)
