@@ -10,10 +10,9 @@ models.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import Progress
 from generator.files.cache import CACHE_DIR, Cache, code_digest, digest
+from generator.files.collector import collections_paused
 from generator.files.layout import SETTINGS_PATH
 from generator.files.reading import Sources, locate, note_problem, read_sources
 from generator.files.sources import (
@@ -57,27 +57,7 @@ class LoadResult:
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
 
 
-@contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No cyclic garbage collection while loading.
-
-    Loading creates hundreds of thousands of long-lived objects (the records) and almost
-    no cycles; the collector would walk all of them again and again while they are made
-    (about 1 s of a 7 s cold validate at reference scale), and once more while the problems
-    are stored (0.5 s): the whole of :func:`load` runs paused, so that what it does not
-    return is freed before collections resume. Reference counting still frees everything;
-    cycles wait for the next collection after loading.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_collections_paused()
+@collections_paused()
 def load(
     repo: Path,
     *,

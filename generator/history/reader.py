@@ -10,7 +10,6 @@ a new commit costs its own diff only. A shallow clone starts at its oldest commi
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 from datetime import datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.cache import CACHE_DIR, Cache, decode_value, encode_value
+from generator.files.collector import collections_paused
 from generator.history.git import (
     BlobReader,
     Git,
@@ -53,17 +53,13 @@ def load_history(
     tree, git, status = found
     if cache is None:
         cache = Cache(repo, tracked=cache_tracked(repo, status))
-    collecting = gc.isenabled()
-    gc.disable()  # many small acyclic objects: the collector would only walk them, often
     blobs = BlobReader(git)
     try:
-        records, diffed, work, mtimes = _read_all(repo, git, tree, status, cache, blobs)
+        with collections_paused():  # many small acyclic objects, made at once
+            records, diffed, work, mtimes = _read_all(repo, git, tree, status, cache, blobs)
     except BaseException:
         blobs.close()
         raise
-    finally:
-        if collecting:
-            gc.enable()
     chronological = _chronological(records)
     if work:
         now = max(mtimes.values(), default=None) or datetime.now().astimezone()
