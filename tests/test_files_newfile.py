@@ -35,7 +35,7 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-@settings(max_examples=1500, suppress_health_check=list(HealthCheck))
+@settings(max_examples=400, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(KEYS, VALUE, min_size=1, max_size=6))
 def test_what_reads_back_reads_back_as_itself(data: dict[str, Any]) -> None:
     if reads_back(data) and _plain(data):
