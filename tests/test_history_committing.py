@@ -173,3 +173,53 @@ def test_new_files_never_replace_what_appeared_in_their_place(tmp_path: Path) ->
     assert (repo / "data/contacts/c.yaml").read_bytes() == b"last_name: C\n"
     changes.undo()
     assert (repo / "data/contacts/c.yaml").read_bytes() == b"last_name: Autre\n"
+
+
+def test_a_staging_folder_left_by_a_killed_command_is_swept_by_the_next(tmp_path: Path) -> None:
+    """``kill -9`` during an import leaves ``.carnet-new-PID-XXXX`` full of ``*.tmp``
+    files: the next command staging in that folder removes it, once its process is gone
+    and it has not been touched for ten minutes; never a folder of a running process, a
+    fresh one, one holding anything else, nor what a link points to."""
+    import time
+
+    from generator.files.staging import STALE_AFTER_S
+
+    repo = git_repo(tmp_path / "repo", {"data/contacts/a.yaml": "last_name: A\n"})
+    folder = repo / "data/contacts"
+    dead = _finished_pid()
+    old = time.time() - STALE_AFTER_S - 5
+
+    def box(name: str, files: dict[str, str], when: float = old) -> Path:
+        path = folder / name
+        path.mkdir()
+        for file, text in files.items():
+            (path / file).write_text(text, encoding="utf-8")
+        os.utime(path, (when, when))
+        return path
+
+    stale = box(f".carnet-new-{dead}-ab12cd", {"x.yaml.tmp": "last_name: X\n"})
+    fresh = box(f".carnet-new-{dead}-ef34gh", {"y.yaml.tmp": "last_name: Y\n"}, time.time())
+    running = box(f".carnet-new-{os.getppid()}-ij56kl", {"z.yaml.tmp": "last_name: Z\n"})
+    foreign = box(f".carnet-new-{dead}-mn78op", {"notes.txt": "mes notes\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.tmp").write_text("à garder\n", encoding="utf-8")
+    link = folder / f".carnet-new-{dead}-qr90st"
+    link.symlink_to(outside, target_is_directory=True)
+    os.utime(link, (old, old), follow_symlinks=False)
+    changes = ChangeSet(repo)
+    changes.create_bytes("data/contacts/b.yaml", b"last_name: B\n")
+    changes.write()
+    assert not stale.exists()
+    assert fresh.exists() and running.exists() and (foreign / "notes.txt").exists()
+    assert link.is_symlink() and (outside / "keep.tmp").exists()
+    assert (folder / "b.yaml").read_bytes() == b"last_name: B\n"
+
+
+def _finished_pid() -> int:
+    """The number of a process that has ended (and was reaped)."""
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

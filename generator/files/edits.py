@@ -39,6 +39,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.files.output import read_output
+from generator.files.staging import new_box
 from generator.problems import Refused
 
 
@@ -179,7 +180,7 @@ class ChangeSet:
         folder may be written beforehand, whole (:meth:`create_staged`); the change set
         removes it, and them, when written or discarded."""
         self._made[:0] = _make_folders(self.repo / folder)
-        box = Path(tempfile.mkdtemp(dir=self.repo / folder, prefix=".carnet-new-"))
+        box = new_box(self.repo / folder)
         self._boxes.append(box)
         return box
 
@@ -249,7 +250,7 @@ class ChangeSet:
                     box = boxes.get(target.parent)
                     if box is None:
                         made += _make_folders(target.parent)
-                        box = Path(tempfile.mkdtemp(dir=target.parent, prefix=".carnet-new-"))
+                        box = new_box(target.parent)
                         boxes[target.parent] = box
                     tmp = box / f"{target.name}.tmp"
                     staged.append((tmp, target))
