@@ -23,11 +23,10 @@ scale 5,000 movements and 300 products, each figure as a ratio to a cold validat
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
+import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -131,55 +130,13 @@ def measure_stock(bench: Any, result_type: Any, repo: Path) -> list[Any]:
     return results
 
 
-def print_results(results: list[Any]) -> None:
-    """The human-readable table: seconds and ratio to the cold validate."""
-    print(f"{'measurement':<22}{'best s':>9}{'× cold':>9}{'target':>9}  {'time':<5}", end="")
-    print(f"{'peak RSS MiB':>13} notes")
-    for r in results:
-        if r.failed:
-            print(f"{r.name:<22}  FAILED {r.failed}")
-            continue
-        ratio = f"{r.ratio:.3f}" if r.ratio is not None else "—"
-        target = f"≤ {r.target_ratio}" if r.target_ratio is not None else "—"
-        verdict = {True: "OK", False: "MISS", None: ""}[r.time_ok]
-        notes = ", ".join(f"{k}={v}" for k, v in r.notes.items())
-        print(f"{r.name:<22}{r.seconds:>9.3f}{ratio:>9}{target:>9}  {verdict:<5}", end="")
-        print(f"{r.peak_rss_mib:>13.0f} {notes}")
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Generate (or reuse) an error-free repository and measure; 1 if a target is missed."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import generate
-    import run
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--repo", type=Path, help="error-free repository (generated if empty)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated repository")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    repo = args.repo or Path(tempfile.mkdtemp(prefix="carnet-stock-bench-"))
-    if not (repo / "data" / "settings.yaml").exists():
-        summary = generate.generate(repo, args.scale, args.seed, 0, False)
-        print(f"Generated scale {args.scale} (no errors) in {summary.seconds:.1f} s: {repo}")
-    try:
-        run.warm_page_cache(repo)
-        with tempfile.TemporaryDirectory(prefix="carnet-stock-out-") as scratch:
-            bench = run.Bench(repo, args.runs, Path(scratch), None, args.scale, args.seed)
-            results = measure_stock(bench, run.Result, repo)
-    finally:
-        if args.repo is None and not args.keep:
-            shutil.rmtree(repo, ignore_errors=True)
-    if args.json:
-        print(json.dumps([r.__dict__ for r in results], indent=2, ensure_ascii=False))
-    else:
-        print_results(results)
-    if any(r.failed for r in results):
-        return 2
-    return 1 if any(r.time_ok is False for r in results) else 0
+    """``bench/run.py --only stock`` with this command's options (``--scale``, ``--seed``,
+    ``--runs``, ``--repo``, ``--keep``, ``--json``, ``--check``): run.py owns the
+    measuring, this file only what is measured."""
+    options = sys.argv[1:] if argv is None else argv
+    runner = Path(__file__).with_name("run.py")
+    return subprocess.call([sys.executable, str(runner), "--only", "stock", *options])
 
 
 if __name__ == "__main__":
