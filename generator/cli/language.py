@@ -23,12 +23,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 
 from generator.locale import plural_category
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 CATALOGUE = Path(__file__).with_name("click.fr.po")
 ENGLISH_HELP = Path(__file__).with_name("help.en.yaml")
@@ -39,6 +41,8 @@ _VALUED = ("--repo", "--today", "--lang")
 
 @lru_cache(maxsize=1)
 def _french() -> Catalog:
+    from babel.messages.pofile import read_po  # read once a text of click is asked for
+
     with CATALOGUE.open("rb") as handle:
         return read_po(handle, locale="fr")
 
