@@ -43,6 +43,17 @@ def test_encodings_and_dialects(tmp_path: Path, encoding: str, bom: bytes, delim
     assert rows[0].line == 2
 
 
+def test_a_long_french_excel_file_is_read_as_cp1252() -> None:
+    """charset-normalizer alone takes this cp1252 file (Excel's « CSV (séparateur :
+    point-virgule) », names it has never seen) for cp850, a DOS code page: « Prénom »
+    would read « PrÚnom ». A file that reads as cleanly in cp1252 is read in cp1252."""
+    path = Path(__file__).parent / "fixtures" / "imports" / "excel-fr-cp1252-long.csv"
+    table = open_table(path, path.name)
+    assert table.encoding == "cp1252"
+    assert table.header[:3] == ["Raison sociale", "SIRET", "Prénom"]
+    assert any(row.cells[2] == "Élodie" for row in table.rows())
+
+
 def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

@@ -122,3 +122,35 @@ def test_email_length_limits_are_email_validators(letter: str, local: int, label
     except EmailNotValidError:
         expected = False
     assert clean_email(address)[1] is expected
+
+
+def test_companies_named_alone_are_settled_in_linear_time() -> None:
+    """A list of 100,000 company names, nothing else (no postcode, no SIRET: a
+    trade-fair list, a vCard's ORG), took more than ten minutes: each name was looked
+    for among every earlier one. Processor time for 1,000 and 8,000 names: linear is
+    8 ×, quadratic 64 ×."""
+    import gc
+    import time
+
+    from generator.importers.drafts import Draft
+    from generator.importers.duplicates import Index
+
+    def seconds(count: int) -> float:
+        index = Index(90, "FR")
+        drafts = [Draft("company", n + 2, {"name": f"Société {n} du salon"}) for n in range(count)]
+        gc.disable()
+        started = time.process_time()
+        try:
+            for draft in drafts:
+                assert index.same_company(draft) is None and index.find(draft) is None
+                index.add(draft)
+            again = Draft("company", count + 2, {"name": f"SOCIÉTÉ {count - 1} du salon"})
+            assert index.same_company(again).draft is drafts[-1]  # type: ignore[union-attr]
+        finally:
+            elapsed = time.process_time() - started
+            gc.enable()
+        return elapsed
+
+    seconds(200)  # warm-up
+    small, large = min(seconds(1000) for _ in range(3)), min(seconds(8000) for _ in range(3))
+    assert large < 8 * small * 2.5, (small, large)

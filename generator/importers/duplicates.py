@@ -90,11 +90,14 @@ class Index:
         """The names of :attr:`names` alone, in the same order, their words sorted: rapidfuzz
         then compares each with the draft's in its own loop (``fuzz.ratio`` of sorted words
         is ``fuzz.token_sort_ratio``, without sorting every known name again each time)."""
-        self.unplaced: list[Known] = []
+        self.places: dict[tuple[str, str], list[Known]] = defaultdict(list)
+        """Companies by postcode and exact (normalised) name, in the order they came."""
+        self.unplaced: dict[str, list[Known]] = defaultdict(list)
+        """Companies of the file with neither SIREN nor postcode, by exact (normalised)
+        name (named again by name)."""
         self.company_names: dict[str, Known] = {}
         """Companies by exact (normalised) name: a draft without postcode nor SIREN (a
         vCard's ORG) is the company of the same name."""
-        """Companies of the file with neither SIREN nor postcode (named again by name)."""
         self._last: tuple[Draft, _Keys] | None = None
 
     def _keys(self, draft: Draft) -> _Keys:
@@ -148,8 +151,9 @@ class Index:
             self.sirens.setdefault(siren, known)
         if postcode:
             self._add_name(("company", postcode), name, known, words)
+            self.places[(postcode, name)].append(known)
         elif not siren and known.draft is not None:
-            self.unplaced.append(known)
+            self.unplaced[name].append(known)
 
     def _add_contact(
         self,
@@ -210,11 +214,11 @@ class Index:
         if siren:
             known = self.sirens.get(siren)
             return known if known is not None and known.draft is not None else None
-        for other, known in self.names.get(("company", postcode), []):
-            if other == name and known.draft is not None and not siren_of(known.draft.data):
+        for known in self.places.get((postcode, name), ()):  # looked up, never scanned:
+            if known.draft is not None and not siren_of(known.draft.data):  # 100,000 rows
                 return known
         if not postcode:
-            for known in self.unplaced:
+            for known in self.unplaced.get(name, ()):
                 if known.draft is not None and normalise(known.draft.name) == name:
                     return known
         return None

@@ -97,9 +97,18 @@ def detect_encoding(sample: bytes) -> str:
             return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    name = best.encoding if best is not None else "cp1252"
-    return "cp1252" if name in ("latin_1", "iso8859_1", "iso8859_15", "cp1250") else name
+    found = from_bytes(sample)
+    best = found.best()
+    if best is None:
+        return "cp1252"
+    for match in found:  # a file that reads as cleanly in cp1252 is Excel's in France:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos:  # not cp850 nor cp775
+            return "cp1252"
+    return "cp1252" if best.encoding in _WESTERN else best.encoding
+
+
+_WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250")
+"""Encodings read as cp1252: Excel's in France, a superset of Latin-1 for text."""
 
 
 def _looks_binary(sample: bytes) -> bool:
