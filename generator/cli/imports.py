@@ -7,9 +7,6 @@ from itertools import islice
 from pathlib import Path
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table as RichTable
 
 from generator.cli.common import Env, load_valid, print_problems, shown, writing
 from generator.cli.terminal import cell
@@ -104,6 +101,10 @@ def guess(
         click.echo(say(f"Feuille : {table.sheet}", f"Sheet: {table.sheet}"))
     click.echo(say(f"En-tête : ligne {table.header_line}", f"Header: line {table.header_line}"))
     click.echo(say(f"Lignes : {count}", f"Rows: {count}"))
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
     grid = RichTable(box=box.SIMPLE_HEAD)
     grid.add_column(say("Colonne", "Column"))
     grid.add_column(say("Champ proposé", "Proposed field"))
