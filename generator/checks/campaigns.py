@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from email.utils import getaddresses
 
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
-
 from generator.book.book import Book
 from generator.book.campaigns import Exclusion
 from generator.checks.base import at, label
@@ -35,6 +32,11 @@ def check_campaigns(book: Book) -> list[Problem]:
     """Every campaign: contacts and interests it names exist, headers are single lines and
     addresses, subject and body compile, and the disabled addresses it targets (info)."""
     problems: list[Problem] = []
+    if not book.campaigns:
+        return problems
+    from jinja2 import TemplateSyntaxError  # a repository without campaign: no Jinja loaded
+    from jinja2.sandbox import SandboxedEnvironment
+
     interests = set(book.settings.interests)
     contacts = book.contacts
     env = SandboxedEnvironment()
