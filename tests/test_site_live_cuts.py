@@ -61,3 +61,65 @@ def test_the_deferred_work_waits_for_a_pause_and_runs_at_the_stop() -> None:
     assert len(done) == 1, "the work did not run once the rebuilds paused"
     resting.stop()
     assert len(done) == 2
+
+
+def test_the_feeds_planned_in_one_pass_hold_what_each_scope_keeps() -> None:
+    """Each feed holds, sorted, the timed interactions its scope keeps: all of them, a
+    user's, those booking a resource, a project's (found in one pass, not one per feed)."""
+    from conftest import ROOT
+
+    from generator.calendars.feeds import plan_feeds
+
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    timed = [e for e in book.interactions.values() if e.record.start is not None]
+    keeps = {
+        "all": lambda r, key: True,
+        "user": lambda r, key: r.user == key,
+        "resource": lambda r, key: key in r.resources,
+        "project": lambda r, key: r.project == key,
+    }
+    feeds = plan_feeds(book)
+    seen = set()
+    for feed in feeds:
+        expected = tuple(sorted(e.id for e in timed if keeps[feed.scope](e.record, feed.key)))
+        assert feed.interactions == expected, feed.path
+        if expected:
+            seen.add(feed.scope)
+    assert seen == set(keeps), "the example should fill a feed of every scope"
+    assert len(feeds) == 1 + len(book.settings.users) + len(book.settings.resources) + len(
+        book.projects
+    )
+
+
+def test_boards_and_lists_grouped_in_one_pass_hold_what_each_pipeline_keeps() -> None:
+    """Every board holds its pipeline's open (or recently done) opportunities by stage and
+    date, every list its pipeline's working interactions, newest first, whether the
+    interactions are grouped once for all pipelines or not."""
+    from functools import cache, partial
+
+    from conftest import ROOT
+
+    from generator.site import views
+
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    grouped = cache(partial(views.by_pipeline, book))
+    for kind, pipeline in book.settings.pipelines.items():
+        ours = [e for e in book.interactions.values() if e.record.kind == kind]
+        working = [e for e in ours if views._on_working_list(book, e.record)]
+        listed = views.interaction_list(book, kind, grouped)
+        assert listed["rows"] == sorted(working, key=lambda e: (e.record.date, e.id))[::-1]
+        assert listed["archived"] == len(ours) - len(working)
+        assert views.interaction_list(book, kind) == listed
+        open_ = [e for e in working if e.record.document is None]
+        columns = [
+            (
+                stage,
+                sorted((e for e in open_ if e.record.type == stage), key=lambda e: e.record.date),
+            )
+            for stage in pipeline.stages
+        ]
+        assert views.board(book, kind, grouped)["columns"] == columns
+        assert views.board(book, kind) == views.board(book, kind, grouped)
+    assert all(views.board(book, k)["columns"] for k in book.settings.pipelines)

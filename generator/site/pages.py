@@ -131,15 +131,19 @@ def plan(
         "Pipelines",
         lambda: {"pipelines": views.pipelines(book)},
     )
+    grouped = cache(partial(views.by_pipeline, book))  # one pass for every board and list
     for key, pipeline in book.settings.pipelines.items():
         yield PageSpec(
-            f"pipelines/{key}.md", "board.md.j2", pipeline.label, partial(views.board, book, key)
+            f"pipelines/{key}.md",
+            "board.md.j2",
+            pipeline.label,
+            partial(views.board, book, key, grouped),
         )
         yield PageSpec(
             f"interactions/{key}.md",
             "interactions.md.j2",
             pipeline.label,
-            partial(views.interaction_list, book, key),
+            partial(views.interaction_list, book, key, grouped),
         )
     people = people_key(book, digests, global_key) if digests else None
     cards: dict[str, set[str]] = {}  # an interaction's card is on up to three pages
