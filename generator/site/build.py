@@ -199,8 +199,11 @@ def stage_site(
             landing += "\n" + sections[LANDING]
         if _write_page(docs / LANDING, landing):
             changed.append(LANDING)
-    _remove_stale_pages(docs, set(pages))
+    planned = set(pages)
+    if memo is None or memo.pages != planned:  # else the previous staging left none
+        _remove_stale_pages(docs, planned)
     if memo is not None:
+        memo.pages = planned
         for gone in memo.rows.keys() - used_rows:
             del memo.rows[gone]
     _sync_assets(docs)

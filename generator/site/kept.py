@@ -36,6 +36,8 @@ class StageMemo:
     """The documents' content keys, by interaction (:func:`~generator.documents.batch.render_all`)."""
     rows: RowMemo = field(default_factory=dict)
     """The rows of the interaction lists and the cards of the boards (:class:`KeptRows`)."""
+    pages: set[str] = field(default_factory=set)
+    """The pages of the previous staging (none of the others is left in its folder)."""
 
 
 def plain_row(name: str, entry: Any, macro: Macro) -> Markup:
