@@ -239,7 +239,7 @@ def _load(
     if progress is not None:
         progress("checks", 0, None)
     checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1)
-    problems += locate(sources.root, checked, lang)
+    problems += locate(sources.root, checked, lang, memo.trees if memo is not None else None)
     return problems, book, history
 
 

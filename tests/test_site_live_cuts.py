@@ -123,3 +123,27 @@ def test_boards_and_lists_grouped_in_one_pass_hold_what_each_pipeline_keeps() ->
         assert views.board(book, kind, grouped)["columns"] == columns
         assert views.board(book, kind) == views.board(book, kind, grouped)
     assert all(views.board(book, k)["columns"] for k in book.settings.pipelines)
+
+
+def test_problems_are_placed_from_the_kept_tree_only_while_their_file_is_the_same(
+    tmp_path: Path,
+) -> None:
+    """``carnet serve`` keeps the YAML trees that placed the last run's problems: a file
+    unchanged is not composed again, a file edited is (its problem moves with its line)."""
+    from generator.files.reading import locate
+    from generator.problems import make_problem
+
+    path = "data/companies/x.yaml"
+    (tmp_path / "data" / "companies").mkdir(parents=True)
+    (tmp_path / path).write_text("id: x\nname: X\nsiret: '123'\n", encoding="utf-8")
+    problem = make_problem("field-unknown", path, line=0, column=0, loc=("siret",), key="siret")
+    kept: dict = {}
+    first = locate(tmp_path, [problem], "fr", kept)
+    assert (first[0].line, first[0].column) == (3, 8)
+    tree = kept[path][1]
+    again = locate(tmp_path, [problem], "fr", kept)
+    assert again == first and kept[path][1] is tree, "an unchanged file was composed again"
+    (tmp_path / path).write_text("# moved\nid: x\nname: X\n\nsiret: '123'\n", encoding="utf-8")
+    moved = locate(tmp_path, [problem], "fr", kept)
+    assert (moved[0].line, moved[0].column) == (5, 8)
+    assert locate(tmp_path, [problem], "fr") == moved  # as a run that keeps nothing

@@ -41,6 +41,8 @@ class ParseMemo:
     """By path: the content digest, timezone and language it was parsed with, and the result."""
     stored: dict[str, list[Any]] = field(default_factory=dict)
     """The same as the records cache holds them (reused when the cache is written)."""
+    trees: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
+    """The YAML trees that placed the last run's problems (:func:`~generator.files.reading.locate`)."""
     unsaved: set[str] = field(default_factory=set)
     """The files parsed since the records cache was last written (:meth:`defer`)."""
     _cache: Cache | None = None
