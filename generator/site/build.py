@@ -170,6 +170,7 @@ def stage_site(
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
     used_rows: set[tuple[str, str, str]] = set()
+    row_inputs: dict[str, str] = {}
     pages: list[str] = []
     page_keys: dict[str, str] = {}
     changed: list[str] = []
@@ -186,7 +187,7 @@ def stage_site(
         rows = None
         if memo is not None and digests is not None:
             rows = KeptRows(book, spec.path, digests, lang, memo.rows, key)
-            rows.used = used_rows
+            rows.used, rows.inputs = used_rows, row_inputs
         text = render_page(spec, book, lang, cards, rows)
         if spec.path in sections:
             text += "\n" + sections[spec.path]

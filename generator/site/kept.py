@@ -65,6 +65,9 @@ class KeptRows:
         self.digests = digests
         self.memo = memo
         self.used: set[tuple[str, str, str]] = set()
+        self.inputs: dict[str, str] = {}
+        """Each interaction's inputs key, by id: the same on every page of one staging
+        (share it between the pages' instances, as ``used``)."""
         scope = f"{site_key}\0{lang}\0".encode()  # the site key: templates, configuration
         self.scope = scope + digests.get(SETTINGS_PATH, b"?")
 
@@ -72,7 +75,9 @@ class KeptRows:
         """The HTML of ``macro(entry)``, kept or rendered now."""
         where = (self.page, name, entry.id)
         self.used.add(where)
-        inputs = self._inputs(entry)
+        inputs = self.inputs.get(entry.id)
+        if inputs is None:
+            inputs = self.inputs[entry.id] = self._inputs(entry)
         kept = self.memo.get(where)
         if kept is not None and kept[0] == inputs:
             return kept[1]
