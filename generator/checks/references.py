@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from generator.book.book import Book, Entry
 from generator.checks.base import at, label
+from generator.checks.memo import CheckMemo
 from generator.problems import Loc, Problem, did_you_mean
 
 
@@ -53,46 +55,60 @@ def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
             yield ("lines", i, "product"), "product", line.product
 
 
-def check_references(book: Book) -> list[Problem]:
-    """Unknown ids, users and resources, each with a did-you-mean hint."""
-    problems: list[Problem] = []
-    cache: dict[str, set[str] | None] = {}
-    for kind in ("contact", "project", "interaction", "product", "movement"):
-        for entry in book.of(kind):
-            for loc, target, value in _refs(entry):
-                if value is None:
-                    continue
-                if target not in cache:
-                    cache[target] = _candidates(book, target)
-                known = cache[target]
-                if known is None or value in known:
-                    continue
-                problems.append(
-                    at(
-                        book,
-                        entry.path,
-                        loc,
-                        "ref-unknown",
-                        target=label(target, book.lang),
-                        kind=target,
-                        id=value,
-                        suggestion=did_you_mean(value, known, book.lang),
-                    )
+def check_references(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
+    """Unknown ids, users and resources, each with a did-you-mean hint (``memo``: see
+    :mod:`generator.checks.memo`; a record's problems depend on it and on the ids known)."""
+    cache: dict[str, set[str] | frozenset[str] | None] = {}
+
+    def problems_of(entry: Entry) -> list[Problem]:
+        problems: list[Problem] = []
+        for loc, target, value in _refs(entry):
+            if value is None:
+                continue
+            if target not in cache:
+                cache[target] = _candidates(book, target)
+            known = cache[target]
+            if known is None or value in known:
+                continue
+            problems.append(
+                at(
+                    book,
+                    entry.path,
+                    loc,
+                    "ref-unknown",
+                    target=label(target, book.lang),
+                    kind=target,
+                    id=value,
+                    suggestion=did_you_mean(value, known, book.lang),
                 )
-    return problems
+            )
+        return problems
+
+    kinds = ("contact", "project", "interaction", "product", "movement")
+    entries = (entry for kind in kinds for entry in book.of(kind))
+    if memo is None:
+        return [problem for entry in entries for problem in problems_of(entry)]
+    settings = book.settings
+    context = (
+        book.lang,
+        dict(book.ids),
+        None if settings is None else (frozenset(settings.users), frozenset(settings.resources)),
+    )
+    return memo.per_record("references", context, entries, problems_of)
 
 
-def check_contact_company(book: Book) -> list[Problem]:
-    """An interaction's contact works for the interaction's company (warning)."""
-    problems: list[Problem] = []
-    for entry in book.of("interaction"):
+def check_contact_company(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
+    """An interaction's contact works for the interaction's company (warning; ``memo``:
+    see :mod:`generator.checks.memo`, an interaction's problem depends on its contact)."""
+
+    def problems_of(entry: Entry) -> list[Problem]:
         r = entry.record
         if not (r.contact and r.company):
-            continue
+            return []
         contact = book.get("contact", r.contact)
         if contact is None or contact.company is None or contact.company == r.company:
-            continue
-        problems.append(
+            return []
+        return [
             at(
                 book,
                 entry.path,
@@ -102,5 +118,14 @@ def check_contact_company(book: Book) -> list[Problem]:
                 contact_company=contact.company,
                 company=r.company,
             )
-        )
-    return problems
+        ]
+
+    def depends(entry: Entry) -> tuple[Any, ...]:
+        r = entry.record
+        return (book.get("contact", r.contact) if r.contact and r.company else None,)
+
+    if memo is None:
+        return [problem for entry in book.of("interaction") for problem in problems_of(entry)]
+    return memo.per_record(
+        "contact-company", book.lang, book.of("interaction"), problems_of, depends
+    )

@@ -41,6 +41,9 @@ class ParseMemo:
     """By path: the content digest, timezone and language it was parsed with, and the result."""
     stored: dict[str, list[Any]] = field(default_factory=dict)
     """The same as the records cache holds them (reused when the cache is written)."""
+    checks: Any = None
+    """What the checks kept of the last run (a :class:`generator.checks.memo.CheckMemo`,
+    set by :func:`generator.load.load`: the checks are above this module)."""
     trees: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     """The YAML trees that placed the last run's problems (:func:`~generator.files.reading.locate`)."""
     unsaved: set[str] = field(default_factory=set)

@@ -1,0 +1,75 @@
+"""The checks ``carnet serve`` keeps record by record find, after any edit, the very
+problems they find from scratch: on the record edited, on the records that name it (a
+contact's company moved), and on those whose references a removal broke."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest import ROOT, TODAY
+
+from generator.book.book import KINDS, Book, build_book
+from generator.book.records import Records
+from generator.checks import run_checks
+from generator.checks.memo import CheckMemo
+from generator.load import load
+
+
+def _records(book: Book) -> Records:
+    return Records(
+        settings=book.settings,
+        by_kind={kind: dict(book.by_kind(kind)) for kind in KINDS},
+        ids={kind: set(known) for kind, known in book.ids.items()},
+        paths=set(book.files),
+        lang=book.lang,
+    )
+
+
+def _codes(problems: list) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for p in problems:
+        found[p.code] = found.get(p.code, 0) + 1
+    return found
+
+
+def test_kept_checks_find_what_a_run_from_scratch_finds() -> None:
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    memo = CheckMemo()
+    assert run_checks(book, memo=memo) == run_checks(book)
+
+    records = _records(book)
+    interactions = records.by_kind["interaction"]
+    lost = next(iter(interactions.values()))
+    interactions[lost.id] = replace(
+        lost, record=lost.record.model_copy(update={"project": "projet-inconnu"})
+    )
+    # a contact moved to another company: the interactions naming it now mismatch
+    seen = next(
+        e
+        for e in interactions.values()
+        if e.record.contact and e.record.company and e.id != lost.id
+    )
+    contact = records.by_kind["contact"][seen.record.contact]
+    other = next(c for c in records.by_kind["company"] if c != seen.record.company)
+    records.by_kind["contact"][contact.id] = replace(
+        contact, record=contact.record.model_copy(update={"company": other})
+    )
+    edited = build_book(records, book.today)
+    before = _codes(run_checks(book))
+    scratch = run_checks(edited)
+    after = _codes(scratch)
+    assert after.get("ref-unknown", 0) == before.get("ref-unknown", 0) + 1
+    assert after.get("contact-company-mismatch", 0) > before.get("contact-company-mismatch", 0)
+    assert run_checks(edited, memo=memo) == scratch
+
+    # a company removed: the untouched records naming it now point nowhere
+    named = {e.record.company for e in records.by_kind["contact"].values() if e.record.company}
+    gone = next(c for c in records.by_kind["company"] if c in named and c != other)
+    del records.by_kind["company"][gone]
+    records.ids["company"].discard(gone)
+    removed = build_book(records, book.today)
+    scratch = run_checks(removed)
+    assert _codes(scratch)["ref-unknown"] > after["ref-unknown"]
+    assert run_checks(removed, memo=memo) == scratch
+    assert run_checks(book, memo=memo) == run_checks(book)  # and back
