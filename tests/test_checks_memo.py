@@ -1,4 +1,4 @@
-"""The checks ``carnet serve`` keeps record by record find, after any edit, the very
+"""The checks ``carnet serve`` keeps record by record (the references) find, after any edit, the very
 problems they find from scratch: on the record edited, on the records that name it (a
 contact's company moved), and on those whose references a removal broke."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from generator.book.book import Book, Entry
 from generator.checks.base import at, label
@@ -97,18 +96,17 @@ def check_references(book: Book, memo: CheckMemo | None = None) -> list[Problem]
     return memo.per_record("references", context, entries, problems_of)
 
 
-def check_contact_company(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
-    """An interaction's contact works for the interaction's company (warning; ``memo``:
-    see :mod:`generator.checks.memo`, an interaction's problem depends on its contact)."""
-
-    def problems_of(entry: Entry) -> list[Problem]:
+def check_contact_company(book: Book) -> list[Problem]:
+    """An interaction's contact works for the interaction's company (warning)."""
+    problems: list[Problem] = []
+    for entry in book.of("interaction"):
         r = entry.record
         if not (r.contact and r.company):
-            return []
+            continue
         contact = book.get("contact", r.contact)
         if contact is None or contact.company is None or contact.company == r.company:
-            return []
-        return [
+            continue
+        problems.append(
             at(
                 book,
                 entry.path,
@@ -118,14 +116,5 @@ def check_contact_company(book: Book, memo: CheckMemo | None = None) -> list[Pro
                 contact_company=contact.company,
                 company=r.company,
             )
-        ]
-
-    def depends(entry: Entry) -> tuple[Any, ...]:
-        r = entry.record
-        return (book.get("contact", r.contact) if r.contact and r.company else None,)
-
-    if memo is None:
-        return [problem for entry in book.of("interaction") for problem in problems_of(entry)]
-    return memo.per_record(
-        "contact-company", book.lang, book.of("interaction"), problems_of, depends
-    )
+        )
+    return problems
