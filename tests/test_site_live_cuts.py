@@ -147,3 +147,59 @@ def test_problems_are_placed_from_the_kept_tree_only_while_their_file_is_the_sam
     moved = locate(tmp_path, [problem], "fr", kept)
     assert (moved[0].line, moved[0].column) == (5, 8)
     assert locate(tmp_path, [problem], "fr") == moved  # as a run that keeps nothing
+
+
+def test_kept_card_inputs_are_those_worked_out_again() -> None:
+    """The inputs of interaction cards kept between stagings (the record pages' keys are
+    made of them) are reused only while they are what the new Book gives: an interaction
+    moved to another company, or a company gone, is worked out again."""
+    from dataclasses import replace
+
+    from conftest import ROOT
+    from test_book_reuse import _records
+
+    from generator.book.book import build_book
+    from generator.site.depends import card_inputs, keep_cards, kept_cards
+
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    memo: dict = {}
+
+    def staging(book) -> dict:
+        kept = kept_cards(book, memo)
+        for interaction_id, inputs in kept.items():
+            assert inputs == card_inputs(book, interaction_id), interaction_id
+        cards = dict(kept)
+        for interaction_id in book.interactions:
+            cards.setdefault(interaction_id, card_inputs(book, interaction_id))
+        keep_cards(book, memo, cards)
+        return kept
+
+    assert staging(book) == {}
+    assert len(staging(book)) >= len(book.interactions) - len(book.renewals) - 5
+    records = _records(book)
+    interactions = records.by_kind["interaction"]
+    moved = next(e for e in interactions.values() if e.record.company and not e.record.renews)
+    other = next(c for c in records.by_kind["company"] if c != moved.record.company)
+    interactions[moved.id] = replace(
+        moved, record=moved.record.model_copy(update={"company": other})
+    )
+    kept = staging(build_book(records, book.today))
+    assert moved.id not in kept and len(kept) > len(book.interactions) // 2
+    gone = next(e.record.company for e in interactions.values() if e.record.company != other)
+    del records.by_kind["company"][gone]
+    records.ids["company"].discard(gone)
+    staging(build_book(records, book.today))
+    # a contract renewed by another interaction: its card now follows that one too
+    contract = next(iter(book.renewals))
+    renewing = next(
+        e
+        for e in interactions.values()
+        if e.id != contract and not e.record.renews and e.id not in book.renewals
+    )
+    interactions[renewing.id] = replace(
+        renewing, record=renewing.record.model_copy(update={"renews": contract})
+    )
+    renewed = build_book(records, book.today)
+    assert renewing.id in renewed.renewals[contract].renewed_by
+    staging(renewed)

@@ -42,6 +42,7 @@ from generator.site.config import (
     mkdocs_settings,
     read_site_config,
 )
+from generator.site.depends import keep_cards, kept_cards
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
 from generator.site.kept import KeptRows, StageMemo
@@ -175,7 +176,12 @@ def stage_site(
     page_keys: dict[str, str] = {}
     changed: list[str] = []
     site_url = site_config.settings.get("site_url")
-    specs = list(plan(book, history, lang, digests, key, site_url=site_url))
+    known_cards = kept_cards(book, memo.cards) if memo is not None else {}
+    specs = list(
+        plan(book, history, lang, digests, key, site_url=site_url, card_inputs=known_cards)
+    )
+    if memo is not None:
+        keep_cards(book, memo.cards, known_cards)
     for done, spec in enumerate(specs):
         if progress is not None and done % 16 == 0:
             progress("pages", done, len(specs))

@@ -62,6 +62,49 @@ def card_inputs(book: Book, interaction_id: str) -> set[str]:
     return inputs
 
 
+CardMemo = dict[str, Any]
+"""What :func:`kept_cards` keeps between two stagings: the records' files by id, and each
+interaction's card inputs with the record they were worked out from."""
+
+_LINKED = ("company", "contact", "project", "interaction")
+
+
+def kept_cards(book: Book, memo: CardMemo) -> dict[str, set[str]]:
+    """The card inputs (:func:`card_inputs`) kept in ``memo`` that still hold for ``book``,
+    by interaction id: same record object, the same file for every id of the kinds a card
+    links, and no renewal in play (a renewal's inputs follow other interactions and the
+    day: they are always worked out again). ``memo`` is then set for :func:`keep_cards`."""
+    files = {kind: {e.id: e.path for e in book.of(kind)} for kind in _LINKED}
+    valid = memo.get("files") == files
+    memo["files"] = files
+    if not valid:
+        memo["cards"] = {}
+        return {}
+    found: dict[str, set[str]] = {}
+    for interaction_id, (record, inputs) in memo.get("cards", {}).items():
+        entry = book.interactions.get(interaction_id)
+        if entry is not None and entry.record is record and _plain_card(book, interaction_id):
+            found[interaction_id] = inputs
+    return found
+
+
+def keep_cards(book: Book, memo: CardMemo, cards: dict[str, set[str]]) -> None:
+    """Keep the card inputs of this staging for the next (see :func:`kept_cards`)."""
+    kept = {}
+    for interaction_id, inputs in cards.items():
+        entry = book.interactions.get(interaction_id)
+        if entry is not None and _plain_card(book, interaction_id):
+            kept[interaction_id] = (entry.record, inputs)
+    memo["cards"] = kept
+
+
+def _plain_card(book: Book, interaction_id: str) -> bool:
+    """Whether a card's inputs are its own links only: no renewal in play."""
+    return not book.interactions[interaction_id].record.renews and (
+        interaction_id not in book.renewals
+    )
+
+
 def page_inputs(
     book: Book, kind: str, record_id: str, cards: dict[str, set[str]] | None = None
 ) -> set[str]:

@@ -20,6 +20,7 @@ from generator.book.book import Book
 from generator.calendars.feeds import EventMemo
 from generator.documents.batch import DocumentMemo
 from generator.files.layout import SETTINGS_PATH
+from generator.site.depends import CardMemo
 
 RowMemo = dict[tuple[str, str, str], tuple[str, Markup]]
 """(page, macro, interaction id) → (key of what the row shows, its HTML)."""
@@ -36,6 +37,8 @@ class StageMemo:
     """The documents' content keys, by interaction (:func:`~generator.documents.batch.render_all`)."""
     rows: RowMemo = field(default_factory=dict)
     """The rows of the interaction lists and the cards of the boards (:class:`KeptRows`)."""
+    cards: CardMemo = field(default_factory=dict)
+    """The inputs of the interaction cards (:func:`~generator.site.depends.kept_cards`)."""
     pages: set[str] = field(default_factory=set)
     """The pages of the previous staging (none of the others is left in its folder)."""
 
