@@ -186,6 +186,19 @@ def test_kept_card_inputs_are_those_worked_out_again() -> None:
     )
     kept = staging(build_book(records, book.today))
     assert moved.id not in kept and len(kept) > len(book.interactions) // 2
+    # settings whose pipeline has no won stage: no contract to renew; then won again,
+    # every record the same object: the contracts' cards follow their renewals again
+    contract = next(c for c in book.renewals if not book.renewals[c].renewed_by)
+    kind = interactions[contract].record.kind
+    pipelines = dict(book.settings.pipelines)
+    pipelines[kind] = pipelines[kind].model_copy(update={"won": None})
+    unwon = book.settings.model_copy(update={"pipelines": pipelines})
+    records.settings = unwon
+    unwon_book = build_book(records, book.today)
+    assert contract not in unwon_book.renewals
+    staging(unwon_book)
+    records.settings = book.settings
+    staging(build_book(records, book.today))
     gone = next(e.record.company for e in interactions.values() if e.record.company != other)
     del records.by_kind["company"][gone]
     records.ids["company"].discard(gone)
