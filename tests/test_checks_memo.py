@@ -73,3 +73,34 @@ def test_kept_checks_find_what_a_run_from_scratch_finds() -> None:
     assert _codes(scratch)["ref-unknown"] > after["ref-unknown"]
     assert run_checks(removed, memo=memo) == scratch
     assert run_checks(book, memo=memo) == run_checks(book)  # and back
+
+
+def test_kept_stage_checks_follow_the_interactions_and_the_settings() -> None:
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    memo = CheckMemo()
+    assert run_checks(book, memo=memo) == run_checks(book)
+    records = _records(book)
+    interactions = records.by_kind["interaction"]
+    wrong = next(e for e in interactions.values() if e.record.document is None)
+    interactions[wrong.id] = replace(
+        wrong, record=wrong.record.model_copy(update={"type": "Étape inconnue"})
+    )
+    edited = build_book(records, book.today)
+    scratch = run_checks(edited)
+    assert (
+        _codes(scratch).get("stage-invalid", 0)
+        == _codes(run_checks(book)).get("stage-invalid", 0) + 1
+    )
+    assert run_checks(edited, memo=memo) == scratch
+    # a stage renamed in the settings: the untouched interactions at that stage are wrong
+    kind = wrong.record.kind
+    pipelines = dict(book.settings.pipelines)
+    stages = list(pipelines[kind].stages)
+    stages[0] = stages[0] + " (renommée)"
+    pipelines[kind] = pipelines[kind].model_copy(update={"stages": stages})
+    records.settings = book.settings.model_copy(update={"pipelines": pipelines})
+    renamed = build_book(records, book.today)
+    scratch = run_checks(renamed)
+    assert _codes(scratch)["stage-invalid"] > _codes(run_checks(edited)).get("stage-invalid", 0)
+    assert run_checks(renamed, memo=memo) == scratch
