@@ -104,3 +104,24 @@ def test_kept_stage_checks_follow_the_interactions_and_the_settings() -> None:
     scratch = run_checks(renamed)
     assert _codes(scratch)["stage-invalid"] > _codes(run_checks(edited)).get("stage-invalid", 0)
     assert run_checks(renamed, memo=memo) == scratch
+
+
+def test_kept_identifier_checks_follow_the_records_and_the_language() -> None:
+    book = load(ROOT, today=TODAY, use_cache=False).book
+    assert book is not None
+    memo = CheckMemo()
+    assert run_checks(book, memo=memo) == run_checks(book)
+    records = _records(book)
+    company = next(e for e in records.by_kind["company"].values() if e.record.siret)
+    records.by_kind["company"][company.id] = replace(
+        company, record=company.record.model_copy(update={"siret": "12345678901234"})
+    )
+    edited = build_book(records, book.today)
+    scratch = run_checks(edited)
+    assert _codes(scratch).get("siret-invalid", 0) > _codes(run_checks(book)).get(
+        "siret-invalid", 0
+    )
+    assert run_checks(edited, memo=memo) == scratch
+    records.lang = "en"  # the same records, their problems in English
+    english = build_book(records, book.today)
+    assert run_checks(english, memo=memo) == run_checks(english)

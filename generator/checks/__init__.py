@@ -80,11 +80,13 @@ CHECKS: tuple[Check | HistoryCheck | FilesCheck, ...] = (
 READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen, check_originals})
 """The checks that take the history as well."""
 READS_FILES: frozenset[Callable[..., list[Problem]]] = frozenset({check_paths})
-KEEPS_RESULTS: frozenset[Callable[..., list[Problem]]] = frozenset({check_references, check_stages})
-"""The checks that take a :class:`~generator.checks.memo.CheckMemo` as well (``carnet
-serve``: they look again only at the records that changed)."""
 """The checks that take the repository's root as well (files the records name); they
 do not run without it."""
+KEEPS_RESULTS: frozenset[Callable[..., list[Problem]]] = frozenset(
+    {check_references, check_stages, check_identifiers}
+)
+"""The checks that take a :class:`~generator.checks.memo.CheckMemo` as well (``carnet
+serve``: they look again only at the records that changed)."""
 
 
 def run_checks(
