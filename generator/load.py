@@ -218,8 +218,13 @@ def _load(
         problems += [notice] if notice is not None else []
     if progress is not None:
         progress("checks", 0, None)
-    checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1)
-    problems += locate(sources.root, checked, lang)
+    kept = None
+    if memo is not None:  # carnet serve: the checks look again at what changed only
+        from generator.checks.memo import CheckMemo
+
+        kept = memo.checks = memo.checks or CheckMemo()
+    checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1, memo=kept)
+    problems += locate(sources.root, checked, lang, memo.trees if memo is not None else None)
     return problems, book, history
 
 

@@ -44,6 +44,7 @@ from generator.book.ledger import (
 from generator.book.progress import Progress, document_progress
 from generator.book.records import Entry, Records
 from generator.book.renewals import Renewal, renewals
+from generator.book.reuse import Earlier
 from generator.money import Totals
 from generator.schema import Settings
 from generator.schema.common import State
@@ -165,11 +166,22 @@ class Book:
         }
 
 
-def build_book(records: Records, today: date) -> Book:
-    """Index the records once and compute every view. ``records.settings`` is needed."""
+def build_book(
+    records: Records,
+    today: date,
+    *,
+    base: Book | None = None,
+    pipeline_totals: Mapping[str, tuple[StageTotal, ...]] | None = None,
+) -> Book:
+    """Index the records once and compute every view. ``records.settings`` is needed.
+
+    ``base``: a Book of the same settings and day whose views are taken where their
+    records are the very same (:mod:`generator.book.reuse`). ``pipeline_totals``: the
+    pipelines' totals to show, when they are not those of these records."""
     if records.settings is None:
         raise ValueError("a Book needs settings")
     settings = records.settings
+    earlier = Earlier(base, settings, today)
     kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
     interactions = kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
@@ -202,16 +214,26 @@ def build_book(records: Records, today: date) -> Book:
     for entry in sorted(kinds["movement"].values(), key=lambda e: (e.record.date, e.id)):
         for product in dict.fromkeys(line.product for line in entry.record.lines):
             movements_by_product[product].append(entry.id)
-    stock = replay(kinds["movement"].values(), managed, snapshot=today)
-    occurrences, recurrence_errors = expand(interactions.values())
+    occurrences, recurrence_errors = earlier.per_record(
+        interactions, lambda b: (b.occurrences, b.recurrence_errors), expand
+    )
     # Documents are a few percent of the interactions: their views read only them.
     document_entries = {key: e for key, e in interactions.items() if e.record.document is not None}
-    totals = totals_of_documents(document_entries)
+    (totals,) = earlier.per_record(
+        document_entries,
+        lambda b: (b.document_totals,),
+        lambda entries: (totals_of_documents({e.id: e for e in entries}),),
+    )
     orders = order_billing(document_entries, totals)
     invoices = invoice_status(document_entries, totals, today)
     frozen_by_project = _freeze(by_project)
     counting = count(settings, interactions, document_entries, totals)
-    consent = consents(kinds["contact"], settings.prospecting.b2b_requires_optin)
+    people_as_before = earlier.unchanged(kinds, "contact", "company")
+    if earlier.book is not None and earlier.unchanged(kinds, "contact"):
+        consent = dict(earlier.book.consent)
+    else:
+        consent = consents(kinds["contact"], settings.prospecting.b2b_requires_optin)
+    stock_views = _stock_views(kinds, managed, today, earlier)
     return Book(
         settings=settings,
         today=today,
@@ -234,17 +256,11 @@ def build_book(records: Records, today: date) -> Book:
         movements_by_product=_freeze(movements_by_product),
         opportunities=tuple(opportunities),
         documents=tuple(documents),
-        pipeline_totals=_pipeline_totals(settings, interactions, opportunities),
-        stock_on_hand=MappingProxyType(
-            {
-                p: (stock.levels_at or {}).get(p, Decimal(0))
-                for p in kinds["product"]
-                if kinds["product"][p].record.stock_managed
-            }
-        ),
-        serials_in_stock=MappingProxyType(
-            {p: frozenset(s) for p, s in (stock.serials_at or {}).items() if s}
-        ),
+        pipeline_totals=pipeline_totals
+        if pipeline_totals is not None
+        else _pipeline_totals(settings, interactions, opportunities),
+        stock_on_hand=stock_views[0],
+        serials_in_stock=stock_views[1],
         document_totals=MappingProxyType(totals),
         project_margins=MappingProxyType(counting.projects),
         margin_total=counting.total,
@@ -269,7 +285,7 @@ def build_book(records: Records, today: date) -> Book:
         ),
         occurrences=MappingProxyType(occurrences),
         recurrence_errors=MappingProxyType(recurrence_errors),
-        stock_issues=tuple(stock.issues),
+        stock_issues=stock_views[2],
         renewals=MappingProxyType(renewals(settings, interactions.values(), today)),
         campaigns=MappingProxyType(kinds["campaign"]),
         send_logs=MappingProxyType(kinds["sendlog"]),
@@ -291,7 +307,9 @@ def build_book(records: Records, today: date) -> Book:
                 for c in kinds["campaign"]
             }
         ),
-        interest_centres=MappingProxyType(
+        interest_centres=earlier.book.interest_centres
+        if earlier.book is not None and people_as_before
+        else MappingProxyType(
             interest_centres(settings.interests, kinds["contact"], kinds["company"], consent)
         ),
         compliance=compliance(settings, kinds["contact"], ordered, kinds["product"], today),
@@ -328,6 +346,22 @@ def with_entries(book: Book, entries: Iterable[Entry]) -> Book:
         paths.add(entry.path)
     records = Records(settings=book.settings, by_kind=by_kind, ids=ids, paths=paths, lang=book.lang)
     return build_book(records, book.today)
+
+
+def _stock_views(
+    kinds: Mapping[str, Mapping[str, Entry]], managed: set[str], today: date, earlier: Earlier
+) -> tuple[Mapping[str, Decimal], Mapping[str, frozenset[str]], tuple[StockIssue, ...]]:
+    """Stock on hand, serials in stock and the replay's issues (those of ``earlier`` when
+    its products and movements are the very same)."""
+    if earlier.book is not None and earlier.unchanged(kinds, "movement", "product"):
+        book = earlier.book
+        return book.stock_on_hand, book.serials_in_stock, book.stock_issues
+    stock = replay(kinds["movement"].values(), managed, snapshot=today)
+    on_hand = {
+        p: (stock.levels_at or {}).get(p, Decimal(0)) for p in kinds["product"] if p in managed
+    }
+    serials = {p: frozenset(s) for p, s in (stock.serials_at or {}).items() if s}
+    return MappingProxyType(on_hand), MappingProxyType(serials), tuple(stock.issues)
 
 
 def _pipeline_totals(

@@ -64,7 +64,10 @@ def parse_records(
     if progress is not None and todo:
         progress("parse", len(todo), len(todo))
     parsed_now = {path for _, path, _ in todo} if fresh is None else set(fresh)
-    if (parsed_now and write_cache) or (memo is not None and not memo.stored):
+    if memo is not None and memo.stored and write_cache:
+        if parsed_now:  # carnet serve after an edit: written when it rests or stops
+            memo.defer(cache, parsed_now)
+    elif (parsed_now and write_cache) or (memo is not None and not memo.stored):
         known = records_data(files, digests, parsed, tz, lang, known, parsed_now)
         if parsed_now and write_cache:
             cache.store("records", known)

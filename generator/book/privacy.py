@@ -13,7 +13,6 @@ projects they are a member of (``carnet build --as USER``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from generator.book.book import KINDS, Book, build_book
 from generator.book.records import Entry, Records
@@ -50,9 +49,18 @@ def hidden_paths(book: Book, keep: Iterable[str] = ()) -> frozenset[str]:
 def without_private(book: Book, keep: Iterable[str] = ()) -> Book:
     """The Book without the non-public projects (but those of ``keep``) and their
     interactions; the Book itself when there is nothing to leave out."""
+    records = public_records(book, keep)
+    if records is None:
+        return book
+    totals = book.pipeline_totals if book.settings.private_totals else None
+    return build_book(records, book.today, base=book, pipeline_totals=totals)
+
+
+def public_records(book: Book, keep: Iterable[str] = ()) -> Records | None:
+    """The records of :func:`without_private` (``None`` when nothing is left out)."""
     hidden_projects = set(private_projects(book)) - set(keep)
     if not hidden_projects:
-        return book
+        return None
     hidden = {i for p in hidden_projects for i in book.interactions_by_project.get(p, ())}
     records = Records(settings=book.settings, lang=book.lang)
     for kind in KINDS:
@@ -66,10 +74,7 @@ def without_private(book: Book, keep: Iterable[str] = ()) -> Book:
         records.by_kind[kind] = kept
         records.ids[kind] = set(kept)
         records.paths.update(e.path for e in kept.values())
-    view = build_book(records, book.today)
-    if book.settings.private_totals:
-        view = replace(view, pipeline_totals=book.pipeline_totals)
-    return view
+    return records
 
 
 def members_view(book: Book, user: str) -> Book:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -75,39 +76,39 @@ def file_name(key: str) -> str:
 
 def plan_feeds(book: Book) -> list[Feed]:
     """Every feed of the internal site: everything, then one per user, per resource (of
-    ``settings.resources``) and per project, each with its interactions by id."""
-    timed = [e for e in book.interactions.values() if e.record.start is not None]
+    ``settings.resources``) and per project, each with its interactions by id (sorted),
+    found in one pass over the timed interactions."""
     settings = book.settings
     firm = settings.firm.name
+    timed: list[str] = []
+    by_user: dict[str, list[str]] = defaultdict(list)
+    by_resource: dict[str, list[str]] = defaultdict(list)
+    by_project: dict[str, list[str]] = defaultdict(list)
+    for entry in book.interactions.values():
+        r = entry.record
+        if r.start is None:
+            continue
+        timed.append(entry.id)
+        by_user[r.user].append(entry.id)
+        for resource in dict.fromkeys(r.resources):
+            by_resource[resource].append(entry.id)
+        if r.project is not None:
+            by_project[r.project].append(entry.id)
 
-    def ids(keep: Callable[[Any], bool]) -> tuple[str, ...]:
-        return tuple(sorted(e.id for e in timed if keep(e.record)))
+    def ids(found: list[str] | None) -> tuple[str, ...]:
+        return tuple(sorted(found or ()))
 
-    feeds = [Feed(f"{FOLDER}/tout.ics", "all", "", "Agenda", ids(lambda r: True), firm)]
+    feeds = [Feed(f"{FOLDER}/tout.ics", "all", "", "Agenda", ids(timed), firm)]
     for key, user in settings.users.items():
-        feeds.append(
-            Feed(
-                f"{FOLDER}/utilisateurs/{file_name(key)}.ics",
-                "user",
-                key,
-                user.name,
-                ids(lambda r, k=key: r.user == k),
-                firm,
-            )
-        )
+        path = f"{FOLDER}/utilisateurs/{file_name(key)}.ics"
+        feeds.append(Feed(path, "user", key, user.name, ids(by_user.get(key)), firm))
     for key, resource in settings.resources.items():
-        feeds.append(
-            Feed(
-                f"{FOLDER}/ressources/{file_name(key)}.ics",
-                "resource",
-                key,
-                resource.name,
-                ids(lambda r, k=key: k in r.resources),
-                firm,
-            )
-        )
+        path = f"{FOLDER}/ressources/{file_name(key)}.ics"
+        feeds.append(Feed(path, "resource", key, resource.name, ids(by_resource.get(key)), firm))
     for key, entry in book.projects.items():
-        feeds.append(project_feed(book, key, entry.record.title, timed, firm))
+        path = f"{FOLDER}/projets/{key}.ics"
+        title = entry.record.title
+        feeds.append(Feed(path, "project", key, title, ids(by_project.get(key)), firm))
     return feeds
 
 

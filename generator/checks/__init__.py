@@ -25,6 +25,7 @@ from generator.checks.extranet import check_documents_in_projects, check_passwor
 from generator.checks.frozen import check_frozen
 from generator.checks.identifiers import check_identifiers
 from generator.checks.invoicing import check_billing, check_document_links, check_numbering
+from generator.checks.memo import CheckMemo
 from generator.checks.originals import check_originals
 from generator.checks.parallel import run_each
 from generator.checks.paths import check_paths
@@ -81,15 +82,26 @@ READS_HISTORY: frozenset[Callable[..., list[Problem]]] = frozenset({check_frozen
 READS_FILES: frozenset[Callable[..., list[Problem]]] = frozenset({check_paths})
 """The checks that take the repository's root as well (files the records name); they
 do not run without it."""
+KEEPS_RESULTS: frozenset[Callable[..., list[Problem]]] = frozenset(
+    {check_references, check_stages, check_identifiers}
+)
+"""The checks that take a :class:`~generator.checks.memo.CheckMemo` as well (``carnet
+serve``: they look again only at the records that changed)."""
 
 
 def run_checks(
-    book: Book, history: History | None = None, root: Path | None = None, *, jobs: int = 1
+    book: Book,
+    history: History | None = None,
+    root: Path | None = None,
+    *,
+    jobs: int = 1,
+    memo: CheckMemo | None = None,
 ) -> list[Problem]:
     """Run every check and return all their problems, but those on a field that failed
     validation (its schema problem says what is wrong; the record holds no value there).
     ``root``: the repository, for the checks of the files records name. ``jobs``: how many
-    processes may share the checks of a large Book (:mod:`generator.checks.parallel`)."""
+    processes may share the checks of a large Book (:mod:`generator.checks.parallel`).
+    ``memo``: what the previous run of this process kept (:mod:`generator.checks.memo`)."""
 
     def run_one(index: int) -> list[Problem]:
         check = CHECKS[index]
@@ -97,6 +109,8 @@ def run_checks(
             return check(book, history)  # type: ignore[call-arg]
         if check in READS_FILES:
             return check(book, root) if root is not None else []  # type: ignore[call-arg]
+        if check in KEEPS_RESULTS:
+            return check(book, memo)  # type: ignore[call-arg]
         return check(book)  # type: ignore[call-arg]
 
     records = sum(len(book.by_kind(kind)) for kind in KINDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,9 @@ from stdnum.exceptions import (
 from stdnum.fr import siren, siret
 
 from generator.book.book import Book
+from generator.book.records import Entry
 from generator.checks.base import at
+from generator.checks.memo import CheckMemo
 from generator.files.layout import SETTINGS_PATH
 from generator.problems import Loc, Problem
 
@@ -58,18 +60,6 @@ def identifier_error(field: str, value: str, lang: str = "fr") -> str | None:
     return None
 
 
-def _identified(book: Book) -> Iterator[tuple[str, Loc, Any]]:
-    """(path, loc of the holder, holder) of every object with identifiers or e-mail."""
-    settings = book.settings
-    if settings is not None:
-        yield SETTINGS_PATH, ("firm",), settings.firm
-        for key, user in settings.users.items():
-            yield SETTINGS_PATH, ("users", key), user
-    for kind in ("company", "contact"):
-        for entry in book.of(kind):
-            yield entry.path, (), entry.record
-
-
 @cache
 def _on_class(cls: type, name: str) -> bool:
     return hasattr(cls, name)
@@ -88,11 +78,14 @@ def _value(holder: Any, name: str) -> Any:
     return getattr(holder, name, None) if _on_class(type(holder), name) else None
 
 
-def check_identifiers(book: Book) -> list[Problem]:
-    """Checksums of SIREN/SIRET/VAT/IBAN/BIC, SIRET within SIREN, e-mail syntax."""
-    problems: list[Problem] = []
+def check_identifiers(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
+    """Checksums of SIREN/SIRET/VAT/IBAN/BIC, SIRET within SIREN, e-mail syntax
+    (``memo``: see :mod:`generator.checks.memo`; a company's or a contact's problems
+    depend on it and on the language)."""
     lang = book.lang
-    for path, loc, holder in _identified(book):
+
+    def problems_of_holder(path: str, loc: Loc, holder: Any) -> list[Problem]:
+        problems: list[Problem] = []
         for field, (code, validate) in _VALIDATORS.items():
             value = _value(holder, field)
             if not value:
@@ -131,7 +124,22 @@ def check_identifiers(book: Book) -> list[Problem]:
         email = _value(holder, "email")
         if email and not EMAIL.match(email):
             problems.append(at(book, path, (*loc, "email"), "email-invalid", value=email))
-    return problems
+        return problems
+
+    problems: list[Problem] = []
+    settings = book.settings
+    if settings is not None:
+        problems += problems_of_holder(SETTINGS_PATH, ("firm",), settings.firm)
+        for key, user in settings.users.items():
+            problems += problems_of_holder(SETTINGS_PATH, ("users", key), user)
+    entries = (entry for kind in ("company", "contact") for entry in book.of(kind))
+
+    def problems_of(entry: Entry) -> list[Problem]:
+        return problems_of_holder(entry.path, (), entry.record)
+
+    if memo is None:
+        return problems + [problem for entry in entries for problem in problems_of(entry)]
+    return problems + memo.per_record("identifiers", lang, entries, problems_of)
 
 
 def _vat_hint(field: str, value: str, lang: str) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.book.book import Book
+from generator.book.records import Entry
 from generator.checks.base import at
+from generator.checks.memo import CheckMemo
 from generator.files.layout import SETTINGS_PATH
 from generator.problems import Problem, did_you_mean
 from generator.schema.common import BudgetSign
@@ -40,20 +42,22 @@ def check_pipeline_settings(book: Book) -> list[Problem]:
     return problems
 
 
-def check_stages(book: Book) -> list[Problem]:
-    """``kind`` is a pipeline, ``type`` one of its stages, the budget has its sign."""
+def check_stages(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
+    """``kind`` is a pipeline, ``type`` one of its stages, the budget has its sign
+    (``memo``: see :mod:`generator.checks.memo`; an interaction's problems depend on it,
+    the settings and the language)."""
     settings = book.settings
     if settings is None:
         return []
-    problems: list[Problem] = []
     lang = book.lang
     english = lang.startswith("en")
     words = _SIGN_WORDS["en" if english else "fr"]
-    for entry in book.of("interaction"):
+
+    def problems_of(entry: Entry) -> list[Problem]:
         r = entry.record
         pipeline = settings.pipelines.get(r.kind)
         if pipeline is None:
-            problems.append(
+            return [
                 at(
                     book,
                     entry.path,
@@ -63,8 +67,8 @@ def check_stages(book: Book) -> list[Problem]:
                     allowed=", ".join(settings.pipelines),
                     suggestion=did_you_mean(r.kind, settings.pipelines, lang),
                 )
-            )
-            continue
+            ]
+        problems: list[Problem] = []
         if r.type not in pipeline.stages:
             owner = settings.stage_pipeline(r.type)
             if owner is not None:
@@ -92,13 +96,17 @@ def check_stages(book: Book) -> list[Problem]:
         if r.document is not None:
             if r.budget is not None:
                 problems.append(at(book, entry.path, ("budget",), "budget-on-document"))
-            continue
+            return problems
         problem = _budget_sign(
             book, entry.path, r.budget, pipeline.budget_sign, pipeline.label, words
         )
         if problem is not None:
             problems.append(problem)
-    return problems
+        return problems
+
+    if memo is None:
+        return [problem for entry in book.of("interaction") for problem in problems_of(entry)]
+    return memo.per_record("stages", (lang, settings), book.of("interaction"), problems_of)
 
 
 def _budget_sign(book, path, budget, sign, pipeline_label, words) -> Problem | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from generator.book.book import Book, Entry
 from generator.checks.base import at, label
+from generator.checks.memo import CheckMemo
 from generator.problems import Loc, Problem, did_you_mean
 
 
@@ -53,33 +54,46 @@ def _refs(entry: Entry) -> Iterable[tuple[Loc, str, str | None]]:
             yield ("lines", i, "product"), "product", line.product
 
 
-def check_references(book: Book) -> list[Problem]:
-    """Unknown ids, users and resources, each with a did-you-mean hint."""
-    problems: list[Problem] = []
-    cache: dict[str, set[str] | None] = {}
-    for kind in ("contact", "project", "interaction", "product", "movement"):
-        for entry in book.of(kind):
-            for loc, target, value in _refs(entry):
-                if value is None:
-                    continue
-                if target not in cache:
-                    cache[target] = _candidates(book, target)
-                known = cache[target]
-                if known is None or value in known:
-                    continue
-                problems.append(
-                    at(
-                        book,
-                        entry.path,
-                        loc,
-                        "ref-unknown",
-                        target=label(target, book.lang),
-                        kind=target,
-                        id=value,
-                        suggestion=did_you_mean(value, known, book.lang),
-                    )
+def check_references(book: Book, memo: CheckMemo | None = None) -> list[Problem]:
+    """Unknown ids, users and resources, each with a did-you-mean hint (``memo``: see
+    :mod:`generator.checks.memo`; a record's problems depend on it and on the ids known)."""
+    cache: dict[str, set[str] | frozenset[str] | None] = {}
+
+    def problems_of(entry: Entry) -> list[Problem]:
+        problems: list[Problem] = []
+        for loc, target, value in _refs(entry):
+            if value is None:
+                continue
+            if target not in cache:
+                cache[target] = _candidates(book, target)
+            known = cache[target]
+            if known is None or value in known:
+                continue
+            problems.append(
+                at(
+                    book,
+                    entry.path,
+                    loc,
+                    "ref-unknown",
+                    target=label(target, book.lang),
+                    kind=target,
+                    id=value,
+                    suggestion=did_you_mean(value, known, book.lang),
                 )
-    return problems
+            )
+        return problems
+
+    kinds = ("contact", "project", "interaction", "product", "movement")
+    entries = (entry for kind in kinds for entry in book.of(kind))
+    if memo is None:
+        return [problem for entry in entries for problem in problems_of(entry)]
+    settings = book.settings
+    context = (
+        book.lang,
+        dict(book.ids),
+        None if settings is None else (frozenset(settings.users), frozenset(settings.resources)),
+    )
+    return memo.per_record("references", context, entries, problems_of)
 
 
 def check_contact_company(book: Book) -> list[Problem]:

@@ -253,11 +253,20 @@ def note_problem(note: FileNote, lang: str) -> Problem:
     )
 
 
-def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
-    """Give line and column to problems that only know their ``loc``."""
+def locate(
+    repo: Path,
+    problems: list[Problem],
+    lang: str,
+    kept: dict[str, tuple[bytes, Any]] | None = None,
+) -> list[Problem]:
+    """Give line and column to problems that only know their ``loc``.
+
+    ``kept`` (``carnet serve``): the YAML trees of the previous run's files, by path with
+    the bytes they were composed from; a file whose bytes are the same is not composed
+    again. It is left holding this run's."""
     from generator.files.yamlio import parse_bytes, position_of
 
-    roots: dict[str, Any] = {}
+    roots: dict[str, tuple[bytes | None, Any]] = {}
     located: list[Problem] = []
     for problem in problems:
         if problem.line or problem.loc is None:
@@ -266,7 +275,16 @@ def locate(repo: Path, problems: list[Problem], lang: str) -> list[Problem]:
         if problem.path not in roots:
             raws, _ = read_all(repo, [problem.path])
             raw = raws.get(problem.path)
-            roots[problem.path] = None if raw is None else parse_bytes(raw, problem.path, lang).root
-        line, column = position_of(roots[problem.path], problem.loc)
+            hit = kept.get(problem.path) if kept is not None else None
+            if raw is None:
+                roots[problem.path] = (None, None)
+            elif hit is not None and hit[0] == raw:
+                roots[problem.path] = hit
+            else:
+                roots[problem.path] = (raw, parse_bytes(raw, problem.path, lang).root)
+        line, column = position_of(roots[problem.path][1], problem.loc)
         located.append(replace(problem, line=line, column=column))
+    if kept is not None:
+        kept.clear()
+        kept.update((path, found) for path, found in roots.items() if found[0] is not None)
     return located

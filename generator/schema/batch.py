@@ -23,6 +23,7 @@ from generator.problems import Problem
 
 if TYPE_CHECKING:
     from generator import Progress
+    from generator.files.cache import Cache
     from generator.files.reading import Sources
     from generator.schema.parse import ParsedRecord
 
@@ -40,6 +41,14 @@ class ParseMemo:
     """By path: the content digest, timezone and language it was parsed with, and the result."""
     stored: dict[str, list[Any]] = field(default_factory=dict)
     """The same as the records cache holds them (reused when the cache is written)."""
+    checks: Any = None
+    """What the checks kept of the last run (a :class:`generator.checks.memo.CheckMemo`,
+    set by :func:`generator.load.load`: the checks are above this module)."""
+    trees: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
+    """The YAML trees that placed the last run's problems (:func:`~generator.files.reading.locate`)."""
+    unsaved: set[str] = field(default_factory=set)
+    """The files parsed since the records cache was last written (:meth:`defer`)."""
+    _cache: Cache | None = None
 
     def still_valid(
         self, files: list[SourceFile], digests: dict[str, bytes], tz: str, lang: str
@@ -66,6 +75,29 @@ class ParseMemo:
             f.path: (digests[f.path], tz, lang, parsed[f.path]) for f in files if f.path in parsed
         }
         self.stored = stored
+
+    def defer(self, cache: Cache, parsed_now: set[str]) -> None:
+        """Leave the records cache as it is for now: ``parsed_now`` are written with the
+        rest by :meth:`save` (rewriting the whole cache after each edit would cost
+        ``carnet serve`` more than parsing the edited file)."""
+        self._cache = cache
+        self.unsaved |= parsed_now
+
+    def save(self) -> None:
+        """Write the records cache with the results kept here, when some were deferred.
+
+        Each entry names the content digest it was parsed from, so a cache left unsaved
+        (a server killed) only costs the next run the parsing of the edited files."""
+        cache = self._cache
+        if cache is None:
+            return
+        data: dict[str, list[Any]] = {}
+        for path, (content, tz, lang, result) in self.parsed.items():
+            entry = _cache_entry(path, content, tz, lang, result, self.stored, self.unsaved)
+            if entry is not None:
+                data[path] = entry
+        cache.store("records", data)
+        self.stored, self.unsaved, self._cache = data, set(), None
 
 
 def cached_records(
@@ -112,34 +144,40 @@ def records_data(
     """The per-file cache: content digest, timezone, language, record JSON, problems,
     faulty fields (an entry of ``previous`` for the same content is reused as it is,
     unless its file was parsed again: in the ``fresh`` paths)."""
-    from generator.schema.parse import record_to_json
-
     data: dict[str, list[Any]] = {}
     previous = previous or {}
     for f in files:
-        if f.path not in parsed:
+        result = parsed.get(f.path)
+        if result is None:
             continue
-        entry = previous.get(f.path)
-        if (
-            f.path not in fresh
-            and isinstance(entry, list)
-            and entry[:3] == [digests[f.path].hex(), tz, lang]
-        ):
+        entry = _cache_entry(f.path, digests[f.path], tz, lang, result, previous, fresh)
+        if entry is not None:
             data[f.path] = entry
-            continue
-        record, problems, faulty = parsed[f.path]
-        text = None if record is None else record_to_json(record, tz)
-        if record is not None and text is None:
-            continue  # would not read back the same: parsed again next time
-        data[f.path] = [
-            digests[f.path].hex(),
-            tz,
-            lang,
-            text,
-            [p.to_data() for p in problems],
-            sorted(faulty),
-        ]
     return data
+
+
+def _cache_entry(
+    path: str,
+    content: bytes,
+    tz: str,
+    lang: str,
+    result: ParsedRecord,
+    previous: dict[str, Any],
+    fresh: set[str] | frozenset[str],
+) -> list[Any] | None:
+    """One file's entry of the records cache: the entry of ``previous`` for the same
+    content when the file was not parsed again (not in ``fresh``), else made from
+    ``result``; ``None`` for a record whose JSON would not read back the same."""
+    from generator.schema.parse import record_to_json
+
+    entry = previous.get(path)
+    if path not in fresh and isinstance(entry, list) and entry[:3] == [content.hex(), tz, lang]:
+        return entry
+    record, problems, faulty = result
+    text = None if record is None else record_to_json(record, tz)
+    if record is not None and text is None:
+        return None  # would not read back the same: parsed again next time
+    return [content.hex(), tz, lang, text, [p.to_data() for p in problems], sorted(faulty)]
 
 
 def _parse_chunk(

@@ -42,6 +42,7 @@ from generator.site.config import (
     mkdocs_settings,
     read_site_config,
 )
+from generator.site.depends import keep_cards, kept_cards
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
 from generator.site.kept import KeptRows, StageMemo
@@ -170,11 +171,17 @@ def stage_site(
     known_keys: dict[str, str] = previous.get("page_keys", {}) if previous.get("key") == key else {}
     cards = EventCards(book, lang)
     used_rows: set[tuple[str, str, str]] = set()
+    row_inputs: dict[str, str] = {}
     pages: list[str] = []
     page_keys: dict[str, str] = {}
     changed: list[str] = []
     site_url = site_config.settings.get("site_url")
-    specs = list(plan(book, history, lang, digests, key, site_url=site_url))
+    known_cards = kept_cards(book, memo.cards) if memo is not None else {}
+    specs = list(
+        plan(book, history, lang, digests, key, site_url=site_url, card_inputs=known_cards)
+    )
+    if memo is not None:
+        keep_cards(book, memo.cards, known_cards)
     for done, spec in enumerate(specs):
         if progress is not None and done % 16 == 0:
             progress("pages", done, len(specs))
@@ -186,7 +193,7 @@ def stage_site(
         rows = None
         if memo is not None and digests is not None:
             rows = KeptRows(book, spec.path, digests, lang, memo.rows, key)
-            rows.used = used_rows
+            rows.used, rows.inputs = used_rows, row_inputs
         text = render_page(spec, book, lang, cards, rows)
         if spec.path in sections:
             text += "\n" + sections[spec.path]
@@ -199,8 +206,11 @@ def stage_site(
             landing += "\n" + sections[LANDING]
         if _write_page(docs / LANDING, landing):
             changed.append(LANDING)
-    _remove_stale_pages(docs, set(pages))
+    planned = set(pages)
+    if memo is None or memo.pages != planned:  # else the previous staging left none
+        _remove_stale_pages(docs, planned)
     if memo is not None:
+        memo.pages = planned
         for gone in memo.rows.keys() - used_rows:
             del memo.rows[gone]
     _sync_assets(docs)

@@ -62,6 +62,55 @@ def card_inputs(book: Book, interaction_id: str) -> set[str]:
     return inputs
 
 
+CardMemo = dict[str, Any]
+"""What :func:`kept_cards` keeps between two stagings: the files of the records a card
+links, by id; each interaction's card inputs with the record and file they came from."""
+
+_LINKED = ("company", "contact", "project")
+
+
+def kept_cards(book: Book, memo: CardMemo) -> dict[str, set[str]]:
+    """The card inputs (:func:`card_inputs`) kept in ``memo`` that still hold for ``book``,
+    by interaction id: same record object from the same file, the same file for every id
+    of the kinds a card links, and no renewal in play (a renewal's inputs follow other
+    interactions and the day: they are always worked out again). ``memo`` is left with
+    those only, for :func:`keep_cards` to add this staging's."""
+    files = {kind: {e.id: e.path for e in book.of(kind)} for kind in _LINKED}
+    valid = memo.get("files") == files
+    memo["files"] = files
+    kept: dict[str, tuple[Any, str, set[str]]] = {}
+    found: dict[str, set[str]] = {}
+    interactions, renewals = book.interactions, book.renewals
+    for interaction_id, held in (memo.get("cards", {}) if valid else {}).items():
+        entry = interactions.get(interaction_id)
+        if (
+            entry is not None
+            and entry.record is held[0]
+            and entry.path == held[1]
+            and interaction_id not in renewals
+        ):
+            kept[interaction_id] = held
+            found[interaction_id] = held[2]
+    memo["cards"] = kept
+    return found
+
+
+def keep_cards(book: Book, memo: CardMemo, cards: dict[str, set[str]]) -> None:
+    """Keep the card inputs worked out in this staging for the next (:func:`kept_cards`)."""
+    kept = memo.setdefault("cards", {})
+    for interaction_id, inputs in cards.items():
+        if interaction_id not in kept and _plain_card(book, interaction_id):
+            entry = book.interactions[interaction_id]
+            kept[interaction_id] = (entry.record, entry.path, inputs)
+
+
+def _plain_card(book: Book, interaction_id: str) -> bool:
+    """Whether a card's inputs are its own links only: no renewal in play."""
+    return not book.interactions[interaction_id].record.renews and (
+        interaction_id not in book.renewals
+    )
+
+
 def page_inputs(
     book: Book, kind: str, record_id: str, cards: dict[str, set[str]] | None = None
 ) -> set[str]:

@@ -20,6 +20,7 @@ from generator.book.book import Book
 from generator.calendars.feeds import EventMemo
 from generator.documents.batch import DocumentMemo
 from generator.files.layout import SETTINGS_PATH
+from generator.site.depends import CardMemo
 
 RowMemo = dict[tuple[str, str, str], tuple[str, Markup]]
 """(page, macro, interaction id) → (key of what the row shows, its HTML)."""
@@ -36,6 +37,10 @@ class StageMemo:
     """The documents' content keys, by interaction (:func:`~generator.documents.batch.render_all`)."""
     rows: RowMemo = field(default_factory=dict)
     """The rows of the interaction lists and the cards of the boards (:class:`KeptRows`)."""
+    cards: CardMemo = field(default_factory=dict)
+    """The inputs of the interaction cards (:func:`~generator.site.depends.kept_cards`)."""
+    pages: set[str] = field(default_factory=set)
+    """The pages of the previous staging (none of the others is left in its folder)."""
 
 
 def plain_row(name: str, entry: Any, macro: Macro) -> Markup:
@@ -63,6 +68,9 @@ class KeptRows:
         self.digests = digests
         self.memo = memo
         self.used: set[tuple[str, str, str]] = set()
+        self.inputs: dict[str, str] = {}
+        """Each interaction's inputs key, by id: the same on every page of one staging
+        (share it between the pages' instances, as ``used``)."""
         scope = f"{site_key}\0{lang}\0".encode()  # the site key: templates, configuration
         self.scope = scope + digests.get(SETTINGS_PATH, b"?")
 
@@ -70,7 +78,9 @@ class KeptRows:
         """The HTML of ``macro(entry)``, kept or rendered now."""
         where = (self.page, name, entry.id)
         self.used.add(where)
-        inputs = self._inputs(entry)
+        inputs = self.inputs.get(entry.id)
+        if inputs is None:
+            inputs = self.inputs[entry.id] = self._inputs(entry)
         kept = self.memo.get(where)
         if kept is not None and kept[0] == inputs:
             return kept[1]

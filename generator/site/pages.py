@@ -115,9 +115,11 @@ def plan(
     global_key: str = "",
     *,
     site_url: str | None = None,
+    card_inputs: dict[str, set[str]] | None = None,
 ) -> Iterator[PageSpec]:
     """Every page of the site, dashboard first (``site_url``: where the site is served,
-    for the agenda's subscription links)."""
+    for the agenda's subscription links; ``card_inputs``: the inputs of interaction cards
+    already known, by id, filled with the others as the record pages' keys need them)."""
     en = lang.startswith("en")
     yield PageSpec(
         "index.md",
@@ -131,18 +133,22 @@ def plan(
         "Pipelines",
         lambda: {"pipelines": views.pipelines(book)},
     )
+    grouped = cache(partial(views.by_pipeline, book))  # one pass for every board and list
     for key, pipeline in book.settings.pipelines.items():
         yield PageSpec(
-            f"pipelines/{key}.md", "board.md.j2", pipeline.label, partial(views.board, book, key)
+            f"pipelines/{key}.md",
+            "board.md.j2",
+            pipeline.label,
+            partial(views.board, book, key, grouped),
         )
         yield PageSpec(
             f"interactions/{key}.md",
             "interactions.md.j2",
             pipeline.label,
-            partial(views.interaction_list, book, key),
+            partial(views.interaction_list, book, key, grouped),
         )
     people = people_key(book, digests, global_key) if digests else None
-    cards: dict[str, set[str]] = {}  # an interaction's card is on up to three pages
+    cards = card_inputs if card_inputs is not None else {}  # a card is on up to three pages
     for kind, (path, fr, english) in LIST_PAGES.items():
         yield PageSpec(
             path,

@@ -19,6 +19,7 @@ import base64
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import cache, partial
 from typing import Any
 
 from generator import locale as fmt
@@ -89,10 +90,11 @@ def _pages(book: Book, private: set[str], lang: str) -> dict[str, dict[str, list
 
     for project_id in private:
         pages[PROJECTS][project_id].append({"entry": book.projects[project_id]})
+    grouped = cache(partial(views.by_pipeline, book))
     for kind in book.settings.pipelines:
-        for entry in views.interaction_list(book, kind)["rows"]:
+        for entry in views.interaction_list(book, kind, grouped)["rows"]:
             add(f"interactions/{kind}.md", entry)
-        for _stage, cards in views.board(book, kind)["columns"]:
+        for _stage, cards in views.board(book, kind, grouped)["columns"]:
             for entry in cards:
                 add(f"pipelines/{kind}.md", entry)
     for week in views.agenda(book)["weeks"]:

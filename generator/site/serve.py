@@ -9,7 +9,9 @@ from __future__ import annotations
 import gc
 import ipaddress
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,14 +55,16 @@ def serve_site(
     out = output_dir(repo, "serve")  # never through a link the repository holds
     memo = ParseMemo()  # an edit parses its own file again, nothing else
     live = LiveSite()  # and MkDocs renders its pages, nothing else
+    resting = WhenResting(memo.save)  # the records cache, written once the edits pause
 
     def rebuild() -> None:
-        outcome = live_build(
-            repo, out, memo, live, today=today, lang=lang, trust_config=trust_config
-        )
-        if on_build is not None:
-            on_build(outcome)
-        set_aside_what_is_kept()
+        with resting.busy():
+            outcome = live_build(
+                repo, out, memo, live, today=today, lang=lang, trust_config=trust_config
+            )
+            if on_build is not None:
+                on_build(outcome)
+            set_aside_what_is_kept()
 
     rebuild()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
@@ -85,7 +89,44 @@ def serve_site(
         return True
     finally:
         server.shutdown()
+        resting.stop()
     return False
+
+
+QUIET_SECONDS = 20.0
+"""How long ``carnet serve`` waits after a rebuild before writing what it deferred."""
+
+
+class WhenResting:
+    """Runs ``work`` (writing the records cache) once the rebuilds pause for ``delay``
+    seconds, and when the server stops; never while a rebuild runs (:meth:`busy`)."""
+
+    def __init__(self, work: Callable[[], None], delay: float = QUIET_SECONDS) -> None:
+        self.work = work
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """A rebuild: the work waits for it, then for ``delay`` more seconds of quiet."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            yield
+            self._timer = threading.Timer(self.delay, self._run)
+            self._timer.daemon = True  # a server stopped by a signal does not wait for it
+            self._timer.start()
+
+    def stop(self) -> None:
+        """Do the work now (the server stops), if a rebuild left any."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._run()
+
+    def _run(self) -> None:
+        with self._lock:
+            self.work()
 
 
 def live_build(

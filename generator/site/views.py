@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from generator import locale as fmt
@@ -211,14 +213,31 @@ def pipelines(book: Book) -> list[dict[str, Any]]:
     return result
 
 
-def board(book: Book, kind: str) -> dict[str, Any]:
+def by_pipeline(book: Book) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """Each pipeline's interactions (by id) and opportunities (by date, then id), in one
+    pass over each: the boards and the lists of every pipeline read them."""
+    interactions: dict[str, list[Any]] = defaultdict(list)
+    for entry in book.interactions.values():
+        interactions[entry.record.kind].append(entry)
+    opportunities: dict[str, list[Any]] = defaultdict(list)
+    for record_id in book.opportunities:
+        entry = book.interactions[record_id]
+        opportunities[entry.record.kind].append(entry)
+    return interactions, opportunities
+
+
+Grouped = Callable[[], tuple[dict[str, list[Any]], dict[str, list[Any]]]]
+""":func:`by_pipeline` of the Book, worked out once for all the pages that need it."""
+
+
+def board(book: Book, kind: str, grouped: Grouped | None = None) -> dict[str, Any]:
     """Columns per stage with the open opportunities' cards."""
     pipeline = book.settings.pipelines[kind]
     columns: dict[str, list[Any]] = {stage: [] for stage in pipeline.stages}
-    for record_id in book.opportunities:
-        entry = book.interactions[record_id]
+    opportunities = (grouped or partial(by_pipeline, book))()[1].get(kind, ())
+    for entry in opportunities:
         r = entry.record
-        if r.kind == kind and r.type in columns and _on_working_list(book, r):
+        if r.type in columns and _on_working_list(book, r):
             columns[r.type].append(entry)
     return {
         "pipeline": pipeline,
@@ -233,9 +252,9 @@ def _on_working_list(book: Book, record: Any) -> bool:
     return record.state is not State.DONE or record.date >= book.today - RECENTLY_DONE
 
 
-def interaction_list(book: Book, kind: str) -> dict[str, Any]:
+def interaction_list(book: Book, kind: str, grouped: Grouped | None = None) -> dict[str, Any]:
     """The working list of a pipeline: unfinished, or finished in the last 90 days."""
-    rows = [e for e in book.interactions.values() if e.record.kind == kind]
+    rows = (grouped or partial(by_pipeline, book))()[0].get(kind, [])
     shown = [e for e in rows if _on_working_list(book, e.record)]
     return {
         "pipeline": book.settings.pipelines[kind],
