@@ -100,18 +100,18 @@ def test_boards_and_lists_grouped_in_one_pass_hold_what_each_pipeline_keeps() ->
 
     from conftest import ROOT
 
-    from generator.site import views
+    from generator.site import boards
 
     book = load(ROOT, today=TODAY, use_cache=False).book
     assert book is not None
-    grouped = cache(partial(views.by_pipeline, book))
+    grouped = cache(partial(boards.by_pipeline, book))
     for kind, pipeline in book.settings.pipelines.items():
         ours = [e for e in book.interactions.values() if e.record.kind == kind]
-        working = [e for e in ours if views._on_working_list(book, e.record)]
-        listed = views.interaction_list(book, kind, grouped)
+        working = [e for e in ours if boards._on_working_list(book, e.record)]
+        listed = boards.interaction_list(book, kind, grouped)
         assert listed["rows"] == sorted(working, key=lambda e: (e.record.date, e.id))[::-1]
         assert listed["archived"] == len(ours) - len(working)
-        assert views.interaction_list(book, kind) == listed
+        assert boards.interaction_list(book, kind) == listed
         open_ = [e for e in working if e.record.document is None]
         columns = [
             (
@@ -120,9 +120,9 @@ def test_boards_and_lists_grouped_in_one_pass_hold_what_each_pipeline_keeps() ->
             )
             for stage in pipeline.stages
         ]
-        assert views.board(book, kind, grouped)["columns"] == columns
-        assert views.board(book, kind) == views.board(book, kind, grouped)
-    assert all(views.board(book, k)["columns"] for k in book.settings.pipelines)
+        assert boards.board(book, kind, grouped)["columns"] == columns
+        assert boards.board(book, kind) == boards.board(book, kind, grouped)
+    assert all(boards.board(book, k)["columns"] for k in book.settings.pipelines)
 
 
 def test_problems_are_placed_from_the_kept_tree_only_while_their_file_is_the_same(

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from generator.book.book import Book
 from generator.site import (
     attachments,
+    boards,
     campaigns,
     compliance,
     documents,
@@ -131,21 +132,21 @@ def plan(
         "pipelines/index.md",
         "pipelines.md.j2",
         "Pipelines",
-        lambda: {"pipelines": views.pipelines(book)},
+        lambda: {"pipelines": boards.pipelines(book)},
     )
-    grouped = cache(partial(views.by_pipeline, book))  # one pass for every board and list
+    grouped = cache(partial(boards.by_pipeline, book))  # one pass for every board and list
     for key, pipeline in book.settings.pipelines.items():
         yield PageSpec(
             f"pipelines/{key}.md",
             "board.md.j2",
             pipeline.label,
-            partial(views.board, book, key, grouped),
+            partial(boards.board, book, key, grouped),
         )
         yield PageSpec(
             f"interactions/{key}.md",
             "interactions.md.j2",
             pipeline.label,
-            partial(views.interaction_list, book, key, grouped),
+            partial(boards.interaction_list, book, key, grouped),
         )
     people = people_key(book, digests, global_key) if digests else None
     cards = card_inputs if card_inputs is not None else {}  # a card is on up to three pages

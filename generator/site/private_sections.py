@@ -24,7 +24,7 @@ from typing import Any
 
 from generator import locale as fmt
 from generator.book.book import Book
-from generator.site import views
+from generator.site import boards, views
 from generator.site.urls import record_page, url_of
 from generator.templating import render
 
@@ -90,11 +90,11 @@ def _pages(book: Book, private: set[str], lang: str) -> dict[str, dict[str, list
 
     for project_id in private:
         pages[PROJECTS][project_id].append({"entry": book.projects[project_id]})
-    grouped = cache(partial(views.by_pipeline, book))
+    grouped = cache(partial(boards.by_pipeline, book))
     for kind in book.settings.pipelines:
-        for entry in views.interaction_list(book, kind, grouped)["rows"]:
+        for entry in boards.interaction_list(book, kind, grouped)["rows"]:
             add(f"interactions/{kind}.md", entry)
-        for _stage, cards in views.board(book, kind, grouped)["columns"]:
+        for _stage, cards in boards.board(book, kind, grouped)["columns"]:
             for entry in cards:
                 add(f"pipelines/{kind}.md", entry)
     for week in views.agenda(book)["weeks"]:
