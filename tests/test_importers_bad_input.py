@@ -62,6 +62,19 @@ def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
     assert rows[0].cells == ["Atelier Vidal", "Hélène", "Vidal", "3 rue Mercière", "69002"]
 
 
+def test_xlsx_dates_and_numbers_read_as_typed(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    book = Workbook()
+    book.active.append(["Nom", "Naissance", "Rendez-vous", "Score"])
+    book.active.append(["Vidal", date(1980, 3, 4), datetime(2026, 3, 4, 10, 30), 12.5])
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    (row,) = open_table(path, "dates.xlsx").rows()
+    # a date cell comes back as a datetime at midnight: the date alone, not 1980-03-04T00:00:00
+    assert row.cells == ["Vidal", "1980-03-04", "2026-03-04T10:30:00", "12.5"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [

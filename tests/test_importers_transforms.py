@@ -56,6 +56,35 @@ def test_values() -> None:
     assert unprotect("'quoted") == "'quoted"
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("05/11/2018", date(2018, 11, 5)),
+        ("5 nov. 2018", date(2018, 11, 5)),
+        ("4 mars 2026", date(2026, 3, 4)),
+        ("1er février 2026", date(2026, 2, 1)),
+        ("04.03.2026", date(2026, 3, 4)),
+        # year first: never day first (dateutil's dayfirst swapped them)
+        ("1980-03-04T00:00:00", date(1980, 3, 4)),
+        ("1980-03-04 10:30:00", date(1980, 3, 4)),
+        ("2026/03/04", date(2026, 3, 4)),
+        ("20260304", date(2026, 3, 4)),
+        # an Excel serial (a date cell formatted as a number)
+        ("29000", date(1979, 5, 25)),
+        ("45991", date(2025, 11, 30)),
+        # a year, a day or a month alone is no date (dateutil filled in today's)
+        ("1999", None),
+        ("12", None),
+        ("1", None),
+        ("3/4", None),
+        ("mars 2026", None),
+        ("31/02/2026", None),
+    ],
+)
+def test_read_date(typed: str, expected: date | None) -> None:
+    assert read_date(typed) == expected
+
+
 def test_guess_by_synonym_then_similarity() -> None:
     headers = ["Raison Sociale", "Courriel", "Tél. portable", "Code Postal", "Prenom", "Pointure"]
     found = {g.column: (g.field, g.how) for g in guess_mapping(headers, "contact")}

@@ -212,7 +212,7 @@ def _fill_merged(cells: list[str]) -> list[str]:
 
 
 def _xlsx_rows(ws: object) -> Iterator[Row]:
-    from datetime import date, datetime
+    from datetime import date, datetime, time
 
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
         cells = []
@@ -220,7 +220,9 @@ def _xlsx_rows(ws: object) -> Iterator[Row]:
             if value is None:
                 cells.append("")
             elif isinstance(value, datetime):
-                cells.append(value.date().isoformat() if not value.time() else value.isoformat())
+                # a date cell comes as a datetime at midnight (a time object is always true)
+                whole = value.time() == time(0)
+                cells.append(value.date().isoformat() if whole else value.isoformat())
             elif isinstance(value, date):
                 cells.append(value.isoformat())
             elif isinstance(value, float) and value.is_integer():

@@ -11,8 +11,9 @@ back), dates are read day first, a full name is split into first and last name.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any, ClassVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -107,17 +108,74 @@ def clean_postcode(value: str, country: str | None) -> str:
     return code
 
 
-def read_date(value: str) -> date | None:
-    """A date typed day first (``05/11/2018``, ``5 nov. 2018``) or ISO; ``None`` if not."""
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][0-9:.+\-Z ]*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"[1-9]\d{4}(?:\.0+)?")
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's serial dates (a date cell a spreadsheet shows as a number)."""
+
+
+@lru_cache(maxsize=1)
+def _french() -> Any:
+    """dateutil's parser, knowing French month and day names too."""
     from dateutil import parser
+
+    class French(parser.parserinfo):
+        MONTHS: ClassVar[list[tuple[str, ...]]] = [
+            (*english, *french)
+            for english, french in zip(
+                parser.parserinfo.MONTHS,
+                [
+                    ("janvier", "janv"),
+                    ("février", "fevrier", "févr", "fevr", "fév", "fev"),
+                    ("mars",),
+                    ("avril", "avr"),
+                    ("mai",),
+                    ("juin",),
+                    ("juillet", "juil"),
+                    ("août", "aout"),
+                    ("septembre",),
+                    ("octobre",),
+                    ("novembre",),
+                    ("décembre", "decembre", "déc"),
+                ],
+                strict=True,
+            )
+        ]
+        WEEKDAYS: ClassVar[list[tuple[str, ...]]] = [
+            (*english, french)
+            for english, french in zip(
+                parser.parserinfo.WEEKDAYS,
+                ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+                strict=True,
+            )
+        ]
+
+    return parser.parser(French(dayfirst=True))
+
+
+def read_date(value: str) -> date | None:
+    """A date typed day first (``05/11/2018``, ``5 nov. 2018``, ``4 mars 2026``), year
+    first (``2018-11-05``, ``2018/11/05``, ``20181105``, a spreadsheet's
+    ``2018-11-05T00:00:00``) or as an Excel serial (``43409``); ``None`` if not one, or if
+    a part is missing (``1999``, ``12``, ``mars 2026``: dateutil would fill it in from
+    today)."""
+    from datetime import datetime
 
     text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        return parser.parse(text, dayfirst=True).date()
+        found = _YEAR_FIRST.fullmatch(text) or _COMPACT.fullmatch(text)
+        if found is not None:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        if _SERIAL.fullmatch(text):
+            return EXCEL_EPOCH + timedelta(days=int(float(text)))
+        text = re.sub(r"\b1er\b", "1", text, flags=re.IGNORECASE)
+        parse = _french().parse
+        one = parse(text, default=datetime(1, 1, 1))
+        two = parse(text, default=datetime(2, 2, 2))
     except (ValueError, OverflowError):
         return None
+    return one.date() if one == two else None
 
 
 def split_name(full: str) -> tuple[str | None, str]:
