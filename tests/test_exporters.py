@@ -192,3 +192,30 @@ def test_xlsx_and_vcard_exports_import_back(repo: Path, carnet, tmp_path: Path) 
     assert helene["interests"] == ["newsletter", "professionnel"]
     assert "même nom, sans code postal" in done.stderr
     assert carnet("validate", repo=empty).exit_code == 0
+
+
+def test_out_never_replaces_what_is_not_a_file_nor_writes_into_data(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "tube.csv"  # stands for /dev/null: run as root, it was replaced
+    os.mkfifo(pipe)
+    a_file = tmp_path / "deja.csv"
+    a_file.write_text("garde-moi\n", encoding="utf-8")
+    record = repo / "data/contacts/helene-vidal.yaml"
+    before = record.read_bytes()
+    for out in (pipe, a_file / "dessous.csv", "", record, repo / "data/x.csv"):
+        result = carnet("export", "contact", "--out", str(out), repo=repo)
+        assert result.exit_code == 1, (out, result.output)
+        assert "--out" in result.stderr and "rien n'est écrit" in result.stderr, result.stderr
+        assert "inattendue" not in result.output
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert a_file.read_text(encoding="utf-8") == "garde-moi\n"
+    assert record.read_bytes() == before
+    assert not (repo / "data/x.csv").exists()
+    # an existing file named by the user is replaced, as asked
+    done = carnet("export", "contact", "--out", str(a_file), repo=repo)
+    assert done.exit_code == 0, done.output
+    assert a_file.read_bytes().startswith(b"\xef\xbb\xbf")

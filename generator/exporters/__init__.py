@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from generator.book.book import Book
@@ -53,8 +55,30 @@ def export_records(
         payload = csv_bytes(export, lang, delimiter)
     if out is None:
         target = output_folder(repo, "export") / f"{PLURALS[kind]}.{fmt}"
-    else:
-        output_folder(repo, out=out.parent if str(out.parent) else Path("."))
-        target = out
-    atomic_write(target, payload)
-    return target, len(export.records)
+        atomic_write(target, payload)
+        return target, len(export.records)
+    _check_out(repo, out)
+    try:
+        output_folder(repo, out=out.parent)
+        atomic_write(out, payload)
+    except OSError as exc:
+        raise Refused("export-out-invalid", path=str(out), why="os", detail=exc.strerror) from exc
+    return out, len(export.records)
+
+
+def _check_out(repo: Path, out: Path) -> None:
+    """Refuse an ``--out`` that is not a file nor a new one (a folder, a device such as
+    ``/dev/null``, a pipe: the export would replace it) or that lies in the repository's
+    ``data/`` or ``.git/`` (it would replace a record)."""
+    target = out.resolve()
+    for inside in (repo / "data", repo / ".git"):
+        if target.is_relative_to(inside.resolve()):
+            raise Refused("export-out-invalid", path=str(out), why="data", detail="")
+    try:
+        info = os.lstat(out)
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a file where a folder of the path should be
+        raise Refused("export-out-invalid", path=str(out), why="os", detail=exc.strerror) from exc
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise Refused("export-out-invalid", path=str(out), why="special", detail="")
