@@ -4,6 +4,7 @@ located problem, never a traceback, nothing written."""
 from __future__ import annotations
 
 import codecs
+import io
 import shutil
 from pathlib import Path
 
@@ -93,6 +94,46 @@ def test_files_that_cannot_be_imported(
     with pytest.raises(Refused) as caught:
         open_table(path, name)
     assert caught.value.code == code
+
+
+def _workbook(tmp_path: Path) -> bytes:
+    book = Workbook()
+    book.active.append(["Nom", "Prénom"])
+    book.active.append(["Vidal", "Hélène"])
+    book.save(tmp_path / "modele.xlsx")
+    return (tmp_path / "modele.xlsx").read_bytes()
+
+
+def test_a_corrupted_xlsx_is_one_clear_line(tmp_path: Path) -> None:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_workbook(tmp_path)))
+    path = tmp_path / "abime.xlsx"
+    with zipfile.ZipFile(path, "w") as broken:  # the sheet cut in the middle of a row
+        for info in source.infolist():
+            data = source.read(info)
+            broken.writestr(
+                info, data[: len(data) // 2] if "worksheets/" in info.filename else data
+            )
+    with pytest.raises(Refused) as caught:
+        list(open_table(path, "abime.xlsx").rows())
+    assert caught.value.code == "import-file-unreadable"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    import struct
+
+    raw = bytearray(_workbook(tmp_path))
+    # every part claims 1 GB once inflated (the central directory's uncompressed sizes)
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:
+        raw[at + 24 : at + 28] = struct.pack("<I", 1 << 30)
+        at = raw.find(b"PK\x01\x02", at + 4)
+    path = tmp_path / "bombe.xlsx"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(Refused) as caught:
+        open_table(path, "bombe.xlsx")
+    assert caught.value.code == "import-file-too-large"
 
 
 def test_a_file_of_200_mb_is_refused_without_reading_it(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from generator.problems import Refused
 
 MAX_BYTES = 100 * 1024 * 1024
 """Files larger than this are refused: an import is a list of people, not a database."""
+MAX_INFLATED = 4 * MAX_BYTES
+"""An xlsx whose parts weigh more than this once inflated is refused (a zip bomb)."""
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF", b"Rar!", b"\x1f\x8b")
@@ -166,21 +168,33 @@ def _csv_rows(reader: Any, stream: IO[str], shown: str) -> Iterator[Row]:
         stream.close()
 
 
-def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+def _inflated_size(path: Path, shown: str) -> int:
+    """What an xlsx (a zip) says its parts weigh once inflated, in bytes."""
+    from zipfile import BadZipFile, ZipFile
 
     try:
+        with ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise Refused("import-file-unreadable", file=shown, detail=type(exc).__name__) from exc
+
+
+def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    inflated = _inflated_size(path, shown)
+    if inflated > MAX_INFLATED:  # a zip bomb: refused before anything is inflated
+        raise Refused("import-file-too-large", file=shown, size=inflated // (1024 * 1024))
+    try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+    except Exception as exc:  # openpyxl lets through whatever a broken part raises
         raise Refused("import-file-unreadable", file=shown, detail=type(exc).__name__) from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise Refused(
             "import-sheet-unknown", file=shown, sheet=sheet, known=", ".join(book.sheetnames)
         )
     ws = book[sheet] if sheet else book.worksheets[0]
-    rows = _xlsx_rows(ws)
+    rows = _xlsx_rows(ws, shown)
     first = next(rows, None)
     # blank rows and a title above the table (one cell, often merged across) are skipped
     while first is not None and sum(1 for c in first.cells if c.strip()) < 2:
@@ -211,10 +225,22 @@ def _fill_merged(cells: list[str]) -> list[str]:
     return header
 
 
-def _xlsx_rows(ws: object) -> Iterator[Row]:
+def _xlsx_rows(ws: object, shown: str) -> Iterator[Row]:
+    """The sheet's rows; a sheet whose XML breaks off is refused where it breaks."""
+    number = 0
+    try:
+        for number, cells in enumerate(_xlsx_cells(ws), start=1):
+            yield Row(number, cells)
+    except Exception as exc:  # the sheet is parsed as it is read: any error of a broken part
+        raise Refused(
+            "import-file-unreadable", file=f"{shown}:{number + 1}", detail=type(exc).__name__
+        ) from exc
+
+
+def _xlsx_cells(ws: object) -> Iterator[list[str]]:
     from datetime import date, datetime, time
 
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+    for values in ws.iter_rows(values_only=True):  # type: ignore[attr-defined]
         cells = []
         for value in values:
             if value is None:
@@ -229,7 +255,7 @@ def _xlsx_rows(ws: object) -> Iterator[Row]:
                 cells.append(str(int(value)))
             else:
                 cells.append(str(value))
-        yield Row(number, cells)
+        yield cells
 
 
 VCARD_COLUMNS = (
