@@ -179,6 +179,27 @@ def test_ragged_rows_are_located(repo: Path, tmp_path: Path, carnet) -> None:
     assert f"{path}:3:3: error: ligne de 3 cellules pour un en-tête de 2 colonnes" in result.stderr
 
 
+def test_a_quote_never_closed_is_refused(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "guillemet.csv"
+    path.write_text(
+        'Société;Nom\r\nAtelier;Vidal\r\n"Garage;Martin\r\nBoulangerie;Dupré\r\n',
+        encoding="utf-8",
+    )
+    before = snapshot(repo)
+    result = _run(
+        carnet, repo, path, "--map", "Nom=contact.last_name", "--map", "Société=company.name"
+    )
+    # the rest of the file would have been one company named « Garage;Martin… »
+    assert result.exit_code == 1, result.output
+    assert f"{path}:3 : guillemet ouvert jamais refermé" in result.stderr
+    assert snapshot(repo) == before
+    closed = tmp_path / "ferme.csv"
+    closed.write_text('Société;Nom\r\n"Atelier\r\nVidal";Vidal', encoding="utf-8")
+    assert [r.cells for r in open_table(closed, "ferme.csv").rows()] == [
+        ["Atelier\r\nVidal", "Vidal"]
+    ]
+
+
 def test_mapping_problems_are_located_in_the_mapping(repo: Path, tmp_path: Path, carnet) -> None:
     path = tmp_path / "contacts.csv"
     path.write_text(_text(ROWS, ";"), encoding="utf-8")

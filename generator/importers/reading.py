@@ -15,6 +15,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,11 @@ MAX_BYTES = 100 * 1024 * 1024
 MAX_INFLATED = 4 * MAX_BYTES
 """An xlsx whose parts weigh more than this once inflated is refused (a zip bomb)."""
 SAMPLE_BYTES = 64 * 1024
+END_MARK = "\x00carnet: end of file\x00"
+END = END_MARK + "\n"
+"""A last line added after the file's own: read as a row of its own, unless a quote
+opened in the file was never closed (the csv module, lenient, then takes every line
+after it, this one too, into one cell)."""
 DELIMITERS = ",;\t|"
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF", b"Rar!", b"\x1f\x8b")
 
@@ -140,7 +146,8 @@ def _open_csv(path: Path, shown: str) -> Table:
     text = text.lstrip("\ufeff")
     delimiter, quote = _sniff(text)
     stream: IO[str] = path.open(encoding=encoding, newline="", errors="replace")
-    reader = csv.reader(stream, delimiter=delimiter, quotechar=quote, strict=False)
+    lines = chain(stream, [END])  # see _csv_rows: a quote never closed takes END in
+    reader = csv.reader(lines, delimiter=delimiter, quotechar=quote, strict=False)
     rows = _csv_rows(reader, stream, shown)
     first = next(rows, None)
     while first is not None and not any(c.strip() for c in first.cells):
@@ -161,6 +168,11 @@ def _csv_rows(reader: Any, stream: IO[str], shown: str) -> Iterator[Row]:
         for cells in reader:
             start = line
             line = reader.line_num + 1
+            if cells and END_MARK in cells[-1]:
+                if cells == [END_MARK]:
+                    return  # the mark alone on its line: every quote was closed
+                # the file ended inside a quoted cell: the rest of the file was one cell
+                raise Refused("import-quote-unclosed", file=f"{shown}:{start}", line=start)
             yield Row(start, cells)
     except csv.Error as exc:
         raise Refused("import-file-unreadable", file=f"{shown}:{line}", detail=str(exc)) from exc
