@@ -83,6 +83,9 @@ class Index:
         self.threshold = threshold
         self.region = region
         self.sirens: dict[str, Known] = {}
+        self.file_sirens: dict[str, Known] = {}
+        """The companies of the file by SIREN (one created with ``--on-duplicate new`` has
+        the SIREN of a known one, which :attr:`sirens` keeps)."""
         self.emails: dict[str, Known] = {}
         self.phones: dict[str, Known] = {}
         self.names: dict[tuple[str, str], list[tuple[str, Known]]] = defaultdict(list)
@@ -130,6 +133,8 @@ class Index:
         known = Known(draft.kind, draft.id, draft.path, draft, company=_company_key(draft))
         siren, name, words, postcode = self._keys(draft)
         if draft.kind == "company":
+            if siren:
+                self.file_sirens.setdefault(siren, known)
             self._add_company(known, siren, name, postcode, words)
         else:
             self._add_contact(known, draft.data.get("email"), draft.phones, name, postcode, words)
@@ -208,8 +213,7 @@ class Index:
         SIREN, else same name and postcode): not a duplicate, the same company."""
         siren, name, _, postcode = self._keys(draft)
         if siren:
-            known = self.sirens.get(siren)
-            return known if known is not None and known.draft is not None else None
+            return self.file_sirens.get(siren)
         for other, known in self.names.get(("company", postcode), []):
             if other == name and known.draft is not None and not siren_of(known.draft.data):
                 return known

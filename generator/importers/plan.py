@@ -141,6 +141,8 @@ def _report(reader: RowReader, draft: Draft, dup: Duplicate, action: str) -> Non
 def _merge(into: Draft, draft: Draft) -> None:
     """Fill ``into`` (a draft of the file) with ``draft``'s values (update in the file)."""
     for key, value in draft.data.items():
+        if _defaulted(draft, key):
+            continue
         if key == "interests":
             into.data.setdefault("interests", []).extend(
                 v for v in value if v not in into.data.get("interests", [])
@@ -151,6 +153,12 @@ def _merge(into: Draft, draft: Draft) -> None:
             into.data[key] = value
         into.columns.setdefault(key, draft.column(key))
     into.phones |= draft.phones
+
+
+def _defaulted(draft: Draft, key: str) -> bool:
+    """Was ``key`` given no column nor constant (a new company's ``kind: prospect``)? Such
+    a value is for a record the import creates: it never replaces a known one."""
+    return key == "kind" and key not in draft.columns
 
 
 def _settle(draft: Draft, dup: Duplicate, on_duplicate: str, reader: RowReader) -> Draft | None:
@@ -330,6 +338,8 @@ def _update(changes: ChangeSet, draft: Draft) -> None:
     change is kept on the draft (to print)."""
     doc = changes.edit(draft.path)  # type: ignore[arg-type]
     for key, value in draft.data.items():
+        if _defaulted(draft, key):
+            continue
         old = doc.get(key)
         if key == "interests":
             added = [v for v in value if v not in (old or [])]
