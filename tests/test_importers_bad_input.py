@@ -31,6 +31,9 @@ def _text(rows: list[list[str]], delimiter: str) -> str:
         ("cp1252", b"", ";"),
         ("utf-16-le", codecs.BOM_UTF16_LE, "\t"),
         ("utf-8", b"", "|"),
+        ("utf-32-le", codecs.BOM_UTF32_LE, ";"),  # was read as UTF-16: NULs everywhere
+        ("utf-16-le", b"", ";"),  # without its BOM: was « fichier binaire »
+        ("utf-16-be", b"", ","),
     ],
 )
 def test_encodings_and_dialects(tmp_path: Path, encoding: str, bom: bytes, delimiter: str) -> None:
@@ -42,6 +45,20 @@ def test_encodings_and_dialects(tmp_path: Path, encoding: str, bom: bytes, delim
     rows = list(table.rows())
     assert [r.cells for r in rows] == [ROWS[1]]
     assert rows[0].line == 2
+
+
+def test_cp1252_with_a_byte_it_does_not_define(tmp_path: Path) -> None:
+    # 0x81 means nothing in cp1252: charset-normalizer then chose cp775 (Baltic), and
+    # every « é » of the file became « ķ »
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        _text(ROWS, ";").encode("cp1252")
+        + "Garage;Zoé;Martin;z@m.fr\r\n".encode("cp1252").replace(b"Garage", b"Gar\x81ge")
+    )
+    table = open_table(path, "excel.csv")
+    assert table.encoding == "cp1252"
+    assert table.header == ROWS[0]
+    assert [r.cells[1] for r in table.rows()] == ["Hélène", "Zoé"]
 
 
 def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Reading a file other tools wrote into rows located in the file.
 
 CSV files are decoded with the encoding charset-normalizer detects (UTF-8 with or without
-BOM, cp1252 as Excel writes in France, UTF-16 with BOM) and split with the dialect the
-standard library's sniffer finds among ``,`` ``;`` tab and ``|``; rows are streamed, so
+BOM, cp1252 as Excel writes in France, UTF-16 with or without BOM, UTF-32 with BOM) and
+split with the dialect the standard library's sniffer finds among ``,`` ``;`` tab and ``|``; rows are streamed, so
 a file of 100,000 rows is never held at once. An xlsx is read with openpyxl (first sheet
 or the one named), a vCard file with vobject, one row per card. Every row carries the
 line it starts on in the file, so a problem can be located ``file:line:column``.
@@ -90,32 +90,70 @@ def open_table(path: Path, shown: str, *, sheet: str | None = None) -> Table:
     return _open_csv(path, shown)
 
 
+WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250")
+"""What charset-normalizer names a French file written by Excel (read as cp1252)."""
+CP1252_HOLES = bytes.maketrans(b"\x81\x8d\x8f\x90\x9d", b"?????")
+"""The five bytes cp1252 leaves undefined, as a question mark."""
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` for text in UTF-16 without its BOM (every other byte
+    NUL, as Latin text is), else ``None``."""
+    head = sample[:4096]
+    half = len(head) // 2
+    if half < 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= half * 0.7 and even == 0:
+        return "utf-16-le"
+    if even >= half * 0.7 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _normalised_guess(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    name = best.encoding if best is not None else "cp1252"
+    return "cp1252" if name in WESTERN else name
+
+
 def detect_encoding(sample: bytes) -> str:
     """The encoding of a file that starts with ``sample`` (BOMs first, then
     charset-normalizer; cp1252 stands for Latin-1, which Excel writes in France)."""
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's
+        return "utf-32"
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    bomless = _utf16_without_bom(sample)
+    if bomless is not None:
+        return bomless
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 3:  # the sample cut a character in two
             return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    name = best.encoding if best is not None else "cp1252"
-    return "cp1252" if name in ("latin_1", "iso8859_1", "iso8859_15", "cp1250") else name
+    name = _normalised_guess(sample)
+    # a byte cp1252 does not define rules it out for charset-normalizer, which then picks
+    # a far-off code page: without that byte, is the file cp1252 after all?
+    plugged = sample.translate(CP1252_HOLES)
+    if name != "cp1252" and plugged != sample and _normalised_guess(plugged) == "cp1252":
+        return "cp1252"
+    return name
 
 
 def _looks_binary(sample: bytes) -> bool:
     if sample.startswith(BINARY_MAGIC):
         return True
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
         return False
-    return b"\x00" in sample[:4096]
+    return b"\x00" in sample[:4096] and _utf16_without_bom(sample) is None
 
 
 def _sniff(text: str) -> tuple[str, str]:
