@@ -61,6 +61,51 @@ def test_cp1252_with_a_byte_it_does_not_define(tmp_path: Path) -> None:
     assert [r.cells[1] for r in table.rows()] == ["Hélène", "Zoé"]
 
 
+ANDROID_21 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+    "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Mart=C3=AEn;=C3=89lodie;;Mme;\r\n"
+    "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=89lodie Mart=C3=AEn\r\n"
+    "TEL;CELL:0612345679\r\n"
+    "ADR;HOME;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:;;12 all=C3=A9e des =\r\n"
+    "Tilleuls;Lyon;;69003;\r\n"
+    "FN pas de deux-points\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def test_vcard_2_1_quoted_printable_civility_and_a_line_it_cannot_read(tmp_path: Path) -> None:
+    path = tmp_path / "android.vcf"
+    path.write_bytes(ANDROID_21.encode("ascii"))
+    table = open_table(path, "android.vcf")
+    (row,) = table.rows()
+    cells = dict(zip(table.header, row.cells, strict=True))
+    # a soft line break of quoted-printable continues the line (the address was cut)
+    assert cells["Rue"] == "12 allée des Tilleuls"
+    assert (cells["Ville"], cells["Code postal"]) == ("Lyon", "69003")
+    assert (cells["Civilité"], cells["Prénom"], cells["Nom"]) == ("Mme", "Élodie", "Martîn")
+    # the line vobject skips is told, located, not logged on stderr in its own words
+    assert table.skipped == [(8, "FN pas de deux-points")]
+
+
+def test_a_vcard_line_left_out_is_a_located_warning(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "android.vcf"
+    path.write_bytes(ANDROID_21.encode("ascii"))
+    result = _run(carnet, repo, path, "--map", "Nom=contact.last_name", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"{path}:8:1: warning: ligne illisible, laissée de côté : « FN pas de deux-points »" in (
+        result.stderr
+    )
+    assert "vobject" not in result.stderr and "Skipped line" not in result.stderr
+
+
+def test_a_vcf_that_is_a_csv_is_read_as_one(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.vcf"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    table = open_table(path, "contacts.vcf")  # was « fichier vide »
+    assert table.format == "csv"
+    assert [r.cells for r in table.rows()] == [ROWS[1]]
+
+
 def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

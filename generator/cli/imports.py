@@ -113,6 +113,7 @@ def guess(
         how = "" if g.how != "fuzzy" else f" (~{g.score:g})"
         grid.add_row(cell(g.column), cell((g.field or "—") + how), cell(" | ".join(values)[:60]))
     Console(width=120, highlight=False).print(grid)
+    print_problems(table.skipped_problems(env.lang or "fr"))
     unmatched = [g.column for g in guesses if not g.field]
     if unmatched:
         click.echo(say("Colonnes non associées : ", "Unmatched columns: ") + ", ".join(unmatched))

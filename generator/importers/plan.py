@@ -98,6 +98,7 @@ def plan_import(
         f"{kind}.{key}": spec for kind, fields in declared.items() for key, spec in fields.items()
     }
     reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang, specs)
+    reader.problems += table.skipped_problems(lang)
     index = Index(mapping.name_threshold, mapping.region)
     index.fill(book)
     drafts: list[Draft] = []

@@ -13,13 +13,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from generator.problems import Refused
+from generator.problems import Problem, Refused, make_problem
 
 MAX_BYTES = 100 * 1024 * 1024
 """Files larger than this are refused: an import is a list of people, not a database."""
@@ -58,7 +60,16 @@ class Table:
     delimiter: str | None = None
     quoting: str | None = None
     sheet: str | None = None
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    """Lines of a vCard that could not be read, left out: (line, its text)."""
     _rows: Iterator[Row] | None = field(default=None, repr=False)
+
+    def skipped_problems(self, lang: str = "fr") -> list[Problem]:
+        """A warning for each line of the file left out, located."""
+        return [
+            make_problem("import-line-skipped", self.shown, line=n, column=1, lang=lang, text=t)
+            for n, t in self.skipped
+        ]
 
     def rows(self) -> Iterator[Row]:
         """The data rows, each once (a second call gets nothing)."""
@@ -309,6 +320,7 @@ def _xlsx_cells(ws: object) -> Iterator[list[str]]:
 
 
 VCARD_COLUMNS = (
+    "Civilité",
     "Prénom",
     "Nom",
     "Nom complet",
@@ -332,26 +344,46 @@ def _open_vcard(path: Path, shown: str) -> Table:
         raise Refused("import-file-binary", file=shown)
     text = raw.decode(detect_encoding(raw[:SAMPLE_BYTES]), errors="replace").lstrip("\ufeff")
     if "BEGIN:VCARD" not in text.upper():
-        raise Refused("import-file-empty", file=shown)
+        return _open_csv(path, shown)  # a list saved under the wrong name
     table = Table(path, shown, "vcf", list(VCARD_COLUMNS), 0, encoding="utf-8")
-    table._rows = _vcard_rows(text, shown)
+    cards, skipped = _read_cards(text, shown)
+    lines = text.splitlines()
+    table.skipped = [(n, lines[n - 1].strip() if 0 < n <= len(lines) else "") for n in skipped]
+    starts = [n for n, line in enumerate(lines, start=1) if line.upper().startswith("BEGIN:VCARD")]
+    table._rows = (Row(line, card_cells(card)) for line, card in zip(starts, cards, strict=False))
     return table
 
 
-def _vcard_rows(text: str, shown: str) -> Iterator[Row]:
+class _Skipped(logging.Handler):
+    """The line numbers vobject logs as it skips lines it cannot read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = re.match(r"Skipped line (\d+)", record.getMessage())
+        if found:
+            self.lines.append(int(found[1]))
+
+
+def _read_cards(text: str, shown: str) -> tuple[list[Any], list[int]]:
+    """The cards of a vCard file, and the lines left out (vobject logs them on stderr,
+    in its words, when left to itself). Quoted-printable lines (vCard 2.1, Android)
+    continue on the next line after a final ``=``."""
     import vobject
 
-    starts = [
-        n
-        for n, line in enumerate(text.splitlines(), start=1)
-        if line.upper().startswith("BEGIN:VCARD")
-    ]
+    logger = logging.getLogger("vobject.base")
+    handlers, propagate = logger.handlers[:], logger.propagate
+    skipped = _Skipped()
+    logger.handlers, logger.propagate = [skipped], False
     try:
-        cards = list(vobject.readComponents(io.StringIO(text), ignoreUnreadable=True))
+        cards = list(vobject.readComponents(io.StringIO(text), ignoreUnreadable=True, allowQP=True))
     except Exception as exc:  # vobject raises its own ParseError and plain ValueErrors
         raise Refused("import-file-unreadable", file=shown, detail=str(exc)[:80]) from exc
-    for line, card in zip(starts, cards, strict=False):
-        yield Row(line, card_cells(card))
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+    return cards, skipped.lines
 
 
 def _value(card: object, name: str) -> str:
@@ -375,10 +407,11 @@ def _phones(card: object) -> tuple[str, str]:
 def card_cells(card: object) -> list[str]:
     """The cells of one vCard, in the order of :data:`VCARD_COLUMNS`."""
     contents = getattr(card, "contents", {})
-    first = last = ""
+    civility = first = last = ""
     if "n" in contents:
         name = contents["n"][0].value
         first, last = str(name.given or "").strip(), str(name.family or "").strip()
+        civility = str(name.prefix or "").strip()
     org = ""
     if "org" in contents:
         value = contents["org"][0].value
@@ -391,6 +424,7 @@ def card_cells(card: object) -> list[str]:
     email = _value(card, "email")
     phone, mobile = _phones(card)
     return [
+        civility,
         first,
         last,
         _value(card, "fn"),
