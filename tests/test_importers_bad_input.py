@@ -106,6 +106,13 @@ def test_a_vcf_that_is_a_csv_is_read_as_one(tmp_path: Path) -> None:
     assert [r.cells for r in table.rows()] == [ROWS[1]]
 
 
+def test_a_header_named_twice_is_numbered(tmp_path: Path) -> None:
+    # the second « Nom » could not be mapped: a mapping names its columns by their header
+    path = tmp_path / "deux-noms.csv"
+    path.write_text("Nom;Nom;E-mail;;\r\nVidal;Hélène;h@vidal.fr;;\r\n", encoding="utf-8")
+    assert open_table(path, "deux-noms.csv").header == ["Nom", "Nom 2", "E-mail", "", ""]
+
+
 def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

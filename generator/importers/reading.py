@@ -204,7 +204,7 @@ def _open_csv(path: Path, shown: str) -> Table:
     if first is None:
         stream.close()
         raise Refused("import-file-empty", file=shown)
-    header = [c.strip().lstrip("\ufeff") for c in first.cells]
+    header = _numbered([c.strip().lstrip("\ufeff") for c in first.cells])
     table = Table(path, shown, "csv", header, first.line, encoding, delimiter, quote)
     table._rows = rows
     return table
@@ -262,10 +262,25 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
         first = next(rows, None)
     if first is None:
         raise Refused("import-file-empty", file=shown)
-    header = _fill_merged(first.cells)
+    header = _numbered(_fill_merged(first.cells))
     table = Table(path, shown, "xlsx", header, first.line, sheet=ws.title)
     table._rows = rows
     return table
+
+
+def _numbered(header: list[str]) -> list[str]:
+    """The header with a name given again numbered (« Nom », « Nom 2 »): a mapping names
+    its columns by their header, each must be told apart."""
+    seen: set[str] = set()
+    named: list[str] = []
+    for title in header:
+        name, n = title, 1
+        while title and name in seen:
+            n += 1
+            name = f"{title} {n}"
+        seen.add(name)
+        named.append(name)
+    return named
 
 
 def _fill_merged(cells: list[str]) -> list[str]:
