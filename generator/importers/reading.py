@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
-import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
+from generator.importers.vcards import VCARD_COLUMNS, card_cells, read_cards
 from generator.problems import Problem, Refused, make_problem
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -98,7 +96,7 @@ def open_table(path: Path, shown: str, *, sheet: str | None = None) -> Table:
         return _open_xlsx(path, shown, sheet)
     if suffix in (".vcf", ".vcard"):
         return _open_vcard(path, shown)
-    return _open_csv(path, shown)
+    return open_csv(path, shown)
 
 
 WESTERN = ("cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250")
@@ -157,7 +155,7 @@ def detect_encoding(sample: bytes) -> str:
     return name
 
 
-def _looks_binary(sample: bytes) -> bool:
+def looks_binary(sample: bytes) -> bool:
     if sample.startswith(BINARY_MAGIC):
         return True
     if sample.startswith(
@@ -182,10 +180,11 @@ def _sniff(text: str) -> tuple[str, str]:
     return delimiter, quote
 
 
-def _open_csv(path: Path, shown: str) -> Table:
+def open_csv(path: Path, shown: str) -> Table:
+    """Open a CSV file (see :func:`open_table`)."""
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
-    if _looks_binary(sample):
+    if looks_binary(sample):
         raise Refused("import-file-binary", file=shown)
     encoding = detect_encoding(sample)
     try:
@@ -334,135 +333,19 @@ def _xlsx_cells(ws: object) -> Iterator[list[str]]:
         yield cells
 
 
-VCARD_COLUMNS = (
-    "Civilité",
-    "Prénom",
-    "Nom",
-    "Nom complet",
-    "Société",
-    "Fonction",
-    "E-mail",
-    "Téléphone",
-    "Mobile",
-    "Rue",
-    "Code postal",
-    "Ville",
-    "Pays",
-    "Centres d'intérêt",
-    "Note",
-)
-
-
 def _open_vcard(path: Path, shown: str) -> Table:
+    """Open a vCard file (see :func:`~generator.importers.reading.open_table`): one row
+    per card, in the columns of :data:`VCARD_COLUMNS`."""
     raw = path.read_bytes()
-    if _looks_binary(raw[:SAMPLE_BYTES]):
+    if looks_binary(raw[:SAMPLE_BYTES]):
         raise Refused("import-file-binary", file=shown)
     text = raw.decode(detect_encoding(raw[:SAMPLE_BYTES]), errors="replace").lstrip("\ufeff")
     if "BEGIN:VCARD" not in text.upper():
-        return _open_csv(path, shown)  # a list saved under the wrong name
+        return open_csv(path, shown)  # a list saved under the wrong name
     table = Table(path, shown, "vcf", list(VCARD_COLUMNS), 0, encoding="utf-8")
-    cards, skipped = _read_cards(text, shown)
+    cards, skipped = read_cards(text, shown)
     lines = text.splitlines()
     table.skipped = [(n, lines[n - 1].strip() if 0 < n <= len(lines) else "") for n in skipped]
     starts = [n for n, line in enumerate(lines, start=1) if line.upper().startswith("BEGIN:VCARD")]
     table._rows = (Row(line, card_cells(card)) for line, card in zip(starts, cards, strict=False))
     return table
-
-
-class _Skipped(logging.Handler):
-    """The line numbers vobject logs as it skips lines it cannot read."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[int] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        found = re.match(r"Skipped line (\d+)", record.getMessage())
-        if found:
-            self.lines.append(int(found[1]))
-
-
-def _read_cards(text: str, shown: str) -> tuple[list[Any], list[int]]:
-    """The cards of a vCard file, and the lines left out (vobject logs them on stderr,
-    in its words, when left to itself). Quoted-printable lines (vCard 2.1, Android)
-    continue on the next line after a final ``=``."""
-    import vobject
-
-    logger = logging.getLogger("vobject.base")
-    handlers, propagate = logger.handlers[:], logger.propagate
-    skipped = _Skipped()
-    logger.handlers, logger.propagate = [skipped], False
-    try:
-        cards = list(vobject.readComponents(io.StringIO(text), ignoreUnreadable=True, allowQP=True))
-    except Exception as exc:  # vobject raises its own ParseError and plain ValueErrors
-        raise Refused("import-file-unreadable", file=shown, detail=str(exc)[:80]) from exc
-    finally:
-        logger.handlers, logger.propagate = handlers, propagate
-    return cards, skipped.lines
-
-
-def _value(card: object, name: str) -> str:
-    item = getattr(card, name, None)
-    return str(item.value).strip() if item is not None and isinstance(item.value, str) else ""
-
-
-def _phones(card: object) -> tuple[str, str]:
-    phone = mobile = ""
-    for tel in getattr(card, "contents", {}).get("tel", []):
-        types = {t.lower() for t in tel.params.get("TYPE", [])}
-        types |= {t.lower() for v in tel.params.get("TYPE", []) for t in v.split(",")}
-        number = str(tel.value).removeprefix("tel:").strip()
-        if "cell" in types and not mobile:
-            mobile = number
-        elif not phone:
-            phone = number
-    return phone, mobile
-
-
-def card_cells(card: object) -> list[str]:
-    """The cells of one vCard, in the order of :data:`VCARD_COLUMNS`."""
-    contents = getattr(card, "contents", {})
-    civility = first = last = ""
-    if "n" in contents:
-        name = contents["n"][0].value
-        first, last = str(name.given or "").strip(), str(name.family or "").strip()
-        civility = str(name.prefix or "").strip()
-    org = ""
-    if "org" in contents:
-        value = contents["org"][0].value
-        org = (value[0] if isinstance(value, list) and value else str(value)).strip()
-    street = postcode = city = country = ""
-    if "adr" in contents:
-        adr = contents["adr"][0].value
-        street, postcode = str(adr.street or "").strip(), str(adr.code or "").strip()
-        city, country = str(adr.city or "").strip(), str(adr.country or "").strip()
-    email = _value(card, "email")
-    phone, mobile = _phones(card)
-    return [
-        civility,
-        first,
-        last,
-        _value(card, "fn"),
-        org,
-        _value(card, "title"),
-        email,
-        phone,
-        mobile,
-        street,
-        postcode,
-        city,
-        country,
-        ", ".join(_categories(card)),
-        _value(card, "note"),
-    ]
-
-
-def _categories(card: object) -> list[str]:
-    """The card's CATEGORIES (a list in vobject; a comma-separated text otherwise)."""
-    found: list[str] = []
-    for item in getattr(card, "contents", {}).get("categories", []):
-        value = item.value
-        found += [
-            str(v).strip() for v in (value if isinstance(value, list) else str(value).split(","))
-        ]
-    return [v for v in found if v]
