@@ -309,3 +309,26 @@ def test_a_mapping_that_does_not_validate(repo: Path, tmp_path: Path, carnet) ->
     assert "introuvable" in unknown.stderr
     neither = _run(carnet, repo, path)
     assert neither.exit_code == 2
+
+
+def test_mapping_names_of_any_shape(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    long_name = "Fichier des prospects du salon " * 10  # 300 characters
+    for name, file in (
+        ("../../hors du dépôt", "hors-du-depot"),
+        ("a/b\\c", "a-b-c"),
+        (long_name, ("fichier-des-prospects-du-salon-" * 2)[:60].strip("-")),
+    ):
+        saved = carnet("import", "guess", str(path), "--save-mapping", name, repo=repo)
+        assert saved.exit_code == 0, saved.output  # a name too long for a file crashed
+        assert (repo / f"data/imports/{file}.yaml").is_file(), sorted(
+            p.name for p in (repo / "data/imports").iterdir()
+        )
+        run = _run(carnet, repo, path, "--mapping", name, "--dry-run")
+        assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in repo.rglob("*") if p.is_file() and "imports" in p.parts) == [
+        "a-b-c.yaml",
+        f"{file}.yaml",
+        "hors-du-depot.yaml",
+    ]

@@ -342,7 +342,8 @@ def write_new(tmp: Path | str, payload: bytes) -> None:
 
 def _discard(staged: list[tuple[Path, Path]], boxes: list[Path], made: list[Path]) -> None:
     for tmp, _ in staged:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # one never made may not even be named (too long)
+            tmp.unlink()
     for box in boxes:
         with contextlib.suppress(OSError):
             box.rmdir()

@@ -31,7 +31,7 @@ def _suggest(value: str, candidates: Iterable[str], lang: str) -> str:
 def mapping_id(name: str) -> str:
     """The file name of the mapping called ``name``: « Fichier prospects mensuel » →
     ``fichier-prospects-mensuel``."""
-    slug = normalise(name).replace(" ", "-")
+    slug = normalise(name).replace(" ", "-")[:60].strip("-")  # a file name has a limit
     if not slug:
         raise Refused("import-mapping-name-invalid", name=name)
     return slug
