@@ -332,3 +332,17 @@ def test_mapping_names_of_any_shape(repo: Path, tmp_path: Path, carnet) -> None:
         f"{file}.yaml",
         "hors-du-depot.yaml",
     ]
+
+
+def test_a_mapping_s_warnings_are_shown(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    (repo / "data/imports/salon.yaml").write_text(
+        "kind: contact\ncolumns: {Nom: contact.last_name}\nconstant: {contact.interests: [salon]}\n",
+        encoding="utf-8",
+    )
+    result = _run(carnet, repo, path, "--mapping", "salon", "--dry-run")
+    assert result.exit_code == 0, result.output
+    # « constant » for « constants »: the constants were silently not applied
+    assert "data/imports/salon.yaml:3:1: warning:" in result.stderr
+    assert "[field-unknown]" in result.stderr

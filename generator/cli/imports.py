@@ -206,8 +206,8 @@ def run_import(
         lang = env.lang or book.lang
         if mapping_name:
             mapping, root, problems, rel = read_mapping(env.repo, mapping_name, lang)
+            print_problems(problems)  # its warnings too: a key mistyped is left out
             if mapping is None:
-                print_problems(problems)
                 raise Refused("import-refused", count=sum(1 for p in problems if p.is_error))
         else:
             mapping, root, rel = inline_mapping(kind, pairs), None, "--map"
