@@ -346,3 +346,13 @@ def test_a_mapping_s_warnings_are_shown(repo: Path, tmp_path: Path, carnet) -> N
     # « constant » for « constants »: the constants were silently not applied
     assert "data/imports/salon.yaml:3:1: warning:" in result.stderr
     assert "[field-unknown]" in result.stderr
+
+
+def test_a_column_mapped_twice_inline_is_refused(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    twice = ["--map", "Nom=contact.last_name", "--map", "Nom=contact.first_name"]
+    result = _run(carnet, repo, path, *twice, "--dry-run")
+    # the first was dropped without a word, then every row was « contact sans nom »
+    assert result.exit_code == 2, result.output
+    assert "« Nom » associée deux fois" in result.stderr

@@ -91,6 +91,13 @@ def inline_mapping(kind: str, pairs: Iterable[str]) -> ImportMapping:
         header, sep, target = pair.rpartition("=")
         if not sep or not header.strip() or not target.strip():
             raise Refused("import-map-invalid", pair=pair)
+        if header.strip() in columns:
+            raise Refused(
+                "import-map-twice",
+                header=header.strip(),
+                first=columns[header.strip()],
+                second=target.strip(),
+            )
         columns[header.strip()] = target.strip()
     return ImportMapping(kind=kind, columns=columns)  # type: ignore[arg-type]
 
