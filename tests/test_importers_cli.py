@@ -265,6 +265,32 @@ def test_rows_naming_a_duplicate_company_make_one_with_on_duplicate_new(
     assert _read(repo, "data/contacts/sapinet.yaml")["company"] == "mes-beaux-sapins-2"
 
 
+def test_names_in_other_scripts_are_not_all_the_same(repo: Path, carnet, tmp_path: Path) -> None:
+    # Cyrillic and Japanese names kept no letter once « normalised »: every such contact
+    # was a « close name » of the first, every such company « the same name »
+    path = tmp_path / "international.csv"
+    path.write_text(
+        "Société;Prénom;Nom;CP\r\n"
+        "ОАО Ромашка;Иван;Петров;75001\r\n"
+        "ООО Лютик;Сергей;Смирнов;75001\r\n"
+        "株式会社山田;花子;山田;\r\n"
+        "有限会社佐藤;太郎;佐藤;\r\n"
+        ".;Zoé;Vidal;\r\n"
+        "-;Luc;Martin;\r\n",
+        encoding="utf-8",
+    )
+    maps = ["Société=company.name", "Prénom=contact.first_name", "Nom=contact.last_name"]
+    args = [arg for pair in [*maps, "CP=contact.postcode"] for arg in ("--map", pair)]
+    result = carnet("import", "run", str(path), *args, repo=repo)
+    assert result.exit_code == 0, result.output
+    assert "en double" not in result.stderr
+    assert "6 sociétés et 6 contacts créés" in result.stderr
+    # files stay named in ASCII: a name without Latin letters falls back to the kind
+    names = sorted(p.stem for p in (repo / "data/companies").glob("societe*.yaml"))
+    assert names == ["societe", *(f"societe-{n}" for n in range(2, 7))]
+    assert carnet("validate", repo=repo).exit_code == 0
+
+
 def test_an_error_anywhere_writes_nothing_and_points_at_the_cell(
     repo: Path, carnet, tmp_path: Path
 ) -> None:

@@ -148,9 +148,11 @@ class Index:
         words: str | None = None,
     ) -> None:
         """Index a company by SIREN and ``name`` (normalised) at ``postcode``."""
-        self.company_names.setdefault(name, known)
         if siren:
             self.sirens.setdefault(siren, known)
+        if not name:  # a name without a letter (« - ») names nothing
+            return
+        self.company_names.setdefault(name, known)
         if postcode:
             self._add_name(("company", postcode), name, known, words)
         elif not siren and known.draft is not None:
@@ -170,7 +172,7 @@ class Index:
             self.emails.setdefault(str(email).lower(), known)
         for phone in phones:
             self.phones.setdefault(phone, known)
-        if postcode:
+        if postcode and name:
             self._add_name(("contact", postcode), name, known, words)
 
     def _add_name(
@@ -195,6 +197,8 @@ class Index:
                     known.company is None or known.company != _company_key(draft)
                 ):
                     return Duplicate(known, "phone")
+        if not name:
+            return None
         if not postcode:
             if draft.kind == "company" and not siren and name in self.company_names:
                 return Duplicate(self.company_names[name], "same_name")
@@ -214,6 +218,8 @@ class Index:
         siren, name, _, postcode = self._keys(draft)
         if siren:
             return self.file_sirens.get(siren)
+        if not name:
+            return None
         for other, known in self.names.get(("company", postcode), []):
             if other == name and known.draft is not None and not siren_of(known.draft.data):
                 return known

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.files.edits import ChangeSet, dump, to_yaml_data
 from generator.files.yamlio import parse_bytes, position_of
-from generator.importers.fields import Guess, normalise
+from generator.importers.fields import Guess, ascii_words
 from generator.problems import Problem, Refused, did_you_mean, make_problem
 from generator.schema.imports import ImportColumn, ImportMapping
 from generator.schema.parse import validate_value
@@ -31,7 +31,7 @@ def _suggest(value: str, candidates: Iterable[str], lang: str) -> str:
 def mapping_id(name: str) -> str:
     """The file name of the mapping called ``name``: « Fichier prospects mensuel » →
     ``fichier-prospects-mensuel``."""
-    slug = normalise(name).replace(" ", "-")[:60].strip("-")  # a file name has a limit
+    slug = ascii_words(name).replace(" ", "-")[:60].strip("-")  # a file name has a limit
     if not slug:
         raise Refused("import-mapping-name-invalid", name=name)
     return slug

@@ -27,7 +27,7 @@ from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
-from generator.importers.fields import known_fields, normalise
+from generator.importers.fields import ascii_words, known_fields
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
 from generator.importers.workers import CHUNK, Workers, new_records, read_rows
@@ -218,7 +218,7 @@ def _settle_contact(
 
 def slug(text: str, fallback: str) -> str:
     """A record id from a name: lower case, no accents, words joined by ``-``."""
-    return normalise(text).replace(" ", "-")[:60].strip("-") or fallback
+    return ascii_words(text).replace(" ", "-")[:60].strip("-") or fallback
 
 
 @collections_paused()
