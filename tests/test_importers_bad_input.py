@@ -356,3 +356,28 @@ def test_a_column_mapped_twice_inline_is_refused(repo: Path, tmp_path: Path, car
     # the first was dropped without a word, then every row was « contact sans nom »
     assert result.exit_code == 2, result.output
     assert "« Nom » associée deux fois" in result.stderr
+
+
+def test_a_constant_that_fails_is_told_once_in_the_mapping(
+    repo: Path, tmp_path: Path, carnet
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text([*ROWS, ROWS[1], ROWS[1]], ";"), encoding="utf-8")
+    (repo / "data/imports/salon.yaml").write_text(
+        "kind: contact\n"
+        "columns: {Nom: contact.last_name}\n"
+        "constants:\n"
+        "  contact.email: pas-une-adresse\n"
+        "  contact.optin_date: hier\n",
+        encoding="utf-8",
+    )
+    before = snapshot(repo)
+    result = _run(carnet, repo, path, "--mapping", "salon")
+    assert result.exit_code == 1, result.output
+    err = result.stderr
+    # once, where it is typed; not once a row, at the row's first column
+    assert err.count("pas-une-adresse") == 1, err
+    assert "data/imports/salon.yaml:4:18: error: adresse e-mail « pas-une-adresse » invalide" in err
+    assert "data/imports/salon.yaml:5:23: error: date « hier » illisible" in err
+    assert f"{path}:" not in err
+    assert snapshot(repo) == before

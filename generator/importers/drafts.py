@@ -152,6 +152,7 @@ class RowReader:
             self._set(draft, key, value, index + 1, column.split)
         if not filled:
             return None, None
+        told, self.problems = self.problems, []  # a constant's, told once: constant_problems
         for target, value in self.mapping.constants.items():
             kind, _, key = target.partition(".")
             draft = company if kind == "company" else contact
@@ -163,6 +164,7 @@ class RowReader:
                 draft.data.setdefault("interests", []).extend(value)
             else:
                 self._set(draft, key, value, 1, None)
+        self.problems = told
         if not company.data.get("name"):
             company_part = None
         else:
@@ -185,6 +187,23 @@ class RowReader:
             )
             return company_part, None
         return company_part, contact
+
+    def constant_problems(self) -> dict[str, list[Problem]]:
+        """The problems of each constant of the mapping (a value its field refuses), by
+        its field: found once, not on every row."""
+        found: dict[str, list[Problem]] = {}
+        told, self.problems = self.problems, []
+        try:
+            for target, value in self.mapping.constants.items():
+                if isinstance(value, list):
+                    continue
+                kind, _, key = target.partition(".")
+                self._set(Draft(kind, 1), key, value, 1, None)
+                if self.problems:
+                    found[target], self.problems = self.problems, []
+        finally:
+            self.problems = told
+        return found
 
     @staticmethod
     def _custom(spec: Any, value: str, separator: str | None) -> Any:

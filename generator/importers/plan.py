@@ -25,6 +25,7 @@ from generator.checks import run_checks
 from generator.files.collector import collections_paused
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
+from generator.files.yamlio import position_of
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
 from generator.importers.fields import ascii_words, known_fields
@@ -99,6 +100,11 @@ def plan_import(
     }
     reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang, specs)
     reader.problems += table.skipped_problems(lang)
+    for target, found in reader.constant_problems().items():
+        line, column = position_of(mapping_root, ("constants", target)) if mapping_root else (1, 1)
+        problems += [
+            dataclasses.replace(p, path=mapping_rel, line=line, column=column) for p in found
+        ]
     index = Index(mapping.name_threshold, mapping.region)
     index.fill(book)
     drafts: list[Draft] = []
