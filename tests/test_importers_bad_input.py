@@ -381,3 +381,17 @@ def test_a_constant_that_fails_is_told_once_in_the_mapping(
     assert "data/imports/salon.yaml:5:23: error: date « hier » illisible" in err
     assert f"{path}:" not in err
     assert snapshot(repo) == before
+
+
+def test_a_mapping_is_never_saved_through_a_link(repo: Path, tmp_path: Path, carnet) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (repo / "data/imports").rmdir()
+    (repo / "data/imports").symlink_to(outside, target_is_directory=True)
+    # guess reads no record, so nothing flagged the link: the mapping went outside
+    result = carnet("import", "guess", str(path), "--save-mapping", "salon", repo=repo)
+    assert result.exit_code == 1, result.output
+    assert "data/imports est un lien symbolique" in result.stderr
+    assert list(outside.iterdir()) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.edits import ChangeSet, dump, to_yaml_data
+from generator.files.output import checked_path
 from generator.files.yamlio import parse_bytes, position_of
 from generator.importers.fields import Guess, ascii_words
 from generator.problems import Problem, Refused, did_you_mean, make_problem
@@ -194,6 +195,7 @@ def save_mapping(changes: ChangeSet, name: str, data: dict[str, Any], *, force: 
     """Add the mapping ``data`` called ``name`` to ``changes``; refuses to overwrite an
     existing mapping without ``force`` (the seed warns that it is overwritten)."""
     rel = mapping_path(name)
+    checked_path(changes.repo, *FOLDER.split("/"))  # never through a linked folder
     target = changes.repo / rel
     if target.is_symlink():
         raise Refused("output-link", path=rel)
