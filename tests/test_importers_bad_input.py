@@ -113,6 +113,16 @@ def test_a_header_named_twice_is_numbered(tmp_path: Path) -> None:
     assert open_table(path, "deux-noms.csv").header == ["Nom", "Nom 2", "E-mail", "", ""]
 
 
+def test_a_file_of_one_column_keeps_its_commas(tmp_path: Path) -> None:
+    # the sniffer found « , » in the values: every « Sapin, Jeanne » became a ragged row
+    path = tmp_path / "noms.csv"
+    path.write_text("Nom complet\r\nSapin, Jeanne\r\nMartin; Luc\r\nVidal\r\n", encoding="utf-8")
+    table = open_table(path, "noms.csv")
+    assert table.header == ["Nom complet"]
+    assert [r.cells for r in table.rows()] == [["Sapin, Jeanne"], ["Martin; Luc"], ["Vidal"]]
+    assert table.delimiter is None  # guess shows no delimiter
+
+
 def test_xlsx_with_a_title_and_merged_header_cells(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

@@ -32,6 +32,8 @@ END = END_MARK + "\n"
 opened in the file was never closed (the csv module, lenient, then takes every line
 after it, this one too, into one cell)."""
 DELIMITERS = ",;\t|"
+ONE_COLUMN = "\x1f"
+"""The delimiter of a file whose header has none (one column): a character no text has."""
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF", b"Rar!", b"\x1f\x8b")
 
 
@@ -168,6 +170,9 @@ def looks_binary(sample: bytes) -> bool:
 def _sniff(text: str) -> tuple[str, str]:
     """The delimiter and the quote character of a CSV sample."""
     lines = text.splitlines()
+    header = next((line for line in lines if line.strip()), "")
+    if not any(d in header for d in DELIMITERS):
+        return ONE_COLUMN, '"'  # a comma in the values is no delimiter
     head = "\n".join(lines[:50])
     try:
         dialect = csv.Sniffer().sniff(head, delimiters=DELIMITERS)
@@ -204,7 +209,8 @@ def open_csv(path: Path, shown: str) -> Table:
         stream.close()
         raise Refused("import-file-empty", file=shown)
     header = _numbered([c.strip().lstrip("\ufeff") for c in first.cells])
-    table = Table(path, shown, "csv", header, first.line, encoding, delimiter, quote)
+    shown_delimiter = None if delimiter == ONE_COLUMN else delimiter
+    table = Table(path, shown, "csv", header, first.line, encoding, shown_delimiter, quote)
     table._rows = rows
     return table
 
