@@ -405,3 +405,18 @@ def test_a_mapping_is_never_saved_through_a_link(repo: Path, tmp_path: Path, car
     assert result.exit_code == 1, result.output
     assert "data/imports est un lien symbolique" in result.stderr
     assert list(outside.iterdir()) == []
+
+
+def test_an_empty_first_sheet_names_the_others(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Liste du salon, voir l'onglet suivant"])
+    book.create_sheet("Contacts").append(["Nom", "Prénom"])
+    book["Contacts"].append(["Vidal", "Hélène"])
+    path = tmp_path / "salon.xlsx"
+    book.save(path)
+    with pytest.raises(Refused) as caught:  # was « fichier vide »
+        open_table(path, "salon.xlsx")
+    assert caught.value.code == "import-sheet-empty"
+    assert caught.value.params["others"] == "Contacts"
+    assert open_table(path, "salon.xlsx", sheet="Contacts").header == ["Nom", "Prénom"]

@@ -266,6 +266,11 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
     while first is not None and sum(1 for c in first.cells if c.strip()) < 2:
         first = next(rows, None)
     if first is None:
+        others = [name for name in book.sheetnames if name != ws.title]
+        if others:
+            raise Refused(
+                "import-sheet-empty", file=shown, sheet=ws.title, others=", ".join(others)
+            )
         raise Refused("import-file-empty", file=shown)
     header = _numbered(_fill_merged(first.cells))
     table = Table(path, shown, "xlsx", header, first.line, sheet=ws.title)
