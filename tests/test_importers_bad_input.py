@@ -420,3 +420,20 @@ def test_an_empty_first_sheet_names_the_others(tmp_path: Path) -> None:
     assert caught.value.code == "import-sheet-empty"
     assert caught.value.params["others"] == "Contacts"
     assert open_table(path, "salon.xlsx", sheet="Contacts").header == ["Nom", "Prénom"]
+
+
+def test_vcard_components_of_several_values(tmp_path: Path) -> None:
+    path = tmp_path / "carte.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Dupont;Jean,Pierre;;Dr,M.;\r\n"
+        "FN:Jean-Pierre Dupont\r\nADR:;;12 rue Neuve,Bâtiment B;Lyon;;69001;France\r\n"
+        "EMAIL:\r\nEMAIL:jp@dupont.fr\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    table = open_table(path, "carte.vcf")
+    (row,) = table.rows()
+    cells = dict(zip(table.header, row.cells, strict=True))
+    # the lists vobject gives were written as Python: « ['Jean', 'Pierre'] »
+    assert (cells["Civilité"], cells["Prénom"]) == ("Dr M.", "Jean Pierre")
+    assert cells["Rue"] == "12 rue Neuve, Bâtiment B"
+    assert cells["E-mail"] == "jp@dupont.fr"  # the first filled one, not the first one

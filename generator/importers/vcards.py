@@ -67,8 +67,19 @@ def read_cards(text: str, shown: str) -> tuple[list[Any], list[int]]:
 
 
 def _value(card: object, name: str) -> str:
-    item = getattr(card, name, None)
-    return str(item.value).strip() if item is not None and isinstance(item.value, str) else ""
+    """The first filled value of the property ``name`` (``EMAIL:`` may come empty)."""
+    for item in getattr(card, "contents", {}).get(name, []):
+        if isinstance(item.value, str) and item.value.strip():
+            return item.value.strip()
+    return ""
+
+
+def _part(value: object, separator: str = " ") -> str:
+    """A component of N or ADR: a text, or a list of them (« Jean,Pierre »: two given
+    names) joined by ``separator``."""
+    if isinstance(value, list | tuple):
+        return separator.join(str(v).strip() for v in value if str(v).strip())
+    return str(value or "").strip()
 
 
 def _phones(card: object) -> tuple[str, str]:
@@ -90,8 +101,7 @@ def card_cells(card: object) -> list[str]:
     civility = first = last = ""
     if "n" in contents:
         name = contents["n"][0].value
-        first, last = str(name.given or "").strip(), str(name.family or "").strip()
-        civility = str(name.prefix or "").strip()
+        first, last, civility = _part(name.given), _part(name.family), _part(name.prefix)
     org = ""
     if "org" in contents:
         value = contents["org"][0].value
@@ -99,8 +109,8 @@ def card_cells(card: object) -> list[str]:
     street = postcode = city = country = ""
     if "adr" in contents:
         adr = contents["adr"][0].value
-        street, postcode = str(adr.street or "").strip(), str(adr.code or "").strip()
-        city, country = str(adr.city or "").strip(), str(adr.country or "").strip()
+        street, postcode = _part(adr.street, ", "), _part(adr.code)
+        city, country = _part(adr.city), _part(adr.country)
     email = _value(card, "email")
     phone, mobile = _phones(card)
     return [
