@@ -437,3 +437,19 @@ def test_vcard_components_of_several_values(tmp_path: Path) -> None:
     assert (cells["Civilité"], cells["Prénom"]) == ("Dr M.", "Jean Pierre")
     assert cells["Rue"] == "12 rue Neuve, Bâtiment B"
     assert cells["E-mail"] == "jp@dupont.fr"  # the first filled one, not the first one
+
+
+def test_guess_on_thousands_of_columns_prints_plain_lines(
+    repo: Path, tmp_path: Path, carnet
+) -> None:
+    path = tmp_path / "large.csv"
+    header = [f"c{n}" for n in range(1000)] + ["Nom"]
+    path.write_text(";".join(header) + "\r\n" + ";" * 1000 + "Vidal\r\n", encoding="utf-8")
+    result = carnet("import", "guess", str(path), repo=repo)
+    assert result.exit_code == 0, result.output
+    # rich drew 100,000 columns in 30 s; plain lines take a moment
+    assert "─" not in result.stdout
+    assert any(
+        line.split()[:3] == ["Nom", "contact.last_name", "Vidal"]
+        for line in result.stdout.splitlines()
+    )
