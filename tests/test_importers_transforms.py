@@ -85,6 +85,18 @@ def test_read_date(typed: str, expected: date | None) -> None:
     assert read_date(typed) == expected
 
 
+def test_identifiers_a_spreadsheet_turned_into_numbers() -> None:
+    from generator.importers.transforms import clean_identifier
+
+    # Excel drops the leading zeros of a number: the key still tells the real one
+    assert clean_identifier("siren", "5520135") == "005520135"
+    assert clean_identifier("siren", "5 520 135.0") == "005520135"
+    assert clean_identifier("siret", "552013500004") == "00552013500004"
+    assert clean_identifier("siret", "732 829 320 00074") == "73282932000074"
+    assert clean_identifier("siren", "12345678") == "12345678"  # no zero makes it valid
+    assert clean_identifier("vat_number", "fr 77 873904676") == "FR77873904676"
+
+
 def test_guess_by_synonym_then_similarity() -> None:
     headers = ["Raison Sociale", "Courriel", "Tél. portable", "Code Postal", "Prenom", "Pointure"]
     found = {g.column: (g.field, g.how) for g in guess_mapping(headers, "contact")}

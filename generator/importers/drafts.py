@@ -16,8 +16,8 @@ from generator.importers.mapping import Column
 from generator.importers.reading import Row
 from generator.importers.transforms import (
     clean_email,
+    clean_identifier,
     clean_postcode,
-    compact_identifier,
     company_kind,
     phone_e164,
     read_date,
@@ -269,7 +269,7 @@ class RowReader:
                 draft.phones.add(e164)
             data[key] = value
         elif key in IDENTIFIERS:
-            data[key] = compact_identifier(value)
+            data[key] = clean_identifier(key, value)
         elif key == "kind":
             data["kind"] = company_kind(value)
         elif key == "optin_date":

@@ -2,9 +2,9 @@
 
 Phone numbers are kept as typed but checked with phonenumbers (their E.164 form finds
 duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
-only, no DNS), SIRET, SIREN and VAT numbers lose their spaces (the checks of
-:mod:`generator.checks.identifiers` then validate them with python-stdnum), postcodes stay
-text (a French postcode that a spreadsheet turned into a 4-digit number gets its zero
+only, no DNS), SIRET, SIREN and VAT numbers lose their spaces and get back the leading
+zeros a spreadsheet dropped (the checks of :mod:`generator.checks.identifiers` then
+validate them with python-stdnum), postcodes stay text (a French postcode that a spreadsheet turned into a 4-digit number gets its zero
 back), dates are read day first, a full name is split into first and last name.
 """
 
@@ -96,6 +96,26 @@ def clean_email(value: str) -> tuple[str, bool]:
 def compact_identifier(value: str) -> str:
     """A SIRET, SIREN or VAT number without its spaces, dots and dashes."""
     return re.sub(r"[\s.\-]", "", value).upper()
+
+
+IDENTIFIER_LENGTHS = {"siren": 9, "siret": 14}
+
+
+def clean_identifier(kind: str, value: str) -> str:
+    """A SIREN, SIRET or VAT number compacted (:func:`compact_identifier`); a SIREN or
+    SIRET that a spreadsheet turned into a number (``5520135``, ``5520135.0``) gets the
+    leading zeros it lost back, when its key then holds (Luhn)."""
+    code = value.strip()
+    if code.endswith(".0") and code[:-2].replace(" ", "").isdigit():
+        code = code[:-2]
+    code = compact_identifier(code)
+    length = IDENTIFIER_LENGTHS.get(kind)
+    if length is None or not code.isdigit() or len(code) >= length:
+        return code
+    from stdnum.fr import siren, siret
+
+    padded = code.zfill(length)
+    return padded if (siren if kind == "siren" else siret).is_valid(padded) else code
 
 
 def clean_postcode(value: str, country: str | None) -> str:
