@@ -453,3 +453,15 @@ def test_guess_on_thousands_of_columns_prints_plain_lines(
         line.split()[:3] == ["Nom", "contact.last_name", "Vidal"]
         for line in result.stdout.splitlines()
     )
+
+
+def test_a_workbook_under_another_name_and_an_old_xls(tmp_path: Path) -> None:
+    renamed = tmp_path / "export.csv"  # an xlsx saved as .csv: was « fichier binaire »
+    renamed.write_bytes(_workbook(tmp_path))
+    table = open_table(renamed, "export.csv")
+    assert (table.format, table.header) == ("xlsx", ["Nom", "Prénom"])
+    old = tmp_path / "ancien.xls"  # Excel 97-2003: say so, and what to do
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(Refused) as caught:
+        open_table(old, "ancien.xls")
+    assert caught.value.code == "import-file-xls"

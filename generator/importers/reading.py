@@ -26,6 +26,8 @@ MAX_BYTES = 100 * 1024 * 1024
 MAX_INFLATED = 4 * MAX_BYTES
 """An xlsx whose parts weigh more than this once inflated is refused (a zip bomb)."""
 SAMPLE_BYTES = 64 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 END_MARK = "\x00carnet: end of file\x00"
 END = END_MARK + "\n"
 """A last line added after the file's own: read as a row of its own, unless a quote
@@ -94,7 +96,11 @@ def open_table(path: Path, shown: str, *, sheet: str | None = None) -> Table:
     if size > MAX_BYTES:
         raise Refused("import-file-too-large", file=shown, size=size // (1024 * 1024))
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic == OLE_MAGIC:  # Excel 97-2003, which openpyxl does not read
+        raise Refused("import-file-xls", file=shown)
+    if suffix in (".xlsx", ".xlsm") or magic.startswith(ZIP_MAGIC):  # a workbook renamed
         return _open_xlsx(path, shown, sheet)
     if suffix in (".vcf", ".vcard"):
         return _open_vcard(path, shown)
@@ -252,7 +258,8 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
     if inflated > MAX_INFLATED:  # a zip bomb: refused before anything is inflated
         raise Refused("import-file-too-large", file=shown, size=inflated // (1024 * 1024))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # a handle, not the path: openpyxl judges a path by its extension (a renamed one)
+        book = load_workbook(path.open("rb"), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl lets through whatever a broken part raises
         raise Refused("import-file-unreadable", file=shown, detail=type(exc).__name__) from exc
     if sheet is not None and sheet not in book.sheetnames:
