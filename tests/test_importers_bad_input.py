@@ -465,3 +465,14 @@ def test_a_workbook_under_another_name_and_an_old_xls(tmp_path: Path) -> None:
     with pytest.raises(Refused) as caught:
         open_table(old, "ancien.xls")
     assert caught.value.code == "import-file-xls"
+
+
+def test_an_xlsx_of_one_column(tmp_path: Path) -> None:
+    book = Workbook()
+    for value in (None, "E-mail", "h@vidal.fr", "l@martin.fr"):
+        book.active.append([value])
+    path = tmp_path / "adresses.xlsx"
+    book.save(path)
+    table = open_table(path, "adresses.xlsx")  # every row looked like a title: « vide »
+    assert (table.header, table.header_line) == (["E-mail"], 2)
+    assert [(r.line, r.cells) for r in table.rows()] == [(3, ["h@vidal.fr"]), (4, ["l@martin.fr"])]

@@ -270,8 +270,13 @@ def _open_xlsx(path: Path, shown: str, sheet: str | None) -> Table:
     rows = _xlsx_rows(ws, shown)
     first = next(rows, None)
     # blank rows and a title above the table (one cell, often merged across) are skipped
+    single: list[Row] = []
     while first is not None and sum(1 for c in first.cells if c.strip()) < 2:
+        if any(c.strip() for c in first.cells):
+            single.append(first)
         first = next(rows, None)
+    if first is None and len(single) > 1:  # a table of one column, its header first
+        first, rows = single[0], iter(single[1:])
     if first is None:
         others = [name for name in book.sheetnames if name != ws.title]
         if others:
