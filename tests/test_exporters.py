@@ -219,3 +219,21 @@ def test_out_never_replaces_what_is_not_a_file_nor_writes_into_data(
     done = carnet("export", "contact", "--out", str(a_file), repo=repo)
     assert done.exit_code == 0, done.output
     assert a_file.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_export_is_readable_as_any_new_file(repo: Path, carnet, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    result = carnet("export", "contact", repo=repo)
+    assert result.exit_code == 0, result.output
+    written = repo / "build/export/contacts.csv"
+    # the temporary file's private 0600 stayed: a list to share nobody else could read
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~mask
+    shared = tmp_path / "partage.csv"
+    shared.write_text("ancien\n", encoding="utf-8")
+    shared.chmod(0o664)
+    assert carnet("export", "contact", "--out", str(shared), repo=repo).exit_code == 0
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664  # the file it replaces keeps its mode

@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.book.book import Book
 from generator.exporters.formats import csv_bytes, vcard_bytes, xlsx_bytes
 from generator.exporters.rows import select
+from generator.files.edits import mode_for
 from generator.files.output import output_folder
 from generator.files.yamlio import atomic_write
 from generator.problems import Refused, did_you_mean
@@ -55,15 +56,23 @@ def export_records(
         payload = csv_bytes(export, lang, delimiter)
     if out is None:
         target = output_folder(repo, "export") / f"{PLURALS[kind]}.{fmt}"
-        atomic_write(target, payload)
+        _write(target, payload)
         return target, len(export.records)
     _check_out(repo, out)
     try:
         output_folder(repo, out=out.parent)
-        atomic_write(out, payload)
+        _write(out, payload)
     except OSError as exc:
         raise Refused("export-out-invalid", path=str(out), why="os", detail=exc.strerror) from exc
     return out, len(export.records)
+
+
+def _write(target: Path, payload: bytes) -> None:
+    """Write the export whole; it is readable as any new file is (the temporary file it
+    is written through is private), or keeps the mode of the file it replaces."""
+    mode = mode_for(target)
+    atomic_write(target, payload)
+    os.chmod(target, mode)
 
 
 def _check_out(repo: Path, out: Path) -> None:

@@ -264,7 +264,7 @@ class ChangeSet:
                 staged.append((Path(name), target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                os.chmod(name, _mode_for(target))
+                os.chmod(name, mode_for(target))
             rel = ""
             self._replaced = _swap_in(staged)
         except OSError as exc:
@@ -288,7 +288,7 @@ class ChangeSet:
         self._replaced = []
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """The permissions a written file gets: the file's own when it exists, else the usual
     ones for a new file (``tempfile`` makes its files private)."""
     try:
