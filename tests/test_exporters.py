@@ -237,3 +237,19 @@ def test_an_export_is_readable_as_any_new_file(repo: Path, carnet, tmp_path: Pat
     shared.chmod(0o664)
     assert carnet("export", "contact", "--out", str(shared), repo=repo).exit_code == 0
     assert stat.S_IMODE(shared.stat().st_mode) == 0o664  # the file it replaces keeps its mode
+
+
+def test_a_text_longer_than_an_excel_cell_is_told(repo: Path, carnet, tmp_path: Path) -> None:
+    record = repo / "data/contacts/paul-prive.yaml"
+    record.write_text(record.read_text("utf-8") + f"note: {'x' * 40000}\n", encoding="utf-8")
+    out = tmp_path / "contacts.xlsx"
+    result = carnet("export", "contact", "--format", "xlsx", "--out", str(out), repo=repo)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 3).value == "Privé")
+    assert len(sheet.cell(row, header.index("Note") + 1).value) == 32767  # Excel's limit
+    # cut without a word before: now told, located in the workbook
+    where = f"{out}:{row}:{header.index('Note') + 1}: warning:"
+    assert where in result.stderr and "40\u202f000" in result.stderr, result.stderr
+    assert "[export-cell-cut]" in result.stderr

@@ -387,7 +387,7 @@ def export_command(
     _, book = load_valid(env)
     lang = env.lang or book.lang
     sep = {"tab": "\t"}.get(delimiter or "", delimiter) or ("," if lang.startswith("en") else ";")
-    written, count = export_records(
+    written, count, problems = export_records(
         env.repo,
         book,
         kind,
@@ -398,5 +398,6 @@ def export_command(
         delimiter=sep,
         lang=lang,
     )
+    print_problems(problems)
     click.echo(shown(env.repo, written))
     click.echo(env.say(f"{count} fiches exportées", f"{count} records exported"), err=True)

@@ -11,12 +11,12 @@ import stat
 from pathlib import Path
 
 from generator.book.book import Book
-from generator.exporters.formats import csv_bytes, vcard_bytes, xlsx_bytes
+from generator.exporters.formats import XLSX_CELL, csv_bytes, cut_cells, vcard_bytes, xlsx_bytes
 from generator.exporters.rows import select
 from generator.files.edits import mode_for
 from generator.files.output import output_folder
 from generator.files.yamlio import atomic_write
-from generator.problems import Refused, did_you_mean
+from generator.problems import Problem, Refused, did_you_mean, make_problem
 
 PLURALS = {"contact": "contacts", "company": "companies"}
 
@@ -32,8 +32,9 @@ def export_records(
     out: Path | None = None,
     delimiter: str = ";",
     lang: str = "fr",
-) -> tuple[Path, int]:
-    """Write the export of ``kind`` in ``fmt``; the file written and how many records.
+) -> tuple[Path, int, list[Problem]]:
+    """Write the export of ``kind`` in ``fmt``; the file written, how many records, and
+    a warning for each text an xlsx cell could not hold whole.
 
     An interest centre that ``settings.interests`` does not list is refused (a typo would
     silently export nobody).
@@ -57,14 +58,34 @@ def export_records(
     if out is None:
         target = output_folder(repo, "export") / f"{PLURALS[kind]}.{fmt}"
         _write(target, payload)
-        return target, len(export.records)
-    _check_out(repo, out)
+    else:
+        _check_out(repo, out)
+        try:
+            output_folder(repo, out=out.parent)
+            _write(out, payload)
+        except OSError as exc:
+            detail = exc.strerror
+            raise Refused("export-out-invalid", path=str(out), why="os", detail=detail) from exc
+        target = out
+    cuts = cut_cells(export, lang) if fmt == "xlsx" else []
     try:
-        output_folder(repo, out=out.parent)
-        _write(out, payload)
-    except OSError as exc:
-        raise Refused("export-out-invalid", path=str(out), why="os", detail=exc.strerror) from exc
-    return out, len(export.records)
+        shown = target.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:
+        shown = str(target)
+    problems = [
+        make_problem(
+            "export-cell-cut",
+            shown,
+            line=row,
+            column=col,
+            lang=lang,
+            field=name,
+            length=length,
+            limit=XLSX_CELL,
+        )
+        for row, col, name, length in cuts
+    ]
+    return target, len(export.records), problems
 
 
 def _write(target: Path, payload: bytes) -> None:
