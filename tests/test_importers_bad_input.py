@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 from openpyxl import Workbook
 from stock_helpers import snapshot
@@ -476,3 +477,24 @@ def test_an_xlsx_of_one_column(tmp_path: Path) -> None:
     table = open_table(path, "adresses.xlsx")  # every row looked like a title: « vide »
     assert (table.header, table.header_line) == (["E-mail"], 2)
     assert [(r.line, r.cells) for r in table.rows()] == [(3, ["h@vidal.fr"]), (4, ["l@martin.fr"])]
+
+
+def test_a_list_constant_fills_its_own_field(repo: Path, tmp_path: Path, carnet) -> None:
+    settings = repo / "data/settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    declared = "    situation: {label: Situation familiale"
+    loisirs = "    loisirs: {label: Loisirs, type: multiple, choices: [golf, voile]}\n"
+    settings.write_text(text.replace(declared, loisirs + declared, 1), encoding="utf-8")
+    path = tmp_path / "contacts.csv"
+    path.write_text(_text(ROWS, ";"), encoding="utf-8")
+    (repo / "data/imports/golf.yaml").write_text(
+        "kind: contact\ncolumns: {Nom: contact.last_name}\n"
+        "constants: {contact.loisirs: [golf, voile], contact.interests: [newsletter]}\n",
+        encoding="utf-8",
+    )
+    result = _run(carnet, repo, path, "--mapping", "golf")
+    # every list went to the interests: « golf absent de settings.interests »
+    assert result.exit_code == 0, result.output
+    record = yaml.safe_load((repo / "data/contacts/vidal.yaml").read_text(encoding="utf-8"))
+    assert record["loisirs"] == ["golf", "voile"]
+    assert record["interests"] == ["newsletter"]

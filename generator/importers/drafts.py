@@ -160,8 +160,11 @@ class RowReader:
                 key in ADDRESS_PARTS and key in (draft.data.get("address") or {})
             ):
                 continue
-            if isinstance(value, list):
+            if isinstance(value, list) and key == "interests":
                 draft.data.setdefault("interests", []).extend(value)
+            elif isinstance(value, list):  # a custom field of several values
+                draft.data[key] = list(value)
+                draft.columns.setdefault(key, 1)
             else:
                 self._set(draft, key, value, 1, None)
         self.problems = told
