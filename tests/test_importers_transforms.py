@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
@@ -95,6 +96,29 @@ def test_identifiers_a_spreadsheet_turned_into_numbers() -> None:
     assert clean_identifier("siret", "732 829 320 00074") == "73282932000074"
     assert clean_identifier("siren", "12345678") == "12345678"  # no zero makes it valid
     assert clean_identifier("vat_number", "fr 77 873904676") == "FR77873904676"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12,5", Decimal("12.5")),
+        ("12.5", Decimal("12.5")),
+        ("1 200", 1200),
+        ("1\u00a0234,50", Decimal("1234.50")),  # Excel in French: a no-break space
+        ("1\u202f234", 1234),  # a narrow no-break space
+        ("1.234,56", Decimal("1234.56")),
+        ("1,234.56", Decimal("1234.56")),
+        ("-3", -3),
+        ("abc", None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("1,2,3", None),
+    ],
+)
+def test_read_number(typed: str, expected: object) -> None:
+    from generator.importers.transforms import read_number
+
+    assert read_number(typed) == expected
 
 
 def test_guess_by_synonym_then_similarity() -> None:

@@ -7,7 +7,6 @@ it: every later problem (a duplicate, a value the checks refuse) points at the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -21,6 +20,7 @@ from generator.importers.transforms import (
     company_kind,
     phone_e164,
     read_date,
+    read_number,
     split_interests,
     split_name,
     translate,
@@ -213,13 +213,7 @@ class RowReader:
         """A custom field's value typed as settings.custom_fields declares it."""
         kind = str(spec.type)
         if kind == "number":
-            try:
-                number = Decimal(value.replace(" ", "").replace(",", "."))
-            except ArithmeticError:
-                return None
-            if not number.is_finite():
-                return None
-            return int(number) if number == number.to_integral_value() else number
+            return read_number(value)
         if kind == "date":
             return read_date(value)
         if kind == "multiple":

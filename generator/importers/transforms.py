@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -197,6 +198,23 @@ def read_date(value: str) -> date | None:
     except (ValueError, OverflowError):
         return None
     return one.date() if one == two else None
+
+
+def read_number(value: str) -> int | Decimal | None:
+    """A number as typed in France or elsewhere (« 12,5 », « 1 234,50 » with a no-break
+    space as Excel writes it, « 1.234,56 », « 1,234.56 »): whole as an ``int``; ``None``
+    if not a finite number."""
+    text = re.sub(r"\s", "", value)
+    if "," in text and "." in text:  # the last of the two marks the decimals
+        thousands = "," if text.rfind(",") < text.rfind(".") else "."
+        text = text.replace(thousands, "")
+    try:
+        number = Decimal(text.replace(",", "."))
+    except ArithmeticError:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else number
 
 
 def split_name(full: str) -> tuple[str | None, str]:
