@@ -498,3 +498,13 @@ def test_a_list_constant_fills_its_own_field(repo: Path, tmp_path: Path, carnet)
     record = yaml.safe_load((repo / "data/contacts/vidal.yaml").read_text(encoding="utf-8"))
     assert record["loisirs"] == ["golf", "voile"]
     assert record["interests"] == ["newsletter"]
+
+
+def test_vcard_lines_counted_as_the_file_counts_them(tmp_path: Path) -> None:
+    path = tmp_path / "mac.vcf"  # macOS writes U+2028 in notes: no line break of the file
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Vidal;Hélène\r\nNOTE:un\u2028deux\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Martin;Luc\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    assert [r.line for r in open_table(path, "mac.vcf").rows()] == [1, 6]

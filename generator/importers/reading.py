@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -367,7 +368,7 @@ def _open_vcard(path: Path, shown: str) -> Table:
         return open_csv(path, shown)  # a list saved under the wrong name
     table = Table(path, shown, "vcf", list(VCARD_COLUMNS), 0, encoding="utf-8")
     cards, skipped = read_cards(text, shown)
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)  # as vobject counts; not at U+2028
     table.skipped = [(n, lines[n - 1].strip() if 0 < n <= len(lines) else "") for n in skipped]
     starts = [n for n, line in enumerate(lines, start=1) if line.upper().startswith("BEGIN:VCARD")]
     table._rows = (Row(line, card_cells(card)) for line, card in zip(starts, cards, strict=False))
