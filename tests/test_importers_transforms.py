@@ -121,6 +121,17 @@ def test_read_number(typed: str, expected: object) -> None:
     assert read_number(typed) == expected
 
 
+def test_a_french_phone_a_spreadsheet_turned_into_a_number() -> None:
+    from generator.importers.transforms import clean_phone
+
+    # « 06 12 34 56 78 » typed in Excel became the number 612345678: its 0 comes back
+    assert clean_phone("612345678", "FR") == "0612345678"
+    assert clean_phone("612345678.0", "FR") == "0612345678"
+    assert clean_phone("06 12 34 56 78", "FR") == "06 12 34 56 78"  # as typed
+    assert clean_phone("+44 20 7946 0958", "FR") == "+44 20 7946 0958"
+    assert clean_phone("612345678", "BE") == "612345678"
+
+
 def test_guess_by_synonym_then_similarity() -> None:
     headers = ["Raison Sociale", "Courriel", "Tél. portable", "Code Postal", "Prenom", "Pointure"]
     found = {g.column: (g.field, g.how) for g in guess_mapping(headers, "contact")}

@@ -16,6 +16,7 @@ from generator.importers.reading import Row
 from generator.importers.transforms import (
     clean_email,
     clean_identifier,
+    clean_phone,
     clean_postcode,
     company_kind,
     phone_e164,
@@ -257,6 +258,7 @@ class RowReader:
                 return
             data["email"] = address
         elif key in PHONES:
+            value = clean_phone(value, self.mapping.region)
             e164 = phone_e164(value, self.mapping.region)
             if e164 is None:
                 self.problem(

@@ -1,7 +1,7 @@
 """Cleaning one value of a row before it becomes a field.
 
-Phone numbers are kept as typed but checked with phonenumbers (their E.164 form finds
-duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
+Phone numbers are kept as typed (a French one a spreadsheet turned into a number gets
+its 0 back) but checked with phonenumbers (their E.164 form finds duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
 only, no DNS), SIRET, SIREN and VAT numbers lose their spaces and get back the leading
 zeros a spreadsheet dropped (the checks of :mod:`generator.checks.identifiers` then
 validate them with python-stdnum), postcodes stay text (a French postcode that a
@@ -56,6 +56,17 @@ def phone_e164(value: str, region: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_phone(value: str, region: str) -> str:
+    """The number as typed; a French one that a spreadsheet turned into a number of nine
+    digits (``612345678``) gets its leading 0 back, as a postcode does."""
+    number = value.strip()
+    if number.endswith(".0") and number[:-2].isdigit():
+        number = number[:-2]
+    if region == "FR" and number.isdigit() and len(number) == 9 and number[0] != "0":
+        return "0" + number
+    return number
 
 
 _ATOM = r"[a-z0-9_%+\-\u00df-\u00f6\u00f8-\u00ff\u0153]+"
