@@ -1,13 +1,13 @@
 """Cleaning one value of a row before it becomes a field.
 
 Phone numbers are kept as typed (a French one a spreadsheet turned into a number gets
-its 0 back) but checked with phonenumbers (their E.164 form finds duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
-only, no DNS), SIRET, SIREN and VAT numbers lose their spaces and get back the leading
-zeros a spreadsheet dropped (the checks of :mod:`generator.checks.identifiers` then
-validate them with python-stdnum), postcodes stay text (a French postcode that a
-spreadsheet turned into a 4-digit number gets its zero back), dates are read day first,
-a full name is split into first and last name.
-"""
+its 0 back) but checked with phonenumbers (their E.164 form finds duplicates), e-mail
+addresses are lower-cased and checked with email-validator (syntax only, no DNS), SIRET,
+SIREN and VAT numbers lose their spaces and get back the leading zeros a spreadsheet
+dropped (the checks of :mod:`generator.checks.identifiers` then validate them with
+python-stdnum), postcodes stay text (a French postcode that a spreadsheet turned into a
+4-digit number gets its zero back), dates are read day first, a full name is split into
+first and last name."""
 
 from __future__ import annotations
 
