@@ -132,6 +132,16 @@ def test_a_french_phone_a_spreadsheet_turned_into_a_number() -> None:
     assert clean_phone("612345678", "BE") == "612345678"
 
 
+def test_an_address_with_its_display_name() -> None:
+    # as a mail client copies it: was refused as an invalid address
+    assert clean_email("Jeanne Sapin <Jeanne@MesBeauxSapins.fr>") == (
+        "jeanne@mesbeauxsapins.fr",
+        True,
+    )
+    assert clean_email("<paul@example.org>") == ("paul@example.org", True)
+    assert clean_email("Paul <pas une adresse>")[1] is False
+
+
 def test_guess_by_synonym_then_similarity() -> None:
     headers = ["Raison Sociale", "Courriel", "Tél. portable", "Code Postal", "Prenom", "Pointure"]
     found = {g.column: (g.field, g.how) for g in guess_mapping(headers, "contact")}

@@ -100,6 +100,9 @@ def clean_email(value: str) -> tuple[str, bool]:
     address = value.strip().lower()
     if address.startswith("mailto:"):
         address = address[len("mailto:") :]
+    shown = re.fullmatch(r"[^<>]*<([^<>]+)>", address)  # « Jeanne Sapin <jeanne@…> »
+    if shown is not None:
+        address = shown[1].strip()
     plain = _PLAIN_EMAIL.fullmatch(address)
     if plain is not None and "xn--" not in plain[2]:  # Punycode: the whole check
         return address, len(address.encode()) <= _MAX_LENGTH and _domain_valid(plain[2])
