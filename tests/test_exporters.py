@@ -192,3 +192,64 @@ def test_xlsx_and_vcard_exports_import_back(repo: Path, carnet, tmp_path: Path) 
     assert helene["interests"] == ["newsletter", "professionnel"]
     assert "même nom, sans code postal" in done.stderr
     assert carnet("validate", repo=empty).exit_code == 0
+
+
+def test_out_never_replaces_what_is_not_a_file_nor_writes_into_data(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "tube.csv"  # stands for /dev/null: run as root, it was replaced
+    os.mkfifo(pipe)
+    a_file = tmp_path / "deja.csv"
+    a_file.write_text("garde-moi\n", encoding="utf-8")
+    record = repo / "data/contacts/helene-vidal.yaml"
+    before = record.read_bytes()
+    for out in (pipe, a_file / "dessous.csv", "", record, repo / "data/x.csv"):
+        result = carnet("export", "contact", "--out", str(out), repo=repo)
+        assert result.exit_code == 1, (out, result.output)
+        assert "--out" in result.stderr and "rien n'est écrit" in result.stderr, result.stderr
+        assert "inattendue" not in result.output
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert a_file.read_text(encoding="utf-8") == "garde-moi\n"
+    assert record.read_bytes() == before
+    assert not (repo / "data/x.csv").exists()
+    # an existing file named by the user is replaced, as asked
+    done = carnet("export", "contact", "--out", str(a_file), repo=repo)
+    assert done.exit_code == 0, done.output
+    assert a_file.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_export_is_readable_as_any_new_file(repo: Path, carnet, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    result = carnet("export", "contact", repo=repo)
+    assert result.exit_code == 0, result.output
+    written = repo / "build/export/contacts.csv"
+    # the temporary file's private 0600 stayed: a list to share nobody else could read
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~mask
+    shared = tmp_path / "partage.csv"
+    shared.write_text("ancien\n", encoding="utf-8")
+    shared.chmod(0o664)
+    assert carnet("export", "contact", "--out", str(shared), repo=repo).exit_code == 0
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664  # the file it replaces keeps its mode
+
+
+def test_a_text_longer_than_an_excel_cell_is_told(repo: Path, carnet, tmp_path: Path) -> None:
+    record = repo / "data/contacts/paul-prive.yaml"
+    record.write_text(record.read_text("utf-8") + f"note: {'x' * 40000}\n", encoding="utf-8")
+    out = tmp_path / "contacts.xlsx"
+    result = carnet("export", "contact", "--format", "xlsx", "--out", str(out), repo=repo)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 3).value == "Privé")
+    assert len(sheet.cell(row, header.index("Note") + 1).value) == 32767  # Excel's limit
+    # cut without a word before: now told, located in the workbook
+    where = f"{out}:{row}:{header.index('Note') + 1}: warning:"
+    assert where in result.stderr and "40\u202f000" in result.stderr, result.stderr
+    assert "[export-cell-cut]" in result.stderr

@@ -162,6 +162,20 @@ def test_a_failure_half_way_through_the_swap_puts_everything_back(
     assert not (repo / "data/interactions/2031").exists()  # the folder it made is gone too
 
 
+def test_a_new_file_whose_name_is_too_long_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    """The file system refuses the name (ENAMETOOLONG): removing the staged file that
+    was never made raised the same error, and the staging folder stayed."""
+    repo = git_repo(tmp_path / "repo", {"data/companies/a.yaml": "name: A\n"})
+    before = snapshot(repo)
+    changes = ChangeSet(repo)
+    changes.create_bytes(f"data/imports/{'x' * 300}.yaml", b"kind: contact\n")
+    with pytest.raises(Refused) as refused:
+        changes.write()
+    assert refused.value.code == "file-write-failed"
+    assert snapshot(repo) == before
+    assert not list(repo.rglob(".carnet-new-*")) and not (repo / "data/imports").exists()
+
+
 def test_new_files_never_replace_what_appeared_in_their_place(tmp_path: Path) -> None:
     """A file that appears where a new one goes, after the plan, is kept for the undo."""
     repo = git_repo(tmp_path / "repo")

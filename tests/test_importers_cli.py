@@ -211,6 +211,86 @@ def test_on_duplicate_update_prints_each_change(repo: Path, carnet) -> None:
     assert "mis à jour" in result.stderr
 
 
+def test_update_keeps_the_kind_the_file_does_not_give(repo: Path, carnet, tmp_path: Path) -> None:
+    # Mes Beaux Sapins is a client: a file without a « Type » column says nothing of it
+    path = tmp_path / "maj.csv"
+    path.write_text(
+        "Société;SIRET;Nom;E-mail\r\n"
+        "Mes Beaux Sapins;73464097200042;Sapin;jeanne@mesbeauxsapins.fr\r\n"
+        "Nouvelle Sapinière;;Lenoir;lenoir@sapiniere.fr\r\n"
+        "Nouvelle Sapinière;;Leblanc;leblanc@sapiniere.fr\r\n",
+        encoding="utf-8",
+    )
+    pairs = ["Société=company.name", "SIRET=company.siret", "Nom=contact.last_name"]
+    maps = [arg for pair in [*pairs, "E-mail=contact.email"] for arg in ("--map", pair)]
+    result = carnet(
+        "import", "run", str(path), *maps, "--on-duplicate", "update", "--dry-run", repo=repo
+    )
+    assert result.exit_code == 0, result.output
+    assert "kind" not in result.stdout  # was « kind: client → prospect »
+    typed = tmp_path / "type.csv"
+    typed.write_text(
+        "Société;Type;Nom\r\nAtelier Neuf;Fournisseur;Durand\r\nAtelier Neuf;;Dupont\r\n",
+        encoding="utf-8",
+    )
+    both = ["--map", "Type=company.kind", "--map", "Nom=contact.last_name"]
+    done = carnet(
+        "import", "run", str(typed), "--map", "Société=company.name", *both,
+        "--on-duplicate", "update", repo=repo,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    # the second row names the same company without its kind: it stays a supplier
+    assert _read(repo, "data/companies/atelier-neuf.yaml")["kind"] == "supplier"
+
+
+def test_rows_naming_a_duplicate_company_make_one_with_on_duplicate_new(
+    repo: Path, carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "nouveau.csv"
+    path.write_text(
+        "Société;SIRET;Nom\r\n"
+        "Mes Beaux Sapins;73464097200042;Sapinou\r\n"
+        "Mes Beaux Sapins;734 640 972 00042;Sapinet\r\n",
+        encoding="utf-8",
+    )
+    maps = ["--map", "Société=company.name", "--map", "SIRET=company.siret"]
+    result = carnet(
+        "import", "run", str(path), *maps, "--map", "Nom=contact.last_name",
+        "--on-duplicate", "new", repo=repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # created anyway, as asked, but once: both rows name the same company
+    assert (repo / "data/companies/mes-beaux-sapins-2.yaml").exists()
+    assert not (repo / "data/companies/mes-beaux-sapins-3.yaml").exists()
+    assert _read(repo, "data/contacts/sapinet.yaml")["company"] == "mes-beaux-sapins-2"
+
+
+def test_names_in_other_scripts_are_not_all_the_same(repo: Path, carnet, tmp_path: Path) -> None:
+    # Cyrillic and Japanese names kept no letter once « normalised »: every such contact
+    # was a « close name » of the first, every such company « the same name »
+    path = tmp_path / "international.csv"
+    path.write_text(
+        "Société;Prénom;Nom;CP\r\n"
+        "ОАО Ромашка;Иван;Петров;75001\r\n"
+        "ООО Лютик;Сергей;Смирнов;75001\r\n"
+        "株式会社山田;花子;山田;\r\n"
+        "有限会社佐藤;太郎;佐藤;\r\n"
+        ".;Zoé;Vidal;\r\n"
+        "-;Luc;Martin;\r\n",
+        encoding="utf-8",
+    )
+    maps = ["Société=company.name", "Prénom=contact.first_name", "Nom=contact.last_name"]
+    args = [arg for pair in [*maps, "CP=contact.postcode"] for arg in ("--map", pair)]
+    result = carnet("import", "run", str(path), *args, repo=repo)
+    assert result.exit_code == 0, result.output
+    assert "en double" not in result.stderr
+    assert "6 sociétés et 6 contacts créés" in result.stderr
+    # files stay named in ASCII: a name without Latin letters falls back to the kind
+    names = sorted(p.stem for p in (repo / "data/companies").glob("societe*.yaml"))
+    assert names == ["societe", *(f"societe-{n}" for n in range(2, 7))]
+    assert carnet("validate", repo=repo).exit_code == 0
+
+
 def test_an_error_anywhere_writes_nothing_and_points_at_the_cell(
     repo: Path, carnet, tmp_path: Path
 ) -> None:

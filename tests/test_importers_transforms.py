@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
@@ -54,6 +55,91 @@ def test_values() -> None:
     assert company_kind("Fournisseur") == "supplier"
     assert unprotect("'=SOMME(A1)") == "=SOMME(A1)"
     assert unprotect("'quoted") == "'quoted"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("05/11/2018", date(2018, 11, 5)),
+        ("5 nov. 2018", date(2018, 11, 5)),
+        ("4 mars 2026", date(2026, 3, 4)),
+        ("1er février 2026", date(2026, 2, 1)),
+        ("04.03.2026", date(2026, 3, 4)),
+        # year first: never day first (dateutil's dayfirst swapped them)
+        ("1980-03-04T00:00:00", date(1980, 3, 4)),
+        ("1980-03-04 10:30:00", date(1980, 3, 4)),
+        ("2026/03/04", date(2026, 3, 4)),
+        ("20260304", date(2026, 3, 4)),
+        # an Excel serial (a date cell formatted as a number)
+        ("29000", date(1979, 5, 25)),
+        ("45991", date(2025, 11, 30)),
+        # a year, a day or a month alone is no date (dateutil filled in today's)
+        ("1999", None),
+        ("12", None),
+        ("1", None),
+        ("3/4", None),
+        ("mars 2026", None),
+        ("31/02/2026", None),
+    ],
+)
+def test_read_date(typed: str, expected: date | None) -> None:
+    assert read_date(typed) == expected
+
+
+def test_identifiers_a_spreadsheet_turned_into_numbers() -> None:
+    from generator.importers.transforms import clean_identifier
+
+    # Excel drops the leading zeros of a number: the key still tells the real one
+    assert clean_identifier("siren", "5520135") == "005520135"
+    assert clean_identifier("siren", "5 520 135.0") == "005520135"
+    assert clean_identifier("siret", "552013500004") == "00552013500004"
+    assert clean_identifier("siret", "732 829 320 00074") == "73282932000074"
+    assert clean_identifier("siren", "12345678") == "12345678"  # no zero makes it valid
+    assert clean_identifier("vat_number", "fr 77 873904676") == "FR77873904676"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12,5", Decimal("12.5")),
+        ("12.5", Decimal("12.5")),
+        ("1 200", 1200),
+        ("1\u00a0234,50", Decimal("1234.50")),  # Excel in French: a no-break space
+        ("1\u202f234", 1234),  # a narrow no-break space
+        ("1.234,56", Decimal("1234.56")),
+        ("1,234.56", Decimal("1234.56")),
+        ("-3", -3),
+        ("abc", None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("1,2,3", None),
+    ],
+)
+def test_read_number(typed: str, expected: object) -> None:
+    from generator.importers.transforms import read_number
+
+    assert read_number(typed) == expected
+
+
+def test_a_french_phone_a_spreadsheet_turned_into_a_number() -> None:
+    from generator.importers.transforms import clean_phone
+
+    # « 06 12 34 56 78 » typed in Excel became the number 612345678: its 0 comes back
+    assert clean_phone("612345678", "FR") == "0612345678"
+    assert clean_phone("612345678.0", "FR") == "0612345678"
+    assert clean_phone("06 12 34 56 78", "FR") == "06 12 34 56 78"  # as typed
+    assert clean_phone("+44 20 7946 0958", "FR") == "+44 20 7946 0958"
+    assert clean_phone("612345678", "BE") == "612345678"
+
+
+def test_an_address_with_its_display_name() -> None:
+    # as a mail client copies it: was refused as an invalid address
+    assert clean_email("Jeanne Sapin <Jeanne@MesBeauxSapins.fr>") == (
+        "jeanne@mesbeauxsapins.fr",
+        True,
+    )
+    assert clean_email("<paul@example.org>") == ("paul@example.org", True)
+    assert clean_email("Paul <pas une adresse>")[1] is False
 
 
 def test_guess_by_synonym_then_similarity() -> None:

@@ -13,6 +13,8 @@ from generator.cli.terminal import cell
 from generator.problems import Refused, printable, text
 
 KIND_CHOICE = click.Choice(["contact", "company"])
+MANY_COLUMNS = 200
+"""Past this many columns, guess prints its table as plain text."""
 
 
 def _open(env: Env, file: str, sheet: str | None):
@@ -101,19 +103,35 @@ def guess(
         click.echo(say(f"Feuille : {table.sheet}", f"Sheet: {table.sheet}"))
     click.echo(say(f"En-tête : ligne {table.header_line}", f"Header: line {table.header_line}"))
     click.echo(say(f"Lignes : {count}", f"Rows: {count}"))
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table as RichTable
-
-    grid = RichTable(box=box.SIMPLE_HEAD)
-    grid.add_column(say("Colonne", "Column"))
-    grid.add_column(say("Champ proposé", "Proposed field"))
-    grid.add_column(say("Premières valeurs", "First values"))
+    head = [say("Colonne", "Column"), say("Champ proposé", "Proposed field")]
+    head.append(say("Premières valeurs", "First values"))
+    lines = []
     for index, g in enumerate(guesses):
         values = [r.cells[index] for r in first if index < len(r.cells) and r.cells[index].strip()]
         how = "" if g.how != "fuzzy" else f" (~{g.score:g})"
-        grid.add_row(cell(g.column), cell((g.field or "—") + how), cell(" | ".join(values)[:60]))
-    Console(width=120, highlight=False).print(grid)
+        texts = [g.column, (g.field or "—") + how, " | ".join(values)[:60]]
+        lines.append([printable(t) for t in texts])
+    if len(lines) <= MANY_COLUMNS:
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table as RichTable
+
+        grid = RichTable(*head, box=box.SIMPLE_HEAD)
+        for line in lines:
+            grid.add_row(*map(cell, line))
+        Console(width=120, highlight=False).print(grid)
+    else:  # plain text: rich takes a second per thousand rows
+        widths = [
+            min(40, max(len(h), *(len(line[i]) for line in lines))) for i, h in enumerate(head)
+        ]
+        shown_lines = [head, *lines]
+        click.echo(
+            "\n".join(
+                "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+                for line in shown_lines
+            )
+        )
+    print_problems(table.skipped_problems(env.lang or "fr"))
     unmatched = [g.column for g in guesses if not g.field]
     if unmatched:
         click.echo(say("Colonnes non associées : ", "Unmatched columns: ") + ", ".join(unmatched))
@@ -206,8 +224,8 @@ def run_import(
         lang = env.lang or book.lang
         if mapping_name:
             mapping, root, problems, rel = read_mapping(env.repo, mapping_name, lang)
+            print_problems(problems)  # its warnings too: a key mistyped is left out
             if mapping is None:
-                print_problems(problems)
                 raise Refused("import-refused", count=sum(1 for p in problems if p.is_error))
         else:
             mapping, root, rel = inline_mapping(kind, pairs), None, "--map"
@@ -370,7 +388,7 @@ def export_command(
     _, book = load_valid(env)
     lang = env.lang or book.lang
     sep = {"tab": "\t"}.get(delimiter or "", delimiter) or ("," if lang.startswith("en") else ";")
-    written, count = export_records(
+    written, count, problems = export_records(
         env.repo,
         book,
         kind,
@@ -381,5 +399,6 @@ def export_command(
         delimiter=sep,
         lang=lang,
     )
+    print_problems(problems)
     click.echo(shown(env.repo, written))
     click.echo(env.say(f"{count} fiches exportées", f"{count} records exported"), err=True)

@@ -41,6 +41,22 @@ def csv_bytes(export: Export, lang: str, delimiter: str = ";") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+XLSX_CELL = 32767
+"""The most characters an Excel cell holds: openpyxl cuts a longer text there."""
+
+
+def cut_cells(export: Export, lang: str) -> list[tuple[int, int, str, int]]:
+    """Each text longer than an Excel cell: (its row and column in the sheet, the
+    column's header, its length)."""
+    header = export.header(lang)
+    found = []
+    for number, row in enumerate(export.rows(), start=2):
+        for index, value in enumerate(row, start=1):
+            if len(text := as_text(value)) > XLSX_CELL:
+                found.append((number, index, header[index - 1], len(text)))
+    return found
+
+
 def xlsx_bytes(export: Export, lang: str) -> bytes:
     """The export as an Excel workbook: bold header, filter on, first row frozen."""
     from openpyxl import Workbook

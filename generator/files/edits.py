@@ -265,7 +265,7 @@ class ChangeSet:
                 staged.append((Path(name), target))
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
-                os.chmod(name, _mode_for(target))
+                os.chmod(name, mode_for(target))
             rel = ""
             self._replaced = _swap_in(staged)
         except OSError as exc:
@@ -289,7 +289,7 @@ class ChangeSet:
         self._replaced = []
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """The permissions a written file gets: the file's own when it exists, else the usual
     ones for a new file (``tempfile`` makes its files private)."""
     try:
@@ -343,7 +343,8 @@ def write_new(tmp: Path | str, payload: bytes) -> None:
 
 def _discard(staged: list[tuple[Path, Path]], boxes: list[Path], made: list[Path]) -> None:
     for tmp, _ in staged:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # one never made may not even be named (too long)
+            tmp.unlink()
     for box in boxes:
         with contextlib.suppress(OSError):
             box.rmdir()

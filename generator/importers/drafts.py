@@ -7,7 +7,6 @@ it: every later problem (a duplicate, a value the checks refuse) points at the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -16,11 +15,13 @@ from generator.importers.mapping import Column
 from generator.importers.reading import Row
 from generator.importers.transforms import (
     clean_email,
+    clean_identifier,
+    clean_phone,
     clean_postcode,
-    compact_identifier,
     company_kind,
     phone_e164,
     read_date,
+    read_number,
     split_interests,
     split_name,
     translate,
@@ -152,6 +153,7 @@ class RowReader:
             self._set(draft, key, value, index + 1, column.split)
         if not filled:
             return None, None
+        told, self.problems = self.problems, []  # a constant's, told once: constant_problems
         for target, value in self.mapping.constants.items():
             kind, _, key = target.partition(".")
             draft = company if kind == "company" else contact
@@ -159,10 +161,14 @@ class RowReader:
                 key in ADDRESS_PARTS and key in (draft.data.get("address") or {})
             ):
                 continue
-            if isinstance(value, list):
+            if isinstance(value, list) and key == "interests":
                 draft.data.setdefault("interests", []).extend(value)
+            elif isinstance(value, list):  # a custom field of several values
+                draft.data[key] = list(value)
+                draft.columns.setdefault(key, 1)
             else:
                 self._set(draft, key, value, 1, None)
+        self.problems = told
         if not company.data.get("name"):
             company_part = None
         else:
@@ -186,18 +192,29 @@ class RowReader:
             return company_part, None
         return company_part, contact
 
+    def constant_problems(self) -> dict[str, list[Problem]]:
+        """The problems of each constant of the mapping (a value its field refuses), by
+        its field: found once, not on every row."""
+        found: dict[str, list[Problem]] = {}
+        told, self.problems = self.problems, []
+        try:
+            for target, value in self.mapping.constants.items():
+                if isinstance(value, list):
+                    continue
+                kind, _, key = target.partition(".")
+                self._set(Draft(kind, 1), key, value, 1, None)
+                if self.problems:
+                    found[target], self.problems = self.problems, []
+        finally:
+            self.problems = told
+        return found
+
     @staticmethod
     def _custom(spec: Any, value: str, separator: str | None) -> Any:
         """A custom field's value typed as settings.custom_fields declares it."""
         kind = str(spec.type)
         if kind == "number":
-            try:
-                number = Decimal(value.replace(" ", "").replace(",", "."))
-            except ArithmeticError:
-                return None
-            if not number.is_finite():
-                return None
-            return int(number) if number == number.to_integral_value() else number
+            return read_number(value)
         if kind == "date":
             return read_date(value)
         if kind == "multiple":
@@ -241,6 +258,7 @@ class RowReader:
                 return
             data["email"] = address
         elif key in PHONES:
+            value = clean_phone(value, self.mapping.region)
             e164 = phone_e164(value, self.mapping.region)
             if e164 is None:
                 self.problem(
@@ -250,7 +268,7 @@ class RowReader:
                 draft.phones.add(e164)
             data[key] = value
         elif key in IDENTIFIERS:
-            data[key] = compact_identifier(value)
+            data[key] = clean_identifier(key, value)
         elif key == "kind":
             data["kind"] = company_kind(value)
         elif key == "optin_date":

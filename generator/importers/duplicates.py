@@ -83,6 +83,9 @@ class Index:
         self.threshold = threshold
         self.region = region
         self.sirens: dict[str, Known] = {}
+        self.file_sirens: dict[str, Known] = {}
+        """The companies of the file by SIREN (one created with ``--on-duplicate new`` has
+        the SIREN of a known one, which :attr:`sirens` keeps)."""
         self.emails: dict[str, Known] = {}
         self.phones: dict[str, Known] = {}
         self.names: dict[tuple[str, str], list[tuple[str, Known]]] = defaultdict(list)
@@ -133,6 +136,8 @@ class Index:
         known = Known(draft.kind, draft.id, draft.path, draft, company=_company_key(draft))
         siren, name, words, postcode = self._keys(draft)
         if draft.kind == "company":
+            if siren:
+                self.file_sirens.setdefault(siren, known)
             self._add_company(known, siren, name, postcode, words)
         else:
             self._add_contact(known, draft.data.get("email"), draft.phones, name, postcode, words)
@@ -146,9 +151,11 @@ class Index:
         words: str | None = None,
     ) -> None:
         """Index a company by SIREN and ``name`` (normalised) at ``postcode``."""
-        self.company_names.setdefault(name, known)
         if siren:
             self.sirens.setdefault(siren, known)
+        if not name:  # a name without a letter (« - ») names nothing
+            return
+        self.company_names.setdefault(name, known)
         if postcode:
             self._add_name(("company", postcode), name, known, words)
             self.places[(postcode, name)].append(known)
@@ -169,7 +176,7 @@ class Index:
             self.emails.setdefault(str(email).lower(), known)
         for phone in phones:
             self.phones.setdefault(phone, known)
-        if postcode:
+        if postcode and name:
             self._add_name(("contact", postcode), name, known, words)
 
     def _add_name(
@@ -194,6 +201,8 @@ class Index:
                     known.company is None or known.company != _company_key(draft)
                 ):
                     return Duplicate(known, "phone")
+        if not name:
+            return None
         if not postcode:
             if draft.kind == "company" and not siren and name in self.company_names:
                 return Duplicate(self.company_names[name], "same_name")
@@ -212,8 +221,9 @@ class Index:
         SIREN, else same name and postcode): not a duplicate, the same company."""
         siren, name, _, postcode = self._keys(draft)
         if siren:
-            known = self.sirens.get(siren)
-            return known if known is not None and known.draft is not None else None
+            return self.file_sirens.get(siren)
+        if not name:
+            return None
         for known in self.places.get((postcode, name), ()):  # looked up, never scanned:
             if known.draft is not None and not siren_of(known.draft.data):  # 100,000 rows
                 return known

@@ -194,19 +194,27 @@ def known_fields(kind: str, custom: dict[str, list[str]] | None = None) -> froze
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_NOT_LETTER = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=1 << 16)
 def normalise(header: str) -> str:
-    """``"Tél. portable"`` → ``"tel portable"``: lower case, no accents, words only.
+    """``"Tél. portable"`` → ``"tel portable"``: lower case, no accents, words only (in
+    any script: « Иван Петров » → ``"иван петров"``).
 
     Remembered: an import compares each name several times (duplicates, file names)."""
-    text = header
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    text = header.lower()
+    if text.isascii():
+        return " ".join(_NOT_WORD.sub(" ", text).split())
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_NOT_LETTER.sub(" ", text).split())
+
+
+def ascii_words(text: str) -> str:
+    """:func:`normalise`'s words in ASCII letters and digits only (for a file name);
+    a word in another script is left out."""
+    found = normalise(text)
+    return found if found.isascii() else " ".join(_NOT_WORD.sub(" ", found).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.edits import ChangeSet, dump, to_yaml_data
+from generator.files.output import checked_path
 from generator.files.yamlio import parse_bytes, position_of
-from generator.importers.fields import Guess, normalise
+from generator.importers.fields import Guess, ascii_words
 from generator.problems import Problem, Refused, did_you_mean, make_problem
 from generator.schema.imports import ImportColumn, ImportMapping
 from generator.schema.parse import validate_value
@@ -31,7 +32,7 @@ def _suggest(value: str, candidates: Iterable[str], lang: str) -> str:
 def mapping_id(name: str) -> str:
     """The file name of the mapping called ``name``: « Fichier prospects mensuel » →
     ``fichier-prospects-mensuel``."""
-    slug = normalise(name).replace(" ", "-")
+    slug = ascii_words(name).replace(" ", "-")[:60].strip("-")  # a file name has a limit
     if not slug:
         raise Refused("import-mapping-name-invalid", name=name)
     return slug
@@ -91,6 +92,13 @@ def inline_mapping(kind: str, pairs: Iterable[str]) -> ImportMapping:
         header, sep, target = pair.rpartition("=")
         if not sep or not header.strip() or not target.strip():
             raise Refused("import-map-invalid", pair=pair)
+        if header.strip() in columns:
+            raise Refused(
+                "import-map-twice",
+                header=header.strip(),
+                first=columns[header.strip()],
+                second=target.strip(),
+            )
         columns[header.strip()] = target.strip()
     return ImportMapping(kind=kind, columns=columns)  # type: ignore[arg-type]
 
@@ -187,6 +195,7 @@ def save_mapping(changes: ChangeSet, name: str, data: dict[str, Any], *, force: 
     """Add the mapping ``data`` called ``name`` to ``changes``; refuses to overwrite an
     existing mapping without ``force`` (the seed warns that it is overwritten)."""
     rel = mapping_path(name)
+    checked_path(changes.repo, *FOLDER.split("/"))  # never through a linked folder
     target = changes.repo / rel
     if target.is_symlink():
         raise Refused("output-link", path=rel)

@@ -25,9 +25,10 @@ from generator.checks import run_checks
 from generator.files.collector import collections_paused
 from generator.files.edits import ChangeSet, to_yaml_data
 from generator.files.layout import kind_of
+from generator.files.yamlio import position_of
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
-from generator.importers.fields import known_fields, normalise
+from generator.importers.fields import ascii_words, known_fields
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
 from generator.importers.workers import CHUNK, Workers, new_records, read_rows
@@ -98,6 +99,12 @@ def plan_import(
         f"{kind}.{key}": spec for kind, fields in declared.items() for key, spec in fields.items()
     }
     reader = RowReader(mapping, columns_of(mapping), table.header, table.shown, lang, specs)
+    reader.problems += table.skipped_problems(lang)
+    for target, found in reader.constant_problems().items():
+        line, column = position_of(mapping_root, ("constants", target)) if mapping_root else (1, 1)
+        problems += [
+            dataclasses.replace(p, path=mapping_rel, line=line, column=column) for p in found
+        ]
     index = Index(mapping.name_threshold, mapping.region)
     index.fill(book)
     drafts: list[Draft] = []
@@ -141,6 +148,8 @@ def _report(reader: RowReader, draft: Draft, dup: Duplicate, action: str) -> Non
 def _merge(into: Draft, draft: Draft) -> None:
     """Fill ``into`` (a draft of the file) with ``draft``'s values (update in the file)."""
     for key, value in draft.data.items():
+        if _defaulted(draft, key):
+            continue
         if key == "interests":
             into.data.setdefault("interests", []).extend(
                 v for v in value if v not in into.data.get("interests", [])
@@ -151,6 +160,12 @@ def _merge(into: Draft, draft: Draft) -> None:
             into.data[key] = value
         into.columns.setdefault(key, draft.column(key))
     into.phones |= draft.phones
+
+
+def _defaulted(draft: Draft, key: str) -> bool:
+    """Was ``key`` given no column nor constant (a new company's ``kind: prospect``)? Such
+    a value is for a record the import creates: it never replaces a known one."""
+    return key == "kind" and key not in draft.columns
 
 
 def _settle(draft: Draft, dup: Duplicate, on_duplicate: str, reader: RowReader) -> Draft | None:
@@ -209,7 +224,7 @@ def _settle_contact(
 
 def slug(text: str, fallback: str) -> str:
     """A record id from a name: lower case, no accents, words joined by ``-``."""
-    return normalise(text).replace(" ", "-")[:60].strip("-") or fallback
+    return ascii_words(text).replace(" ", "-")[:60].strip("-") or fallback
 
 
 @collections_paused()
@@ -330,6 +345,8 @@ def _update(changes: ChangeSet, draft: Draft) -> None:
     change is kept on the draft (to print)."""
     doc = changes.edit(draft.path)  # type: ignore[arg-type]
     for key, value in draft.data.items():
+        if _defaulted(draft, key):
+            continue
         old = doc.get(key)
         if key == "interests":
             added = [v for v in value if v not in (old or [])]

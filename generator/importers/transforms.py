@@ -1,18 +1,21 @@
 """Cleaning one value of a row before it becomes a field.
 
-Phone numbers are kept as typed but checked with phonenumbers (their E.164 form finds
-duplicates), e-mail addresses are lower-cased and checked with email-validator (syntax
-only, no DNS), SIRET, SIREN and VAT numbers lose their spaces (the checks of
-:mod:`generator.checks.identifiers` then validate them with python-stdnum), postcodes stay
-text (a French postcode that a spreadsheet turned into a 4-digit number gets its zero
-back), dates are read day first, a full name is split into first and last name.
-"""
+Phone numbers are kept as typed (a French one a spreadsheet turned into a number gets
+its 0 back) but checked with phonenumbers (their E.164 form finds duplicates), e-mail
+addresses are lower-cased and checked with email-validator (syntax only, no DNS), SIRET,
+SIREN and VAT numbers lose their spaces and get back the leading zeros a spreadsheet
+dropped (the checks of :mod:`generator.checks.identifiers` then validate them with
+python-stdnum), postcodes stay text (a French postcode that a spreadsheet turned into a
+4-digit number gets its zero back), dates are read day first, a full name is split into
+first and last name."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
+from typing import Any, ClassVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -55,6 +58,17 @@ def phone_e164(value: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def clean_phone(value: str, region: str) -> str:
+    """The number as typed; a French one that a spreadsheet turned into a number of nine
+    digits (``612345678``) gets its leading 0 back, as a postcode does."""
+    number = value.strip()
+    if number.endswith(".0") and number[:-2].isdigit():
+        number = number[:-2]
+    if region == "FR" and number.isdigit() and len(number) == 9 and number[0] != "0":
+        return "0" + number
+    return number
+
+
 _ATOM = r"[a-z0-9_%+\-\u00df-\u00f6\u00f8-\u00ff\u0153]+"
 _PLAIN_EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@([a-z0-9.-]+)")
 """An address whose part before the @ is plainly valid (letters, digits, ``_%+-``, the
@@ -86,6 +100,9 @@ def clean_email(value: str) -> tuple[str, bool]:
     address = value.strip().lower()
     if address.startswith("mailto:"):
         address = address[len("mailto:") :]
+    shown = re.fullmatch(r"[^<>]*<([^<>]+)>", address)  # « Jeanne Sapin <jeanne@…> »
+    if shown is not None:
+        address = shown[1].strip()
     plain = _PLAIN_EMAIL.fullmatch(address)
     if plain is not None and "xn--" not in plain[2]:  # Punycode: the whole check
         return address, len(address.encode()) <= _MAX_LENGTH and _domain_valid(plain[2])
@@ -95,6 +112,26 @@ def clean_email(value: str) -> tuple[str, bool]:
 def compact_identifier(value: str) -> str:
     """A SIRET, SIREN or VAT number without its spaces, dots and dashes."""
     return re.sub(r"[\s.\-]", "", value).upper()
+
+
+IDENTIFIER_LENGTHS = {"siren": 9, "siret": 14}
+
+
+def clean_identifier(kind: str, value: str) -> str:
+    """A SIREN, SIRET or VAT number compacted (:func:`compact_identifier`); a SIREN or
+    SIRET that a spreadsheet turned into a number (``5520135``, ``5520135.0``) gets the
+    leading zeros it lost back, when its key then holds (Luhn)."""
+    code = value.strip()
+    if code.endswith(".0") and code[:-2].replace(" ", "").isdigit():
+        code = code[:-2]
+    code = compact_identifier(code)
+    length = IDENTIFIER_LENGTHS.get(kind)
+    if length is None or not code.isdigit() or len(code) >= length:
+        return code
+    from stdnum.fr import siren, siret
+
+    padded = code.zfill(length)
+    return padded if (siren if kind == "siren" else siret).is_valid(padded) else code
 
 
 def clean_postcode(value: str, country: str | None) -> str:
@@ -107,17 +144,91 @@ def clean_postcode(value: str, country: str | None) -> str:
     return code
 
 
-def read_date(value: str) -> date | None:
-    """A date typed day first (``05/11/2018``, ``5 nov. 2018``) or ISO; ``None`` if not."""
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][0-9:.+\-Z ]*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"[1-9]\d{4}(?:\.0+)?")
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's serial dates (a date cell a spreadsheet shows as a number)."""
+
+
+@lru_cache(maxsize=1)
+def _french() -> Any:
+    """dateutil's parser, knowing French month and day names too."""
     from dateutil import parser
+
+    class French(parser.parserinfo):
+        MONTHS: ClassVar[list[tuple[str, ...]]] = [
+            (*english, *french)
+            for english, french in zip(
+                parser.parserinfo.MONTHS,
+                [
+                    ("janvier", "janv"),
+                    ("février", "fevrier", "févr", "fevr", "fév", "fev"),
+                    ("mars",),
+                    ("avril", "avr"),
+                    ("mai",),
+                    ("juin",),
+                    ("juillet", "juil"),
+                    ("août", "aout"),
+                    ("septembre",),
+                    ("octobre",),
+                    ("novembre",),
+                    ("décembre", "decembre", "déc"),
+                ],
+                strict=True,
+            )
+        ]
+        WEEKDAYS: ClassVar[list[tuple[str, ...]]] = [
+            (*english, french)
+            for english, french in zip(
+                parser.parserinfo.WEEKDAYS,
+                ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+                strict=True,
+            )
+        ]
+
+    return parser.parser(French(dayfirst=True))
+
+
+def read_date(value: str) -> date | None:
+    """A date typed day first (``05/11/2018``, ``5 nov. 2018``, ``4 mars 2026``), year
+    first (``2018-11-05``, ``2018/11/05``, ``20181105``, a spreadsheet's
+    ``2018-11-05T00:00:00``) or as an Excel serial (``43409``); ``None`` if not one, or if
+    a part is missing (``1999``, ``12``, ``mars 2026``: dateutil would fill it in from
+    today)."""
+    from datetime import datetime
 
     text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        return parser.parse(text, dayfirst=True).date()
+        found = _YEAR_FIRST.fullmatch(text) or _COMPACT.fullmatch(text)
+        if found is not None:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        if _SERIAL.fullmatch(text):
+            return EXCEL_EPOCH + timedelta(days=int(float(text)))
+        text = re.sub(r"\b1er\b", "1", text, flags=re.IGNORECASE)
+        parse = _french().parse
+        one = parse(text, default=datetime(1, 1, 1))
+        two = parse(text, default=datetime(2, 2, 2))
     except (ValueError, OverflowError):
         return None
+    return one.date() if one == two else None
+
+
+def read_number(value: str) -> int | Decimal | None:
+    """A number as typed in France or elsewhere (« 12,5 », « 1 234,50 » with a no-break
+    space as Excel writes it, « 1.234,56 », « 1,234.56 »): whole as an ``int``; ``None``
+    if not a finite number."""
+    text = re.sub(r"\s", "", value)
+    if "," in text and "." in text:  # the last of the two marks the decimals
+        thousands = "," if text.rfind(",") < text.rfind(".") else "."
+        text = text.replace(thousands, "")
+    try:
+        number = Decimal(text.replace(",", "."))
+    except ArithmeticError:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else number
 
 
 def split_name(full: str) -> tuple[str | None, str]:
