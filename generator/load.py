@@ -26,9 +26,11 @@ from generator.files.reading import Sources, locate, note_problem, read_sources
 from generator.files.sources import (
     MISSING,
     FileNote,
+    read_mappings,
     read_settings,
 )
 from generator.problems import Problem, Severity, make_problem, sort_problems
+from generator.schema.imports import mapping_problems
 
 if TYPE_CHECKING:
     from generator.book.book import Book
@@ -92,6 +94,7 @@ def load(
         sources = read_sources(
             root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1, defer=True
         )
+        mappings = read_mappings(root)
         # a deferred reading (no file table): the files are read as they are parsed, and
         # no stored answer can be vouched for before
         stored = cache.load("validate") if commit is None and not sources.pending else None
@@ -100,13 +103,15 @@ def load(
             # the git files unchanged since the stored run: its status still holds
             same_git = fingerprint is not None and stored.get("git") == fingerprint
             if fingerprint is None or same_git:
-                key = _run_key(sources, lang, stored.get("git_state") if same_git else None)
+                key = _run_key(
+                    sources, lang, stored.get("git_state") if same_git else None, mappings
+                )
                 known = _stored_problems(stored, key.hex(), root)
                 if known is not None:
                     return LoadResult(known, files=sources.counts, from_cache=True)
         found = git.found() if git is not None else None
         git_state = _git_state(found, commit)
-        key = None if sources.pending else _run_key(sources, lang, git_state).hex()
+        key = None if sources.pending else _run_key(sources, lang, git_state, mappings).hex()
         known = None if key is None else _stored_problems(stored, key, root)
         if known is not None and isinstance(stored, dict) and stored.get("git") != fingerprint:
             # git's files moved, its answer did not (git gc, a refresh of the index)
@@ -136,6 +141,7 @@ def load(
             write_cache=need_book and commit is None,
             progress=progress,
             memo=memo if commit is None else None,
+            mappings=mappings,
         )
         problems = sort_problems(
             problems
@@ -148,7 +154,7 @@ def load(
             cache.store(
                 "validate",
                 {
-                    "key": key or _run_key(sources, lang, git_state).hex(),
+                    "key": key or _run_key(sources, lang, git_state, mappings).hex(),
                     "problems": [p.to_data() for p in problems],
                     "watched": _watched(root, book),
                     "git": fingerprint,
@@ -174,8 +180,10 @@ def _load(
     write_cache: bool = False,
     progress: Progress | None = None,
     memo: ParseMemo | None = None,
+    mappings: tuple[list[tuple[str, bytes]], list[FileNote]] = ([], []),
 ) -> tuple[list[Problem], Book | None, History | None]:
-    """discover → parse → schema → Book → checks: every problem, the Book, the history.
+    """discover → parse → schema → Book → checks: every problem, the Book, the history
+    (and the problems of the saved import ``mappings``, validated as records are).
 
     ``known``: the problems a previous run found for the very same files, git state and
     code; when nothing had to be parsed again they are the answer, and no check runs.
@@ -207,6 +215,8 @@ def _load(
         fresh=fresh,
     )
     problems += file_problems
+    problems += [note_problem(n, lang) for n in mappings[1]]
+    problems += mapping_problems(mappings[0], lang)
     if settings is None:
         return problems, None, None
     book = build_book(records, today)
@@ -241,9 +251,15 @@ def _git_state(found: tuple[WorkTree, Git, Status] | None, commit: str | None) -
     return [status.head, commit, sorted(e.path for e in status.entries)]
 
 
-def _run_key(sources: Sources, lang: str | None, git_state: list[Any] | None) -> bytes:
-    """What the problems of a run depend on: the files, the code, the language, git's
-    HEAD and uncommitted files (the frozen checks), and the real date (issued-in-future)."""
+def _run_key(
+    sources: Sources,
+    lang: str | None,
+    git_state: list[Any] | None,
+    mappings: tuple[list[tuple[str, bytes]], list[FileNote]],
+) -> bytes:
+    """What the problems of a run depend on: the files, the saved import mappings, the
+    code, the language, git's HEAD and uncommitted files (the frozen checks), and the real
+    date (issued-in-future)."""
     return digest(
         repr(
             (
@@ -251,6 +267,7 @@ def _run_key(sources: Sources, lang: str | None, git_state: list[Any] | None) ->
                 lang,
                 sources.settings_raw,
                 sources.content_key(),
+                mappings,
                 sources.notes,
                 git_state,
                 date.today(),

@@ -486,3 +486,25 @@ def test_custom_fields_and_a_text_on_several_lines(repo: Path, carnet, tmp_path:
     assert _read(repo, "data/contacts/leo-martin.yaml")["budget"] == 3
     checked = carnet("validate", repo=repo)
     assert checked.exit_code == 0 and "0 avertissement" in checked.stderr, checked.output
+
+
+def test_validate_checks_the_saved_mappings(repo: Path, carnet) -> None:
+    """A saved mapping is validated like a record by ``carnet validate`` (its YAML, its
+    shape, each problem at its line and column), and a fixed one is seen as fixed by the
+    next run, whose other files did not change."""
+    folder = repo / "data" / "imports"
+    folder.mkdir(exist_ok=True)
+    (folder / "salon.yaml").write_text(
+        "kind: contact\ncolumns:\n  Nom: contact.last_name\nname_threshold: 150\n",
+        encoding="utf-8",
+    )
+    first = carnet("validate", repo=repo)
+    assert first.exit_code == 1
+    assert "data/imports/salon.yaml:4:17: error:" in first.stdout, first.output
+    (folder / "salon.yaml").write_text(
+        "kind: contact\ncolumns:\n  Nom: contact.last_name\nname_threshold: 85\n",
+        encoding="utf-8",
+    )
+    fixed = carnet("validate", repo=repo)
+    assert fixed.exit_code == 0, fixed.output
+    assert "salon.yaml" not in fixed.output

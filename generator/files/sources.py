@@ -203,6 +203,23 @@ class _Walk:
             self.folder(entry.path, rel, target, here)
 
 
+IMPORTS_FOLDER = "data/imports"
+"""Where the saved import mappings live (``carnet import … --save-mapping NAME``)."""
+
+
+def read_mappings(repo: Path) -> tuple[list[tuple[str, bytes]], list[FileNote]]:
+    """The saved import mappings (``data/imports/*.yaml``, sorted) with their bytes, read
+    as record files are (never through a link leaving the repository), and notes for the
+    ones that cannot be read."""
+    try:
+        names = sorted(n for n in os.listdir(repo / IMPORTS_FOLDER) if n.endswith(".yaml"))
+    except OSError:
+        return [], []
+    paths = [f"{IMPORTS_FOLDER}/{name}" for name in names]
+    raws, unreadable = read_all(repo, paths)
+    return [(rel, raws[rel]) for rel in paths if rel in raws], unreadable
+
+
 def read_all(
     repo: Path, paths: list[str], stats: dict[str, os.stat_result] | None = None
 ) -> tuple[dict[str, bytes], list[FileNote]]:

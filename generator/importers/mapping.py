@@ -15,11 +15,10 @@ from typing import Any
 
 from generator.files.edits import ChangeSet, dump, to_yaml_data
 from generator.files.output import checked_path
-from generator.files.yamlio import parse_bytes, position_of
+from generator.files.yamlio import position_of
 from generator.importers.fields import Guess, ascii_words
 from generator.problems import Problem, Refused, did_you_mean, make_problem
-from generator.schema.imports import ImportColumn, ImportMapping
-from generator.schema.parse import validate_value
+from generator.schema.imports import ImportColumn, ImportMapping, parse_mapping
 
 FOLDER = "data/imports"
 
@@ -74,15 +73,8 @@ def read_mapping(
     path = repo / rel
     if path.is_symlink() or not path.is_file():
         raise Refused("import-mapping-unknown", name=name, file=rel)
-    parsed = parse_bytes(path.read_bytes(), rel, lang)
-    problems = list(parsed.problems)
-    if parsed.value is None:
-        return None, None, problems, rel
-    record, schema_problems, _ = validate_value(ImportMapping, parsed, tz="Europe/Paris", lang=lang)
-    problems += schema_problems
-    if any(p.is_error for p in problems):
-        return None, parsed.root, problems, rel
-    return record, parsed.root, problems, rel  # type: ignore[return-value]
+    mapping, root, problems = parse_mapping(path.read_bytes(), rel, lang)
+    return mapping, root, problems, rel
 
 
 def inline_mapping(kind: str, pairs: Iterable[str]) -> ImportMapping:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
+from generator.problems import Problem
 from generator.schema.common import FL, F, Name, Record
 
 
@@ -50,3 +52,31 @@ class ImportMapping(Record):
         le=100,
     )
     skip: list[Name] = FL("Colonnes ignorées", "En-têtes de colonnes à ne pas importer")
+
+
+def parse_mapping(
+    raw: bytes, rel: str, lang: str = "fr"
+) -> tuple[ImportMapping | None, Any, list[Problem]]:
+    """A saved import mapping's bytes, validated as a record file is: the YAML, then this
+    model (each problem at its line and column). Returns the mapping (``None`` when it
+    has an error), its YAML tree (positions) and its problems."""
+    from generator.files.yamlio import parse_bytes
+    from generator.schema.parse import validate_value
+
+    parsed = parse_bytes(raw, rel, lang)
+    problems = list(parsed.problems)
+    if parsed.value is None:
+        return None, None, problems
+    mapping, schema_problems, _ = validate_value(
+        ImportMapping, parsed, tz="Europe/Paris", lang=lang
+    )
+    problems += schema_problems
+    if any(p.is_error for p in problems):
+        return None, parsed.root, problems
+    return mapping, parsed.root, problems  # type: ignore[return-value]
+
+
+def mapping_problems(files: list[tuple[str, bytes]], lang: str = "fr") -> list[Problem]:
+    """The problems of saved import mappings ``(path, bytes)`` (:func:`parse_mapping`);
+    which fields a mapping may name, and a file's columns, are checked when it is used."""
+    return [p for rel, raw in files for p in parse_mapping(raw, rel, lang)[2]]
