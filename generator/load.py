@@ -30,7 +30,6 @@ from generator.files.sources import (
     read_settings,
 )
 from generator.problems import Problem, Severity, make_problem, sort_problems
-from generator.schema.imports import mapping_problems
 
 if TYPE_CHECKING:
     from generator.book.book import Book
@@ -193,6 +192,7 @@ def _load(
     from generator.checks import run_checks
     from generator.checks.frozen import has_frozen_records
     from generator.history.reader import history_notice
+    from generator.schema.imports import mapping_problems
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
     lang = lang or (settings.lang if settings else "fr")
