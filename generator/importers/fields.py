@@ -11,8 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:
+    from generator.book.book import Book
 
 ADDRESS_PARTS = ("street", "postcode", "city", "country")
 
@@ -264,3 +268,9 @@ def guess_mapping(
         else:
             guesses[index] = Guess(header, None)
     return [g for g in guesses if g is not None]
+
+
+def custom_fields(book: Book) -> dict[str, list[str]]:
+    """The firm's own fields by record kind (``settings.custom_fields``), when declared."""
+    declared = getattr(book.settings, "custom_fields", None) or {}
+    return {kind: list(fields) for kind, fields in dict(declared).items()}

@@ -18,27 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.book.book import Book, with_entries
-from generator.book.intake import undeclared
-from generator.book.records import Entry
-from generator.checks import run_checks
+from generator.book.book import Book
 from generator.files.collector import collections_paused
 from generator.files.edits import ChangeSet, to_yaml_data
-from generator.files.layout import kind_of
 from generator.files.yamlio import position_of
 from generator.importers.drafts import Draft, RowReader
 from generator.importers.duplicates import Duplicate, Index
-from generator.importers.fields import ascii_words, known_fields
+from generator.importers.fields import ascii_words, custom_fields, known_fields
 from generator.importers.mapping import check_mapping, columns_of
 from generator.importers.reading import Table
+from generator.importers.validation import FOLDERS, validate_drafts
 from generator.importers.workers import CHUNK, Workers, new_records, read_rows
 from generator.problems import Problem, Refused
-from generator.schema.batch import parse_all
 from generator.schema.imports import ImportMapping
 from generator.schema.parse import ParsedRecord
 
 ON_DUPLICATE = ("skip", "update", "new")
-FOLDERS = {"company": "data/companies", "contact": "data/contacts"}
 
 
 @dataclass(slots=True)
@@ -66,12 +61,6 @@ class ImportPlan:
     def count(self, kind: str, action: str) -> int:
         """How many drafts of ``kind`` get ``action``."""
         return sum(1 for d in self.drafts if d.kind == kind and d.action == action)
-
-
-def custom_fields(book: Book) -> dict[str, list[str]]:
-    """The firm's own fields by record kind (``settings.custom_fields``), when declared."""
-    declared = getattr(book.settings, "custom_fields", None) or {}
-    return {kind: list(fields) for kind, fields in dict(declared).items()}
 
 
 @collections_paused()  # thousands of drafts and no cycles: 0.3 s of collections saved
@@ -285,7 +274,7 @@ def write_plan(
             parsed[draft.path] = record  # type: ignore[index]
     finally:
         plan.close()
-    plan.problems += _validate(book, changes, sources, parsed, shown or "", lang)
+    plan.problems += validate_drafts(book, changes, sources, parsed, shown or "", lang)
 
 
 def _staging(changes: ChangeSet, created: list[Draft]) -> list[str | None]:
@@ -363,62 +352,3 @@ def _update(changes: ChangeSet, draft: Draft) -> None:
             doc[key] = to_yaml_data(value)
     if not draft.changed:
         draft.action = "unchanged"
-
-
-def _top_key(text: str, line: int) -> str | None:
-    """The top-level key whose value holds ``line`` of a YAML text this module wrote."""
-    found = None
-    for number, content in enumerate(text.splitlines(), start=1):
-        if number > line:
-            break
-        if content and not content[0].isspace() and ":" in content and not content.startswith("#"):
-            found = content.split(":", 1)[0].strip()
-    return found
-
-
-def _validate(
-    book: Book,
-    changes: ChangeSet,
-    sources: dict[str, Draft],
-    parsed: dict[str, ParsedRecord],
-    shown: str,
-    lang: str,
-) -> list[Problem]:
-    """The would-be files parsed as ``carnet validate`` parses typed ones (the new ones
-    already are, in ``parsed``; the updated ones by validate's own
-    :func:`~generator.schema.batch.parse_all`), then every check run on the Book as it
-    would be; the problems, located in the imported file."""
-    problems: list[Problem] = []
-    entries: list[Entry] = []
-    texts = changes.contents()
-    todo = [
-        (kind, rel, payload)
-        for rel, payload in texts.items()
-        if rel not in parsed and (kind := kind_of(rel)) in FOLDERS and rel in sources
-    ]
-    updated = parse_all(todo, book.settings.timezone, lang, os.cpu_count() or 1)
-    declared = {kind: set(keys) for kind, keys in custom_fields(book).items()}
-    for rel, result in [*updated, *parsed.items()]:
-        draft = sources[rel]
-        found = undeclared(result.problems, declared.get(kind_of(rel)))
-        if found:
-            text = texts[rel].decode("utf-8")
-            for p in found:
-                problems.append(_located(p, draft, _top_key(text, p.line), shown))
-        if result.record is not None:
-            record_id = rel.rpartition("/")[2].removesuffix(".yaml")
-            entries.append(Entry(kind_of(rel), record_id, rel, result.record, result.faulty))
-    if not entries:
-        return problems
-    after = with_entries(book, entries)
-    for p in run_checks(after):
-        draft = sources.get(p.path)
-        if draft is not None:
-            problems.append(_located(p, draft, str(p.loc[0]) if p.loc else None, shown))
-    return problems
-
-
-def _located(problem: Problem, draft: Draft, key: str | None, shown: str) -> Problem:
-    """``problem`` found in a would-be file, pointed at the row and column it came from."""
-    column = draft.column(key) if key else draft.column("")
-    return dataclasses.replace(problem, path=shown, line=draft.line, column=column, loc=None)
