@@ -341,7 +341,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "link": "generator.cli.authoring:link_command",
     "unlink": "generator.cli.authoring:unlink_command",
     "import": "generator.cli.imports:import_group",
-    "export": "generator.cli.imports:export_command",
+    "export": "generator.cli.exports:export_command",
     "campaign": "generator.cli.campaigns:campaign",
     "ci": "generator.cli.ci:ci",
     "diff": "generator.cli.diff:diff",
