@@ -4,6 +4,7 @@ contact's company moved), and on those whose references a removal broke."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from conftest import ROOT, TODAY
@@ -26,17 +27,21 @@ def _records(book: Book) -> Records:
 
 
 def _codes(problems: list) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for p in problems:
-        found[p.code] = found.get(p.code, 0) + 1
-    return found
+    return dict(Counter(p.code for p in problems))
 
 
-def test_kept_checks_find_what_a_run_from_scratch_finds() -> None:
+def _primed() -> tuple[Book, CheckMemo]:
+    """The example's Book, and a memo that has checked it once (the same problems as a
+    run from scratch)."""
     book = load(ROOT, today=TODAY, use_cache=False).book
     assert book is not None
     memo = CheckMemo()
     assert run_checks(book, memo=memo) == run_checks(book)
+    return book, memo
+
+
+def test_kept_checks_find_what_a_run_from_scratch_finds() -> None:
+    book, memo = _primed()
 
     records = _records(book)
     interactions = records.by_kind["interaction"]
@@ -76,10 +81,7 @@ def test_kept_checks_find_what_a_run_from_scratch_finds() -> None:
 
 
 def test_kept_stage_checks_follow_the_interactions_and_the_settings() -> None:
-    book = load(ROOT, today=TODAY, use_cache=False).book
-    assert book is not None
-    memo = CheckMemo()
-    assert run_checks(book, memo=memo) == run_checks(book)
+    book, memo = _primed()
     records = _records(book)
     interactions = records.by_kind["interaction"]
     wrong = next(e for e in interactions.values() if e.record.document is None)
@@ -107,10 +109,7 @@ def test_kept_stage_checks_follow_the_interactions_and_the_settings() -> None:
 
 
 def test_kept_identifier_checks_follow_the_records_and_the_language() -> None:
-    book = load(ROOT, today=TODAY, use_cache=False).book
-    assert book is not None
-    memo = CheckMemo()
-    assert run_checks(book, memo=memo) == run_checks(book)
+    book, memo = _primed()
     records = _records(book)
     company = next(e for e in records.by_kind["company"].values() if e.record.siret)
     records.by_kind["company"][company.id] = replace(
