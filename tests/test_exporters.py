@@ -253,3 +253,25 @@ def test_a_text_longer_than_an_excel_cell_is_told(repo: Path, carnet, tmp_path: 
     where = f"{out}:{row}:{header.index('Note') + 1}: warning:"
     assert where in result.stderr and "40\u202f000" in result.stderr, result.stderr
     assert "[export-cell-cut]" in result.stderr
+
+
+def test_vcard_writes_the_firm_s_own_fields(tmp_path: Path, carnet) -> None:
+    """A custom field travels in a vCard as an extension property (``X-CARNET-…``)."""
+    settings = SETTINGS + (
+        "custom_fields:\n  contact:\n"
+        "    situation: {label: Situation familiale, type: choice, choices: [marié(e), pacsé(e)]}\n"
+        "    loisirs: {label: Loisirs, type: multiple, choices: [golf, voile]}\n"
+        "    naissance: {label: Date de naissance, type: date}\n"
+    )
+    files = dict(FILES)
+    files["data/contacts/paul-prive.yaml"] += (
+        "situation: pacsé(e)\nloisirs: [golf, voile]\nnaissance: 1980-03-04\n"
+    )
+    repo = write_repo(tmp_path / "repo", files, settings=settings)
+    result = carnet("export", "contact", "--format", "vcf", repo=repo)
+    assert result.exit_code == 0, result.output
+    text = (repo / "build/export/contacts.vcf").read_text(encoding="utf-8")
+    paul = next(c for c in vobject.readComponents(text) if c.fn.value == "Paul Privé")
+    assert paul.contents["x-carnet-situation"][0].value == "pacsé(e)"
+    assert "X-CARNET-LOISIRS:golf,voile" in text  # one value each, as CATEGORIES
+    assert paul.contents["x-carnet-naissance"][0].value == "1980-03-04"

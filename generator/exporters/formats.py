@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -135,6 +136,19 @@ def _tel(number: str) -> str:
     return "tel:" + _escape(number.replace(" ", ""))
 
 
+def _custom_lines(record: Any) -> list[str]:
+    """The firm's own fields (``settings.custom_fields``) as vCard extension properties
+    (RFC 6350 §6.10): ``X-CARNET-SITUATION:pacsé(e)``, a list as its values."""
+    lines = []
+    for key, value in (getattr(record, "custom", None) or {}).items():
+        if value is None or value == []:
+            continue
+        name = "X-CARNET-" + re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-").upper()
+        values = value if isinstance(value, list) else [value]
+        lines.append(f"{name}:" + ",".join(_escape(as_text(v)) for v in values))
+    return lines
+
+
 def vcard_bytes(export: Export) -> bytes:
     """The export as vCard 4.0: one card per contact (or company)."""
     cards: list[str] = []
@@ -173,6 +187,7 @@ def vcard_bytes(export: Export) -> bytes:
             lines.append("CATEGORIES:" + ",".join(_escape(i) for i in record.interests))
         if record.note:
             lines.append("NOTE:" + _escape(record.note))
+        lines += _custom_lines(record)
         lines.append("END:VCARD")
         cards.append("\r\n".join(_fold(line) for line in lines))
     return ("\r\n".join(cards) + "\r\n").encode("utf-8") if cards else b""
