@@ -273,5 +273,15 @@ def test_vcard_writes_the_firm_s_own_fields(tmp_path: Path, carnet) -> None:
     text = (repo / "build/export/contacts.vcf").read_text(encoding="utf-8")
     paul = next(c for c in vobject.readComponents(text) if c.fn.value == "Paul Privé")
     assert paul.contents["x-carnet-situation"][0].value == "pacsé(e)"
-    assert "X-CARNET-LOISIRS:golf,voile" in text  # one value each, as CATEGORIES
+    assert "X-CARNET-LOISIRS:golf\\, voile" in text  # one text: readers keep one value
     assert paul.contents["x-carnet-naissance"][0].value == "1980-03-04"
+    # and back: carnet import reads them as the fields of the same names
+    empty = write_repo(tmp_path / "vide", {}, settings=settings)
+    cards = repo / "build/export/contacts.vcf"
+    saved = carnet("import", "guess", str(cards), "--save-mapping", "cartes", repo=empty)
+    assert saved.exit_code == 0, saved.output
+    done = carnet("import", "run", str(cards), "--mapping", "cartes", "--no-commit", repo=empty)
+    assert done.exit_code == 0, done.output
+    back = yaml.safe_load((empty / "data/contacts/paul-prive.yaml").read_text(encoding="utf-8"))
+    assert back["situation"] == "pacsé(e)" and back["loisirs"] == ["golf", "voile"]
+    assert str(back["naissance"]) == "1980-03-04"

@@ -138,14 +138,15 @@ def _tel(number: str) -> str:
 
 def _custom_lines(record: Any) -> list[str]:
     """The firm's own fields (``settings.custom_fields``) as vCard extension properties
-    (RFC 6350 §6.10): ``X-CARNET-SITUATION:pacsé(e)``, a list as its values."""
+    (RFC 6350 §6.10): ``X-CARNET-SITUATION:pacsé(e)``; a list as one text, its values
+    separated by commas (escaped: readers take an extension's first value only)."""
     lines = []
     for key, value in (getattr(record, "custom", None) or {}).items():
         if value is None or value == []:
             continue
         name = "X-CARNET-" + re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-").upper()
         values = value if isinstance(value, list) else [value]
-        lines.append(f"{name}:" + ",".join(_escape(as_text(v)) for v in values))
+        lines.append(f"{name}:" + _escape(", ".join(as_text(v) for v in values)))
     return lines
 
 

@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from generator.importers.vcards import VCARD_COLUMNS, card_cells, read_cards
+from generator.importers.vcards import VCARD_COLUMNS, card_cells, extension_columns, read_cards
 from generator.problems import Problem, Refused, make_problem
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -371,10 +371,13 @@ def _open_vcard(path: Path, shown: str) -> Table:
     text = raw.decode(detect_encoding(raw[:SAMPLE_BYTES]), errors="replace").lstrip("\ufeff")
     if "BEGIN:VCARD" not in text.upper():
         return open_csv(path, shown)  # a list saved under the wrong name
-    table = Table(path, shown, "vcf", list(VCARD_COLUMNS), 0, encoding="utf-8")
     cards, skipped = read_cards(text, shown)
+    extensions = extension_columns(cards)  # the firm's own fields, as carnet export writes them
+    table = Table(path, shown, "vcf", [*VCARD_COLUMNS, *extensions], 0, encoding="utf-8")
     lines = re.split(r"\r\n|\r|\n", text)  # as vobject counts; not at U+2028
     table.skipped = [(n, lines[n - 1].strip() if 0 < n <= len(lines) else "") for n in skipped]
     starts = [n for n, line in enumerate(lines, start=1) if line.upper().startswith("BEGIN:VCARD")]
-    table._rows = (Row(line, card_cells(card)) for line, card in zip(starts, cards, strict=False))
+    table._rows = (
+        Row(line, card_cells(card, extensions)) for line, card in zip(starts, cards, strict=False)
+    )
     return table

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from generator.problems import Refused
@@ -95,9 +96,26 @@ def _phones(card: object) -> tuple[str, str]:
     return phone, mobile
 
 
-def card_cells(card: object) -> list[str]:
-    """The cells of one vCard, in the order of :data:`VCARD_COLUMNS`."""
+EXTENSION = "x-carnet-"
+"""The prefix of the properties ``carnet export`` gives the firm's own fields."""
+
+
+def extension_columns(cards: list[Any]) -> list[str]:
+    """The firm's own fields the cards carry (``X-CARNET-SITUATION`` → ``situation``),
+    in the order they first appear: more columns after :data:`VCARD_COLUMNS`."""
+    found: dict[str, None] = {}
+    for card in cards:
+        for name in getattr(card, "contents", {}):
+            if name.startswith(EXTENSION) and len(name) > len(EXTENSION):
+                found.setdefault(name[len(EXTENSION) :].replace("-", "_"), None)
+    return list(found)
+
+
+def card_cells(card: object, extensions: Sequence[str] = ()) -> list[str]:
+    """The cells of one vCard, in the order of :data:`VCARD_COLUMNS`, then of
+    ``extensions`` (:func:`extension_columns`)."""
     contents = getattr(card, "contents", {})
+    extra = [_value(card, EXTENSION + key.replace("_", "-")) for key in extensions]
     civility = first = last = ""
     if "n" in contents:
         name = contents["n"][0].value
@@ -129,6 +147,7 @@ def card_cells(card: object) -> list[str]:
         country,
         ", ".join(_categories(card)),
         _value(card, "note"),
+        *extra,
     ]
 
 
