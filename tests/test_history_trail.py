@@ -473,3 +473,33 @@ def test_cli_without_git_prints_one_notice(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "company/mes-beaux-sapins")
     assert result.exit_code == 0
     assert result.stderr.count("info:") == 1 and "history-unavailable" in result.stderr
+
+
+def test_the_blob_reader_ends_while_a_forked_process_holds_its_input(tmp_path: Path) -> None:
+    """A worker forked after ``git cat-file --batch`` started (a pool of the build) holds
+    its input open: git never sees its end. Closing the reader must not wait for git
+    forever (a test run hung 15 minutes so): it is killed after a few seconds."""
+    import os
+    import signal
+    import time
+
+    from stock_helpers import git_repo
+
+    from generator.history import git as gitmodule
+    from generator.history.git import BlobReader, Git
+
+    repo = git_repo(tmp_path / "repo")
+    reader = BlobReader(Git(repo))
+    assert reader.fetch(["HEAD:data/settings.yaml"])["HEAD:data/settings.yaml"]
+    child = os.fork()
+    if child == 0:  # the forked worker: holds every descriptor, does nothing
+        time.sleep(60)
+        os._exit(0)
+    try:
+        started = time.monotonic()
+        reader.close()
+        assert time.monotonic() - started < gitmodule.CLOSING_S + 5
+        assert reader.proc is None
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)

@@ -313,12 +313,22 @@ class BlobReader:
         return found
 
     def close(self) -> None:
-        """End the process."""
+        """End the process: its input closed, it ends; if it does not within
+        :data:`CLOSING_S` (a process forked since it started, a worker of a pool, holds
+        its input open: git never sees the end of it), it is killed. It only reads."""
         if self.proc is not None:
             assert self.proc.stdin is not None
             self.proc.stdin.close()
-            self.proc.wait()
+            try:
+                self.proc.wait(timeout=CLOSING_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
             self.proc = None
+
+
+CLOSING_S = 5.0
+"""How long a closed ``git cat-file --batch`` may take to end before it is killed."""
 
 
 # --- time travel --------------------------------------------------------------------------
