@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from generator.book.book import Book
-from generator.exporters.formats import XLSX_CELL, csv_bytes, cut_cells, vcard_bytes, xlsx_bytes
+from generator.exporters.formats import XLSX_CELL, csv_bytes, vcard_bytes, xlsx_bytes
 from generator.exporters.rows import select
 from generator.files.edits import mode_for
 from generator.files.output import output_folder
@@ -49,8 +49,9 @@ def export_records(
                 suggestion=f" ({hint})" if hint else "",
             )
     export = select(book, kind, interests=interests, consent=consent)
+    cuts: list[tuple[int, int, str, int]] = []
     if fmt == "xlsx":
-        payload = xlsx_bytes(export, lang)
+        payload, cuts = xlsx_bytes(export, lang)
     elif fmt == "vcf":
         payload = vcard_bytes(export)
     else:
@@ -67,7 +68,6 @@ def export_records(
             detail = exc.strerror
             raise Refused("export-out-invalid", path=str(out), why="os", detail=detail) from exc
         target = out
-    cuts = cut_cells(export, lang) if fmt == "xlsx" else []
     try:
         shown = target.resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:

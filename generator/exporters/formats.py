@@ -46,20 +46,10 @@ XLSX_CELL = 32767
 """The most characters an Excel cell holds: openpyxl cuts a longer text there."""
 
 
-def cut_cells(export: Export, lang: str) -> list[tuple[int, int, str, int]]:
-    """Each text longer than an Excel cell: (its row and column in the sheet, the
-    column's header, its length)."""
-    header = export.header(lang)
-    found = []
-    for number, row in enumerate(export.rows(), start=2):
-        for index, value in enumerate(row, start=1):
-            if len(text := as_text(value)) > XLSX_CELL:
-                found.append((number, index, header[index - 1], len(text)))
-    return found
-
-
-def xlsx_bytes(export: Export, lang: str) -> bytes:
-    """The export as an Excel workbook: bold header, filter on, first row frozen."""
+def xlsx_bytes(export: Export, lang: str) -> tuple[bytes, list[tuple[int, int, str, int]]]:
+    """The export as an Excel workbook: bold header, filter on, first row frozen; and
+    each text longer than an Excel cell, which openpyxl cuts (its row and column in the
+    sheet, the column's header, its length)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -76,11 +66,14 @@ def xlsx_bytes(export: Export, lang: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(h) + 2 for h in header]
+    cut: list[tuple[int, int, str, int]] = []
     for number, row in enumerate(export.rows(), start=2):
         for index, value in enumerate(row, start=1):
             text = as_text(value)
             if not text:
                 continue
+            if len(text) > XLSX_CELL:
+                cut.append((number, index, header[index - 1], len(text)))
             cell = sheet.cell(row=number, column=index)
             cell.value = text
             cell.data_type = "s"
@@ -94,7 +87,7 @@ def xlsx_bytes(export: Export, lang: str) -> bytes:
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return out.getvalue(), cut
 
 
 def _escape(text: str) -> str:
