@@ -133,6 +133,7 @@ class ChangeSet:
         self._prestaged: dict[str, Path] = {}  # rel -> its file, already written whole
         self._boxes: list[Path] = []  # staging folders made by staging_folder()
         self._made: list[Path] = []  # the folders they needed, deepest first
+        self._swept: set[Path] = set()  # the folders cleared of stale staging folders
 
     def edit(self, rel: str) -> CommentedMap:
         """The round-trip mapping of the existing file ``rel``, to change in place.
@@ -180,7 +181,7 @@ class ChangeSet:
         folder may be written beforehand, whole (:meth:`create_staged`); the change set
         removes it, and them, when written or discarded."""
         self._made[:0] = _make_folders(self.repo / folder)
-        box = new_box(self.repo / folder)
+        box = new_box(self.repo / folder, self._swept)
         self._boxes.append(box)
         return box
 
@@ -250,7 +251,7 @@ class ChangeSet:
                     box = boxes.get(target.parent)
                     if box is None:
                         made += _make_folders(target.parent)
-                        box = new_box(target.parent)
+                        box = new_box(target.parent, self._swept)
                         boxes[target.parent] = box
                     tmp = box / f"{target.name}.tmp"
                     staged.append((tmp, target))

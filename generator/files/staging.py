@@ -24,10 +24,14 @@ is removed by the next command that stages in the same folder, once its process 
 gone and nothing has touched it for this long."""
 
 
-def new_box(folder: Path) -> Path:
+def new_box(folder: Path, swept: set[Path]) -> Path:
     """A new staging folder for new files of ``folder`` (``.carnet-new-PID-XXXX``),
-    after removing the stale ones of commands that died while writing."""
-    sweep_stale_boxes(folder)
+    after removing the stale ones of commands that died while writing, once per folder
+    (``swept``: the folders already swept, which this one joins; an import stages
+    thousands of files in dozens of folders of the same folder)."""
+    if folder not in swept:
+        sweep_stale_boxes(folder)
+        swept.add(folder)
     return Path(tempfile.mkdtemp(dir=folder, prefix=f"{_BOX_PREFIX}{os.getpid()}-"))
 
 
