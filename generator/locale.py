@@ -21,11 +21,13 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.core import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+if TYPE_CHECKING:
+    from babel.core import Locale
+
+# Babel's modules are imported by the functions that use them: its dates module alone
+# (time zones, their files) is a tenth of the startup of a command that formats no date.
 
 
 def babel_locale(lang: str) -> str:
@@ -36,6 +38,8 @@ def babel_locale(lang: str) -> str:
 @lru_cache(maxsize=8192)
 def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR") -> str:
     """``1 500,00 €`` (narrow no-break space as group separator in French)."""
+    from babel.numbers import format_currency
+
     if amount is None:
         return ""
     return format_currency(amount, currency, locale=babel_locale(lang))
@@ -44,6 +48,8 @@ def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR")
 @lru_cache(maxsize=8192)
 def number(value: Decimal | int | None, lang: str = "fr") -> str:
     """A quantity: ``12,5``."""
+    from babel.numbers import format_decimal
+
     if value is None:
         return ""
     return format_decimal(value, locale=babel_locale(lang))
@@ -51,6 +57,8 @@ def number(value: Decimal | int | None, lang: str = "fr") -> str:
 
 @lru_cache(maxsize=16)
 def _locale(lang: str) -> Locale:
+    from babel.core import Locale
+
     return Locale.parse(babel_locale(lang))
 
 
@@ -230,6 +238,8 @@ def _day_pattern(day: date, lang: str) -> str:
 @lru_cache(maxsize=8192)
 def long_date(day: date | None, lang: str = "fr") -> str:
     """``lundi 5 novembre 2018``, ``mercredi 1er avril 2026``."""
+    from babel.dates import format_date
+
     if day is None:
         return ""
     return format_date(day, f"EEEE {_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang))
@@ -239,6 +249,8 @@ def long_date(day: date | None, lang: str = "fr") -> str:
 def day_date(day: date | None, lang: str = "fr") -> str:
     """``1er avril 2026``, ``25 novembre 2026`` (no weekday: dates inside sentences and
     document references)."""
+    from babel.dates import format_date
+
     if day is None:
         return ""
     return format_date(day, f"{_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang))
@@ -246,12 +258,16 @@ def day_date(day: date | None, lang: str = "fr") -> str:
 
 def month_label(day: date, lang: str = "fr") -> str:
     """``mars 2026`` (charts, monthly tables)."""
+    from babel.dates import format_date
+
     return format_date(day, "LLLL y", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=8192)
 def short_date(day: date | None, lang: str = "fr") -> str:
     """``05/11/2018`` (sortable tables use the ISO date as their key)."""
+    from babel.dates import format_date
+
     if day is None:
         return ""
     return (
@@ -264,18 +280,24 @@ def short_date(day: date | None, lang: str = "fr") -> str:
 @lru_cache(maxsize=1024)
 def day_month(day: date, lang: str = "fr") -> str:
     """``05/11``: a day of a short span (chart labels)."""
+    from babel.dates import format_date
+
     return format_date(day, "dd/MM", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=1024)
 def month_name(day: date, lang: str = "fr", *, short: bool = False) -> str:
     """``mars 2026`` (``short``: ``mars``, ``sept.``: the month alone, abbreviated)."""
+    from babel.dates import format_date
+
     return format_date(day, "MMM" if short else "MMMM y", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=1024)
 def whole_money(amount: Decimal | int, lang: str = "fr", currency: str = "EUR") -> str:
     """``1 500 €``: an amount without cents, for chart axes whose values are round."""
+    from babel.numbers import format_currency
+
     return format_currency(
         amount, currency, format="#,##0.##\u00a0¤", currency_digits=False, locale=babel_locale(lang)
     )
@@ -289,6 +311,8 @@ def date_time(moment: datetime | None, lang: str = "fr") -> str:
     pattern = (
         f"EEEE {day} MMMM y 'à' HH:mm" if not lang.startswith("en") else "EEEE d MMMM y 'at' HH:mm"
     )
+    from babel.dates import format_datetime
+
     return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=babel_locale(lang))
 
 

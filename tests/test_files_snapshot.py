@@ -136,6 +136,26 @@ def test_snapshot_of_links_and_missing_files(repo) -> None:
     assert snap.stat_of(1) == (-1, -1, -1, -1)
 
 
+def test_the_metadata_taken_on_two_processes_is_the_same_as_on_one(repo) -> None:
+    """The stat shared with a forked child gives each file's own metadata, in order:
+    links, missing files and folders of every kind included, whichever half they fall in."""
+    data = repo / "data" / "companies"
+    os.symlink("mes-beaux-sapins.yaml", data / "lien.yaml")
+    paths = sorted(p.relative_to(repo).as_posix() for p in (repo / "data").rglob("*.yaml"))
+    paths.insert(1, "data/companies/absente.yaml")
+    paths.append("data/nulle-part/absente.yaml")
+    alone = take(repo, paths, share=False)
+    shared = take(repo, paths, share=True)
+    assert len(paths) > 20 and shared.paths == alone.paths == paths
+    assert shared.stats == alone.stats
+    for i, path in enumerate(paths):
+        if path.endswith("lien.yaml"):
+            continue  # a link's metadata folds in its target's (test above)
+        info = os.lstat(repo / path) if os.path.lexists(repo / path) else None
+        expected = (-1,) * 4 if info is None else (info.st_size, info.st_mtime_ns)
+        assert shared.stat_of(i)[: len(expected)] == expected, path
+
+
 def test_many_files_are_read_on_two_processes_as_on_one(tmp_path) -> None:
     """The cold reading shared with a forked worker finds the same bytes, metadata,
     digests and unreadable files, in the same order, as one process does."""

@@ -160,3 +160,28 @@ def test_the_same_refusal_in_french(business: Path) -> None:
     result = CliRunner().invoke(main, [*options, "stock", "validate", "entree-2026-0006"])
     assert result.exit_code == 1
     assert result.stderr == "carnet: « entree-2026-0006 » est déjà validé\n"
+
+
+def test_package_data_is_parsed_once_per_content(tmp_path) -> None:
+    """A package file is parsed once, then read back from its JSON beside the bytecode
+    until its content changes; a damaged or unwritable copy only means parsing again."""
+    from generator.problems import packaged_data
+
+    source = tmp_path / "textes.yaml"
+    source.write_text("a: 1\n")
+    parsed: list[bytes] = []
+
+    def parse(raw: bytes) -> dict[str, str]:
+        parsed.append(raw)
+        return {"texte": raw.decode()}
+
+    assert packaged_data(source, parse) == {"texte": "a: 1\n"}
+    assert packaged_data(source, parse) == {"texte": "a: 1\n"} and len(parsed) == 1
+    kept = list((tmp_path / "__pycache__").glob("textes.yaml.*.json"))
+    assert len(kept) == 1
+    source.write_text("a: 2\n")  # same size, new content
+    assert packaged_data(source, parse) == {"texte": "a: 2\n"} and len(parsed) == 2
+    assert list((tmp_path / "__pycache__").glob("textes.yaml.*.json")) != kept
+    (newer,) = (tmp_path / "__pycache__").glob("textes.yaml.*.json")
+    newer.write_text("{pas du json")
+    assert packaged_data(source, parse) == {"texte": "a: 2\n"} and len(parsed) == 3

@@ -17,20 +17,18 @@ as the screen is written.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from generator.locale import plural_category
-
-if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
+from generator.problems import packaged_data
 
 CATALOGUE = Path(__file__).with_name("click.fr.po")
 ENGLISH_HELP = Path(__file__).with_name("help.en.yaml")
@@ -40,11 +38,23 @@ _VALUED = ("--repo", "--today", "--lang")
 
 
 @lru_cache(maxsize=1)
-def _french() -> Catalog:
-    from babel.messages.pofile import read_po  # read once a text of click is asked for
+def _french() -> dict[str, str | list[str]]:
+    """click's texts in French (message → its translation, or its two plural forms)."""
+    return packaged_data(CATALOGUE, _read_catalogue)
 
-    with CATALOGUE.open("rb") as handle:
-        return read_po(handle, locale="fr")
+
+def _read_catalogue(raw: bytes) -> dict[str, str | list[str]]:
+    """The translated messages of the PO file ``raw`` (Babel reads it)."""
+    from babel.messages.pofile import read_po
+
+    found: dict[str, str | list[str]] = {}
+    for message in read_po(io.BytesIO(raw), locale="fr"):
+        if not message.id or not message.string:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        string = message.string
+        found[key] = list(string) if isinstance(string, tuple) else string
+    return found
 
 
 def _key(text: str) -> str:
@@ -83,7 +93,7 @@ def translate(message: str) -> str:
     if english():
         return message
     found = _french().get(message)
-    return found.string if found is not None and found.string else message
+    return found if isinstance(found, str) and found else message
 
 
 def translate_plural(singular: str, plural: str, count: int) -> str:
@@ -92,9 +102,9 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
     if english():
         return singular if one else plural
     found = _french().get(singular)
-    if found is None or not isinstance(found.string, tuple) or not all(found.string):
+    if not isinstance(found, list) or len(found) < 2 or not all(found):
         return singular if one else plural
-    return found.string[0 if one else 1]
+    return found[0 if one else 1]
 
 
 def install() -> None:

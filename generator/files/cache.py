@@ -56,10 +56,24 @@ def code_digest(root: Path = GENERATOR) -> str:
     change in any package) invalidates every cache."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT_VERSION).encode())
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.yaml")]):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
+    for path in sorted(_code_files(str(root))):
+        h.update(os.path.relpath(path, root).replace(os.sep, "/").encode())
+        with open(path, "rb") as handle:
+            h.update(handle.read())
     return h.hexdigest()
+
+
+def _code_files(folder: str) -> list[str]:
+    """The ``.py`` and ``.yaml`` files under ``folder`` (its packages, not the caches)."""
+    found: list[str] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    found += _code_files(entry.path)
+            elif entry.name.endswith((".py", ".yaml")):
+                found.append(entry.path)
+    return found
 
 
 def encode_value(value: Any) -> Any:

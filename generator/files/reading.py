@@ -173,7 +173,7 @@ def read_sources(
         sources.taken_ns, sources.pending, sources._store_in = time.time_ns(), True, cache
         return sources
     if stored is not None:
-        snapshot = take_snapshot(root, paths)
+        snapshot = take_snapshot(root, paths, jobs=jobs)
         digests, unknown = stored.known(snapshot)
         raws, unreadable, found = read_shared(root, [paths[i] for i in unknown], None, jobs)
     else:  # every file is read: its metadata comes from the same open

@@ -9,8 +9,6 @@ shares balance whatever else the machine runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import TypeVar
 
 Chunk = TypeVar("Chunk")
@@ -34,6 +32,9 @@ def shared_map(
             results.append(work(chunk))
             tell(len(results))
         return results
+    from concurrent.futures import ProcessPoolExecutor  # a run with nothing to share skips it
+    from multiprocessing import get_context
+
     here: list[tuple[Result] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=get_context("fork")) as pool:
         futures = [pool.submit(work, chunk) for chunk in chunks]
