@@ -84,11 +84,14 @@ def load(
     reused for the files whose content did not change.
     """
     from generator.history.reader import open_git
-    from generator.history.timetravel import data_at
 
     git = open_git(repo)
     cache = Cache(repo if use_cache else None, tracked=git is not None and git.cache_tracked())
-    travel = data_at(repo, at) if at is not None else nullcontext((repo, None))
+    travel = nullcontext((repo, None))
+    if at is not None:
+        from generator.history.timetravel import data_at
+
+        travel = data_at(repo, at)
     with travel as (root, commit):
         sources = read_sources(
             root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1, defer=True

@@ -17,14 +17,19 @@ Everything else is a ``str.format`` template (``{{`` and ``}}`` are literal brac
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from babel.core import Locale
+    from babel.plural import PluralRule
 
 # Babel's modules are imported by the functions that use them: its dates module alone
 # (time zones, their files) is a tenth of the startup of a command that formats no date.
@@ -48,18 +53,73 @@ def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR")
 @lru_cache(maxsize=8192)
 def number(value: Decimal | int | None, lang: str = "fr") -> str:
     """A quantity: ``12,5``."""
-    from babel.numbers import format_decimal
-
     if value is None:
         return ""
+    if isinstance(value, int | Decimal) and 0 <= value < 1000 and value == int(value):
+        return str(int(value))  # no separator, sign or decimals: no locale data needed
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=babel_locale(lang))
 
 
+LANGUAGES = ("fr", "en")
+"""Carnet's languages (:func:`babel_locale` gives each one's Babel locale)."""
+
+
+def packaged_data(
+    source: Path, parse: Callable[[bytes], Any], *, kept_in: Path | None = None
+) -> Any:
+    """The data ``parse`` makes of the file ``source`` (a catalogue of texts, Babel's
+    grammar), parsed once per content: kept as JSON in ``kept_in`` (``__pycache__``
+    beside ``source`` by default), named by its digest as Python keeps its bytecode.
+    JSON is read ten times faster than YAML or Babel's locale data, and never runs
+    anything. A folder that cannot be written only means parsing each time."""
+    raw = source.read_bytes()
+    key = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    folder = kept_in or source.parent / "__pycache__"
+    kept = folder / f"{source.parent.name}.{source.name}.{key}.json"
+    try:
+        return json.loads(kept.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = parse(raw)
+    try:
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob(f"{source.parent.name}.{source.name}.*.json"):
+            old.unlink(missing_ok=True)
+        temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, kept)
+    except OSError:
+        pass
+    return data
+
+
 @lru_cache(maxsize=16)
-def _locale(lang: str) -> Locale:
+def _grammar(lang: str) -> tuple[PluralRule, PluralRule]:
+    """The plural and ordinal rules of ``lang``, from Babel's locale data read once per
+    version of Babel (loading that data imports Babel's dates and time zones: a
+    command that only counts its problems would spend a tenth of its time there)."""
+    import babel
+    from babel.plural import PluralRule
+
+    rules = packaged_data(Path(babel.__file__), _babel_rules, kept_in=_KEPT)
+    plural, ordinal = rules.get(lang[:2], rules["fr"])
+    return PluralRule(plural), PluralRule(ordinal)
+
+
+_KEPT = Path(__file__).with_name("__pycache__")
+
+
+def _babel_rules(_: bytes) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Babel's plural and ordinal rules of each of Carnet's languages."""
     from babel.core import Locale
 
-    return Locale.parse(babel_locale(lang))
+    found = {}
+    for lang in LANGUAGES:
+        locale = Locale.parse(babel_locale(lang))
+        found[lang] = (dict(locale.plural_form.rules), dict(locale.ordinal_form.rules))
+    return found
 
 
 def _quantity(value: object) -> Decimal | None:
@@ -74,13 +134,13 @@ def plural_category(count: object, lang: str = "fr") -> str:
     """CLDR plural category of ``count`` (``one``, ``many``, ``other``…) in ``lang``:
     French says « 0 pièce », « 1,5 heure », « 2 pièces »."""
     quantity = _quantity(count)
-    return "other" if quantity is None else _locale(lang).plural_form(abs(quantity))
+    return "other" if quantity is None else _grammar(lang)[0](abs(quantity))
 
 
 def ordinal_category(count: object, lang: str = "fr") -> str:
     """CLDR ordinal category of ``count`` (French: ``one`` for 1, « 1er »)."""
     quantity = _quantity(count)
-    return "other" if quantity is None else _locale(lang).ordinal_form(abs(quantity))
+    return "other" if quantity is None else _grammar(lang)[1](abs(quantity))
 
 
 _CHOICE = re.compile(r"\{\s*\w+\s*,\s*(?:plural|selectordinal|select)\s*,")

@@ -11,11 +11,9 @@ given its line and column later by :func:`generator.load.locate_problems`.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import get_close_matches
@@ -23,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from generator.locale import day_date, expand
+from generator.locale import day_date, expand, packaged_data
 
 
 class Severity(StrEnum):
@@ -48,31 +46,6 @@ class Message:
     hint_fr: str | None = None
     hint_en: str | None = None
     family: str = "données"
-
-
-def packaged_data(source: Path, parse: Callable[[bytes], Any]) -> Any:
-    """The data ``parse`` makes of the package file ``source``, parsed once per content:
-    kept as JSON in ``__pycache__`` beside it, named by its digest as Python keeps its
-    bytecode (JSON is read a good ten times faster than YAML, and never runs anything).
-    A ``__pycache__`` that cannot be written only means parsing each time."""
-    raw = source.read_bytes()
-    key = hashlib.blake2b(raw, digest_size=12).hexdigest()
-    kept = source.parent / "__pycache__" / f"{source.name}.{key}.json"
-    try:
-        return json.loads(kept.read_bytes())
-    except (OSError, ValueError):
-        pass
-    data = parse(raw)
-    try:
-        kept.parent.mkdir(exist_ok=True)
-        for old in kept.parent.glob(f"{source.name}.*.json"):
-            old.unlink(missing_ok=True)
-        temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, kept)
-    except OSError:
-        pass
-    return data
 
 
 def _parse_catalogue(raw: bytes) -> dict[str, dict[str, str]]:

@@ -73,6 +73,32 @@ def test_a_well_formed_table_is_read() -> None:
     assert table is not None and table.paths == ["a", "b"] and table.listing is None
 
 
+@pytest.mark.parametrize("key", ["zz", "00" * 3, 12, None])
+def test_a_content_key_that_is_not_one_is_made_again(key) -> None:
+    table = FileTable.from_bytes(_stored(key=key))
+    assert table is not None and table.key is None
+    made = table.content_key()
+    assert len(made) == DIGEST_SIZE and FileTable.from_bytes(table.to_bytes()).key == made
+
+
+def test_the_content_key_is_kept_only_for_the_same_files() -> None:
+    """A run where nothing changed takes the stored key; any other makes its own, the
+    one a fresh table of the same files makes."""
+    snapshot, stored = _table(10 * SECOND, [SECOND, 2 * SECOND])
+    assert stored.key == FileTable.of(snapshot, stored.digests).content_key()
+    same = FileTable.of(snapshot, bytes(stored.digests)).same_files(stored)
+    assert same.key == stored.key
+    edited = bytearray(stored.digests)
+    edited[0] ^= 1
+    other = FileTable.of(snapshot, bytes(edited)).same_files(stored)
+    assert other.key is None and other.content_key() != stored.key
+    renamed = Snapshot(
+        snapshot.taken_ns, ["data/companies/x.yaml", snapshot.paths[1]], snapshot.stats
+    )
+    moved = FileTable.of(renamed, stored.digests).same_files(stored)
+    assert moved.key is None and moved.content_key() != stored.key
+
+
 @pytest.mark.parametrize(
     "broken",
     [

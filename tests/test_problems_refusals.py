@@ -165,7 +165,7 @@ def test_the_same_refusal_in_french(business: Path) -> None:
 def test_package_data_is_parsed_once_per_content(tmp_path) -> None:
     """A package file is parsed once, then read back from its JSON beside the bytecode
     until its content changes; a damaged or unwritable copy only means parsing again."""
-    from generator.problems import packaged_data
+    from generator.locale import packaged_data
 
     source = tmp_path / "textes.yaml"
     source.write_text("a: 1\n")
@@ -177,11 +177,11 @@ def test_package_data_is_parsed_once_per_content(tmp_path) -> None:
 
     assert packaged_data(source, parse) == {"texte": "a: 1\n"}
     assert packaged_data(source, parse) == {"texte": "a: 1\n"} and len(parsed) == 1
-    kept = list((tmp_path / "__pycache__").glob("textes.yaml.*.json"))
+    kept = list((tmp_path / "__pycache__").glob("*.textes.yaml.*.json"))
     assert len(kept) == 1
     source.write_text("a: 2\n")  # same size, new content
     assert packaged_data(source, parse) == {"texte": "a: 2\n"} and len(parsed) == 2
-    assert list((tmp_path / "__pycache__").glob("textes.yaml.*.json")) != kept
-    (newer,) = (tmp_path / "__pycache__").glob("textes.yaml.*.json")
+    assert list((tmp_path / "__pycache__").glob("*.textes.yaml.*.json")) != kept
+    (newer,) = (tmp_path / "__pycache__").glob("*.textes.yaml.*.json")
     newer.write_text("{pas du json")
     assert packaged_data(source, parse) == {"texte": "a: 2\n"} and len(parsed) == 3

@@ -26,8 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.files.yamlio import atomic_write
-
 CACHE_DIR = ".carnet-cache"
 FORMAT_VERSION = 2
 """Bumped when the layout of a cache file changes (2: JSON, was pickle)."""
@@ -53,26 +51,28 @@ GENERATOR = Path(__file__).parents[1]
 @cache
 def code_digest(root: Path = GENERATOR) -> str:
     """Digest of Carnet's own sources and data files under ``root``: a new version (a
-    change in any package) invalidates every cache."""
+    change in any package) invalidates every cache. Each file counts by its path, size
+    and modification time, as Python tells a stale bytecode file (reading them all
+    would be a twentieth of a run that finds nothing changed)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(FORMAT_VERSION).encode())
-    for path in sorted(_code_files(str(root))):
-        h.update(os.path.relpath(path, root).replace(os.sep, "/").encode())
-        with open(path, "rb") as handle:
-            h.update(handle.read())
+    for relative, size, mtime_ns in sorted(_code_files(str(root), "")):
+        h.update(f"{relative}\0{size}\0{mtime_ns}\n".encode())
     return h.hexdigest()
 
 
-def _code_files(folder: str) -> list[str]:
-    """The ``.py`` and ``.yaml`` files under ``folder`` (its packages, not the caches)."""
-    found: list[str] = []
+def _code_files(folder: str, prefix: str) -> list[tuple[str, int, int]]:
+    """The ``.py`` and ``.yaml`` files under ``folder`` (its packages, not the caches):
+    path from the root, size, modification time."""
+    found: list[tuple[str, int, int]] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
-                    found += _code_files(entry.path)
+                    found += _code_files(entry.path, f"{prefix}{entry.name}/")
             elif entry.name.endswith((".py", ".yaml")):
-                found.append(entry.path)
+                info = entry.stat()
+                found.append((prefix + entry.name, info.st_size, info.st_mtime_ns))
     return found
 
 
@@ -215,6 +215,8 @@ class Cache:
             if not gitignore.exists():
                 gitignore.write_text("*\n")
             target = self.path(name, suffix)
+            from generator.files.yamlio import atomic_write  # with YAML: not for a warm read
+
             atomic_write(target, payload)
             _remove_other_versions(self.dir, name, target.name)
         except OSError as exc:

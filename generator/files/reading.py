@@ -122,7 +122,7 @@ class Sources:
 
     def content_key(self) -> bytes:
         """One digest of every record file's path and content."""
-        return digest("\n".join(self.table.paths).encode() + b"\0" + self.table.digests)
+        return self.table.content_key()
 
     def read(self, paths: list[str]) -> dict[str, bytes]:
         """The bytes of ``paths`` (read now when they were not yet); a file that can no
@@ -188,6 +188,8 @@ def read_sources(
             digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = known or digest(raw)
     sources.raws, sources.read_now = raws, len(unknown)
     sources.table = FileTable.of(snapshot, bytes(digests))
+    if stored is not None:
+        sources.table.same_files(stored)
     sources.table.listing = listing
     sources.drop(unreadable)
     if cache is not None and (unknown or stored is None or (reused is None and listing)):

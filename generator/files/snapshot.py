@@ -16,6 +16,7 @@ be wrong, and then only makes a run read what it would have read anyway. The lis
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mmap
 import os
@@ -35,7 +36,7 @@ _FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _SECOND = 1_000_000_000
 _UNTRUSTED = -1
 """The metadata of what must always be read: not a regular file, or gone."""
-MAGIC = b"carnet file table 1\n"
+MAGIC = b"carnet file table 2\n"
 """The first bytes of a stored table (:meth:`FileTable.to_bytes`)."""
 
 
@@ -157,6 +158,15 @@ def fields(info: os.stat_result) -> tuple[int, int, int, int]:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+def _key(stored: object) -> bytes | None:
+    """A content key read back from a table's header (``None`` when it is not one)."""
+    try:
+        key = bytes.fromhex(stored) if isinstance(stored, str) else None
+    except ValueError:
+        return None
+    return key if key is not None and len(key) == DIGEST_SIZE else None
+
+
 def _open_folder(path: str) -> int:
     """A descriptor of the folder ``path`` to stat its files by name (-1 when it cannot
     be opened: then each file is stat'ed by its whole path)."""
@@ -198,6 +208,31 @@ class FileTable:
     """Filled when the table is read back (:meth:`from_bytes`)."""
     listing: Listing | None = None
     """The listing of ``data/`` whose files are ``paths``, when it can be reused."""
+    key: bytes | None = None
+    """One digest of every path and its content digest (:meth:`content_key`), once made."""
+
+    def content_key(self) -> bytes:
+        """One digest of every file's path and content digest, in order: kept with the
+        table, so that a run where nothing changed does not make it again."""
+        if self.key is None:
+            h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+            h.update("\n".join(self.paths).encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+            h.update(self.digests)
+            self.key = h.digest()
+        return self.key
+
+    def same_files(self, other: FileTable) -> FileTable:
+        """This table, with ``other``'s content key when both hold the same paths and
+        digests (a run where nothing changed)."""
+        if (
+            self.key is None
+            and other.key is not None
+            and self.digests == other.digests
+            and self.paths == other.paths
+        ):
+            self.key = other.key
+        return self
 
     @classmethod
     def of(cls, snapshot: Snapshot, digests: bytes) -> FileTable:
@@ -225,6 +260,7 @@ class FileTable:
                 "paths": len(paths),
                 "byteorder": sys.byteorder,
                 "racy": racy,
+                "key": self.content_key().hex(),
                 "listing": self.listing.to_data() if self.listing is not None else None,
             },
             ensure_ascii=False,
@@ -245,6 +281,7 @@ class FileTable:
             n, size = int(header["count"]), int(header["paths"])
             taken = int(header["taken_ns"])
             racy = [int(i) for i in header["racy"]]
+            key = _key(header.get("key"))
             if header["byteorder"] != sys.byteorder or n < 0 or size < 0:
                 return None
             blob = data[end : end + size].decode("utf-8", "surrogateescape")
@@ -260,7 +297,7 @@ class FileTable:
             return None
         listing = header.get("listing")
         found = Listing.from_data(listing, paths) if listing is not None else None
-        return cls(taken, paths, stats, digests, racy, found)
+        return cls(taken, paths, stats, digests, racy, found, key)
 
     def known(self, snapshot: Snapshot) -> tuple[bytearray, list[int]]:
         """The digests of ``snapshot``'s files as far as this table vouches for them (in

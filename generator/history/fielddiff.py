@@ -24,8 +24,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.files.yamlio import MAX_NUMBER_LENGTH, decode, parse_bytes, parse_text
-
 ADDED, MODIFIED, DELETED, RENAMED = "added", "modified", "deleted", "renamed"
 INVALID_OLD, INVALID_NEW, INVALID_BOTH = "invalid-old", "invalid-new", "invalid-both"
 """Notes of a whole-record change whose YAML could not be read on one side or both."""
@@ -72,6 +70,8 @@ class Version:
         """Top-level key → its text, or ``None`` when the file does not cut cleanly."""
         if not self._cut:
             self._cut = True
+            from generator.files.yamlio import decode  # with the YAML parser: when first needed
+
             text, _ = decode(self.raw, "")
             if text is not None and "\r" not in text:
                 self._blocks = cut_blocks(text)
@@ -87,6 +87,8 @@ class Version:
         if value is _MISSING and text is not None:
             value = simple_value(text, key)
         if value is _MISSING and text is not None:
+            from generator.files.yamlio import parse_text
+
             parsed = parse_text(text, "").value
             if isinstance(parsed, dict) and len(parsed) == 1 and key in parsed:
                 value = parsed[key]
@@ -99,6 +101,8 @@ class Version:
     def value(self) -> dict[str, Any] | None:
         """The whole record, or ``None`` when the file is not a readable YAML mapping."""
         if self._full is _MISSING:
+            from generator.files.yamlio import parse_bytes
+
             value = parse_bytes(self.raw, "").value
             self._full = value if isinstance(value, dict) else None
         return self._full
@@ -122,8 +126,11 @@ def simple_value(block: str, key: str) -> Any:
     if match is None:
         return _MISSING
     quoted, single, decimal, whole, day, plain = match.groups()
-    if len(body) > MAX_NUMBER_LENGTH and (decimal or whole):
-        return _MISSING  # the parser reports it (and Python refuses 4,300-digit integers)
+    if decimal or whole:
+        from generator.files.yamlio import MAX_NUMBER_LENGTH
+
+        if len(body) > MAX_NUMBER_LENGTH:
+            return _MISSING  # the parser reports it (and Python refuses 4,300-digit integers)
     if plain is not None:
         return _MISSING if plain in _RESERVED else plain
     if day is not None:

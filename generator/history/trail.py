@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.files.sources import read_inside
-from generator.files.yamlio import parse_bytes
 from generator.history.fielddiff import DELETED, RENAMED
 from generator.history.git import (
     BlobReader,
@@ -302,6 +301,8 @@ class History:
             name = self._path_at(path, seq) if seq is not None else path
             names.append(f"{commit}:{self.prefix}{name}" if "\n" not in name else None)
         wanted = [n for n, c in zip(names, commits, strict=True) if n and c]
+        from generator.files.yamlio import parse_bytes  # the YAML parser: when first needed
+
         blobs = self._blobs.fetch(wanted)
         out: list[dict[str, Any] | None] = []
         for name, commit in zip(names, commits, strict=True):
