@@ -160,3 +160,57 @@ def test_a_lost_search_index_is_rebuilt_whole(runner, built) -> None:
     assert result.exit_code == 0, result.output
     assert "complète" in result.stdout
     assert sorted(map(json.dumps, search_entries(site))) == sorted(map(json.dumps, entries))
+
+
+def _staged_files(repo: Path) -> dict[str, bytes]:
+    """Every staged page, feed and asset of the site built from ``repo`` (PDFs aside, and
+    the private projects' page: sealed with a fresh salt each time)."""
+    (stage,) = (repo / "build" / ".carnet-site").iterdir()
+    docs = stage / "docs"
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and p.suffix != ".pdf" and p.name != "projets-prives.md"
+    }
+
+
+def test_a_one_shot_build_reuses_the_rows_events_and_documents_it_kept(runner, built) -> None:
+    """What a build keeps in its staging folder (rows, events, document keys) makes the
+    next build's pages, feeds and PDFs exactly those of a build from nothing; it is
+    truly reused, and a memo of another version of Carnet is not."""
+    import shutil
+
+    from generator.site.kept import MEMO_FILE
+
+    repo, _ = built
+    (stage,) = (repo / "build" / ".carnet-site").iterdir()
+    kept = json.loads((stage / MEMO_FILE).read_text(encoding="utf-8"))
+    assert kept["rows"] and kept["events"] and kept["documents"]
+
+    sale = repo / "data" / "interactions" / "2026" / "devis-boutique-fromagerie.yaml"
+    text = sale.read_text(encoding="utf-8")
+    sale.write_text(text.replace("subject: ", "subject: Révisé — ", 1), encoding="utf-8")
+    _git(repo, "commit", "-qam", "Révise le devis", when="2026-11-24T15:00:00")
+    assert build(runner, repo).exit_code == 0
+    fresh = make_repo(repo.parent / "fresh")
+    shutil.copytree(repo / "data", fresh / "data", dirs_exist_ok=True)
+    shutil.copytree(repo / ".git", fresh / ".git", dirs_exist_ok=True)
+    assert build(runner, fresh).exit_code == 0
+    assert _staged_files(repo) == _staged_files(fresh)
+    pdfs = sorted(p.name for p in (repo / "build" / "documents").glob("*.pdf"))
+    assert pdfs == sorted(p.name for p in (fresh / "build" / "documents").glob("*.pdf"))
+
+    # reused indeed: a kept row whose inputs still hold is taken as it is
+    kept = json.loads((stage / MEMO_FILE).read_text(encoding="utf-8"))
+    row = next(r for r in kept["rows"] if r[0] == "interactions/sale.md")
+    row[4] = row[4] + "<!-- gardée -->"
+    (stage / MEMO_FILE).write_text(json.dumps(kept), encoding="utf-8")
+    (stage / "docs" / "interactions" / "sale.md").unlink()
+    assert build(runner, repo).exit_code == 0
+    assert "<!-- gardée -->" in (stage / "docs" / "interactions" / "sale.md").read_text()
+
+    kept["code"] = "une autre version"
+    (stage / MEMO_FILE).write_text(json.dumps(kept), encoding="utf-8")
+    (stage / "docs" / "interactions" / "sale.md").unlink()
+    assert build(runner, repo).exit_code == 0
+    assert "<!-- gardée -->" not in (stage / "docs" / "interactions" / "sale.md").read_text()

@@ -45,7 +45,7 @@ from generator.site.config import (
 from generator.site.depends import keep_cards, kept_cards
 from generator.site.documents import sync_pdfs
 from generator.site.feeds import sync_feeds
-from generator.site.kept import KeptRows, StageMemo
+from generator.site.kept import KeptRows, StageMemo, read_memo, write_memo
 from generator.site.pages import EventCards, nav, plan, render_page
 from generator.site.private import LANDING, landing_page
 from generator.site.publish import (
@@ -163,6 +163,9 @@ def stage_site(
         remove(stage)
         stage = staging_dir(repo, out)
         force_clean = True
+    kept_here = memo is None and digests is not None and not past
+    if kept_here:  # a one-shot build: what the previous one kept in the staging folder
+        memo = read_memo(stage)
     docs = stage / "docs"
     config_path = stage / "mkdocs.yml"
     config_text = _config_text(site_config, book, out, docs, lang, private_areas is not None)
@@ -233,6 +236,9 @@ def stage_site(
         digests=digests if memo is not None else None,
     )
     missing_pdfs = sync_pdfs(book, pdfs, docs)
+    if kept_here:
+        assert memo is not None
+        write_memo(stage, memo)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)
     lost_index = previous.get("indexed") and not is_plain_file(search_index_path(out))
