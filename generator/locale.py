@@ -55,7 +55,7 @@ def number(value: Decimal | int | None, lang: str = "fr") -> str:
     """A quantity: ``12,5``."""
     if value is None:
         return ""
-    if isinstance(value, int | Decimal) and 0 <= value < 1000 and value == int(value):
+    if _small_whole(value):
         return str(int(value))  # no separator, sign or decimals: no locale data needed
     from babel.numbers import format_decimal
 
@@ -120,6 +120,14 @@ def _babel_rules(_: bytes) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
         locale = Locale.parse(babel_locale(lang))
         found[lang] = (dict(locale.plural_form.rules), dict(locale.ordinal_form.rules))
     return found
+
+
+def _small_whole(value: Decimal | int) -> bool:
+    """A whole number from 0 to 999, written as its digits alone in every locale Carnet
+    speaks (no group separator, no sign, no decimals)."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and not value.is_signed() and 0 <= value < 1000 and value % 1 == 0
+    return isinstance(value, int) and 0 <= value < 1000
 
 
 def _quantity(value: object) -> Decimal | None:
