@@ -9,6 +9,7 @@ HTML) before they are marked safe.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from enum import Enum
 from functools import cache
@@ -16,7 +17,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -75,6 +83,22 @@ def _labelled(lang: str) -> Callable[[Any], Any]:
 
 
 @cache
+def bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates (Carnet's and the theme's) kept beside Carnet's bytecode, as
+    Python keeps its own: a command that renders pages no longer parses and compiles
+    every template first. Jinja checks each against its source; ``None`` where that
+    folder cannot be written (the templates are then compiled each time)."""
+    folder = Path(__file__).with_name("__pycache__") / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return None
+    return FileSystemBytecodeCache(str(folder), "%s.cache")
+
+
+@cache
 def environment(lang: str = "fr", folder: str = "site") -> Environment:
     """The template environment of ``site_templates/<folder>`` for ``lang``."""
     env = Environment(
@@ -85,6 +109,7 @@ def environment(lang: str = "fr", folder: str = "site") -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_labelled(lang),
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
         money=lambda v: fmt.money(v, lang),
@@ -122,4 +147,5 @@ def config_environment(folder: str) -> Environment:
         block_end_string="%]",
         comment_start_string="[#",
         comment_end_string="#]",
+        bytecode_cache=bytecode_cache(),
     )

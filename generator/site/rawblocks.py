@@ -12,6 +12,10 @@ MkDocs, :class:`RawBlocks` sets each marked block aside before the Markdown is c
 (``on_page_markdown``) and puts it back, markers included, where Python-Markdown left
 its placeholder (``on_page_content``): the page's HTML is the very one Python-Markdown
 would have made (tests compare both builds).
+
+:class:`CompiledTemplates` gives the theme's templates the compiled-template cache of
+Carnet's own (:func:`generator.templating.bytecode_cache`): a build that renders a few
+pages no longer compiles Material's templates first.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from generator.templating import bytecode_cache
+
 START = "<!-- carnet:raw -->"
 END = "<!-- /carnet:raw -->"
 NAME = "carnet-raw-blocks"
-"""The plugin's name in a MkDocs configuration's plugins."""
+"""The name of :class:`RawBlocks` in a MkDocs configuration's plugins."""
+COMPILED = "carnet-compiled-templates"
+"""The name of :class:`CompiledTemplates` in a MkDocs configuration's plugins."""
 _MARKED = re.compile(rf"(?ms)^{re.escape(START)}\n.*?\n{re.escape(END)}$")
 _PLACEHOLDER = re.compile(r"<!--carnet:raw:(\d+)-->")
 
@@ -60,3 +68,13 @@ class RawBlocks(BasePlugin):  # type: ignore[type-arg]
             lambda found: blocks[int(found.group(1))] if int(found.group(1)) < len(blocks) else "",
             html,
         )
+
+
+class CompiledTemplates(BasePlugin):  # type: ignore[type-arg]
+    """Gives the theme's template environment the cache of compiled templates."""
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """The environment, its compiled templates kept between builds."""
+        if env.bytecode_cache is None:
+            env.bytecode_cache = bytecode_cache()
+        return env

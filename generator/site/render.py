@@ -31,10 +31,11 @@ from itertools import pairwise
 from multiprocessing import get_context
 from typing import Any
 
+from generator.site.rawblocks import COMPILED
 from generator.site.rawblocks import NAME as RAW_BLOCKS
 
 KNOWN_PLUGINS = frozenset(
-    {"search", "material/search", "carnet-built-pages", "carnet-kept-build", RAW_BLOCKS}
+    {"search", "material/search", "carnet-built-pages", "carnet-kept-build", RAW_BLOCKS, COMPILED}
 )
 """The plugins whose events are known to hold when pages are rendered in separate
 processes (the search plugin's entries come back to this process)."""
