@@ -9,6 +9,8 @@ from array import array
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from racy_helpers import SECOND, example_copy
 
 from generator.files.cache import Cache, digest
@@ -226,3 +228,26 @@ def test_a_file_is_read_whole_in_one_read(tmp_path, monkeypatch, size) -> None:
     raws, notes = read_all(tmp_path, ["data/f.yaml"])
     assert raws == {"data/f.yaml": content} and notes == []
     assert len(reads) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sets(st.integers(0, 2999), max_size=40),
+    st.sets(st.integers(0, 2999), max_size=5),
+    st.sampled_from([1, 2, 3]),
+)
+def test_the_same_files_tell_exactly_which_changed(changed, racy, field) -> None:
+    """Among the same paths, the files whose metadata differ (any field, in any block of
+    files) and the racy ones are read again, and only they lose their digest."""
+    mtimes = [SECOND * (1 + i % 7) for i in range(3000)]
+    snapshot, stored = _table(100 * SECOND, mtimes)
+    stored.racy = sorted(racy)
+    stats = array("q", snapshot.stats)
+    for i in changed:
+        stats[i * 4 + field] += 1
+    now = Snapshot(snapshot.taken_ns, list(snapshot.paths), stats)
+    digests, unknown = stored.known(now)
+    assert unknown == sorted(changed | racy)
+    for i in range(3000):
+        expected = bytes(DIGEST_SIZE) if i in unknown else stored.digest_at(i)
+        assert digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] == expected

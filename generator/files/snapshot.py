@@ -158,6 +158,27 @@ def fields(info: os.stat_result) -> tuple[int, int, int, int]:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+_BLOCK = 1024
+"""Files whose metadata are compared as one block before looking at each."""
+
+
+def _differing(new: array[int], old: array[int]) -> list[int]:
+    """The indices of the files whose metadata differ between two snapshots of the same
+    paths: blocks of files compared whole, then each file of a block that differs (an
+    edit among tens of thousands of files costs a few hundred comparisons)."""
+    width = _FIELDS * new.itemsize
+    a, b = new.tobytes(), old.tobytes()
+    found: list[int] = []
+    step = _BLOCK * width
+    for start in range(0, len(a), step):
+        end = min(start + step, len(a))
+        if a[start:end] != b[start:end]:
+            found += [
+                i // width for i in range(start, end, width) if a[i : i + width] != b[i : i + width]
+            ]
+    return found
+
+
 def _key(stored: object) -> bytes | None:
     """A content key read back from a table's header (``None`` when it is not one)."""
     try:
@@ -303,8 +324,13 @@ class FileTable:
         """The digests of ``snapshot``'s files as far as this table vouches for them (in
         ``snapshot``'s order; zeros where it does not), and the indices of the files that
         must be read: new, changed (path, size, times or inode differ), or racy."""
-        if snapshot.paths == self.paths and snapshot.stats == self.stats:
-            return bytearray(self.digests), list(self.racy)
+        if snapshot.paths == self.paths:  # the same files: compare their metadata whole
+            digests = bytearray(self.digests)
+            changed = _differing(snapshot.stats, self.stats) if snapshot.stats != self.stats else []
+            unknown = sorted({*self.racy, *changed})
+            for i in unknown:
+                digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] = NO_DIGEST
+            return digests, unknown
         racy = set(self.racy)
         where = {path: index for index, path in enumerate(self.paths)}
         digests = bytearray(len(snapshot.paths) * DIGEST_SIZE)
