@@ -34,6 +34,7 @@ from generator.problems import Problem, Severity, make_problem, sort_problems
 if TYPE_CHECKING:
     from generator.book.book import Book
     from generator.history.git import Git, Status, WorkTree
+    from generator.history.reader import GitState
     from generator.history.trail import History
     from generator.schema import Settings
     from generator.schema.batch import ParseMemo
@@ -83,8 +84,6 @@ def load(
     ``memo``: the parse results of the previous run of this process (``carnet serve``),
     reused for the files whose content did not change.
     """
-    from generator.history.reader import open_git
-
     git = open_git(repo)
     cache = Cache(repo if use_cache else None, tracked=git is not None and git.cache_tracked())
     travel = nullcontext((repo, None))
@@ -252,6 +251,19 @@ def _git_state(found: tuple[WorkTree, Git, Status] | None, commit: str | None) -
         return None
     status = found[2]
     return [status.head, commit, sorted(e.path for e in status.entries)]
+
+
+def open_git(repo: Path) -> GitState | None:
+    """The git side of a command on ``repo``, or ``None`` outside a git work tree (then
+    the history's reader, and the YAML parser it brings, are not even imported)."""
+    from generator.history.git import find_work_tree
+
+    tree = find_work_tree(repo)
+    if tree is None:
+        return None
+    from generator.history.reader import GitState
+
+    return GitState(repo, tree)
 
 
 def _run_key(

@@ -145,12 +145,6 @@ class GitState:
         return state
 
 
-def open_git(repo: Path) -> GitState | None:
-    """The git side of a command on ``repo``, or ``None`` outside a git work tree."""
-    tree = find_work_tree(repo)
-    return None if tree is None else GitState(repo, tree)
-
-
 def read_git(repo: Path, also: tuple[str, ...] = ()) -> tuple[WorkTree, Git, Status] | None:
     """The work tree holding ``repo``, a runner there and its status (one ``git status``;
     ``also``: folders whose untracked files the status lists too), or ``None``."""
