@@ -124,8 +124,10 @@ def _stat_on_two(base: str, paths: list[str]) -> array[int]:
             code = 0
         finally:
             os._exit(code)
-    stats = _stat_each(base, paths[:half])
-    _, status = os.waitpid(pid, 0)
+    try:
+        stats = _stat_each(base, paths[:half])
+    finally:
+        _, status = os.waitpid(pid, 0)  # the child is never left behind
     if os.waitstatus_to_exitcode(status) == 0:
         stats.frombytes(shared[:])
     else:
