@@ -17,22 +17,32 @@ Everything else is a ``str.format`` template (``{{`` and ``}}`` are literal brac
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import packaged_data
+
 if TYPE_CHECKING:
     from babel.plural import PluralRule
 
-# Babel's modules are imported by the functions that use them: its dates module alone
-# (time zones, their files) is a tenth of the startup of a command that formats no date.
+
+def _dates() -> Any:
+    """Babel's dates, imported when first used: with its time zones, a tenth of the
+    startup of a command that formats no date."""
+    from babel import dates
+
+    return dates
+
+
+def _numbers() -> Any:
+    """Babel's numbers, imported when first used."""
+    from babel import numbers
+
+    return numbers
 
 
 def babel_locale(lang: str) -> str:
@@ -43,11 +53,9 @@ def babel_locale(lang: str) -> str:
 @lru_cache(maxsize=8192)
 def money(amount: Decimal | int | None, lang: str = "fr", currency: str = "EUR") -> str:
     """``1 500,00 €`` (narrow no-break space as group separator in French)."""
-    from babel.numbers import format_currency
-
     if amount is None:
         return ""
-    return format_currency(amount, currency, locale=babel_locale(lang))
+    return _numbers().format_currency(amount, currency, locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=8192)
@@ -57,42 +65,10 @@ def number(value: Decimal | int | None, lang: str = "fr") -> str:
         return ""
     if _small_whole(value):
         return str(int(value))  # no separator, sign or decimals: no locale data needed
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, locale=babel_locale(lang))
+    return _numbers().format_decimal(value, locale=babel_locale(lang))
 
 
-LANGUAGES = ("fr", "en")
-"""Carnet's languages (:func:`babel_locale` gives each one's Babel locale)."""
-
-
-def packaged_data(
-    source: Path, parse: Callable[[bytes], Any], *, kept_in: Path | None = None
-) -> Any:
-    """The data ``parse`` makes of the file ``source`` (a catalogue of texts, Babel's
-    grammar), parsed once per content: kept as JSON in ``kept_in`` (``__pycache__``
-    beside ``source`` by default), named by its digest as Python keeps its bytecode.
-    JSON is read ten times faster than YAML or Babel's locale data, and never runs
-    anything. A folder that cannot be written only means parsing each time."""
-    raw = source.read_bytes()
-    key = hashlib.blake2b(raw, digest_size=12).hexdigest()
-    folder = kept_in or source.parent / "__pycache__"
-    kept = folder / f"{source.parent.name}.{source.name}.{key}.json"
-    try:
-        return json.loads(kept.read_bytes())
-    except (OSError, ValueError):
-        pass
-    data = parse(raw)
-    try:
-        folder.mkdir(exist_ok=True)
-        for old in folder.glob(f"{source.parent.name}.{source.name}.*.json"):
-            old.unlink(missing_ok=True)
-        temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, kept)
-    except OSError:
-        pass
-    return data
+LANGUAGES = ("fr", "en")  # Carnet's languages (babel_locale gives their Babel locales)
 
 
 @lru_cache(maxsize=16)
@@ -103,12 +79,10 @@ def _grammar(lang: str) -> tuple[PluralRule, PluralRule]:
     import babel
     from babel.plural import PluralRule
 
-    rules = packaged_data(Path(babel.__file__), _babel_rules, kept_in=_KEPT)
+    kept_in = Path(__file__).with_name("__pycache__")
+    rules = packaged_data(Path(babel.__file__), _babel_rules, kept_in=kept_in)
     plural, ordinal = rules.get(lang[:2], rules["fr"])
     return PluralRule(plural), PluralRule(ordinal)
-
-
-_KEPT = Path(__file__).with_name("__pycache__")
 
 
 def _babel_rules(_: bytes) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
@@ -306,40 +280,34 @@ def _day_pattern(day: date, lang: str) -> str:
 @lru_cache(maxsize=8192)
 def long_date(day: date | None, lang: str = "fr") -> str:
     """``lundi 5 novembre 2018``, ``mercredi 1er avril 2026``."""
-    from babel.dates import format_date
-
     if day is None:
         return ""
-    return format_date(day, f"EEEE {_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang))
+    return _dates().format_date(
+        day, f"EEEE {_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang)
+    )
 
 
 @lru_cache(maxsize=8192)
 def day_date(day: date | None, lang: str = "fr") -> str:
     """``1er avril 2026``, ``25 novembre 2026`` (no weekday: dates inside sentences and
     document references)."""
-    from babel.dates import format_date
-
     if day is None:
         return ""
-    return format_date(day, f"{_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang))
+    return _dates().format_date(day, f"{_day_pattern(day, lang)} MMMM y", locale=babel_locale(lang))
 
 
 def month_label(day: date, lang: str = "fr") -> str:
     """``mars 2026`` (charts, monthly tables)."""
-    from babel.dates import format_date
-
-    return format_date(day, "LLLL y", locale=babel_locale(lang))
+    return _dates().format_date(day, "LLLL y", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=8192)
 def short_date(day: date | None, lang: str = "fr") -> str:
     """``05/11/2018`` (sortable tables use the ISO date as their key)."""
-    from babel.dates import format_date
-
     if day is None:
         return ""
     return (
-        format_date(day, "short", locale=babel_locale(lang))
+        _dates().format_date(day, "short", locale=babel_locale(lang))
         if lang.startswith("en")
         else day.strftime("%d/%m/%Y")
     )
@@ -348,25 +316,19 @@ def short_date(day: date | None, lang: str = "fr") -> str:
 @lru_cache(maxsize=1024)
 def day_month(day: date, lang: str = "fr") -> str:
     """``05/11``: a day of a short span (chart labels)."""
-    from babel.dates import format_date
-
-    return format_date(day, "dd/MM", locale=babel_locale(lang))
+    return _dates().format_date(day, "dd/MM", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=1024)
 def month_name(day: date, lang: str = "fr", *, short: bool = False) -> str:
     """``mars 2026`` (``short``: ``mars``, ``sept.``: the month alone, abbreviated)."""
-    from babel.dates import format_date
-
-    return format_date(day, "MMM" if short else "MMMM y", locale=babel_locale(lang))
+    return _dates().format_date(day, "MMM" if short else "MMMM y", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=1024)
 def whole_money(amount: Decimal | int, lang: str = "fr", currency: str = "EUR") -> str:
     """``1 500 €``: an amount without cents, for chart axes whose values are round."""
-    from babel.numbers import format_currency
-
-    return format_currency(
+    return _numbers().format_currency(
         amount, currency, format="#,##0.##\u00a0¤", currency_digits=False, locale=babel_locale(lang)
     )
 
@@ -379,9 +341,9 @@ def date_time(moment: datetime | None, lang: str = "fr") -> str:
     pattern = (
         f"EEEE {day} MMMM y 'à' HH:mm" if not lang.startswith("en") else "EEEE d MMMM y 'at' HH:mm"
     )
-    from babel.dates import format_datetime
-
-    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=babel_locale(lang))
+    return _dates().format_datetime(
+        moment, pattern, tzinfo=moment.tzinfo, locale=babel_locale(lang)
+    )
 
 
 STATE_LABELS = {

@@ -21,7 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from generator.locale import day_date, expand, packaged_data
+from generator import packaged_data
+from generator.locale import day_date, expand
 
 
 class Severity(StrEnum):
