@@ -182,8 +182,8 @@ def build_book(
         raise ValueError("a Book needs settings")
     settings = records.settings
     earlier = Earlier(base, settings, today)
-    kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
-    interactions = kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
+    kinds = _by_kind(records, settings)
+    interactions = kinds["interaction"]
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
     opportunities: list[str] = []
@@ -313,6 +313,58 @@ def build_book(
             interest_centres(settings.interests, kinds["contact"], kinds["company"], consent)
         ),
         compliance=compliance(settings, kinds["contact"], ordered, kinds["product"], today),
+    )
+
+
+def _by_kind(records: Records, settings: Settings) -> dict[str, dict[str, Entry]]:
+    """The records of each kind by id, in the order of their ids (the interactions with
+    the franchise's defaults applied)."""
+    kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
+    kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
+    return kinds
+
+
+_INDEX_FIELDS = {
+    "companies": "company",
+    "contacts": "contact",
+    "projects": "project",
+    "interactions": "interaction",
+    "products": "product",
+    "movements": "movement",
+    "campaigns": "campaign",
+    "send_logs": "sendlog",
+}
+"""The Book's fields that hold records, and their kinds."""
+
+
+def index_book(records: Records, today: date) -> Book:
+    """A Book of the records alone: settings, language, ids, files and the records of
+    each kind as :func:`build_book` holds them, every view EMPTY. Made in a moment, for
+    the checks that read nothing else (:mod:`generator.checks.early`) while the views
+    are computed; never for a target. ``records.settings`` is needed."""
+    if records.settings is None:
+        raise ValueError("a Book needs settings")
+    kinds = _by_kind(records, records.settings)
+    empty: dict[str, Any] = {}
+    for name in Book.__dataclass_fields__:
+        empty[name] = MappingProxyType({})
+    empty.update(
+        opportunities=(),
+        documents=(),
+        stock_issues=(),
+        margin_total=ProjectMargin(),
+        compliance=Compliance(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})),
+    )
+    return Book(
+        **{
+            **empty,
+            **{name: MappingProxyType(kinds[kind]) for name, kind in _INDEX_FIELDS.items()},
+            "settings": records.settings,
+            "today": today,
+            "lang": records.lang,
+            "ids": MappingProxyType({k: frozenset(v) for k, v in records.ids.items()}),
+            "files": frozenset(records.paths),
+        }
     )
 
 
