@@ -188,6 +188,9 @@ def build_book(
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
     opportunities: list[str] = []
     documents: list[str] = []
+    # each stage's opportunities counted in the same pass (each record read once)
+    stage_counts: dict[tuple[str, str], int] = defaultdict(int)
+    stage_sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for entry in ordered:
         r = entry.record
         if r.company:
@@ -197,7 +200,13 @@ def build_book(
         if r.project:
             by_project[r.project].append(entry.id)
         by_user[r.user].append(entry.id)
-        (documents if r.document is not None else opportunities).append(entry.id)
+        if r.document is not None:
+            documents.append(entry.id)
+        else:
+            opportunities.append(entry.id)
+            stage = (r.kind, r.type)
+            stage_counts[stage] += 1
+            stage_sums[stage] += r.budget or Decimal(0)
     contacts_by_company: dict[str, list[str]] = defaultdict(list)
     for entry in kinds["contact"].values():
         if entry.record.company:
@@ -258,7 +267,7 @@ def build_book(
         documents=tuple(documents),
         pipeline_totals=pipeline_totals
         if pipeline_totals is not None
-        else _pipeline_totals(settings, interactions, opportunities),
+        else _pipeline_totals(settings, stage_counts, stage_sums),
         stock_on_hand=stock_views[0],
         serials_in_stock=stock_views[1],
         document_totals=MappingProxyType(totals),
@@ -417,17 +426,18 @@ def _stock_views(
 
 
 def _pipeline_totals(
-    settings: Settings, interactions: Mapping[str, Entry], opportunities: list[str]
+    settings: Settings,
+    counts: Mapping[tuple[str, str], int],
+    sums: Mapping[tuple[str, str], Decimal],
 ) -> Mapping[str, tuple[StageTotal, ...]]:
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for record_id in opportunities:
-        r = interactions[record_id].record
-        counts[r.kind, r.type] += 1
-        sums[r.kind, r.type] += r.budget or Decimal(0)
+    """Each pipeline's stages with how many opportunities are at each and their budgets'
+    sum (``counts`` and ``sums`` by ``(kind, type)``: a stage with none is at zero)."""
     return MappingProxyType(
         {
-            key: tuple(StageTotal(s, counts[key, s], sums[key, s]) for s in pipeline.stages)
+            key: tuple(
+                StageTotal(s, counts.get((key, s), 0), sums.get((key, s), Decimal(0)))
+                for s in pipeline.stages
+            )
             for key, pipeline in settings.pipelines.items()
         }
     )
