@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.book.book import build_book, index_book
+from generator.book.records import Records
 from generator.book.intake import parse_records
 from generator.checks import CHECKS, run_checks
 from generator.checks.early import RECORD_CHECKS, start_early_checks
@@ -19,7 +20,7 @@ from generator.files.reading import read_sources
 from generator.load import load, load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import generate  # noqa: E402
+import generate
 
 TODAY = date(2026, 11, 25)
 
@@ -29,6 +30,13 @@ BROKEN = {
     "companies/zz-interet.yaml": "name: Z\nkind: client\ninterests: [astronomie]\n",
     "interactions/2026/zz-etape.yaml": (
         "kind: sale\ntype: Inconnue\nuser: benoit\nsubject: S\ndate: 2026-01-02\n"
+    ),
+    "stock/products/zz-tva.yaml": (
+        "name: Z\nunit: heure\nprice: 10\nvat_rate: 7\nstock_managed: false\nnature: service\n"
+    ),
+    "interactions/2026/zz-fin.yaml": (
+        'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\ndate: 2026-01-05\n'
+        "start: 2026-01-05T10:00\nend: 2026-01-05T09:00\n"
     ),
     "interactions/2026/zz-media.yaml": (
         'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\ndate: 2026-01-03\n'
@@ -52,7 +60,20 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for path in sorted((root / "data" / "contacts").glob("*.yaml"))
         if "\ncompany: " in path.read_text(encoding="utf-8")
     )
-    elsewhere = sorted((root / "data" / "companies").glob("*.yaml"))[-1].stem
+    companies = sorted((root / "data" / "companies").glob("*.yaml"))
+    elsewhere = companies[-1].stem
+    (root / "data" / "projects" / "zz-extranet.yaml").write_text(
+        f"title: Z\nstart: 2026-01-01\ncompanies:\n  - {{id: {companies[0].stem}, role: client}}\n"
+        "extranet: {enabled: true, password_env: CARNET_EXTRANET_ZZ, kinds: [sale]}\n",
+        encoding="utf-8",
+    )
+    (root / "data" / "interactions" / "2026" / "zz-hors-projet.yaml").write_text(
+        'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\ndate: 2026-01-06\n'
+        f"company: {elsewhere}\nproject: zz-extranet\ndocument:\n  kind: invoice\n"
+        "  number: F2026-9999\n  issued: 2026-01-06\n"
+        "  lines:\n    - {description: X, quantity: 1, unit_price: 10, vat_rate: 20}\n",
+        encoding="utf-8",
+    )
     (root / "data" / "interactions" / "2026" / "zz-ailleurs.yaml").write_text(
         'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\n'
         f"date: 2026-01-04\ncontact: {contact.stem}\ncompany: {elsewhere}\n",
@@ -61,7 +82,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _records(repo: Path):  # noqa: ANN202
+def _records(repo: Path) -> Records:
     settings, _ = load_settings(repo)
     sources = read_sources(repo, None, jobs=1)
     records, _, _ = parse_records(
@@ -75,7 +96,15 @@ def test_a_shared_run_prints_what_a_serial_run_prints(repo: Path) -> None:
     serial = load(repo, today=TODAY, use_cache=False, need_book=False, jobs=1)
     assert [p.to_data() for p in shared.problems] == [p.to_data() for p in serial.problems]
     codes = {p.code for p in serial.problems}
-    found = {"ref-unknown", "stage-invalid", "list-value-unknown", "contact-company-mismatch"}
+    found = {
+        "ref-unknown",
+        "stage-invalid",
+        "list-value-unknown",
+        "contact-company-mismatch",
+        "vat-rate-unknown",
+        "dates-order",
+        "document-outside-project",
+    }
     assert found <= codes, found - codes
 
 
