@@ -277,11 +277,13 @@ def _check(
         from generator.checks.memo import CheckMemo
 
         kept = memo.checks = memo.checks or CheckMemo()
+    # with the early child, the other checks stay here: a second child forked from this
+    # larger process would hold as much memory again, for little time saved
     checked = run_checks(
         book,
         history,
         sources.root,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=1 if early is not None else jobs or os.cpu_count() or 1,
         memo=kept,
         early=early.problems() if early is not None else None,
     )

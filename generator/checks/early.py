@@ -6,7 +6,9 @@ runs on one core. Some checks read nothing but the records, their ids, the setti
 the language (:data:`RECORD_CHECKS`): a child forked as soon as the records are known
 runs them on an :func:`~generator.book.book.index_book` (the same records in the same
 order, the views left empty) while this process builds the Book, and sends back their
-problems. :func:`generator.checks.run_checks` then runs only the other checks and puts
+problems. :func:`generator.checks.run_checks` then runs only the other checks, in this
+process (the child takes the place of the one :mod:`generator.checks.parallel` would fork
+after the Book: a fork holds as much memory as its parent, so one is enough), and puts
 every check's problems back in the order of :data:`generator.checks.CHECKS`, so the
 result is the same as one process would give. If the child fails, its checks are run
 again here, on the Book, where they fail as they would have alone.
