@@ -74,6 +74,13 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "  lines:\n    - {description: X, quantity: 1, unit_price: 10, vat_rate: 20}\n",
         encoding="utf-8",
     )
+    (root / "data" / "interactions" / "2026" / "zz-double.yaml").write_text(
+        'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\ndate: 2026-01-07\n'
+        f"company: {elsewhere}\ndocument:\n  kind: invoice\n"
+        "  number: F2026-9999\n  issued: 2026-01-07\n"
+        "  lines:\n    - {description: Y, quantity: 1, unit_price: 10, vat_rate: 20}\n",
+        encoding="utf-8",
+    )
     (root / "data" / "interactions" / "2026" / "zz-ailleurs.yaml").write_text(
         'kind: sale\ntype: "Vente - 6 - Gagné"\nuser: benoit\nsubject: S\n'
         f"date: 2026-01-04\ncontact: {contact.stem}\ncompany: {elsewhere}\n",
@@ -104,6 +111,7 @@ def test_a_shared_run_prints_what_a_serial_run_prints(repo: Path) -> None:
         "vat-rate-unknown",
         "dates-order",
         "document-outside-project",
+        "number-duplicate",
     }
     assert found <= codes, found - codes
 

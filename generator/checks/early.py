@@ -25,7 +25,7 @@ from typing import Any
 from generator.book.book import Book, index_book
 from generator.book.records import Records
 from generator.checks.agenda import check_dates_order
-from generator.checks.documents import check_vat_rates
+from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.extranet import check_documents_in_projects
 from generator.checks.identifiers import check_identifiers
 from generator.checks.parallel import SHARED_FROM
@@ -42,10 +42,11 @@ RECORD_CHECKS: tuple[Callable[[Book], list[Problem]], ...] = (
     check_dates_order,
     check_vat_rates,
     check_documents_in_projects,
+    check_document_numbers,
 )
 """The checks that read only ``settings``, ``lang``, ``ids``, ``of``, ``get``,
 ``by_kind`` and the records of a Book: nothing it computes. Together they take less time
-than the Book's views (about 0.55 s against 0.65 s at reference scale), so that the
+than the Book's views (about 0.6 s against 0.65 s at reference scale), so that the
 Book never waits for them."""
 
 Found = dict[Callable[..., list[Problem]], list[Problem]]
