@@ -4,8 +4,11 @@ order, on a generated repository with an error for each of those checks."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from generator.book.book import build_book, index_book
 from generator.book.intake import parse_records
 from generator.book.records import Records
 from generator.checks import CHECKS, run_checks
-from generator.checks.early import RECORD_CHECKS, start_early_checks
+from generator.checks.early import RECORD_CHECKS, EarlyChecks, start_early_checks
 from generator.files.cache import Cache
 from generator.files.reading import read_sources
 from generator.load import load, load_settings
@@ -142,3 +145,26 @@ def test_record_checks_are_checks_and_small_runs_stay_in_one_process(repo: Path)
     assert set(RECORD_CHECKS) <= set(CHECKS)
     records = _records(repo)
     assert start_early_checks(records, TODAY, jobs=1) is None
+
+
+def test_a_child_that_dies_leaves_every_check_to_this_process(repo: Path) -> None:
+    context = get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=os._exit, args=(3,))
+    child.start()
+    sender.close()
+    assert EarlyChecks(child, receiver).problems() == {}
+    assert child.exitcode == 3
+    book = build_book(_records(repo), TODAY)
+    assert run_checks(book, jobs=1, early={}) == run_checks(book, jobs=1)
+
+
+def test_a_child_still_running_is_ended_when_nobody_waits() -> None:
+    context = get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=time.sleep, args=(60,), daemon=True)
+    child.start()
+    sender.close()
+    started = time.monotonic()
+    EarlyChecks(child, receiver).close()
+    assert not child.is_alive() and time.monotonic() - started < 10
