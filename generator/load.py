@@ -33,6 +33,8 @@ from generator.problems import Problem, Severity, make_problem, sort_problems
 
 if TYPE_CHECKING:
     from generator.book.book import Book
+    from generator.book.records import Records
+    from generator.checks.early import EarlyChecks
     from generator.history.git import Git, Status, WorkTree
     from generator.history.reader import GitState
     from generator.history.trail import History
@@ -189,11 +191,7 @@ def _load(
     ``known``: the problems a previous run found for the very same files, git state and
     code; when nothing had to be parsed again they are the answer, and no check runs.
     """
-    from generator.book.book import build_book
     from generator.book.intake import parse_records
-    from generator.checks import run_checks
-    from generator.checks.frozen import has_frozen_records
-    from generator.history.reader import history_notice
     from generator.schema.imports import mapping_problems
 
     settings, problems = parse_settings(sources.root, sources.settings_raw, lang)
@@ -221,9 +219,55 @@ def _load(
     problems += mapping_problems(mappings[0], lang)
     if settings is None:
         return problems, None, None
+    early = None
+    if memo is None and (known is None or parsed_now):
+        from generator.checks.early import start_early_checks
+
+        early = start_early_checks(records, today, jobs=jobs or os.cpu_count() or 1)
+    try:
+        return _check(
+            sources,
+            records,
+            problems,
+            today=today,
+            lang=lang,
+            jobs=jobs,
+            history_of=history_of,
+            known=known if not parsed_now else None,
+            progress=progress,
+            memo=memo,
+            early=early,
+        )
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _check(
+    sources: Sources,
+    records: Records,
+    problems: list[Problem],
+    *,
+    today: date,
+    lang: str,
+    jobs: int | None,
+    history_of: Callable[[Book | None], History | None],
+    known: list[Problem] | None,
+    progress: Progress | None,
+    memo: ParseMemo | None,
+    early: EarlyChecks | None,
+) -> tuple[list[Problem], Book | None, History | None]:
+    """The Book, the history, and every problem: ``problems`` and the checks' (``known``:
+    the answer, when nothing was parsed again; ``early``: the child running the checks of
+    the records alone meanwhile, :mod:`generator.checks.early`)."""
+    from generator.book.book import build_book
+    from generator.checks import run_checks
+    from generator.checks.frozen import has_frozen_records
+    from generator.history.reader import history_notice
+
     book = build_book(records, today)
     history = history_of(book)
-    if known is not None and not parsed_now:
+    if known is not None:
         return known, book, history
     if history is None and has_frozen_records(book):
         notice = history_notice(sources.root, lang)
@@ -235,7 +279,16 @@ def _load(
         from generator.checks.memo import CheckMemo
 
         kept = memo.checks = memo.checks or CheckMemo()
-    checked = run_checks(book, history, sources.root, jobs=jobs or os.cpu_count() or 1, memo=kept)
+    # with the early child, the other checks stay here: a second child forked from this
+    # larger process would hold as much memory again, for little time saved
+    checked = run_checks(
+        book,
+        history,
+        sources.root,
+        jobs=1 if early is not None else jobs or os.cpu_count() or 1,
+        memo=kept,
+        early=early.problems() if early is not None else None,
+    )
     problems += locate(sources.root, checked, lang, memo.trees if memo is not None else None)
     return problems, book, history
 

@@ -182,12 +182,15 @@ def build_book(
         raise ValueError("a Book needs settings")
     settings = records.settings
     earlier = Earlier(base, settings, today)
-    kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
-    interactions = kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
+    kinds = _by_kind(records, settings)
+    interactions = kinds["interaction"]
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
     opportunities: list[str] = []
     documents: list[str] = []
+    # each stage's opportunities counted in the same pass (each record read once)
+    stage_counts: dict[tuple[str, str], int] = defaultdict(int)
+    stage_sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for entry in ordered:
         r = entry.record
         if r.company:
@@ -197,7 +200,13 @@ def build_book(
         if r.project:
             by_project[r.project].append(entry.id)
         by_user[r.user].append(entry.id)
-        (documents if r.document is not None else opportunities).append(entry.id)
+        if r.document is not None:
+            documents.append(entry.id)
+        else:
+            opportunities.append(entry.id)
+            stage = (r.kind, r.type)
+            stage_counts[stage] += 1
+            stage_sums[stage] += r.budget or Decimal(0)
     contacts_by_company: dict[str, list[str]] = defaultdict(list)
     for entry in kinds["contact"].values():
         if entry.record.company:
@@ -258,7 +267,7 @@ def build_book(
         documents=tuple(documents),
         pipeline_totals=pipeline_totals
         if pipeline_totals is not None
-        else _pipeline_totals(settings, interactions, opportunities),
+        else _pipeline_totals(settings, stage_counts, stage_sums),
         stock_on_hand=stock_views[0],
         serials_in_stock=stock_views[1],
         document_totals=MappingProxyType(totals),
@@ -316,6 +325,58 @@ def build_book(
     )
 
 
+def _by_kind(records: Records, settings: Settings) -> dict[str, dict[str, Entry]]:
+    """The records of each kind by id, in the order of their ids (the interactions with
+    the franchise's defaults applied)."""
+    kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
+    kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
+    return kinds
+
+
+_INDEX_FIELDS = {
+    "companies": "company",
+    "contacts": "contact",
+    "projects": "project",
+    "interactions": "interaction",
+    "products": "product",
+    "movements": "movement",
+    "campaigns": "campaign",
+    "send_logs": "sendlog",
+}
+"""The Book's fields that hold records, and their kinds."""
+
+
+def index_book(records: Records, today: date) -> Book:
+    """A Book of the records alone: settings, language, ids, files and the records of
+    each kind as :func:`build_book` holds them, every view EMPTY. Made in a moment, for
+    the checks that read nothing else (:mod:`generator.checks.early`) while the views
+    are computed; never for a target. ``records.settings`` is needed."""
+    if records.settings is None:
+        raise ValueError("a Book needs settings")
+    kinds = _by_kind(records, records.settings)
+    empty: dict[str, Any] = {}
+    for name in Book.__dataclass_fields__:
+        empty[name] = MappingProxyType({})
+    empty.update(
+        opportunities=(),
+        documents=(),
+        stock_issues=(),
+        margin_total=ProjectMargin(),
+        compliance=Compliance(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})),
+    )
+    return Book(
+        **{
+            **empty,
+            **{name: MappingProxyType(kinds[kind]) for name, kind in _INDEX_FIELDS.items()},
+            "settings": records.settings,
+            "today": today,
+            "lang": records.lang,
+            "ids": MappingProxyType({k: frozenset(v) for k, v in records.ids.items()}),
+            "files": frozenset(records.paths),
+        }
+    )
+
+
 KINDS = (
     "company",
     "contact",
@@ -365,17 +426,18 @@ def _stock_views(
 
 
 def _pipeline_totals(
-    settings: Settings, interactions: Mapping[str, Entry], opportunities: list[str]
+    settings: Settings,
+    counts: Mapping[tuple[str, str], int],
+    sums: Mapping[tuple[str, str], Decimal],
 ) -> Mapping[str, tuple[StageTotal, ...]]:
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for record_id in opportunities:
-        r = interactions[record_id].record
-        counts[r.kind, r.type] += 1
-        sums[r.kind, r.type] += r.budget or Decimal(0)
+    """Each pipeline's stages with how many opportunities are at each and their budgets'
+    sum (``counts`` and ``sums`` by ``(kind, type)``: a stage with none is at zero)."""
     return MappingProxyType(
         {
-            key: tuple(StageTotal(s, counts[key, s], sums[key, s]) for s in pipeline.stages)
+            key: tuple(
+                StageTotal(s, counts.get((key, s), 0), sums.get((key, s), Decimal(0)))
+                for s in pipeline.stages
+            )
             for key, pipeline in settings.pipelines.items()
         }
     )

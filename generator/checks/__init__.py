@@ -9,7 +9,7 @@ the fields that validated), and report every problem they find: nothing raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,12 +96,14 @@ def run_checks(
     *,
     jobs: int = 1,
     memo: CheckMemo | None = None,
+    early: Mapping[Callable[..., list[Problem]], list[Problem]] | None = None,
 ) -> list[Problem]:
     """Run every check and return all their problems, but those on a field that failed
     validation (its schema problem says what is wrong; the record holds no value there).
     ``root``: the repository, for the checks of the files records name. ``jobs``: how many
     processes may share the checks of a large Book (:mod:`generator.checks.parallel`).
-    ``memo``: what the previous run of this process kept (:mod:`generator.checks.memo`)."""
+    ``memo``: what the previous run of this process kept (:mod:`generator.checks.memo`).
+    ``early``: the problems of checks already run (:mod:`generator.checks.early`), by check."""
 
     def run_one(index: int) -> list[Problem]:
         check = CHECKS[index]
@@ -114,8 +116,20 @@ def run_checks(
         return check(book)  # type: ignore[call-arg]
 
     records = sum(len(book.by_kind(kind)) for kind in KINDS)
-    each = run_each(len(CHECKS), run_one, records=records, jobs=jobs)
-    problems = [problem for found in each for problem in found]
+    done = early or {}
+    todo = [index for index, check in enumerate(CHECKS) if check not in done]
+    each = dict(
+        zip(
+            todo,
+            run_each(len(todo), lambda n: run_one(todo[n]), records=records, jobs=jobs),
+            strict=True,
+        )
+    )
+    problems = [
+        problem
+        for index, check in enumerate(CHECKS)
+        for problem in (each[index] if index in each else done[check])
+    ]
     faulty = {entry.path: entry.faulty for kind in KINDS for entry in book.of(kind) if entry.faulty}
     if not faulty:
         return problems
