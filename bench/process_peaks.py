@@ -12,7 +12,8 @@ Python and reads ``/proc`` every few milliseconds while it runs, as ``run.py``'s
 about what its parent held at the fork: fork maps every resident page of the parent
 into the child, and ``VmHWM`` counts them again), its own peak (``VmHWM``) and the
 peak of its private memory (``RssAnon``). The sum of the peaks is what ``run.py`` reports. ``--mkdocs-alone``: ``mkdocs
-build`` of the pages Carnet staged in REPO instead (the site's floor).
+build`` of the pages Carnet staged in REPO instead (the site's floor). ``serve``: stopped
+once its first build is served.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,14 +84,25 @@ def _name(pid: int) -> str:
     return " ".join(words[:3])[:60]
 
 
-def watch(args: list[str], every: float = 0.01) -> tuple[float, list[Seen], int]:
-    """Run ``args`` (this Python's arguments); its seconds, its processes, its exit code."""
+def watch(
+    args: list[str], every: float = 0.01, until_served: bool = False
+) -> tuple[float, float, list[Seen], int]:
+    """Run ``args`` (this Python's arguments); its seconds, its processor seconds (its
+    own and those of the descendants it waited for), its processes, its exit code.
+    ``until_served``: stopped (SIGTERM) once it prints the address it serves on."""
+    with tempfile.TemporaryFile() as output:
+        return _watch(args, every, until_served, output.fileno())
+
+
+def _watch(
+    args: list[str], every: float, until_served: bool, output: int
+) -> tuple[float, float, list[Seen], int]:
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *args],
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
         cwd=PROJECT_ROOT,
     )
     seen: dict[int, Seen] = {}
@@ -112,15 +125,18 @@ def watch(args: list[str], every: float = 0.01) -> tuple[float, list[Seen], int]
     def loop() -> None:
         while not done.is_set():
             read(proc.pid, os.getpid())
+            if until_served and b"http://" in os.pread(output, 1 << 16, 0):
+                os.kill(proc.pid, signal.SIGTERM)  # not terminate(): it would reap it
             done.wait(every)
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
-    _, status, _ = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
     thread.join()
-    return seconds, sorted(seen.values(), key=lambda s: s.born_s), os.waitstatus_to_exitcode(status)
+    processes = sorted(seen.values(), key=lambda s: s.born_s)
+    return seconds, usage.ru_utime + usage.ru_stime, processes, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
@@ -140,16 +156,19 @@ def main() -> None:
         staged = next((options.repo / "build" / ".carnet-site").glob("*/mkdocs.yml"))
         out = Path(tempfile.mkdtemp(prefix="mkdocs-alone-"))
         args, options.command = ["-m", "mkdocs", "build", "-q", "-f", str(staged)], ["-d", str(out)]
-    seconds, processes, code = watch([*args, *options.command])
+    served = options.command[:1] == ["serve"]
+    if served:
+        options.command = [*options.command, "--port", "0"]
+    seconds, cpu, processes, code = watch([*args, *options.command], until_served=served)
     if options.mkdocs_alone:
         shutil.rmtree(out, ignore_errors=True)
     total = sum(p.hwm_kib for p in processes)
     if options.json:
-        figures = {"seconds": seconds, "exit": code, "summed_peak_kib": total}
+        figures = {"seconds": seconds, "cpu": cpu, "exit": code, "summed_peak_kib": total}
         print(json.dumps({**figures, "processes": [asdict(p) for p in processes]}, indent=1))
         return
     root = processes[0].pid if processes else 0
-    print(f"{' '.join(options.command)}: {seconds:.1f} s, exit {code}")
+    print(f"{' '.join(options.command)}: {seconds:.1f} s ({cpu:.1f} s CPU), exit {code}")
     print("| process | parent | born s | gone s | RSS at birth | VmHWM | RssAnon peak |")
     print("|---|---|---|---|---|---|---|")
     for p in processes:
