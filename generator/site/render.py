@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -155,15 +154,16 @@ class Helper:
         self._answer = os.fdopen(read, "rb")
 
     def result(self) -> Slice:
-        """The helper's slice, once it has sent it; what it raised is raised here."""
+        """The helper's slice, once it has sent it; what it raised is raised here (as
+        the same MkDocs exception, or a ``RuntimeError`` naming it)."""
         data = self._answer.read()
         code = self._process.wait()
         if not data:
             raise RuntimeError(f"a render helper ended (exit {code}) without its pages")
-        ok, value = pickle.loads(data)  # from the helper this process started
-        if not ok:
-            raise value
-        return value  # type: ignore[no-any-return]
+        answer = json.loads(data)
+        if "error" in answer:
+            raise _error(*answer["error"])
+        return Slice(**answer["slice"])
 
     def __enter__(self) -> Helper:
         return self
@@ -177,21 +177,25 @@ class Helper:
 
 def helper_main() -> None:
     """A helper's life: the job from its command line, its slice (or the exception that
-    stopped it) pickled into the pipe it was given."""
+    stopped it, by name and message) written as JSON into the pipe it was given."""
     job = json.loads(sys.argv[1])
     try:
-        answer: tuple[bool, Any] = (
-            True,
-            render_part(SiteFiles(**job["files"]), job["part"], job["parts"]),
-        )
+        found = render_part(SiteFiles(**job["files"]), job["part"], job["parts"])
+        answer: dict[str, Any] = {"slice": asdict(found)}
     except Exception as exc:  # sent back, raised by the command
-        answer = (False, exc)
-    try:
-        data = pickle.dumps(answer)
-    except Exception as exc:  # an exception that cannot cross: its words do
-        data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {answer[1]}")))
+        answer = {"error": [type(exc).__name__, str(exc)]}
     with os.fdopen(job["fd"], "wb") as out:
-        out.write(data)
+        out.write(json.dumps(answer).encode())
+
+
+def _error(name: str, message: str) -> Exception:
+    """The exception a helper raised: MkDocs' own by their names, any other as a
+    ``RuntimeError`` (nothing but these classes is ever made from what comes back)."""
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
+
+    known = {cls.__name__: cls for cls in (Abort, BuildError, ConfigurationError, PluginError)}
+    cls = known.get(name)
+    return cls(message) if cls is not None else RuntimeError(f"{name}: {message}")
 
 
 def _gather(site: Site, helped: list[Helper], jobs: int, collector: Any) -> list[Slice]:
