@@ -156,14 +156,15 @@ class Helper:
     def result(self) -> Slice:
         """The helper's slice, once it has sent it; what it raised is raised here (as
         the same MkDocs exception, or a ``RuntimeError`` naming it)."""
-        data = self._answer.read()
-        code = self._process.wait()
-        if not data:
-            raise RuntimeError(f"a render helper ended (exit {code}) without its pages")
-        answer = json.loads(data)
+        head = self._answer.readline()
+        answer = json.loads(head) if head.endswith(b"\n") else {}
         if "error" in answer:
             raise _error(*answer["error"])
-        return Slice(**answer["slice"])
+        entries = [line[:-1].decode() for line in self._answer]
+        code = self._process.wait()
+        if "urls" not in answer or len(entries) != len(answer["urls"]):
+            raise RuntimeError(f"a render helper ended (exit {code}) without its pages")
+        return Slice(entries, answer["warnings"], answer["urls"])
 
     def __enter__(self) -> Helper:
         return self
@@ -176,16 +177,20 @@ class Helper:
 
 
 def helper_main() -> None:
-    """A helper's life: the job from its command line, its slice (or the exception that
-    stopped it, by name and message) written as JSON into the pipe it was given."""
+    """A helper's life: the job from its command line, then into the pipe it was given,
+    one JSON line (its warnings and URLs, or the exception that stopped it by name and
+    message) and one line per page of its search entries (JSON text never holds a line
+    break): no whole slice is ever held as one string."""
     job = json.loads(sys.argv[1])
-    try:
-        found = render_part(SiteFiles(**job["files"]), job["part"], job["parts"])
-        answer: dict[str, Any] = {"slice": asdict(found)}
-    except Exception as exc:  # sent back, raised by the command
-        answer = {"error": [type(exc).__name__, str(exc)]}
     with os.fdopen(job["fd"], "wb") as out:
-        out.write(json.dumps(answer).encode())
+        try:
+            found = render_part(SiteFiles(**job["files"]), job["part"], job["parts"])
+        except Exception as exc:  # sent back, raised by the command
+            out.write(json.dumps({"error": [type(exc).__name__, str(exc)]}).encode() + b"\n")
+            return
+        out.write(json.dumps({"warnings": found.warnings, "urls": found.urls}).encode() + b"\n")
+        for page in found.entries:
+            out.write(page.encode() + b"\n")
 
 
 def _error(name: str, message: str) -> Exception:
