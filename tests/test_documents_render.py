@@ -562,3 +562,23 @@ def test_units_agree_with_their_quantity() -> None:
     assert unit_label("bateau", Decimal(2)) == "bateaux"
     for unit in ("h", "kg", "m²", "pièces", "forfait annuel"):
         assert unit_label(unit, Decimal(3)) == unit
+
+
+def test_pdfs_up_to_date_are_told_without_forking_workers(book, repo: Path, tmp_path: Path) -> None:
+    """Checking that a PDF is up to date is done by the command itself: a worker forked
+    from it would count the Book again in the command's memory, for no WeasyPrint work.
+    Workers are forked for PDFs to render only."""
+    from forks import forks
+
+    from generator.documents.batch import document_ids, render_all
+
+    out = tmp_path / "out"
+    every = document_ids(book)
+    assert len(every) >= 3  # enough to be shared between workers
+    with forks() as forked:
+        first = render_all(repo, book, out, jobs=2)
+    assert len(first.written) == len(every) and forked  # rendered by forked workers
+    with forks() as forked:
+        again = render_all(repo, book, out, jobs=2)
+    assert forked == []
+    assert again.written == [] and again.up_to_date == first.written

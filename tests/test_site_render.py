@@ -8,13 +8,26 @@ temporary folders.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import TODAY
+from forks import forks
 
 from generator.site.mkdocs_log import Collector
-from generator.site.render import MIN_PAGES, build_on_cores, can_build_on_cores
+from generator.site.render import (
+    MIN_PAGES,
+    Helper,
+    SiteFiles,
+    build_on_cores,
+    can_build_on_cores,
+)
 
 
 def _staged_config(site: Path) -> Path:
@@ -107,3 +120,61 @@ def test_one_process_alone_builds_the_same_site(site: Path, both, tmp_path: Path
     said = _build(_staged_config(site), tmp_path / "one", on_cores=1)
     assert _tree(tmp_path / "one") == _tree(alone)
     assert said == said_alone
+
+
+class _Children:
+    """The command lines of this process's children, read from ``/proc`` while it runs."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _Children:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            for task in Path("/proc/self/task").iterdir():
+                with contextlib.suppress(OSError):
+                    for child in (task / "children").read_text().split():
+                        with contextlib.suppress(OSError):
+                            argv = Path(f"/proc/{child}/cmdline").read_bytes()
+                            self.seen.add(argv.replace(b"\0", b" ").decode(errors="replace"))
+            self._done.wait(0.01)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="pages are shared between cores only")
+def test_a_full_build_forks_nothing_from_the_command(site: Path, tmp_path: Path) -> None:
+    """Whatever the command holds (the Book it staged the pages from), no process is
+    forked from it once the caches are warm: the pages are rendered by fresh interpreters,
+    the PDFs found up to date here. A forked worker would count every page the command
+    holds again in the memory the command and its children take (issue 15)."""
+    from generator.cli.main import main
+
+    repo = tmp_path / "repo"
+    shutil.copytree(site.parent.parent, repo, symlinks=True)
+    args = ["--repo", str(repo), "--today", TODAY.isoformat(), "build", "--strict"]
+    runner = CliRunner()
+    assert runner.invoke(main, args).exit_code == 0  # the caches, for this copy's files
+    for folder in ("site", ".carnet-site"):
+        shutil.rmtree(repo / "build" / folder)
+    with forks() as forked, _Children() as children:
+        result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert forked == []
+    assert any("generator.site.render" in argv for argv in children.seen), children.seen
+    assert sorted(_tree(repo / "build" / "site")) == sorted(_tree(site))  # sealed areas differ
+
+
+def test_a_helper_that_fails_raises_its_error_here(tmp_path: Path) -> None:
+    from mkdocs.exceptions import ConfigurationError
+
+    missing = SiteFiles(str(tmp_path / "mkdocs.yml"), str(tmp_path), str(tmp_path / "out"), False)
+    with Helper(missing, 0, 2) as helper, pytest.raises(ConfigurationError, match=r"mkdocs\.yml"):
+        helper.result()

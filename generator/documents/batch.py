@@ -215,9 +215,19 @@ class _Job:
 
 _JOB: _Job | None = None
 """The batch being rendered; worker processes inherit it by fork (no pickled Book)."""
+FORK_FROM = 3
+"""Fewer PDFs to render than this are rendered here, without forking workers."""
 
 
 def _render_one(interaction_id: str) -> Outcome:
+    kept = _kept_one(interaction_id)
+    return kept if isinstance(kept, Outcome) else _finish_one(interaction_id, *kept)
+
+
+def _kept_one(interaction_id: str) -> Outcome | tuple[Any, str]:
+    """The outcome of a document whose PDF needs no rendering (up to date, or copied
+    from its original, or refused), else what rendering it starts from: its prepared
+    HTML and XML, and its key."""
     job = _JOB
     assert job is not None
     entry = job.book.interactions[interaction_id]
@@ -235,13 +245,31 @@ def _render_one(interaction_id: str) -> Outcome:
         key = content_key(prepared.html, prepared.xml, job.static)
         if known_key == key and is_own_pdf(target, digest):
             return Outcome(interaction_id, name, key, written=False, digest=digest)
-        pdf = finish(prepared, repo=job.repo)
-        write_output(target, pdf)
     except Refused as exc:
-        if exc.code == "document-resource-refused":
-            exc = Refused("document-resource-refused-in", file=entry.path, **exc.params)
-        return Outcome(interaction_id, name, None, False, (exc.code, exc.params))
+        return _refused(interaction_id, name, exc)
+    return prepared, key
+
+
+def _finish_one(interaction_id: str, prepared: Any, key: str) -> Outcome:
+    """Render the PDF of a prepared document and write it."""
+    job = _JOB
+    assert job is not None
+    name = kinds.output_name(job.book.interactions[interaction_id])
+    try:
+        pdf = finish(prepared, repo=job.repo)
+        write_output(job.out / name, pdf)
+    except Refused as exc:
+        return _refused(interaction_id, name, exc)
     return Outcome(interaction_id, name, key, written=True, digest=pdf_digest(pdf))
+
+
+def _refused(interaction_id: str, name: str, exc: Refused) -> Outcome:
+    job = _JOB
+    assert job is not None
+    if exc.code == "document-resource-refused":
+        path = job.book.interactions[interaction_id].path
+        exc = Refused("document-resource-refused-in", file=path, **exc.params)
+    return Outcome(interaction_id, name, None, False, (exc.code, exc.params))
 
 
 def _copy_original(job: _Job, interaction_id: str, name: str, original: bytes) -> Outcome:
@@ -256,32 +284,44 @@ def _copy_original(job: _Job, interaction_id: str, name: str, original: bytes) -
     return Outcome(interaction_id, name, key, written=True, digest=digest)
 
 
-def _warm_up(ids: list[str], job: _Job) -> None:
-    """Import the renderers once, before forking, when there is work for them.
-
-    The workers inherit the modules instead of importing them each (about a second of
-    CPU apiece): Factur-X whenever an issued invoice is there (its XML is part of the
-    key), WeasyPrint when some PDF is missing.
-    """
-    entries = [job.book.interactions[key] for key in ids]
-    if any(
-        not kinds.is_draft(e) and e.record.document.kind in kinds.E_INVOICE_KINDS for e in entries
-    ):
+def _warm_up(xml: bool) -> None:
+    """Import the renderers once, before forking: the workers inherit the modules
+    instead of importing them each (about a second of CPU apiece): WeasyPrint, and
+    Factur-X when some document embeds its XML."""
+    import_module("generator.documents.pdf")
+    if xml:
         import_module("generator.documents.facturx.cii")
-    if any(not is_plain_file(job.out / kinds.output_name(e)) for e in entries):
-        import_module("generator.documents.pdf")
 
 
 def _run(ids: list[str], jobs: int) -> Iterable[Outcome]:
-    if jobs <= 1 or len(ids) < 3:
-        yield from map(_render_one, ids)
-        return
-    assert _JOB is not None
-    _warm_up(ids, _JOB)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_render_one, key) for key in ids]
+    """The outcome of each of ``ids``. Each document is prepared here and its key
+    compared with its PDF's: only those to render again go to WeasyPrint, on ``jobs``
+    workers forked at the first few found (a worker forked from this process counts
+    again the memory it holds, the Book: worth it for WeasyPrint's work only, never
+    for PDFs that are up to date)."""
+    stale: list[tuple[str, Any, str]] = []
+    pool: ProcessPoolExecutor | None = None
+    futures = []
+    try:
+        for key in ids:
+            kept = _kept_one(key)
+            if isinstance(kept, Outcome):
+                yield kept
+                continue
+            stale.append((key, *kept))
+            if pool is None and jobs > 1 and len(stale) >= FORK_FROM:
+                _warm_up(any(prepared.xml is not None for _, prepared, _ in stale))
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"))
+            if pool is not None:
+                futures += [pool.submit(_finish_one, *work) for work in stale]
+                stale.clear()
+        for work in stale:
+            yield _finish_one(*work)
         for future in as_completed(futures):
             yield future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def render_all(
