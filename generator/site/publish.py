@@ -27,8 +27,7 @@ from generator.site.incremental import (
     set_aside_index,
 )
 from generator.site.mkdocs_log import Collector, refusals
-from generator.site.rawblocks import COMPILED, CompiledTemplates, RawBlocks
-from generator.site.rawblocks import NAME as RAW_BLOCKS
+from generator.site.rawblocks import add_to as add_speedups
 from generator.site.render import build_on_cores, can_build_on_cores
 from generator.site.urls import url_of
 
@@ -187,9 +186,7 @@ def _run_mkdocs(
             set_aside_index(staged.out, staged.stage)
         built.load_config({})
         config.plugins["carnet-built-pages"] = built
-        for name, plugin in ((RAW_BLOCKS, RawBlocks()), (COMPILED, CompiledTemplates())):
-            plugin.load_config({})
-            config.plugins[name] = plugin
+        add_speedups(config)
         if keep is not None:
             keep.load_config({})
             config.plugins["carnet-kept-build"] = keep

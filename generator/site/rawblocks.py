@@ -78,3 +78,11 @@ class CompiledTemplates(BasePlugin):  # type: ignore[type-arg]
         if env.bytecode_cache is None:
             env.bytecode_cache = bytecode_cache()
         return env
+
+
+def add_to(config: Any) -> None:
+    """Give MkDocs' ``config`` both plugins (a build by Carnet, or one of its render
+    helpers: every process that renders pages takes the same path)."""
+    for name, plugin in ((NAME, RawBlocks()), (COMPILED, CompiledTemplates())):
+        plugin.load_config({})
+        config.plugins[name] = plugin

@@ -46,6 +46,7 @@ from typing import Any
 
 from generator.site.rawblocks import COMPILED
 from generator.site.rawblocks import NAME as RAW_BLOCKS
+from generator.site.rawblocks import add_to as add_speedups
 
 KNOWN_PLUGINS = frozenset(
     {"search", "material/search", "carnet-built-pages", "carnet-kept-build", RAW_BLOCKS, COMPILED}
@@ -283,6 +284,7 @@ def render_part(files: SiteFiles, part: int, parts: int) -> Slice:
     config = load_config(
         files.config_file, docs_dir=files.docs_dir, site_dir=files.site_dir, strict=files.strict
     )
+    add_speedups(config)  # as the command's own build has them
     config = config.plugins.on_config(config)
     site = read_site(config)
     del said.messages[:]
