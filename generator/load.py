@@ -72,6 +72,7 @@ def load(
     with_history: bool = False,
     at: str | None = None,
     jobs: int | None = None,
+    check_jobs: int | None = None,
     progress: Progress | None = None,
     memo: ParseMemo | None = None,
 ) -> LoadResult:
@@ -83,6 +84,9 @@ def load(
     or when the check of issued documents needs it. ``use_cache=False`` reads and writes
     no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
     impossible ``at``. ``progress`` hears of each step (:data:`generator.Progress`).
+    ``jobs``: the processes that read and parse (the machine's cores by default);
+    ``check_jobs``: those that run the checks (``jobs`` by default; one keeps the Book in
+    a single process, as ``build`` and ``serve`` want for their memory).
     ``memo``: the parse results of the previous run of this process (``carnet serve``),
     reused for the files whose content did not change.
     """
@@ -139,6 +143,7 @@ def load(
             today=today or date.today(),
             lang=lang,
             jobs=jobs,
+            check_jobs=check_jobs,
             history_of=history_of,
             known=known,
             write_cache=need_book and commit is None,
@@ -178,6 +183,7 @@ def _load(
     today: date,
     lang: str | None,
     jobs: int | None,
+    check_jobs: int | None = None,
     history_of: Callable[[Book | None], History | None],
     known: list[Problem] | None = None,
     write_cache: bool = False,
@@ -220,10 +226,11 @@ def _load(
     if settings is None:
         return problems, None, None
     early = None
+    check_jobs = check_jobs or jobs or os.cpu_count() or 1
     if memo is None and (known is None or parsed_now):
         from generator.checks.early import start_early_checks
 
-        early = start_early_checks(records, today, jobs=jobs or os.cpu_count() or 1)
+        early = start_early_checks(records, today, jobs=check_jobs)
     try:
         return _check(
             sources,
@@ -231,7 +238,7 @@ def _load(
             problems,
             today=today,
             lang=lang,
-            jobs=jobs,
+            jobs=check_jobs,
             history_of=history_of,
             known=known if not parsed_now else None,
             progress=progress,

@@ -103,7 +103,7 @@ def build_repo_site(
             use_cache=rev is None,
             with_history=True,
             at=rev,
-            jobs=1,  # the checks forked with the Book count it twice (issue 15: memory)
+            check_jobs=1,  # checks forked with the Book count it twice (issue 15: memory)
             progress=progress,
             memo=memo,
         )
