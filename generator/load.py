@@ -3,9 +3,8 @@
 Modelled on Beancount's ``loader._load``: :func:`_load` shows the whole path from the
 files to a checked Book, every step returning problems as data; :func:`load` wraps the
 caches around it (a run whose files, code and git state are unchanged answers from the
-cache without parsing anything), reads git once, and travels in time (``at``). This
-module imports only light modules at start-up, so that a cached run never pays for the
-models.
+cache without parsing anything), reads git once, and travels in time (``at``). It imports
+only light modules at start-up: a cached run never pays for the models.
 """
 
 from __future__ import annotations
@@ -84,9 +83,8 @@ def load(
     or when the check of issued documents needs it. ``use_cache=False`` reads and writes
     no cache at all. Raises :class:`~generator.problems.Refused` for an unknown or
     impossible ``at``. ``progress`` hears of each step (:data:`generator.Progress`).
-    ``jobs``: the processes that read and parse (the machine's cores by default);
-    ``check_jobs``: those that run the checks (``jobs`` by default; one keeps the Book in
-    a single process, as ``build`` and ``serve`` want for their memory).
+    ``jobs``: the processes that read and parse (the cores); ``check_jobs``: those that
+    check (``jobs``; one keeps the Book in one process, for ``build``'s memory).
     ``memo``: the parse results of the previous run of this process (``carnet serve``),
     reused for the files whose content did not change.
     """
@@ -314,8 +312,8 @@ def _git_state(found: tuple[WorkTree, Git, Status] | None, commit: str | None) -
 
 
 def open_git(repo: Path) -> GitState | None:
-    """The git side of a command on ``repo``, or ``None`` outside a git work tree (then
-    the history's reader, and the YAML parser it brings, are not even imported)."""
+    """The git side of a command on ``repo`` (``None`` outside a work tree: then the
+    history's reader and the YAML parser it brings are not imported)."""
     from generator.history.git import find_work_tree
 
     tree = find_work_tree(repo)

@@ -7,8 +7,7 @@ categories, never the words; :func:`expand`):
 - ``{count, plural, one {# pièce} other {# pièces}}``: the branch of ``count``'s plural
   category in the language (``zero``, ``one``, ``two``, ``few``, ``many``, ``other``;
   ``=0 {…}`` matches an exact value first), ``#`` is the number written in the language;
-- ``{day, selectordinal, one {#er} other {#}}``: the same with the ordinal category
-  (« 1er », « 2 »);
+- ``{day, selectordinal, one {#er} other {#}}``: the ordinal category (« 1er », « 2 »);
 - ``{gender, select, f {émise} other {émis}}``: the branch named by the parameter's value,
   ``other`` otherwise (the gender of what the message names).
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.book.book import build_book, index_book
+from generator.book.book import build_book
 from generator.book.intake import parse_records
 from generator.book.records import Records
+from generator.book.variants import index_book
 from generator.checks import CHECKS, run_checks
 from generator.checks.early import RECORD_CHECKS, EarlyChecks, start_early_checks
 from generator.files.cache import Cache

@@ -11,7 +11,7 @@ import pytest
 from einvoice_check import check, compile_all
 from test_documents_facturx import EXEMPT, EXEMPT_SETTINGS, PARTIES, SALES, SETTINGS, interaction
 
-from generator.book.book import with_entry
+from generator.book.variants import with_entry
 from generator.checks.einvoice import check_einvoice
 from generator.documents.facturx.cii import invoice_xml
 from generator.problems import Severity

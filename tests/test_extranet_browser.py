@@ -13,7 +13,7 @@ from conftest import ROOT, TODAY
 from markupsafe import escape
 from test_extranet_build import PASSWORDS, _open, build_of, run, site_key
 
-from generator.book.book import with_entry
+from generator.book.variants import with_entry
 from generator.extranet.attachments import pack, record_attachments, unpack
 from generator.extranet.build import build_extranet
 from generator.extranet.crypto import file_aad, search_aad

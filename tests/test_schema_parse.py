@@ -16,8 +16,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from generator.book.book import Book, with_entry
+from generator.book.book import Book
 from generator.book.records import Entry
+from generator.book.variants import with_entry
 from generator.checks import run_checks
 from generator.load import load
 from generator.schema import KINDS_BY_NAME

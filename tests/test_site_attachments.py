@@ -16,7 +16,7 @@ from browser import browser, serve
 from conftest import ROOT, TODAY
 from test_site_build import read
 
-from generator.book.book import with_entry
+from generator.book.variants import with_entry
 from generator.load import load
 from generator.site.attachments import SITE_FOLDER, site_name, sync_attachments
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.book.book import with_entry
 from generator.book.records import Entry
+from generator.book.variants import with_entry
 from generator.site.itineraries import day_legs, directions, interaction_itinerary
 from generator.site.resources import bookings
 from generator.testing import MINIMAL_SETTINGS, book_from_yaml

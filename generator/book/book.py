@@ -11,7 +11,7 @@ templates.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -182,7 +182,7 @@ def build_book(
         raise ValueError("a Book needs settings")
     settings = records.settings
     earlier = Earlier(base, settings, today)
-    kinds = _by_kind(records, settings)
+    kinds = records_by_kind(records, settings)
     interactions = kinds["interaction"]
     ordered = sorted(interactions.values(), key=lambda e: (e.record.date, e.id))
     by_company, by_contact, by_project, by_user = (defaultdict(list) for _ in range(4))
@@ -325,56 +325,12 @@ def build_book(
     )
 
 
-def _by_kind(records: Records, settings: Settings) -> dict[str, dict[str, Entry]]:
+def records_by_kind(records: Records, settings: Settings) -> dict[str, dict[str, Entry]]:
     """The records of each kind by id, in the order of their ids (the interactions with
     the franchise's defaults applied)."""
     kinds = {k: dict(sorted(records.by_kind.get(k, {}).items())) for k in KINDS}
     kinds["interaction"] = with_franchise_defaults(settings, kinds["interaction"])
     return kinds
-
-
-_INDEX_FIELDS = {
-    "companies": "company",
-    "contacts": "contact",
-    "projects": "project",
-    "interactions": "interaction",
-    "products": "product",
-    "movements": "movement",
-    "campaigns": "campaign",
-    "send_logs": "sendlog",
-}
-"""The Book's fields that hold records, and their kinds."""
-
-
-def index_book(records: Records, today: date) -> Book:
-    """A Book of the records alone: settings, language, ids, files and the records of
-    each kind as :func:`build_book` holds them, every view EMPTY. Made in a moment, for
-    the checks that read nothing else (:mod:`generator.checks.early`) while the views
-    are computed; never for a target. ``records.settings`` is needed."""
-    if records.settings is None:
-        raise ValueError("a Book needs settings")
-    kinds = _by_kind(records, records.settings)
-    empty: dict[str, Any] = {}
-    for name in Book.__dataclass_fields__:
-        empty[name] = MappingProxyType({})
-    empty.update(
-        opportunities=(),
-        documents=(),
-        stock_issues=(),
-        margin_total=ProjectMargin(),
-        compliance=Compliance(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})),
-    )
-    return Book(
-        **{
-            **empty,
-            **{name: MappingProxyType(kinds[kind]) for name, kind in _INDEX_FIELDS.items()},
-            "settings": records.settings,
-            "today": today,
-            "lang": records.lang,
-            "ids": MappingProxyType({k: frozenset(v) for k, v in records.ids.items()}),
-            "files": frozenset(records.paths),
-        }
-    )
 
 
 KINDS = (
@@ -387,26 +343,6 @@ KINDS = (
     "campaign",
     "sendlog",
 )
-
-
-def with_entry(book: Book, entry: Entry) -> Book:
-    """The Book as it would be with ``entry`` in place of the record of the same kind and
-    id (what a command is about to write), every view computed again."""
-    return with_entries(book, [entry])
-
-
-def with_entries(book: Book, entries: Iterable[Entry]) -> Book:
-    """The Book as it would be with ``entries`` in place of (or besides) its records of
-    the same kind and id, every view computed again."""
-    by_kind = {kind: dict(book.by_kind(kind)) for kind in KINDS}
-    ids = {kind: set(known) for kind, known in book.ids.items()}
-    paths = set(book.files)
-    for entry in entries:
-        by_kind[entry.kind][entry.id] = entry
-        ids.setdefault(entry.kind, set()).add(entry.id)
-        paths.add(entry.path)
-    records = Records(settings=book.settings, by_kind=by_kind, ids=ids, paths=paths, lang=book.lang)
-    return build_book(records, book.today)
 
 
 def _stock_views(

@@ -4,7 +4,7 @@ are computed.
 Building the Book of a large repository is the longest step after the parse, and it
 runs on one core. Some checks read nothing but the records, their ids, the settings and
 the language (:data:`RECORD_CHECKS`): a child forked as soon as the records are known
-runs them on an :func:`~generator.book.book.index_book` (the same records in the same
+runs them on an :func:`~generator.book.variants.index_book` (the same records in the same
 order, the views left empty) while this process builds the Book, and sends back their
 problems. :func:`generator.checks.run_checks` then runs only the other checks, in this
 process (the child takes the place of the one :mod:`generator.checks.parallel` would fork
@@ -22,8 +22,9 @@ from datetime import date
 from multiprocessing import get_context
 from typing import Any
 
-from generator.book.book import Book, index_book
+from generator.book.book import Book
 from generator.book.records import Records
+from generator.book.variants import index_book
 from generator.checks.agenda import check_dates_order
 from generator.checks.documents import check_document_numbers, check_vat_rates
 from generator.checks.extranet import check_documents_in_projects

@@ -20,14 +20,11 @@ published. Nothing in the folder is read through a link.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import import_module
-from importlib.metadata import version
 from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
@@ -36,7 +33,7 @@ from typing import Any
 from generator.book.book import Book
 from generator.book.naming import resolve_names
 from generator.documents import kinds
-from generator.documents.inputs import inputs_key, templates_digest
+from generator.documents.inputs import content_key, inputs_key, static_digest, templates_digest
 from generator.documents.manifest import (
     Manifest,
     is_own_pdf,
@@ -50,7 +47,6 @@ from generator.documents.render import finish, prepare
 from generator.files.output import BUILD, is_plain_file, output_dir
 from generator.history.git import tracked_under
 from generator.problems import Problem, Refused, make_problem
-from generator.templating import templates_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,42 +153,6 @@ def rendered_pdfs(
 def document_ids(book: Book) -> list[str]:
     """Every document Carnet prints (purchase orders are the supplier's business)."""
     return [key for key in book.documents if kinds.is_document(book.interactions[key])]
-
-
-@cache
-def _files_digest() -> bytes:
-    """The document templates and stylesheet, and this package's code (PDF and embedding).
-
-    Everything upstream (the Book, the context) shows in the HTML and the XML already.
-    """
-    h = hashlib.blake2b(digest_size=16)
-    for folder, pattern in ((templates_dir() / "documents", "*"), (Path(__file__).parent, "*.py")):
-        for path in sorted(folder.glob(pattern)):
-            if path.is_file():
-                h.update(path.name.encode())
-                h.update(path.read_bytes())
-    return h.digest()
-
-
-def static_digest(book: Book, repo: Path | None) -> bytes:
-    """What every document's PDF depends on besides its own HTML and XML."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{version('weasyprint')} {version('factur-x')}".encode())
-    h.update(_files_digest())
-    logo = book.settings.firm.logo
-    if logo and repo is not None:
-        path = (repo / logo).resolve()
-        if (repo / "data").resolve() in path.parents and path.is_file():
-            h.update(path.read_bytes())
-    return h.digest()
-
-
-def content_key(html: str, xml: bytes | None, static: bytes) -> str:
-    """The digest that decides whether a PDF must be rendered again."""
-    h = hashlib.blake2b(static, digest_size=16)
-    h.update(html.encode("utf-8"))
-    h.update(b"\0" + (xml or b""))
-    return h.hexdigest()
 
 
 DocumentMemo = dict[str, tuple[str, str]]

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 from generator.book.book import Book
 from generator.files.cache import add_files
@@ -85,4 +88,40 @@ def inputs_key(
             book.orders.get(key),
         )
         h.update(repr((key, figures)).encode())
+    return h.hexdigest()
+
+
+@cache
+def _files_digest() -> bytes:
+    """The document templates and stylesheet, and this package's code (PDF and embedding).
+
+    Everything upstream (the Book, the context) shows in the HTML and the XML already.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for folder, pattern in ((templates_dir() / "documents", "*"), (Path(__file__).parent, "*.py")):
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                h.update(path.name.encode())
+                h.update(path.read_bytes())
+    return h.digest()
+
+
+def static_digest(book: Book, repo: Path | None) -> bytes:
+    """What every document's PDF depends on besides its own HTML and XML."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{version('weasyprint')} {version('factur-x')}".encode())
+    h.update(_files_digest())
+    logo = book.settings.firm.logo
+    if logo and repo is not None:
+        path = (repo / logo).resolve()
+        if (repo / "data").resolve() in path.parents and path.is_file():
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def content_key(html: str, xml: bytes | None, static: bytes) -> str:
+    """The digest that decides whether a PDF must be rendered again."""
+    h = hashlib.blake2b(static, digest_size=16)
+    h.update(html.encode("utf-8"))
+    h.update(b"\0" + (xml or b""))
     return h.hexdigest()

@@ -20,8 +20,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.book.book import Book, with_entries
+from generator.book.book import Book
 from generator.book.records import Entry
+from generator.book.variants import with_entries
 from generator.documents import kinds
 from generator.files import layout
 from generator.files.edits import ChangeSet

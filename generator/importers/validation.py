@@ -7,9 +7,10 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from generator.book.book import Book, with_entries
+from generator.book.book import Book
 from generator.book.intake import undeclared
 from generator.book.records import Entry
+from generator.book.variants import with_entries
 from generator.checks import run_checks
 from generator.files.edits import ChangeSet
 from generator.files.layout import kind_of

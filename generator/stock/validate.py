@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.book.book import Book, with_entry
+from generator.book.book import Book
 from generator.book.records import Entry
+from generator.book.variants import with_entry
 from generator.checks.stock import check_movement_lines, check_stock_replay
 from generator.files.edits import ChangeSet
 from generator.files.reading import locate

@@ -67,7 +67,7 @@ def test_attachments_follow_the_one_rule_for_named_paths(repo: Path, link: str, 
     """The attachments are resolved when the extranet is built, whatever the walk of
     ``data/`` said earlier: a folder linked to the repository (or a folder holding
     ``data/documents``) or to a hidden folder lets nothing through."""
-    from generator.book.book import with_entry
+    from generator.book.variants import with_entry
     from generator.extranet.attachments import record_attachments
     from generator.extranet.scope import scoped_to
     from generator.load import load
