@@ -20,13 +20,10 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import packaged_data
-
 if TYPE_CHECKING:
-    from babel.plural import PluralRule
+    from babel.core import Locale
 
 
 def _dates() -> Any:
@@ -62,45 +59,14 @@ def number(value: Decimal | int | None, lang: str = "fr") -> str:
     """A quantity: ``12,5``."""
     if value is None:
         return ""
-    if _small_whole(value):
-        return str(int(value))  # no separator, sign or decimals: no locale data needed
     return _numbers().format_decimal(value, locale=babel_locale(lang))
 
 
-LANGUAGES = ("fr", "en")  # Carnet's languages (babel_locale gives their Babel locales)
-
-
 @lru_cache(maxsize=16)
-def _grammar(lang: str) -> tuple[PluralRule, PluralRule]:
-    """The plural and ordinal rules of ``lang``, from Babel's locale data read once per
-    version of Babel (loading that data imports Babel's dates and time zones: a
-    command that only counts its problems would spend a tenth of its time there)."""
-    import babel
-    from babel.plural import PluralRule
-
-    kept_in = Path(__file__).with_name("__pycache__")
-    rules = packaged_data(Path(babel.__file__), _babel_rules, kept_in=kept_in)
-    plural, ordinal = rules.get(lang[:2], rules["fr"])
-    return PluralRule(plural), PluralRule(ordinal)
-
-
-def _babel_rules(_: bytes) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    """Babel's plural and ordinal rules of each of Carnet's languages."""
+def _locale(lang: str) -> Locale:
     from babel.core import Locale
 
-    found = {}
-    for lang in LANGUAGES:
-        locale = Locale.parse(babel_locale(lang))
-        found[lang] = (dict(locale.plural_form.rules), dict(locale.ordinal_form.rules))
-    return found
-
-
-def _small_whole(value: Decimal | int) -> bool:
-    """A whole number from 0 to 999, written as its digits alone in every locale Carnet
-    speaks (no group separator, no sign, no decimals)."""
-    if isinstance(value, Decimal):
-        return value.is_finite() and not value.is_signed() and 0 <= value < 1000 and value % 1 == 0
-    return isinstance(value, int) and 0 <= value < 1000
+    return Locale.parse(babel_locale(lang))
 
 
 def _quantity(value: object) -> Decimal | None:
@@ -115,13 +81,13 @@ def plural_category(count: object, lang: str = "fr") -> str:
     """CLDR plural category of ``count`` (``one``, ``many``, ``other``…) in ``lang``:
     French says « 0 pièce », « 1,5 heure », « 2 pièces »."""
     quantity = _quantity(count)
-    return "other" if quantity is None else _grammar(lang)[0](abs(quantity))
+    return "other" if quantity is None else _locale(lang).plural_form(abs(quantity))
 
 
 def ordinal_category(count: object, lang: str = "fr") -> str:
     """CLDR ordinal category of ``count`` (French: ``one`` for 1, « 1er »)."""
     quantity = _quantity(count)
-    return "other" if quantity is None else _grammar(lang)[1](abs(quantity))
+    return "other" if quantity is None else _locale(lang).ordinal_form(abs(quantity))
 
 
 _CHOICE = re.compile(r"\{\s*\w+\s*,\s*(?:plural|selectordinal|select)\s*,")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 from generator.locale import day_date, expand, long_date, plural_category, unit_label
 from generator.problems import CATALOGUE, Refused, make_problem, text
@@ -97,40 +94,3 @@ def test_command_summaries_agree() -> None:
     assert many == "3 documents : 2 écrits, 1 à jour, 2 supprimés"
     line = text("validate-summary", "fr", files=1, errors=1, warnings=2)
     assert line == "1 fichier vérifié : 1 erreur, 2 avertissements"
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.one_of(
-        st.integers(-2_000, 2_000_000),
-        st.decimals(-5_000, 5_000, allow_nan=False, allow_infinity=False, places=3),
-        st.integers(0, 999).map(lambda n: Decimal(n).scaleb(0) + Decimal("0.000")),
-        st.sampled_from([Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")]),
-        st.sampled_from([True, False]).map(int),
-    ),
-    st.sampled_from(["fr", "en"]),
-)
-def test_numbers_are_written_as_babel_writes_them(value: int | Decimal, lang: str) -> None:
-    """Small whole numbers skip Babel's locale data; every number still reads as Babel
-    writes it (groups, decimals, signs; a negative zero aside: ``number`` is cached, and
-    its cache holds -0 and 0 as one)."""
-    assume(not (value == 0 and isinstance(value, Decimal) and value.is_signed()))
-    from babel.numbers import format_decimal
-
-    from generator.locale import babel_locale, number
-
-    assert number(value, lang) == format_decimal(value, locale=babel_locale(lang))
-
-
-def test_plural_rules_kept_beside_the_code_are_babels() -> None:
-    """The plural and ordinal rules read back from their JSON copy are Babel's own."""
-    from babel.core import Locale
-
-    from generator.locale import LANGUAGES, _grammar, babel_locale
-
-    for lang in LANGUAGES:
-        _grammar.cache_clear()
-        plural, ordinal = _grammar(lang)
-        locale = Locale.parse(babel_locale(lang))
-        assert plural.rules == locale.plural_form.rules
-        assert ordinal.rules == locale.ordinal_form.rules

@@ -165,7 +165,7 @@ def test_the_same_refusal_in_french(business: Path) -> None:
 def test_package_data_is_parsed_once_per_content(tmp_path) -> None:
     """A package file is parsed once, then read back from its JSON beside the bytecode
     until its content changes; a damaged or unwritable copy only means parsing again."""
-    from generator import packaged_data
+    from generator.problems import packaged_data
 
     source = tmp_path / "textes.yaml"
     source.write_text("a: 1\n")

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import click
 
-from generator import packaged_data
 from generator.locale import plural_category
+from generator.problems import packaged_data
 
 CATALOGUE = Path(__file__).with_name("click.fr.po")
 ENGLISH_HELP = Path(__file__).with_name("help.en.yaml")
