@@ -220,7 +220,8 @@ def mutate_text(text: str, rng: random.Random, draw: st.DrawFn) -> str:
             lines[index] = re.sub(r"\"([^\"]*)\"", r"\1", line)
         elif action == "char":
             at = rng.randint(0, len(line))
-            lines[index] = line[:at] + draw(st.characters()) + line[at:]
+            char = draw(st.characters(exclude_categories=("Cs",)))  # no lone surrogate in a file
+            lines[index] = line[:at] + char + line[at:]
         elif action == "duplicate":
             lines.insert(index, line)
         elif action == "truncate":
