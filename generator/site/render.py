@@ -44,6 +44,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from generator.site.mkdocs_log import Collector
 from generator.site.rawblocks import COMPILED
 from generator.site.rawblocks import NAME as RAW_BLOCKS
 from generator.site.rawblocks import add_to as add_speedups
@@ -278,7 +279,7 @@ def render_part(files: SiteFiles, part: int, parts: int) -> Slice:
     from mkdocs.config import load_config
 
     logger = logging.getLogger("mkdocs")
-    said = _Said()
+    said = Collector()  # the warnings MkDocs logs in this helper
     logger.addHandler(said)
     logger.setLevel(logging.WARNING)
     config = load_config(
@@ -289,17 +290,6 @@ def render_part(files: SiteFiles, part: int, parts: int) -> Slice:
     site = read_site(config)
     del said.messages[:]
     return render_slice(site, *slices_of(len(site.doc_files), parts)[part], said=said.messages)
-
-
-class _Said(logging.Handler):
-    """The messages of the warnings (and worse) MkDocs logs in a helper."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def render_slice(site: Site, lo: int, hi: int, *, said: list[str]) -> Slice:
