@@ -58,14 +58,21 @@ def search_docs(site: Path) -> list[str]:
     return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
 
 
-def assert_same_site(served: Path, clean: Path) -> None:
-    """Every page byte for byte, every search entry, as the clean build has them."""
-    ours, theirs = html_pages(served), html_pages(clean)
+def assert_same_site(served: Served, clean: Path) -> None:
+    """Every page byte for byte, every search entry, as the clean build has them; the
+    search index the server answered from memory is the one it writes at rest."""
+    answered = served.live.search_index()
+    served.live.write_search_index()  # as the server does once the edits pause
+    if answered is not None:
+        assert answered == (served.out / "search" / "search_index.json").read_bytes()
+    assert served.live.search_index() is None, "the index file is written: serve it"
+    site = served.out
+    ours, theirs = html_pages(site), html_pages(clean)
     assert sorted(ours) == sorted(theirs)
     differing = [path for path in theirs if ours[path] != theirs[path]]
     assert not differing, f"pages differ from a clean build: {differing[:10]}"
-    assert search_docs(served) == search_docs(clean)
-    ours_files, their_files = other_files(served), other_files(clean)
+    assert search_docs(site) == search_docs(clean)
+    ours_files, their_files = other_files(site), other_files(clean)
     assert sorted(ours_files) == sorted(their_files)
     differing = [path for path in their_files if ours_files[path] != their_files[path]]
     assert not differing, f"files differ from a clean build: {differing[:10]}"
@@ -105,8 +112,11 @@ def test_an_edit_renders_only_its_pages_and_serves_the_clean_site(
     assert len(rendered) < 30, rendered
     page = (served.out / "societes" / company[1] / "index.html").read_text(encoding="utf-8")
     assert "Sujet changé en direct" in page
+    # the search index is answered from memory, not written again after each edit
+    assert not (served.out / "search" / "search_index.json").exists()
+    assert "Sujet changé en direct" in (served.live.search_index() or b"").decode("utf-8")
     assert untouched.stat().st_mtime_ns == before, "an unrelated page was rendered again"
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_a_new_record_takes_one_mkdocs_pass_then_pages_again(
@@ -120,7 +130,7 @@ def test_a_new_record_takes_one_mkdocs_pass_then_pages_again(
     served.rebuild()
     assert served.live.rendered is None, "a new page needs MkDocs' navigation pass"
     assert "Sapins du Vercors" in (served.out / "societes" / "index.html").read_text("utf-8")
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-1"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean-1"))
 
     edit(
         companies / "sapins-du-vercors.yaml",
@@ -130,13 +140,30 @@ def test_a_new_record_takes_one_mkdocs_pass_then_pages_again(
     served.rebuild()
     assert served.live.rendered is not None
     assert "societes/sapins-du-vercors.md" in served.live.rendered
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean-2"))
 
     (companies / "sapins-du-vercors.yaml").unlink()
     served.rebuild()
     assert served.live.rendered is None
     assert not (served.out / "societes" / "sapins-du-vercors").exists()
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-3"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean-3"))
+
+
+def test_a_server_killed_before_writing_its_search_index_leaves_it_to_the_next(
+    served: Served, tmp_path: Path
+) -> None:
+    """The index an edit left in memory is not on disk: a server killed then (nothing
+    written at rest) leaves no stale index behind, and the next one builds it whole."""
+    company = served.repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+    edit(company, "name: Mes Beaux Sapins", "name: Sapins Indexés")
+    served.rebuild()
+    assert served.live.rendered is not None and served.live.index_held
+    assert not (served.out / "search" / "search_index.json").exists()
+    again = Served(served.repo)  # killed: its successor starts from the folder it left
+    again.rebuild()
+    assert again.live.rendered is None and not again.live.index_held
+    assert "Sapins Index" in (served.out / "search" / "search_index.json").read_text("utf-8")
+    assert_same_site(again, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
@@ -150,7 +177,7 @@ def test_a_restarted_server_renders_pages_on_its_dirty_first_build(
     again.rebuild()
     assert again.live.rendered is not None and "societes/mes-beaux-sapins.md" in again.live.rendered
     assert "Sapins Relancés" in (again.out / "societes" / "index.html").read_text("utf-8")
-    assert_same_site(again.out, clean_build(served.repo, tmp_path / "clean"))
+    assert_same_site(again, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_edits_shown_in_the_calendar_feeds_serve_the_clean_feeds(
@@ -172,7 +199,7 @@ def test_edits_shown_in_the_calendar_feeds_serve_the_clean_feeds(
     feed = (served.out / "calendars" / "tout.ics").read_text(encoding="utf-8")
     assert "7 quai Perrache" in feed and "102 cours Charlemagne" not in feed
     assert "Séances déplacées" in feed and "T094500" in feed
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path: Path) -> None:
@@ -187,7 +214,7 @@ def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path:
     assert served.live.rendered is not None
     after = pdf.read_bytes()
     assert after != before, "the PDF still shows the product as it was"
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-1"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean-1"))
     edit(
         served.repo / "data" / "companies" / "hotel-bellecour.yaml",
         "3 rue Gasparin",
@@ -195,7 +222,7 @@ def test_edits_a_document_shows_reach_its_pdf_and_page(served: Served, tmp_path:
     )
     served.rebuild()
     assert pdf.read_bytes() != after, "the PDF still shows the buyer as it was"
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean-2"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean-2"))
 
 
 def test_a_card_moved_on_its_board_serves_the_clean_board_list_and_dashboard(
@@ -213,7 +240,7 @@ def test_a_card_moved_on_its_board_serves_the_clean_board_list_and_dashboard(
     assert {"pipelines/sale.md", "interactions/sale.md", "index.md"} <= set(served.live.rendered)
     board = (served.out / "pipelines" / "sale" / "index.html").read_text(encoding="utf-8")
     assert "Site web négocié" in board
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_the_pages_of_people_follow_contacts_and_companies_only(
@@ -249,7 +276,7 @@ def test_the_pages_of_people_follow_contacts_and_companies_only(
     assert {"contacts/index.md", "interets/prospect-auto.md"} <= set(served.live.rendered)
     listed = (served.out / "contacts" / "index.html").read_text(encoding="utf-8")
     assert "Directeur" in listed and "Auto-École du Confluent" in listed
-    assert_same_site(served.out, clean_build(served.repo, tmp_path / "clean"))
+    assert_same_site(served, clean_build(served.repo, tmp_path / "clean"))
 
 
 def test_kept_rows_are_made_again_when_the_templates_change() -> None:

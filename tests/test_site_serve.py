@@ -67,6 +67,8 @@ def test_serve_rebuilds_after_an_edit(tmp_path: Path) -> None:
             time.sleep(0.3)
         else:
             raise AssertionError("the served page did not follow the edit")
+        # so does the search index (answered from memory until the edits pause)
+        assert "Sapins Servis" in fetch(f"http://{host}:{port}/search/search_index.json")
         # the browser's long poll hears of the new site (it reloads the page)
         reloaded = fetch(f"http://{host}:{port}/livereload/{epoch[1]}/1")
         assert int(reloaded) > int(epoch[1])

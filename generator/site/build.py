@@ -136,6 +136,7 @@ def stage_site(
     private_areas: tuple[str, ...] | None = None,
     private_sections: Mapping[str, str] | None = None,
     memo: StageMemo | None = None,
+    index_held: bool = False,
 ) -> StagedSite:
     """Render the pages that changed into the staging folder, one at a time, and have the
     documents module make the PDFs the pages link (missing or stale ones only).
@@ -149,7 +150,8 @@ def stage_site(
     page (:mod:`generator.site.private`); None: no such page. ``private_sections``: the
     HTML (sealed fragments) added at the end of some pages, by Markdown path. ``memo``
     (``carnet serve``): what the previous staging made, reused where its inputs are
-    unchanged (:mod:`generator.site.kept`).
+    unchanged (:mod:`generator.site.kept`); ``index_held``: it also holds the search
+    index, not written since (its missing file is not a loss to build again).
     """
     sections = private_sections or {}
     if site_config is None:
@@ -241,7 +243,9 @@ def stage_site(
         write_memo(stage, memo)
     sync_attachments(book, repo, docs, out)
     atomic_write(config_path, config_text)
-    lost_index = previous.get("indexed") and not is_plain_file(search_index_path(out))
+    lost_index = (
+        previous.get("indexed") and not index_held and not is_plain_file(search_index_path(out))
+    )
     clean = force_clean or previous.get("key") != key or not out.is_dir() or bool(lost_index)
     known = set(pages)
     removed = tuple(p for p in previous.get("pages", []) if p not in known)

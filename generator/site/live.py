@@ -6,8 +6,11 @@ files beside them, such as a new record or a new PDF) is an ordinary MkDocs buil
 configuration, files, navigation and theme environment are kept (:class:`KeptBuild`).
 After that, each page the staging step wrote again is read and rendered as MkDocs
 renders it (``_populate_page`` then ``_build_page``: the plugins' page events fire as
-in a build), the static files that changed are copied, and Material's search index is
-written again from the entries kept by page, those of the rendered pages replaced.
+in a build), the static files that changed are copied, and the entries of the rendered
+pages replace theirs in Material's search index, kept by page. That index (70 MB at
+reference scale) is not written after each edit: the server answers it from memory
+(:meth:`LiveSite.search_index`) and writes it once the edits pause
+(:meth:`LiveSite.write_search_index`).
 """
 
 from __future__ import annotations
@@ -35,7 +38,10 @@ from generator.site.render import search_plugin
 
 
 class LiveSite:
-    """What ``carnet serve`` keeps of MkDocs between two builds of its site."""
+    """What ``carnet serve`` keeps of MkDocs between two builds of its site.
+
+    Not thread-safe: the server calls it under one lock (a rebuild, a request for the
+    search index and the work done at rest never overlap)."""
 
     def __init__(self) -> None:
         self._kept: KeptBuild | None = None
@@ -45,6 +51,33 @@ class LiveSite:
         """What the staging of the previous build made (:mod:`generator.site.kept`)."""
         self.rendered: tuple[str, ...] | None = None
         """The pages the last build rendered one by one (None: it was a MkDocs build)."""
+        self._index_behind: Path | None = None  # the site whose index file is behind
+        self._index_text: bytes | None = None
+
+    @property
+    def index_held(self) -> bool:
+        """Whether the search index is held here, its file not written since."""
+        return self._index_behind is not None
+
+    def search_index(self) -> bytes | None:
+        """Material's search index as the last build made it, while its file is behind
+        (``None``: the file is up to date, serve it)."""
+        if self._index_behind is None or self._kept is None or self._kept.search is None:
+            return None
+        if self._index_text is None:
+            self._index_text = self._kept.search.text().encode("utf-8")
+        return self._index_text
+
+    def write_search_index(self) -> None:
+        """Write the search index file if the edits since the last build left it behind
+        (the server calls this once they pause, and when it stops)."""
+        site, text = self._index_behind, self.search_index()
+        if site is None or text is None:
+            return
+        index = search_index_path(site)
+        _no_link_on_the_way(site, index)
+        atomic_write(index, text)
+        self._index_behind = self._index_text = None
 
     def publish(self, staged: StagedSite, *, progress: Progress | None = None) -> SiteReport:
         """Bring the site folder up to date with ``staged``: its changed pages only when
@@ -60,8 +93,15 @@ class LiveSite:
             and sources == self._sources
         ):
             report, self.rendered = _render_changed(kept, staged)
+            if kept.search is not None:
+                self._index_behind, self._index_text = staged.out, None
+                # nothing serves the previous index file: the server answers from memory
+                index = search_index_path(staged.out)
+                _no_link_on_the_way(staged.out, index)
+                index.unlink(missing_ok=True)
             return report
         self.rendered = None
+        self.write_search_index()  # a MkDocs pass merges the pages it renders into it
         self._kept = None  # MkDocs needs the memory more than the old build
         gc.unfreeze()  # the old build's cycles (frozen by serve) may be collected again,
         gc.enable()  # and MkDocs' own as it goes (a rebuild pauses the collector)
@@ -129,14 +169,11 @@ def _render_changed(kept: KeptBuild, staged: StagedSite) -> tuple[SiteReport, tu
     finally:
         logger.removeHandler(collector)
         logger.setLevel(previous_level)
-    if search is not None and kept.search is not None:
+    if search is not None and kept.search is not None:  # the index file: LiveSite's
         fresh = SearchEntries.from_entries({}, search.search_index.entries)
         search.search_index.entries = []
         urls = {page.url for page in pages}
         kept.search.replace(fresh.by_page, urls, {f.page.url for f in doc_files})
-        index = search_index_path(staged.out)
-        _no_link_on_the_way(staged.out, index)
-        atomic_write(index, kept.search.text())
     for page in pages:
         page.markdown = page.content = None
         page.toc = []  # type: ignore[assignment]

@@ -148,6 +148,7 @@ def build_repo_site(
             private_areas=sealer.folders() if sealer is not None else None,
             private_sections=private_sections(sealer, full_history) if sealer else None,
             memo=live.memo if live is not None else None,
+            index_held=live is not None and live.index_held,
         )
         del result, history  # MkDocs needs the memory more than we need the Book
         if not areas:

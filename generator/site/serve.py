@@ -55,7 +55,12 @@ def serve_site(
     out = output_dir(repo, "serve")  # never through a link the repository holds
     memo = ParseMemo()  # an edit parses its own file again, nothing else
     live = LiveSite()  # and MkDocs renders its pages, nothing else
-    resting = WhenResting(memo.save)  # the records cache, written once the edits pause
+
+    def at_rest() -> None:  # what an edit leaves to write once the edits pause
+        memo.save()  # the records cache
+        live.write_search_index()
+
+    resting = WhenResting(at_rest)
 
     def rebuild() -> None:
         with resting.busy():
@@ -70,7 +75,8 @@ def serve_site(
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out))
     server.observer = _observer(server.observer)
-    server.set_app(host_guard(server.get_app(), host, lambda: server.server_address[1]))
+    app = search_from_memory(server.get_app(), live, resting)
+    server.set_app(host_guard(app, host, lambda: server.server_address[1]))
     server.watch(str(repo / "data"))
     server.watch(str(templates_dir()))
     if (repo / "mkdocs.yml").is_file():
@@ -117,6 +123,12 @@ class WhenResting:
             self._timer = threading.Timer(self.delay, self._run)
             self._timer.daemon = True  # a server stopped by a signal does not wait for it
             self._timer.start()
+
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        """Neither a rebuild nor the work runs meanwhile (they wait)."""
+        with self._lock:
+            yield
 
     def stop(self) -> None:
         """Do the work now (the server stops), if a rebuild left any."""
@@ -197,6 +209,29 @@ def _observer(polling: Any) -> Any:
             return super().schedule(ChangesOnly(event_handler), path, **options)
 
     return ChangesObserver()
+
+
+SEARCH_INDEX = "/search/search_index.json"
+"""Where the site's search index is asked for (Material's search, from every page)."""
+
+
+def search_from_memory(app: WsgiApp, live: LiveSite, resting: WhenResting) -> WsgiApp:
+    """``app`` answering the search index from ``live`` while its file is behind (the
+    edits since the last pause did not write it: :meth:`LiveSite.search_index`); after
+    the rebuild under way, if any."""
+
+    def answered(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if environ.get("PATH_INFO") == SEARCH_INDEX and method in ("GET", "HEAD"):
+            with resting.idle():
+                text = live.search_index()
+            if text is not None:
+                headers = [("Content-Type", "application/json"), ("Content-Length", str(len(text)))]
+                start_response("200 OK", headers)
+                return [text] if method == "GET" else []
+        return app(environ, start_response)
+
+    return answered
 
 
 def host_guard(app: WsgiApp, host: str, port: Callable[[], int]) -> WsgiApp:
