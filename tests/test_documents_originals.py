@@ -20,7 +20,7 @@ from einvoice_check import check
 from test_documents_render import pdf_text, squeeze
 
 from generator.cli.main import main
-from generator.documents.originals import read_original
+from generator.documents.originals import originals_folder, read_original
 from generator.documents.render import render_document
 from generator.history.reader import load_history
 from generator.load import load
@@ -359,18 +359,19 @@ def test_originals_never_go_through_a_link(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     (repo / "data/documents").mkdir()
     (repo / "data/documents/issued").symlink_to(outside)
+    assert originals_folder(repo) is None  # nothing is read from outside either
     result = run(repo, "invoice", "issue", "facture")
     assert result.exit_code == 1 and "data/documents/issued" in result.output
     assert list(outside.iterdir()) == []
     (repo / "data/documents/issued").unlink()
     assert run(repo, "invoice", "issue", "facture").exit_code == 0
     invoice = book_of(repo).interactions["facture"]
-    assert read_original(repo, invoice) == (repo / ORIGINAL).read_bytes()
+    assert read_original(originals_folder(repo), invoice) == (repo / ORIGINAL).read_bytes()
     secret = outside / "secret.pdf"
     secret.write_bytes(b"%PDF-1.7 not ours")
     (repo / ORIGINAL).unlink()
     (repo / ORIGINAL).symlink_to(secret)
-    assert read_original(repo, invoice) is None
+    assert read_original(originals_folder(repo), invoice) is None
     result = run(repo, "documents", "F2026-0001")
     assert result.exit_code == 1 and "[document-original-changed]" in result.output
     assert not (repo / "build/documents/F2026-0001.pdf").exists()

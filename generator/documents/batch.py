@@ -42,7 +42,7 @@ from generator.documents.manifest import (
     write_manifest,
     write_output,
 )
-from generator.documents.originals import read_original
+from generator.documents.originals import originals_folder, read_original
 from generator.documents.render import finish, prepare
 from generator.files.output import BUILD, is_plain_file, output_dir
 from generator.history.git import tracked_under
@@ -168,7 +168,8 @@ class _Job:
     out: Path
     manifest: Manifest
     static: bytes
-    originals: bool = True
+    originals: Path | None = None
+    """The folder issued documents' originals are copied from (``None``: none copied)."""
     known: Mapping[str, str] = field(default_factory=dict)
     """Content keys already known for documents whose inputs did not change (a memo)."""
 
@@ -192,7 +193,7 @@ def _kept_one(interaction_id: str) -> Outcome | tuple[Any, str]:
     assert job is not None
     entry = job.book.interactions[interaction_id]
     name = kinds.output_name(entry)
-    original = read_original(job.repo, entry) if job.originals else None
+    original = read_original(job.originals, entry)
     if original is not None:
         return _copy_original(job, interaction_id, name, original)
     try:
@@ -326,7 +327,8 @@ def render_all(
             kept = memo.get(key)
             if kept is not None and kept[0] == inputs[key]:
                 known[key] = kept[1]
-    _JOB = _Job(book, repo, lang, out, manifest, static, originals, known)
+    folder = originals_folder(repo) if originals else None
+    _JOB = _Job(book, repo, lang, out, manifest, static, folder, known)
     report = BatchReport()
     keys = dict(manifest)
     fresh = [key for key in chosen if key not in known]

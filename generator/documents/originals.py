@@ -36,6 +36,7 @@ __all__ = [
     "archive_issued",
     "has_original",
     "original_path",
+    "originals_folder",
     "read_original",
     "unarchived",
 ]
@@ -51,13 +52,16 @@ def archivable(entry: Entry) -> bool:
     return kinds.is_document(entry) and not kinds.is_draft(entry)
 
 
-def read_original(repo: Path | None, entry: Entry) -> bytes | None:
-    """The bytes of ``entry``'s original, or ``None`` (no repository, not issued, no
-    original, a link, or a folder leading out of the repository)."""
-    if repo is None or not archivable(entry):
-        return None
-    folder = resolve_folder(repo, ORIGINALS_FOLDER)
-    if folder is None:
+def originals_folder(repo: Path | None) -> Path | None:
+    """The folder the originals are read from, resolved inside ``repo`` (``None``: no
+    repository, or a folder leading out of it); once for a batch of documents."""
+    return resolve_folder(repo, ORIGINALS_FOLDER) if repo is not None else None
+
+
+def read_original(folder: Path | None, entry: Entry) -> bytes | None:
+    """The bytes of ``entry``'s original in ``folder`` (:func:`originals_folder`), or
+    ``None`` (no folder, not issued, no original, or a link)."""
+    if folder is None or not archivable(entry):
         return None
     return read_output(folder / kinds.output_name(entry))
 
