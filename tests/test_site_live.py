@@ -3,6 +3,7 @@ changed, and the site it serves is the very site a clean build makes of the same
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from pathlib import Path
@@ -304,3 +305,46 @@ def test_kept_rows_are_made_again_when_the_templates_change() -> None:
             "interaction_row", entry, macro
         )
     assert len(made) == 2
+
+
+def test_the_first_build_collects_as_it_goes_and_an_edit_pauses_the_collector(
+    tmp_path: Path,
+) -> None:
+    """The first build renders every page: its garbage (Jinja's cycles) is collected as
+    it goes, as ``carnet build`` does (paused, it stayed until MkDocs' pass: 180 MiB more
+    at scale 0.3). A rebuild after an edit renders a few pages with the collector
+    paused, so that no collection walks the whole kept site."""
+    served = Served(make_repo(tmp_path / "repo"))
+    step = ["start"]
+    collections: list[str] = []
+
+    def progress(name: str, done: int, total: int | None) -> None:
+        step[0] = name
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(step[0])
+
+    def build() -> list[str]:
+        collections.clear()
+        step[0] = "start"
+        outcome = live_build(
+            served.repo, served.out, served.memo, served.live, today=TODAY, progress=progress
+        )
+        assert outcome.refusal is None, outcome.problems
+        seen = list(collections)
+        set_aside_what_is_kept()
+        return seen
+
+    gc.callbacks.append(on_collection)
+    try:
+        first = build()
+        company = served.repo / "data" / "companies" / "mes-beaux-sapins.yaml"
+        edit(company, "name: Mes Beaux Sapins", "name: Sapins Collectés")
+        again = build()
+    finally:
+        gc.callbacks.remove(on_collection)
+    assert "pages" in first, f"the first build's pages were rendered uncollected: {first}"
+    assert served.live.rendered is not None
+    # (the collector is on again once a build returns: what follows its last step counts)
+    assert "pages" not in again, f"a rebuild after an edit collected during {again}"

@@ -55,6 +55,11 @@ class LiveSite:
         self._index_text: bytes | None = None
 
     @property
+    def keeps_build(self) -> bool:
+        """Whether MkDocs' last build is kept (the next may render changed pages only)."""
+        return self._kept is not None
+
+    @property
     def index_held(self) -> bool:
         """Whether the search index is held here, its file not written since."""
         return self._index_behind is not None
