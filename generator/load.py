@@ -96,12 +96,12 @@ def load(
 
         travel = data_at(repo, at)
     with travel as (root, commit):
+        cores, served = jobs or os.cpu_count() or 1, memo is not None  # serve: stat alone
         sources = read_sources(
-            root, cache if commit is None else None, jobs=jobs or os.cpu_count() or 1, defer=True
+            root, cache if commit is None else None, jobs=cores, defer=True, stat_alone=served
         )
         mappings = read_mappings(root)
-        # a deferred reading (no file table): the files are read as they are parsed, and
-        # no stored answer can be vouched for before
+        # deferred (no file table): files read as parsed, no stored answer vouched for before
         stored = cache.load("validate") if commit is None and not sources.pending else None
         fingerprint = git.fingerprint() if git is not None else None
         if not need_book and not with_history and isinstance(stored, dict):

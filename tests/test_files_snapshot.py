@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import time
 from array import array
 
 import pytest
@@ -207,6 +209,42 @@ def test_many_files_are_read_on_two_processes_as_on_one(tmp_path) -> None:
         "societe-02500.yaml",
         "societe-01000.yaml",
     }
+
+
+FORKS_OF_A_WARM_LOAD = """
+import os, sys
+from pathlib import Path
+from generator.load import load
+from generator.schema.batch import ParseMemo
+forks = []
+os.register_at_fork(before=lambda: forks.append(1))
+repo = Path(sys.argv[1])
+load(repo, need_book=False)  # cold: the file table is written
+for memo in (None, ParseMemo()):
+    forks.clear()
+    load(repo, need_book=False, memo=memo)
+    print(len(forks))
+"""
+
+
+def test_a_long_running_server_takes_the_metadata_alone(tmp_path) -> None:
+    """With many files, a command's warm run stats half of them in a forked child; a
+    load that keeps a memo (``carnet serve``, which lives on) does it alone: the child
+    would count the server's memory again. In a fresh interpreter (one thread)."""
+    from generator.files.snapshot import STAT_SHARED_FROM
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    folder = tmp_path / "data" / "companies"
+    for n in range(STAT_SHARED_FROM):
+        (folder / f"societe-{n:05}.yaml").write_text(f"name: Société {n}\nkind: client\n")
+    time.sleep(1.1)  # none is racy: the warm runs read nothing again (no reader forked)
+    done = subprocess.run(
+        [sys.executable, "-c", FORKS_OF_A_WARM_LOAD, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["1", "0"], done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 65_537, 300_000])

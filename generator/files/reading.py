@@ -135,12 +135,19 @@ class Sources:
 
 
 def read_sources(
-    root: Path, cache: Cache | None = None, *, jobs: int = 1, defer: bool = False
+    root: Path,
+    cache: Cache | None = None,
+    *,
+    jobs: int = 1,
+    defer: bool = False,
+    stat_alone: bool = False,
 ) -> Sources:
     """Discover every record file under ``root/data`` (or take the stored listing while
     it holds) and read the settings; the records are read only when ``cache``'s file
     table cannot vouch for their content (on ``jobs`` processes when there are many:
-    :func:`read_shared`).
+    :func:`read_shared`). ``stat_alone``: the files' metadata taken in this process only
+    (:func:`~generator.files.snapshot.take`: a long-running server, whose memory a
+    forked child would count again, for a tenth of a second at reference scale).
 
     ``defer``: when there is no file table (a cold run), read nothing yet: the caller
     reads every file as it parses it and tells what it found (:meth:`Sources.settle`).
@@ -173,7 +180,7 @@ def read_sources(
         sources.taken_ns, sources.pending, sources._store_in = time.time_ns(), True, cache
         return sources
     if stored is not None:
-        snapshot = take_snapshot(root, paths, jobs=jobs)
+        snapshot = take_snapshot(root, paths, jobs=jobs, share=False if stat_alone else None)
         digests, unknown = stored.known(snapshot)
         raws, unreadable, found = read_shared(root, [paths[i] for i in unknown], None, jobs)
     else:  # every file is read: its metadata comes from the same open
